@@ -1,0 +1,49 @@
+"""Exception types every dressform stage raises for bad input.
+
+Each message says what was wrong and what is allowed, so that the CLI can print it as one line
+and the HTTP API can return it as a 4xx with the same text.
+"""
+
+from __future__ import annotations
+
+
+class DressformError(Exception):
+    """Base class: a problem the user can act on (never a bug in dressform)."""
+
+
+class InvalidInputError(DressformError, ValueError):
+    """A value is missing, not a number, of the wrong type or outside its allowed range."""
+
+
+class ImplausibleBodyError(InvalidInputError):
+    """Body dimensions no adult (or child) could have, or a set that contradicts itself badly."""
+
+
+class UnknownNameError(InvalidInputError, KeyError):
+    """A name (measurement, skin tone, preset, expression, size...) that dressform does not know."""
+
+    def __str__(self) -> str:  # KeyError would quote the message; keep it readable.
+        return str(self.args[0]) if self.args else ""
+
+
+class FitError(DressformError):
+    """An optimisation (e.g. clone-from-measurements) failed to produce a usable result."""
+
+
+class ExportError(DressformError):
+    """Writing or reading a mesh / file failed (unsupported format, unreadable file)."""
+
+
+class RenderError(DressformError):
+    """The renderer could not produce an image (no GPU context, crashed, blank result)."""
+
+
+__all__ = [
+    "DressformError",
+    "ExportError",
+    "FitError",
+    "ImplausibleBodyError",
+    "InvalidInputError",
+    "RenderError",
+    "UnknownNameError",
+]
