@@ -238,36 +238,49 @@ class _Planner:
         return self.girth(np.array([0.0, 0.0, z]), Z, self.leg_point(z))
 
     def extreme(self, levels: FloatArray, make, pick=max) -> tuple[float, Tape]:
-        best: tuple[float, Tape] | None = None
-        for z in levels:
-            tape = make(z)
-            if tape is None:
-                continue
-            val = tape.value_cm(self.x)
-            if best is None or pick(val, best[0]) == val and val != best[0]:
-                best = (val, tape)
-                self._level = z
-        if best is None:
-            raise ValueError("no section found")
-        return best
+        """The tape with the largest (or smallest) value over `levels` (coarse, then fine)."""
+        return self._search(levels, make, lambda tape: tape.value_cm(self.x) *
+                            (1.0 if pick is max else -1.0))
 
-    def front_extreme(self, levels: FloatArray, forward: bool) -> tuple[Tape, float]:
-        """Torso girth at the level where the front (|x| < 10 cm) is most forward / set back."""
-        best: tuple[float, Tape, float] | None = None
-        for z in levels:
-            tape = self.torso(z)
-            if tape is None:
-                continue
+    def _search(self, levels: FloatArray, make, score) -> tuple[float, Tape]:
+        # Every third level first, then the neighbours of the best: the girth profiles are
+        # smooth at this scale, and this needs a third of the sections.
+        cache: dict[int, tuple[float, Tape] | None] = {}
+
+        def at(i: int) -> tuple[float, Tape] | None:
+            if i not in cache:
+                tape = make(levels[i])
+                cache[i] = None if tape is None else (score(tape), tape)
+            return cache[i]
+
+        coarse = list(range(0, len(levels), 3)) + [len(levels) - 1]
+        scored = [(at(i)[0], i) for i in coarse if at(i) is not None]
+        if not scored:
+            raise ValueError("no section found")
+        i_best = max(scored)[1]
+        for i in range(max(0, i_best - 2), min(len(levels), i_best + 3)):
+            at(i)
+        i_best = max((v[0], i) for i, v in cache.items() if v is not None)[1]
+        self._level = float(levels[i_best])
+        value, tape = cache[i_best]
+        return value, tape
+
+    def front_extreme(self, levels: FloatArray, forward: bool, back: bool = False
+                      ) -> tuple[Tape, float]:
+        """Torso girth at the level where the front (|x| < 10 cm) is most forward / set back,
+        or (`back`) where the back stands out most."""
+
+        def score(tape: Tape) -> float:
             p = tape.points(self.x)
-            front = p[np.abs(p[:, 0]) < 0.1, 1]
-            if not len(front):
-                continue
-            score = -front.min() if forward else front.min()
-            if best is None or score > best[0]:
-                best = (score, tape, float(z))
-        if best is None:
-            raise ValueError("no torso section found")
-        return best[1], best[2]
+            mid = p[np.abs(p[:, 0]) < 0.1, 1]
+            if not len(mid):
+                return -np.inf
+            if back:
+                return float(mid.max())
+            return float(-mid.min() if forward else mid.min())
+
+        _, tape = self._search(levels, self.torso, score)
+        return tape, self._level
 
     # --- landmarks ---------------------------------------------------------------------------
     def crotch_vertex(self) -> int:
@@ -328,15 +341,17 @@ class _Planner:
         _, tapes["waist_girth_cm"] = self.extreme(
             band(crotch_z + 0.35 * torso_len, crotch_z + 0.7 * torso_len), self.torso, pick=min)
         waist_z = self._level
-        _, tapes["hip_girth_cm"] = self.extreme(band(crotch_z + 0.02 * torso_len, waist_z),
-                                                self.torso)
-        hip_z = self._level
+        # Hip (seat): the level of the greatest buttock prominence, where the back stands out most.
+        tapes["hip_girth_cm"], hip_z = self.front_extreme(
+            band(crotch_z + 0.02 * torso_len, waist_z), forward=False, back=True)
         tapes["high_hip_girth_cm"] = self.torso(0.5 * (waist_z + hip_z))
 
         # Neck base: perpendicular to the neck axis at the neck joint.
         n0, n1 = self.head("neck01"), self.head("neck02")
         neck_axis = (n1 - n0) / np.linalg.norm(n1 - n0)
-        neck_sec = self.loop_around(n0, neck_axis)
+        neck_sec = None
+        for f in (0.0, 0.25, 0.5, 0.75):  # the joint may sit at the skin on some shapes
+            neck_sec = neck_sec or self.loop_around(n0 + f * (n1 - n0), neck_axis)
         tapes["neck_base_girth_cm"] = self.hull_tape(neck_sec, neck_axis)
         c7 = neck_sec.take(np.array([int(np.argmax(neck_sec.points[:, 1]))]))
         hps = neck_sec.take(np.array([int(np.argmax(neck_sec.points[:, 0]))]))

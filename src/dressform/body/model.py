@@ -222,7 +222,10 @@ class AnnyModel:
         if used.numel():
             values = local[:, used]
             # anny stores a "+" and a "−" target per change: rows 2i and 2i+1.
-            coeffs = torch.cat([torch.relu(values), torch.relu(-values)], dim=1)
+            # anny's ReLU split, whose gradient at zero is not zero (so a fit can start there).
+            pos = values * (values >= 0).to(values.dtype)
+            neg = -values * (-values >= 0).to(values.dtype)
+            coeffs = torch.cat([pos, neg], dim=1)
             rows = torch.cat([self._local_rows[2 * used], self._local_rows[2 * used + 1]])
             head_rows = torch.cat(
                 [self._local_head_rows[2 * used], self._local_head_rows[2 * used + 1]]
