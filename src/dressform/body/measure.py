@@ -15,8 +15,8 @@ measurement                definition (landmark and method)
 =========================  ================================================================
 height_cm                  vertex of the head, vertical distance to the floor (soles)
 weight_kg                  closed-mesh volume × 1010 kg/m³ (whole-body density with lung air)
-bust_girth_cm              fullest horizontal girth of the torso between armpit − 0.45 T and
-                           armpit − 0.05 T, over the bust points (chest girth for men)
+bust_girth_cm              horizontal torso girth at the bust points: the level between armpit − 0.3 T and
+                           armpit − 0.05 T where the chest stands furthest forward (chest girth for men)
 high_bust_girth_cm         horizontal torso girth just under the arms (armpit − 0.02 T),
                            above the breasts
 under_bust_girth_cm        horizontal torso girth where the front of the chest is deepest-set
@@ -188,7 +188,7 @@ class _Planner:
 
     def loops(self, origin: FloatArray, normal: FloatArray) -> list[Section]:
         mask = None
-        if abs(normal[2]) > 0.999:  # horizontal cut: only faces spanning the level
+        if normal[0] == 0.0 and normal[1] == 0.0:  # horizontal: only faces spanning the level
             mask = (self.face_zmin < origin[2]) & (self.face_zmax > origin[2])
         return plane_section_loops(self.v, self.faces, origin, normal, mask)
 
@@ -333,7 +333,7 @@ class _Planner:
 
         # Bust: the level where the chest front stands furthest forward (the bust points).
         tapes["bust_girth_cm"], bust_z = self.front_extreme(
-            band(armpit_z - 0.45 * torso_len, armpit_z - 0.05 * torso_len), forward=True)
+            band(armpit_z - 0.3 * torso_len, armpit_z - 0.05 * torso_len), forward=True)
         tapes["high_bust_girth_cm"] = self.torso(armpit_z - 0.02 * torso_len)
         # Under-bust: where the chest front is set deepest below the bust (inframammary fold).
         tapes["under_bust_girth_cm"], _ = self.front_extreme(

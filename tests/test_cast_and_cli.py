@@ -1,0 +1,64 @@
+import subprocess
+import sys
+
+import pytest
+
+from dressform.body.cast import cast
+from dressform.errors import InvalidInputError
+
+
+@pytest.fixture(scope="module")
+def cast10():
+    return cast(10, seed=3)
+
+
+def test_cast_is_diverse_and_covers_every_skin_tone(cast10):
+    cov = cast10.coverage()
+    assert set(cov["skin tone"]) == {f"MST-{i}" for i in range(1, 11)}
+    assert sum(cov["age band"].values()) == 10
+    assert {"female", "male"} <= set(cov["sex"])
+    ages = [s.age_years for s in cast10.specs]
+    assert min(ages) >= 18 and max(ages) <= 80 and max(ages) - min(ages) > 30
+    for spec, body in zip(cast10.specs, cast10.bodies, strict=True):
+        assert body.height_m * 100 == pytest.approx(spec.height_cm, abs=0.05)
+
+
+def test_cast_is_deterministic_for_a_seed(cast10):
+    again = cast(10, seed=3)
+    assert again.specs == cast10.specs
+    assert cast(3, seed=4).specs != cast(3, seed=5).specs
+
+
+def test_cast_refuses_a_bad_size():
+    with pytest.raises(InvalidInputError):
+        cast(0)
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "dressform.cli", *args], capture_output=True,
+                          text=True, timeout=300)
+
+
+def test_cli_bad_input_is_one_clear_line_and_nonzero_exit():
+    out = _cli("clone", "--height", "40", "--weight", "60", "-o", "/tmp/never.glb")
+    assert out.returncode == 1
+    assert "Traceback" not in out.stderr + out.stdout
+    assert "not a plausible adult" in out.stderr
+
+
+def test_cli_clone_then_measure(tmp_path):
+    mesh = tmp_path / "me.glb"
+    out = _cli("clone", "--height", "170", "--weight", "65", "--waist", "74", "-o", str(mesh),
+               "--no-preview")
+    assert out.returncode == 0, out.stderr
+    assert "waist_girth_cm" in out.stdout and mesh.exists()
+    measured = _cli("measure", str(mesh))
+    assert measured.returncode == 0, measured.stderr
+    line = next(x for x in measured.stdout.splitlines() if "height_cm" in x)
+    assert abs(float(line.split()[-2]) - 170.0) < 0.5
+
+
+def test_cli_help_everywhere():
+    for cmd in ("clone", "measure", "cast", "demo"):
+        out = _cli(cmd, "--help")
+        assert out.returncode == 0 and "Usage" in out.stdout

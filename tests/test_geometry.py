@@ -1,0 +1,37 @@
+import numpy as np
+import pytest
+import torch
+import trimesh
+
+from dressform.geometry import convex_perimeter, mesh_volume, plane_section_loops
+from dressform.geometry.sections import hull_chain_length
+
+
+def test_section_of_a_cylinder_has_the_circle_girth():
+    cyl = trimesh.creation.cylinder(radius=0.15, height=1.0, sections=256)
+    loops = plane_section_loops(cyl.vertices, cyl.faces, np.array([0, 0, 0.1]),
+                                np.array([0, 0, 1.0]))
+    assert len(loops) == 1
+    girth = convex_perimeter(loops[0].points[:, :2])
+    assert girth == pytest.approx(2 * np.pi * 0.15, rel=1e-3)
+
+
+def test_tape_bridges_a_hollow():
+    # A square with a notch cut in: the tape goes round the outside.
+    pts = np.array([[0, 0], [1, 0], [1, 1], [0.6, 1], [0.5, 0.5], [0.4, 1], [0, 1.0]])
+    assert convex_perimeter(pts) == pytest.approx(4.0)
+
+
+def test_open_tape_over_a_bump():
+    xs = np.linspace(0, 1, 101)
+    bump = np.stack([xs, np.sin(np.pi * xs) * 0.5], 1)
+    length, _ = hull_chain_length(bump[1:-1], bump[0], bump[-1], np.array([0.0, 1.0]))
+    assert 1.0 < length < 1.0 + 2 * 0.5
+    flat, _ = hull_chain_length(bump[1:-1], bump[0], bump[-1], np.array([0.0, -1.0]))
+    assert flat == pytest.approx(1.0)
+
+
+def test_mesh_volume_of_a_box():
+    box = trimesh.creation.box(extents=(0.2, 0.3, 0.5))
+    v = mesh_volume(torch.tensor(box.vertices), torch.tensor(box.faces))
+    assert float(v) == pytest.approx(0.03)
