@@ -1,3 +1,4 @@
+import itertools
 import math
 
 import numpy as np
@@ -99,4 +100,4 @@ def test_heavy_bodies_are_reachable_when_muscle_is_left_open():
 def test_monk_skin_tones_are_ordered_light_to_dark():
     lum = [relative_luminance(t) for t in range(1, 11)]
     assert lum[0] > lum[4] > lum[9]
-    assert all(a >= b * 0.97 for a, b in zip(lum, lum[1:], strict=False))
+    assert all(a >= b * 0.97 for a, b in itertools.pairwise(lum))

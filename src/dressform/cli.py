@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import sys
 from pathlib import Path
@@ -77,10 +78,8 @@ def clone(
                                ("hip_girth_cm", hip)) if v is not None}
     given.update(_parse_measure(measure or []))
     sex_value: float | str = sex
-    try:
+    with contextlib.suppress(ValueError):
         sex_value = float(sex)
-    except ValueError:
-        pass
     with err.status("fitting the clone to the measurements..."):
         result = clone_from_measurements(given, sex=sex_value, age_years=age,
                                          skin_tone=skin_tone)
@@ -106,7 +105,7 @@ def clone(
 
 @app.command("measure")
 def measure_cmd(
-    path: Annotated[Path, typer.Argument(help="A clone's mesh (.glb or .obj written by dressform)")],
+    path: Annotated[Path, typer.Argument(help="A clone's mesh (.glb/.obj written by dressform)")],
 ) -> None:
     """Print the ISO 8559-1 measurements of a clone's mesh."""
     from dressform.body.export import load_body

@@ -62,7 +62,6 @@ SCALE_MEASUREMENTS = ("height_cm", "waist_height_cm", "inseam_cm", "outseam_cm",
                       "back_waist_length_cm")
 LOCAL_PRIOR = 0.3  # residual units per unit of local change: small, keeps shapes natural
 MAX_ITERATIONS = 25
-_DEBUG = False
 
 
 @dataclass(frozen=True)
@@ -204,10 +203,10 @@ def _fit(model: AnnyModel, params: AnnyParams, targets: dict[str, float]
     tapes = plan(theta)
     r = cost_terms(theta, tapes).detach()
     it = 0
-    for it in range(1, MAX_ITERATIONS + 1):
+    for it in range(1, MAX_ITERATIONS + 1):  # noqa: B007 (the count is returned)
         if bool((r[: len(names)].abs() <= 0.5).all()):
             break
-        jac = torch.autograd.functional.jacobian(lambda th: cost_terms(th, tapes), theta,
+        jac = torch.autograd.functional.jacobian(lambda th, tp=tapes: cost_terms(th, tp), theta,
                                                  vectorize=True)
         jtj, g = jac.T @ jac, jac.T @ r
         cost = float(r @ r)
@@ -223,10 +222,12 @@ def _fit(model: AnnyModel, params: AnnyParams, targets: dict[str, float]
             mu *= 4
         else:
             break
-        theta = cand
-        tapes = plan(theta)
-        if _DEBUG:
-            print(it, mu, [round(float(v), 3) for v in theta], [round(float(v), 2) for v in r])
+        try:
+            new_tapes = plan(cand)
+        except ValueError:  # a landmark is lost on this shape: take a shorter step instead
+            mu *= 4
+            continue
+        theta, tapes = cand, new_tapes
         r_new = cost_terms(theta, tapes).detach()
         progress = cost - float(r_new @ r_new)
         r = r_new

@@ -38,6 +38,7 @@ from dressform.body.mesh import Body, Skeleton
 from dressform.body.skin import skin_tone_rgb, srgb_to_linear
 from dressform.body.spec import BodySpec
 from dressform.errors import ExportError
+from dressform.geometry.normals import vertex_normals
 
 #: Version of what dressform stores in its files (bump when the layout changes).
 FORMAT_VERSION = 1
@@ -224,20 +225,6 @@ def split_at_uv_seams(
     uv_index = np.full(len(source), -1, dtype=np.int64)
     uv_index[new_index] = pair_t
     return source, uv_index, new_index[inverse.ravel()].reshape(-1, 3)
-
-
-def vertex_normals(vertices: np.ndarray, faces: np.ndarray) -> np.ndarray:
-    """Smooth unit normals (area-weighted face normals); +Z for vertices on no face."""
-    v = np.asarray(vertices, np.float64)
-    tri = v[faces]
-    face_n = np.cross(tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0])
-    normals = np.zeros_like(v)
-    for k in range(3):
-        np.add.at(normals, faces[:, k], face_n)
-    length = np.linalg.norm(normals, axis=1, keepdims=True)
-    normals = np.divide(normals, length, out=np.zeros_like(normals), where=length > 0)
-    normals[length[:, 0] == 0] = (0.0, 0.0, 1.0)
-    return normals
 
 
 def strongest_influences(

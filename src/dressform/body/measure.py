@@ -15,8 +15,9 @@ measurement                definition (landmark and method)
 =========================  ================================================================
 height_cm                  vertex of the head, vertical distance to the floor (soles)
 weight_kg                  closed-mesh volume × 1010 kg/m³ (whole-body density with lung air)
-bust_girth_cm              horizontal torso girth at the bust points: the level between armpit − 0.3 T and
-                           armpit − 0.05 T where the chest stands furthest forward (chest girth for men)
+bust_girth_cm              horizontal torso girth at the bust points: the level between
+                           armpit − 0.3 T and armpit − 0.05 T where the chest stands furthest
+                           forward (chest girth for men)
 high_bust_girth_cm         horizontal torso girth just under the arms (armpit − 0.02 T),
                            above the breasts
 under_bust_girth_cm        horizontal torso girth where the front of the chest is deepest-set
@@ -24,7 +25,8 @@ under_bust_girth_cm        horizontal torso girth where the front of the chest i
 waist_girth_cm             natural waist: the smallest horizontal torso girth between
                            crotch + 0.35 T and crotch + 0.7 T
 high_hip_girth_cm          horizontal girth half-way between the waist and hip levels
-hip_girth_cm               fullest horizontal girth over the buttocks, crotch + 0.02 T … waist
+hip_girth_cm               horizontal girth at the greatest buttock prominence (the level where
+                           the back stands out most), crotch + 0.02 T … waist
 neck_base_girth_cm         girth perpendicular to the neck axis at its base (neck joint), over
                            the cervicale at the back and the jugular notch at the front
 shoulder_width_cm          across-back shoulder width: from acromion to acromion over the back,
@@ -253,7 +255,7 @@ class _Planner:
                 cache[i] = None if tape is None else (score(tape), tape)
             return cache[i]
 
-        coarse = list(range(0, len(levels), 3)) + [len(levels) - 1]
+        coarse = [*list(range(0, len(levels), 3)), len(levels) - 1]
         scored = [(at(i)[0], i) for i in coarse if at(i) is not None]
         if not scored:
             raise ValueError("no section found")
@@ -465,6 +467,8 @@ class _Planner:
         normal = np.array([0.0, 1.0, 0.0])
         # The loop through the leg (the arm and hand are separate loops in this plane).
         sec = self.loop_around(p0, normal, self.leg_point(0.5 * (p0[2] + self.floor)))
+        if sec is None:
+            raise ValueError("no frontal section through the leg for the outseam")
         pts = sec.points
         leftside = np.flatnonzero((pts[:, 0] > 0.0) & (pts[:, 2] < p0[2]))
         floor_k = leftside[np.argmin(pts[leftside, 2] - 1e-3 * pts[leftside, 0])]

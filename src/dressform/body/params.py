@@ -243,7 +243,8 @@ def _raise_unreachable(model, params, specs, h, m, rh, rw, free_muscle) -> None:
     (h_lo, m_lo), (h_hi, m_hi) = corners
     asked = " and ".join(
         f"{name} {value:g} {unit}"
-        for name, value, unit in (("height", spec.height_cm, "cm"), ("weight", spec.weight_kg, "kg"))
+        for name, value, unit in (("height", spec.height_cm, "cm"),
+                                  ("weight", spec.weight_kg, "kg"))
         if value is not None
     )
     hint = "" if spec.muscle is None else "; leave muscle unset to let the build follow the weight"

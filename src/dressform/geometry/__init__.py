@@ -1,5 +1,6 @@
 """Shared geometry: mesh volumes, plane sections, convex-hull tape lengths."""
 
+from dressform.geometry.normals import vertex_normals
 from dressform.geometry.sections import (
     Section,
     convex_perimeter,
@@ -14,4 +15,5 @@ __all__ = [
     "hull_chain_length",
     "mesh_volume",
     "plane_section_loops",
+    "vertex_normals",
 ]

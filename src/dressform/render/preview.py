@@ -40,6 +40,7 @@ from numpy.typing import ArrayLike, NDArray
 from PIL import Image, ImageDraw, ImageFont
 
 from dressform.errors import InvalidInputError, RenderError, UnknownNameError
+from dressform.geometry.normals import vertex_normals as smooth_normals
 
 if TYPE_CHECKING:  # imported lazily at run time: render may be used without building bodies
     from dressform.body.mesh import Body
@@ -257,20 +258,8 @@ def _prepare_mesh(
 
 
 def vertex_normals(vertices: ArrayLike, faces: ArrayLike) -> NDArray[np.float32]:
-    """Smooth unit normals per vertex: the area-weighted mean of the adjacent face normals.
-
-    Faces are taken as counter-clockwise seen from outside; a vertex on no face gets (0, 0, 1).
-    """
-    v = np.asarray(vertices, dtype=np.float64)
-    f = np.asarray(faces, dtype=np.int64)
-    fn = np.cross(v[f[:, 1]] - v[f[:, 0]], v[f[:, 2]] - v[f[:, 0]])  # length = 2 × area
-    n = np.zeros_like(v)
-    for k in range(3):
-        for axis in range(3):
-            n[:, axis] += np.bincount(f[:, k], weights=fn[:, axis], minlength=len(v))
-    length = np.linalg.norm(n, axis=1, keepdims=True)
-    out = np.where(length > 1e-20, n / np.maximum(length, 1e-20), np.array([0.0, 0.0, 1.0]))
-    return out.astype(np.float32)
+    """Smooth unit normals (float32, for the GPU); see `dressform.geometry.vertex_normals`."""
+    return smooth_normals(vertices, faces).astype(np.float32)
 
 
 # --------------------------------------------------------------------------------------------

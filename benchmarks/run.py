@@ -1,0 +1,131 @@
+"""dressform benchmarks: `make bench` runs this and writes BENCHMARKS.md (machine, date, figures).
+
+Usage: python benchmarks/run.py [--output BENCHMARKS.md] [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import torch
+
+from dressform.body import BodySpec, build, build_many
+from dressform.body.cast import cast
+from dressform.body.clone import clone_from_measurements
+from dressform.body.measure import measure
+from dressform.body.model import get_model
+
+FREESEWING = Path(__file__).resolve().parents[2] / "shared" / "data" / "freesewing_models.json"
+
+
+def timed(fn: Callable[[], object], repeat: int) -> list[float]:
+    out = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t)
+    return out
+
+
+def ms(xs: list[float]) -> str:
+    return f"{statistics.median(xs) * 1000:.1f} ms (median of {len(xs)})"
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+            f"torch {torch.__version__} ({torch.get_num_threads()} thread)")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--output", default="BENCHMARKS.md")
+    ap.add_argument("--quick", action="store_true", help="3 FreeSewing sets instead of 20")
+    args = ap.parse_args()
+    lines: list[str] = []
+    t = time.perf_counter()
+    model = get_model()
+    lines.append(f"- anny model load (cache warm): {time.perf_counter() - t:.2f} s")
+
+    spec = BodySpec()
+    params = model.params({"gender": 1.0})
+    with torch.no_grad():
+        rest = timed(lambda: model.rest_shape(params), 30)
+    lines.append(f"- rest-shape evaluation, one body: {ms(rest)}")
+    one = timed(lambda: build(spec), 20)
+    lines.append(f"- build one body, no height/weight targets: {ms(one)}")
+    target = BodySpec(height_cm=168, weight_kg=62)
+    lines.append(f"- build one body with height and weight solved: "
+                 f"{ms(timed(lambda: build(target), 10))}")
+    batch = [BodySpec(age_years=20 + i % 50, proportions=(i % 10) / 10) for i in range(64)]
+    b64 = timed(lambda: build_many(batch), 3)
+    lines.append(f"- build a batch of 64, no targets: {statistics.median(b64) / 64 * 1000:.1f} "
+                 "ms per body")
+    batch_t = [BodySpec(height_cm=150 + i % 40, weight_kg=50 + i % 35) for i in range(64)]
+    b64t = timed(lambda: build_many(batch_t), 2)
+    lines.append(f"- build a batch of 64 with heights and weights solved: "
+                 f"{statistics.median(b64t) / 64 * 1000:.1f} ms per body")
+    body = build(target)
+    lines.append(f"- measure one body (25 measurements): {ms(timed(lambda: measure(body), 5))}")
+
+    lines.append("")
+    lines.append("### clone from measurements")
+    given = {"height_cm": 168, "weight_kg": 62, "bust_girth_cm": 88, "waist_girth_cm": 70,
+             "hip_girth_cm": 96}
+    res = []
+    times = timed(lambda: res.append(clone_from_measurements(given, sex="female")), 3)
+    r = res[-1]
+    worst = max(abs(x.residual) for x in r.residuals.values())
+    lines.append(f"- height, weight, bust, waist, hip (168/62/88/70/96): {ms(times)}, "
+                 f"worst residual {worst:.2f} cm, all within ISO 20685: {r.ok}")
+    sets = json.loads(FREESEWING.read_text())
+    names = list(sets)[:: 7] if args.quick else list(sets)
+    lines.append("")
+    lines.append("| FreeSewing set | time (s) | iterations | within tolerance | worst residual |")
+    lines.append("|---|---|---|---|---|")
+    fs_times = []
+    for name in names:
+        t = time.perf_counter()
+        r = clone_from_measurements(sets[name], sex="female" if "Female" in name else "male")
+        fs_times.append(time.perf_counter() - t)
+        ok = sum(x.ok for x in r.residuals.values())
+        worst_name, worst_r = max(r.residuals.items(), key=lambda kv: abs(kv[1].residual))
+        lines.append(f"| {name} | {fs_times[-1]:.1f} | {r.iterations} | {ok}/{len(r.residuals)}"
+                     f" | {worst_name} {worst_r.residual:+.1f} |")
+    lines.append(f"\nmedian clone time over these sets: {statistics.median(fs_times):.1f} s")
+
+    lines.append("")
+    t = time.perf_counter()
+    c = cast(20 if args.quick else 100, seed=0)
+    built = time.perf_counter() - t
+    t = time.perf_counter()
+    for b in c.bodies:
+        measure(b)
+    lines.append(f"### cast\n- cast of {len(c.specs)}: built in {built:.1f} s, measured in "
+                 f"{time.perf_counter() - t:.1f} s")
+
+    header = (f"# dressform benchmarks\n\nMachine: {machine()}\n\n"
+              f"Date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC. Command: "
+              f"`python benchmarks/run.py{' --quick' if args.quick else ''}` (`make bench`).\n\n"
+              "### bodies\n")
+    Path(args.output).write_text(header + "\n".join(lines) + "\n")
+    print(header + "\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
