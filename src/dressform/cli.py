@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from dressform.errors import DressformError
+from dressform.errors import DressformError, InvalidInputError
 
 app = typer.Typer(
     name="dressform",
@@ -36,11 +36,11 @@ def _parse_measure(items: list[str]) -> dict[str, float]:
     for item in items:
         name, sep, value = item.partition("=")
         if not sep:
-            raise DressformError(f"--measure expects NAME=VALUE, got {item!r}")
+            raise InvalidInputError(f"--measure expects NAME=VALUE, got {item!r}")
         try:
             out[name.strip()] = float(value)
         except ValueError:
-            raise DressformError(f"--measure {name}: {value!r} is not a number") from None
+            raise InvalidInputError(f"--measure {name}: {value!r} is not a number") from None
     return out
 
 

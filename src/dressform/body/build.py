@@ -10,7 +10,7 @@ import torch
 from dressform.body.mesh import Body, Skeleton
 from dressform.body.model import AnnyModel, AnnyParams, get_model
 from dressform.body.params import specs_to_params
-from dressform.body.parts import PART_NAMES, vertex_parts
+from dressform.body.parts import PART_NAMES
 from dressform.body.spec import BodySpec
 
 _BATCH = 64  # bodies per anny call: big enough to amortise, small enough for memory
@@ -40,7 +40,6 @@ def bodies_from_params(
         verts, heads = model.rest_shape(params)
     verts_np = verts.double().numpy()
     heads_np = heads.double().numpy()
-    parts = _part_ids(model)
     out = []
     for i, spec in enumerate(specs):
         floor = verts_np[i, :, 2].min()
@@ -54,19 +53,10 @@ def bodies_from_params(
                 skeleton=Skeleton(model.bone_names, model.bone_parents, heads_np[i] - shift),
                 skin_weights=model.skin_weights,
                 skin_joints=model.skin_joints,
-                part_ids=parts,
+                part_ids=model.part_ids,
                 part_names=PART_NAMES,
                 spec=spec,
             )
         )
     return out
 
-
-_parts_cache: dict[int, np.ndarray] = {}
-
-
-def _part_ids(model: AnnyModel) -> np.ndarray:
-    key = id(model)
-    if key not in _parts_cache:
-        _parts_cache[key] = vertex_parts(model.bone_names, model.skin_weights, model.skin_joints)
-    return _parts_cache[key]

@@ -12,6 +12,7 @@ reach its height and weight); an implausible draw is redrawn, never kept.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -60,7 +61,7 @@ def sex_label(spec: BodySpec) -> str:
 
 
 def coverage_table(specs: tuple[BodySpec, ...] | list[BodySpec]) -> dict[str, dict[str, int]]:
-    def count(key) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    def count(key: Callable[[BodySpec], str]) -> dict[str, int]:
         return dict(sorted(Counter(key(s) for s in specs).items()))
 
     return {

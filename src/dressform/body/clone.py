@@ -15,21 +15,33 @@ so the final residuals are those of :func:`~dressform.body.measure.measure` on t
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 import torch
 
 from dressform.body.build import bodies_from_params
-from dressform.body.measure import Measurements, Tape, measure, plan_tapes
+from dressform.body.measure import (
+    Measurements,
+    Tape,
+    compact_tapes,
+    measure,
+    plan_tapes,
+    read_tapes,
+)
 from dressform.body.mesh import Body
-from dressform.body.model import AnnyModel, AnnyParams, get_model
+from dressform.body.model import AnnyModel, AnnyParams, ShapeRows, get_model
 from dressform.body.names import normalise_measurements, tolerance
-from dressform.body.params import BODY_DENSITY_KG_M3, params_to_spec, spec_to_params
+from dressform.body.params import (
+    MAX_PATH_FIXED,
+    body_mass_kg,
+    params_to_spec,
+    spec_to_params,
+)
 from dressform.body.spec import BodySpec, Ethnicity, make_spec
 from dressform.errors import FitError, InvalidInputError
-from dressform.geometry import mesh_volume
 
 #: Local changes that move each measurement (anny's own ``measure-*`` targets first).
 LOCAL_CHANGES_FOR: dict[str, tuple[str, ...]] = {
@@ -60,8 +72,10 @@ FREE_PHENOTYPES = ("height", "weight", "muscle", "proportions", "cupsize")
 #: Measurements that set the body's scale: a clone needs one of these.
 SCALE_MEASUREMENTS = ("height_cm", "waist_height_cm", "inseam_cm", "outseam_cm",
                       "back_waist_length_cm")
-LOCAL_PRIOR = 0.3  # residual units per unit of local change: small, keeps shapes natural
-MAX_ITERATIONS = 25
+LOCAL_PRIOR = 1.0  # allowable errors per unit of local change: a full change must buy more
+MAX_ITERATIONS = 20  # per round of the Levenberg–Marquardt solve
+MAX_ROUNDS = 6  # tapes found again on the solved body
+ROBUST_DELTA = 3.0  # allowable errors: beyond this a residual weighs linearly, not squared
 
 
 @dataclass(frozen=True)
@@ -85,10 +99,14 @@ class CloneResult:
 
     spec: BodySpec
     body: Body
-    measurements: Measurements
     residuals: dict[str, Residual]
     unused: tuple[str, ...] = ()
     iterations: int = 0
+
+    @cached_property
+    def measurements(self) -> Measurements:
+        """All measurements of the clone, given or predicted (measured on first use)."""
+        return measure(self.body)
 
     @property
     def unreachable(self) -> dict[str, float]:
@@ -104,26 +122,6 @@ class CloneResult:
             return "all measurements reached within ISO 20685 tolerance"
         parts = [f"{k} off by {v:+.1f}" for k, v in self.unreachable.items()]
         return "could not reach (mutually inconsistent?): " + ", ".join(parts)
-
-
-def _tape_values(tapes: dict[str, Tape], names: list[str], verts: torch.Tensor,
-                 heads: torch.Tensor, model: AnnyModel) -> torch.Tensor:
-    x = torch.cat([verts, heads], dim=0)
-    out = []
-    for name in names:
-        if name == "weight_kg":
-            out.append(mesh_volume(verts, model.faces_tensor) * BODY_DENSITY_KG_M3)
-            continue
-        tape = tapes[name]
-        a, b = torch.from_numpy(tape.a), torch.from_numpy(tape.b)
-        t = torch.from_numpy(tape.t).to(verts.dtype)[:, None]
-        p = x[a] + t * (x[b] - x[a])
-        if tape.kind == "vertical":
-            out.append((p[-1, 2] - p[0, 2]) * 100.0)
-        else:
-            q = torch.cat([p, p[:1]]) if tape.kind == "closed" else p
-            out.append((q[1:] - q[:-1]).norm(dim=1).sum() * 100.0)
-    return torch.stack(out)
 
 
 def clone_from_measurements(
@@ -156,85 +154,199 @@ def clone_from_measurements(
         params = spec_to_params(start, model)
     except InvalidInputError:
         params = spec_to_params(base, model)  # reported as residuals below if unreachable
-    params, iterations = _fit(model, params, targets)
+    params, tapes, iterations = _fit(model, params, targets)
     spec = params_to_spec(params, skin_tone=skin_tone, expression=expression, model=model)
     body = bodies_from_params(params, [spec], model)[0]
-    reached = measure(body)
-    values = reached.as_dict()
-    residuals = {k: Residual(v, values[k], tolerance(k)) for k, v in targets.items()}
-    return CloneResult(spec, body, reached, residuals, tuple(unused), iterations)
+    # The fit's last tapes were found on this very body: read them rather than search again.
+    reached = read_tapes(tapes, targets, body.vertices, body.skeleton.heads, body.faces)
+    residuals = {k: Residual(v, reached[k], tolerance(k)) for k, v in targets.items()}
+    return CloneResult(spec, body, residuals, tuple(unused), iterations)
+
+
+@dataclass(frozen=True)
+class _Problem:
+    """The least-squares problem of one fit: θ = free phenotypes then local changes; the
+    residuals are the measurements' errors in allowable errors (robust) then the prior."""
+
+    model: AnnyModel
+    start: AnnyParams
+    names: tuple[str, ...]
+    want: torch.Tensor
+    tol: torch.Tensor
+    phenotypes: tuple[int, ...]
+    locals_: tuple[int, ...]
+
+    def params(self, th: torch.Tensor) -> AnnyParams:
+        n = len(self.phenotypes)
+        ph = self.start.phenotypes[0].double().index_put((torch.tensor(self.phenotypes),),
+                                                         th[:n])
+        lc = self.start.local_changes[0].double()
+        if self.locals_:
+            lc = lc.index_put((torch.tensor(self.locals_),), th[n:])
+        return AnnyParams(ph[None].float(), lc[None].float(), self.start.facial_actions,
+                          active_local=self.locals_)
+
+    def plan(self, th: torch.Tensor) -> dict[str, Tape]:
+        with torch.no_grad():
+            verts, heads = self.model.rest_shape(self.params(th))
+        return plan_tapes(verts[0].double().numpy(), heads[0].double().numpy(),
+                          self.model.faces, self.model.bone_names, self.names)
+
+    def values(self, th: torch.Tensor, tapes: Compact) -> torch.Tensor:
+        """The measurements (cm, kg), differentiable. Tapes read only their own vertices;
+        the weight needs the whole mesh, so it is computed (and differentiated) apart."""
+        params = self.params(th)
+        verts, heads = self.model.rest_shape(params, tapes.rows)
+        x = torch.cat([verts[0], heads[0]])
+        out = []
+        for name in self.names:
+            if name == "weight_kg":
+                full, _ = self.model.rest_shape(params)
+                out.append(body_mass_kg(full[0], self.model.faces_tensor))
+            else:
+                out.append(tapes.tapes[name].value_cm_torch(x))
+        return torch.stack(out).double()
+
+    def residuals(self, th: torch.Tensor, tapes: Compact) -> torch.Tensor:
+        with torch.no_grad():
+            return self._residuals(th, self.values(th, tapes))
+
+    def _residuals(self, th: torch.Tensor, values: torch.Tensor) -> torch.Tensor:
+        prior = LOCAL_PRIOR * th[len(self.phenotypes):]
+        return torch.cat([_robust((values - self.want) / self.tol), prior])
+
+    def jacobian(self, th: torch.Tensor, tapes: Compact) -> torch.Tensor:
+        names = [n for n in self.names if n != "weight_kg"]
+        rows: dict[str, torch.Tensor] = {}
+        if names:
+            part = replace(self, names=tuple(names))
+            jac = torch.autograd.functional.jacobian(lambda t: part.values(t, tapes), th,
+                                                     vectorize=True)
+            rows = dict(zip(names, jac, strict=True))
+        if "weight_kg" in self.names:
+            t = th.clone().requires_grad_()
+            full, _ = self.model.rest_shape(self.params(t))
+            mass = body_mass_kg(full[0], self.model.faces_tensor)
+            rows["weight_kg"] = torch.autograd.grad(mass, t)[0].double()
+        d_values = torch.stack([rows[n] for n in self.names])
+        # Chain rule through the robust residual (elementwise) and the linear prior.
+        with torch.no_grad():
+            z = (self.values(th, tapes) - self.want) / self.tol
+        z.requires_grad_()
+        dz = torch.autograd.grad(_robust(z).sum(), z)[0]
+        n_ph = len(self.phenotypes)
+        prior = torch.zeros(len(th) - n_ph, len(th), dtype=torch.float64)
+        prior[:, n_ph:] = LOCAL_PRIOR * torch.eye(len(th) - n_ph, dtype=torch.float64)
+        return torch.cat([(dz / self.tol)[:, None] * d_values, prior])
+
+
+@dataclass(frozen=True)
+class Compact:
+    """Tapes re-indexed onto the few vertices they read (then the bone heads), and those
+    vertices' blend-shape rows."""
+
+    rows: ShapeRows
+    tapes: dict[str, Tape]
 
 
 def _fit(model: AnnyModel, params: AnnyParams, targets: dict[str, float]
-         ) -> tuple[AnnyParams, int]:
-    names = list(targets)
-    want = torch.tensor([targets[k] for k in names], dtype=torch.float64)
-    tol = torch.tensor([tolerance(k) for k in names], dtype=torch.float64)
+         ) -> tuple[AnnyParams, dict[str, Tape], int]:
+    """Fitted parameters, the tapes found on the fitted body, and the iteration count."""
+    names = tuple(targets)
     locals_ = sorted({c for k in names for c in LOCAL_CHANGES_FOR.get(k, ())})
-    li = [model.local_change_labels.index(c) for c in locals_]
-    pi = [model.phenotype_labels.index(p) for p in FREE_PHENOTYPES]
-    theta = torch.cat([params.phenotypes[0, pi], params.local_changes[0, li]]).double()
-    lo = torch.tensor([0.0] * len(pi) + [-1.0] * len(li), dtype=torch.float64)
+    problem = _Problem(
+        model, params, names,
+        want=torch.tensor([targets[k] for k in names], dtype=torch.float64),
+        tol=torch.tensor([tolerance(k) for k in names], dtype=torch.float64),
+        phenotypes=tuple(model.phenotype_labels.index(p) for p in FREE_PHENOTYPES),
+        locals_=tuple(model.local_change_labels.index(c) for c in locals_),
+    )
+    n_ph = len(problem.phenotypes)
+    theta = torch.cat([params.phenotypes[0, list(problem.phenotypes)],
+                       params.local_changes[0, list(problem.locals_)]]).double()
+    lo = torch.tensor([0.0] * n_ph + [-1.0] * len(locals_), dtype=torch.float64)
     hi = torch.ones_like(lo)
-    n_ph = len(pi)
+    # Heavy bodies extrapolate anny's weight past 1, as `spec_to_params` does.
+    hi[FREE_PHENOTYPES.index("weight")] = MAX_PATH_FIXED
+
+    def compact(tapes: dict[str, Tape]) -> Compact:
+        idx, sub = compact_tapes(tapes, model.vertex_count)
+        return Compact(model.shape_rows(torch.from_numpy(idx)), sub)
+
+    # Rounds: solve with the tapes held where they are on the body (a smooth problem that
+    # Gauss-Newton solves in a few steps), then find the tapes again on the solved body, which
+    # may move a level. The best body by its freshly found tapes wins, so the residuals
+    # reported are what `measure` reads on it.
+    tapes = problem.plan(theta)
+    r = problem.residuals(theta, compact(tapes))
+    best = (float(r @ r), theta, tapes, r)
+    iterations = 0
+    stalled = 0
+    for _ in range(MAX_ROUNDS):
+        if _converged(r, len(names)) or stalled == 2:
+            break
+        held = compact(tapes)
+        solved, it = _levenberg_marquardt(
+            lambda th, c=held: problem.residuals(th, c),
+            lambda th, c=held: problem.jacobian(th, c), theta, lo, hi, len(names))
+        iterations += it
+        for _ in range(6):  # a landmark lost on this shape: step back towards the last body
+            try:
+                tapes = problem.plan(solved)
+                break
+            except ValueError:
+                solved = 0.5 * (theta + solved)
+        else:
+            break
+        theta = solved
+        r = problem.residuals(theta, compact(tapes))
+        cost = float(r @ r)
+        # The tapes moved and undid the gain: one more round may settle them, two will not.
+        stalled = 0 if cost < best[0] * 0.98 else stalled + 1
+        if cost < best[0]:
+            best = (cost, theta, tapes, r)
+    cost, theta, tapes, r = best
+    if not np.isfinite(cost):
+        raise FitError("the fit diverged (non-finite measurements); check the input values")
+    return replace(problem.params(theta), active_local=()), tapes, iterations
+
+
+def _robust(r: torch.Tensor, delta: float = ROBUST_DELTA) -> torch.Tensor:
+    """Pseudo-Huber residuals: quadratic up to `delta` allowable errors, then linear, so that
+    one measurement the body cannot reach does not drag every other one away from its value."""
+    return torch.sign(r) * delta * torch.sqrt(2.0 * (torch.sqrt(1.0 + (r / delta) ** 2) - 1.0))
+
+
+def _converged(r: torch.Tensor, n: int) -> bool:
+    """Every measurement within a quarter of its allowable error."""
+    return bool((r[:n].abs() <= 0.25).all())
+
+
+def _levenberg_marquardt(residuals: Callable[[torch.Tensor], torch.Tensor],
+                         jacobian: Callable[[torch.Tensor], torch.Tensor], theta: torch.Tensor,
+                         lo: torch.Tensor, hi: torch.Tensor, n: int) -> tuple[torch.Tensor, int]:
+    """Box-constrained Levenberg–Marquardt on `residuals(theta)`; the first `n` are the
+    measurements. Returns the solution and the iteration count."""
     mu = 1e-3
-
-    def assemble(th: torch.Tensor) -> AnnyParams:
-        ph = params.phenotypes[0].double().clone()
-        ph = ph.index_put((torch.tensor(pi),), th[:n_ph])
-        lc = params.local_changes[0].double().clone()
-        if li:
-            lc = lc.index_put((torch.tensor(li),), th[n_ph:])
-        return AnnyParams(ph[None].float(), lc[None].float(), params.facial_actions,
-                          active_local=tuple(li))
-
-    def cost_terms(th: torch.Tensor, tapes: dict[str, Tape]) -> torch.Tensor:
-        verts, heads = model.rest_shape(assemble(th))
-        values = _tape_values(tapes, names, verts[0], heads[0], model).double()
-        prior = LOCAL_PRIOR * th[n_ph:]
-        return torch.cat([(values - want) / tol, prior])
-
-    def plan(th: torch.Tensor) -> dict[str, Tape]:
-        with torch.no_grad():
-            verts, heads = model.rest_shape(assemble(th))
-        return plan_tapes(verts[0].double().numpy(), heads[0].double().numpy(), model.faces,
-                          model.bone_names)
-
-    tapes = plan(theta)
-    r = cost_terms(theta, tapes).detach()
+    r = residuals(theta)
     it = 0
     for it in range(1, MAX_ITERATIONS + 1):  # noqa: B007 (the count is returned)
-        if bool((r[: len(names)].abs() <= 0.5).all()):
+        if _converged(r, n):
             break
-        jac = torch.autograd.functional.jacobian(lambda th, tp=tapes: cost_terms(th, tp), theta,
-                                                 vectorize=True)
+        jac = jacobian(theta)
         jtj, g = jac.T @ jac, jac.T @ r
         cost = float(r @ r)
-        # Trial steps are judged on the current tapes (cheap); the tapes are then found again
-        # on the accepted body, so the residuals below are the body's true measurements.
         while mu < 1e6:
             step = torch.linalg.solve(jtj + mu * torch.diag(jtj.diag() + 1e-6), -g)
             cand = torch.maximum(torch.minimum(theta + step, hi), lo)
-            r_c = cost_terms(cand, tapes).detach()
+            r_c = residuals(cand)
             if float(r_c @ r_c) < cost:
                 mu = max(mu / 3, 1e-7)
                 break
             mu *= 4
         else:
             break
-        try:
-            new_tapes = plan(cand)
-        except ValueError:  # a landmark is lost on this shape: take a shorter step instead
-            mu *= 4
-            continue
-        theta, tapes = cand, new_tapes
-        r_new = cost_terms(theta, tapes).detach()
-        progress = cost - float(r_new @ r_new)
-        r = r_new
-        if abs(progress) < 1e-3 * cost:
+        theta, r = cand, r_c
+        if cost - float(r @ r) < 1e-3 * cost:
             break
-    cost = float(r @ r)
-    if not np.isfinite(cost):
-        raise FitError("the fit diverged (non-finite measurements); check the input values")
-    final = assemble(theta.detach())
-    return AnnyParams(final.phenotypes, final.local_changes, final.facial_actions), it
+    return theta, it

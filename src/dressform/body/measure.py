@@ -3,32 +3,42 @@
 Every measurement is a *tape*: points on the body surface (each on a mesh edge, or a joint
 centre), joined as a closed loop (a girth), an open path (a length laid along the body) or a
 vertical difference (a height). Tapes are found on numpy arrays by :func:`plan_tapes` and then
-evaluated from vertex positions — by numpy in :func:`measure`, and by torch with gradients in
-:mod:`dressform.body.clone`, from the very same tape, so fitting and measuring agree exactly.
+read from vertex positions by one torch formula (:meth:`Tape.value_cm_torch`) — in
+:func:`measure`, and with gradients in :mod:`dressform.body.clone` — so fitting and measuring
+agree exactly.
 
 Girths are convex-hull perimeters of plane sections (a tape bridges hollows) of the loop that
 encloses the right body segment. The clone stands in anny's A-pose, front = −Y, left = +X,
 feet on z = 0. ``T`` below is the torso length, armpit level minus crotch level.
+
+Levels defined by an extreme (the bust points, the fold under the bust, the narrowest waist,
+the fullest seat, thigh and calf, the narrowest ankle) are found once, on anny's reference
+woman, and then *anchored*: each is the level of a point on a mesh edge there, and anny's bodies
+share one mesh, so that point is the same landmark on every body (:class:`Anchors`). Searching
+each body afresh would slide the "fullest chest" to the belly of a heavy body, and would make
+the measurements jump as a fit changes the shape.
 
 =========================  ================================================================
 measurement                definition (landmark and method)
 =========================  ================================================================
 height_cm                  vertex of the head, vertical distance to the floor (soles)
 weight_kg                  closed-mesh volume × 1010 kg/m³ (whole-body density with lung air)
-bust_girth_cm              horizontal torso girth at the bust points: the level between
-                           armpit − 0.3 T and armpit − 0.05 T where the chest stands furthest
-                           forward (chest girth for men)
+bust_girth_cm              horizontal torso girth at the bust points (anchor: where the chest
+                           front stands furthest forward, armpit − 0.3 T … armpit − 0.05 T);
+                           chest girth for men
 high_bust_girth_cm         horizontal torso girth just under the arms (armpit − 0.02 T),
                            above the breasts
-under_bust_girth_cm        horizontal torso girth where the front of the chest is deepest-set
-                           below the bust (the inframammary fold), bust − 0.3 T … bust − 0.02 T
-waist_girth_cm             natural waist: the smallest horizontal torso girth between
-                           crotch + 0.35 T and crotch + 0.7 T
+under_bust_girth_cm        horizontal torso girth at the inframammary fold (anchor: going down
+                           from the bust, where the chest front stops receding, found under
+                           anny's largest cup size so the level is on the chest wall)
+waist_girth_cm             natural waist, horizontal (anchor: the smallest torso girth between
+                           crotch + 0.35 T and crotch + 0.7 T; side waist point)
 high_hip_girth_cm          horizontal girth half-way between the waist and hip levels
-hip_girth_cm               horizontal girth at the greatest buttock prominence (the level where
-                           the back stands out most), crotch + 0.02 T … waist
-neck_base_girth_cm         girth perpendicular to the neck axis at its base (neck joint), over
-                           the cervicale at the back and the jugular notch at the front
+hip_girth_cm               horizontal girth at the greatest buttock prominence (anchor: where
+                           the back stands out most, crotch + 0.02 T … waist)
+neck_base_girth_cm         girth perpendicular to the neck axis at its base, half-way from the
+                           first to the second neck joint, above the slope of the trapezius
+                           (on very muscular men it still cuts the trapezius: a known limit)
 shoulder_width_cm          across-back shoulder width: from acromion to acromion over the back,
                            in the plane through both acromia and the cervicale
 across_back_cm             across the back between the armpit folds, horizontal, one third of
@@ -43,7 +53,8 @@ calf_girth_cm              fullest horizontal girth of the lower leg
 ankle_girth_cm             smallest horizontal girth of the leg above the ankle bones
 inseam_cm                  crotch to floor, vertical (inside leg length)
 outseam_cm                 side waist point to the floor down the outside of the hip and leg,
-                           following the body's outline in the frontal plane
+                           following the body's outline in the frontal plane tilted to pass
+                           through the ankle joint
 waist_height_cm            side waist point to floor, vertical (FreeSewing's waistToFloor)
 back_waist_length_cm       high point of the shoulder (HPS), down the back to the waist,
                            bridging the shoulder blade
@@ -55,9 +66,13 @@ Left-side measurements (arm, leg) are taken on the clone's left (+X); anny bodie
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
+from functools import cache, cached_property
+from typing import Literal
 
 import numpy as np
+import torch
 from numpy.typing import NDArray
 
 from dressform.body.mesh import Body
@@ -66,6 +81,7 @@ from dressform.geometry.sections import (
     Section,
     convex_hull_order,
     hull_chain_length,
+    merge_sections,
     plane_basis,
     plane_section_loops,
 )
@@ -75,6 +91,7 @@ FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
 Z = np.array([0.0, 0.0, 1.0])
+LEVEL_STEP = 0.005  # m between the levels searched for an extreme girth
 
 
 @dataclass(frozen=True)
@@ -141,11 +158,49 @@ class Tape:
         return x[self.a] + self.t[:, None] * (x[self.b] - x[self.a])
 
     def value_cm(self, x: FloatArray) -> float:
-        p = self.points(x)
+        return float(self.value_cm_torch(torch.from_numpy(x)))
+
+    def value_cm_torch(self, x: torch.Tensor) -> torch.Tensor:
+        """The reading in cm, differentiable with respect to `x` (vertices then bone heads)."""
+        a, b = torch.from_numpy(self.a), torch.from_numpy(self.b)
+        p = x[a] + torch.from_numpy(self.t).to(x.dtype)[:, None] * (x[b] - x[a])
         if self.kind == "vertical":
-            return float(p[-1, 2] - p[0, 2]) * 100.0
-        seg = np.diff(np.vstack([p, p[:1]]) if self.kind == "closed" else p, axis=0)
-        return float(np.linalg.norm(seg, axis=1).sum()) * 100.0
+            return (p[-1, 2] - p[0, 2]) * 100.0
+        q = torch.cat([p, p[:1]]) if self.kind == "closed" else p
+        return (q[1:] - q[:-1]).norm(dim=1).sum() * 100.0
+
+
+def tape_values(tapes: dict[str, Tape], names: list[str], vertices: torch.Tensor,
+                heads: torch.Tensor, faces: torch.Tensor) -> torch.Tensor:
+    """Readings of the named measurements (cm, and kg for weight), differentiable."""
+    from dressform.body.params import body_mass_kg
+
+    x = torch.cat([vertices, heads], dim=0)
+    return torch.stack([body_mass_kg(vertices, faces) if name == "weight_kg"
+                        else tapes[name].value_cm_torch(x) for name in names])
+
+
+def read_tapes(tapes: dict[str, Tape], names: Iterable[str], vertices: FloatArray,
+               heads: FloatArray, faces: IntArray) -> dict[str, float]:
+    """Readings of the named measurements (cm, kg for weight) on a body, rounded to 0.1 mm."""
+    names = list(names)
+    # Copies: a Body's arrays are read-only, which torch cannot wrap.
+    with torch.no_grad():
+        values = tape_values(tapes, names, torch.tensor(vertices), torch.tensor(heads),
+                             torch.tensor(faces))
+    return {n: round(float(v), 2) for n, v in zip(names, values, strict=True)}
+
+
+def compact_tapes(tapes: dict[str, Tape], n_vertices: int) -> tuple[IntArray, dict[str, Tape]]:
+    """The mesh vertices the tapes read, and the tapes re-indexed onto those vertices followed
+    by the bone heads (what a fit differentiates through, instead of the whole mesh)."""
+    ids = np.concatenate([np.concatenate([t.a, t.b]) for t in tapes.values()])
+    used = np.unique(ids[ids < n_vertices])
+
+    def remap(i: IntArray) -> IntArray:
+        return np.where(i < n_vertices, np.searchsorted(used, i), len(used) + i - n_vertices)
+
+    return used, {k: Tape(t.kind, remap(t.a), remap(t.b), t.t) for k, t in tapes.items()}
 
 
 def _vertex_tape(kind: str, indices: list[int]) -> Tape:
@@ -162,20 +217,88 @@ def _concat(kind: str, *tapes: Tape) -> Tape:
                 np.concatenate([t.t for t in tapes]))
 
 
+def _point_of(tape: Tape, k: int) -> Tape:
+    return Tape("open", tape.a[[k]], tape.b[[k]], tape.t[[k]])
+
+
+@dataclass(frozen=True)
+class Anchors:
+    """Where the girths that are defined by an extreme (fullest hip, narrowest waist...) are
+    taken: each level is that of a point on a mesh edge, found once on anny's reference woman.
+
+    anny's bodies share one mesh, so an edge point is an anatomical landmark on every body
+    (the left bust point, the side of the natural waist...). Anchoring the levels keeps the
+    measurements of a heavy body where a tailor takes them (a searched "fullest level" would
+    slide to the belly) and makes them smooth functions of shape, which the clone fit needs.
+    """
+
+    bust: Tape  # the left bust point
+    under_bust: Tape  # front of the inframammary fold, below the bust point
+    waist: Tape  # side waist point
+    hip: Tape  # back of the seat at its greatest prominence
+    thigh: Tape  # outside of the thigh at its fullest
+    calf: Tape  # back of the calf at its fullest
+    ankle: Tape  # outside of the leg at its narrowest above the ankle
+    upper_arm: float  # fraction from shoulder to elbow joint of the fullest upper-arm girth
+    wrist: float  # fraction from elbow to wrist joint of the smallest wrist girth
+
+
+def _find_anchors(p: _Planner, full_cup: _Planner) -> Anchors:
+    x = p.x
+
+    def extreme_point(tape: Tape, axis: int, sign: float, where=None) -> Tape:
+        pts = tape.points(x)
+        idx = np.arange(len(pts)) if where is None else np.flatnonzero(where(pts))
+        return _point_of(tape, int(idx[np.argmax(sign * pts[idx, axis])]))
+
+    # The fold is found under the largest breasts anny makes: under smaller ones that level is
+    # still on the chest wall, whereas a fold found on small breasts would lie on large ones.
+    bust_x = full_cup.bust_point.points(full_cup.x)[0, 0]
+    under = full_cup.under_bust[0]
+    up = under.points(full_cup.x)
+    front = np.flatnonzero(up[:, 1] < np.median(up[:, 1]))
+    return Anchors(
+        bust=p.bust_point,
+        under_bust=_point_of(under, int(front[np.argmin(np.abs(up[front, 0] - bust_x))])),
+        waist=p.side_waist,
+        hip=extreme_point(p.hip[0], 1, 1.0, lambda q: np.abs(q[:, 0]) < 0.1),
+        thigh=extreme_point(p.thigh[0], 0, 1.0),
+        calf=extreme_point(p.calf[0], 1, 1.0),
+        ankle=extreme_point(p.ankle[0], 0, 1.0),
+        upper_arm=p.upper_arm_level,
+        wrist=p.wrist_level,
+    )
+
+
+@cache
+def reference_anchors() -> Anchors:
+    """The anchors, found on anny's reference woman (every phenotype at its middle; the fold
+    under the bust on the same woman with the largest cup size)."""
+    from dressform.body.model import get_model
+
+    model = get_model()
+
+    def planner(**phenotypes: float) -> _Planner:
+        with torch.no_grad():
+            verts, heads = model.rest_shape(model.params({"gender": 1.0, **phenotypes}))
+        return _Planner(verts[0].double().numpy(), heads[0].double().numpy(), model.faces,
+                        model.bone_names)
+
+    return _find_anchors(planner(), planner(cupsize=1.0))
+
+
 class _Planner:
     """Finds the landmarks and tapes of one body (numpy)."""
 
     def __init__(self, vertices: FloatArray, heads: FloatArray, faces: IntArray,
-                 bone_names: tuple[str, ...], part_ids: IntArray,
-                 part_names: tuple[str, ...]) -> None:
+                 bone_names: tuple[str, ...], anchors: Anchors | None = None) -> None:
+        self.anchors = anchors
         self.v = vertices
         self.heads = heads
         self.faces = faces
         self.bones = bone_names
         self.nv = len(vertices)
         self.x = np.vstack([vertices, heads])
-        self.parts = part_ids
-        self.part_names = part_names
         self.floor_vertex = int(np.argmin(vertices[:, 2]))
         self.floor = float(vertices[self.floor_vertex, 2])
         fz = vertices[faces][:, :, 2]
@@ -226,10 +349,6 @@ class _Planner:
     def torso(self, z: float) -> Tape | None:
         return self.girth(self.spine_point(z), Z)
 
-    def on_segment(self, bone_a: str, bone_b: str, f: float) -> FloatArray:
-        a, b = self.head(bone_a), self.head(bone_b)
-        return a + f * (b - a)
-
     def leg_point(self, z: float) -> FloatArray:
         chain = ["upperleg01.L", "lowerleg01.L", "foot.L"]
         pts = np.array([self.head(b) for b in chain])[::-1]
@@ -239,12 +358,12 @@ class _Planner:
     def leg(self, z: float) -> Tape | None:
         return self.girth(np.array([0.0, 0.0, z]), Z, self.leg_point(z))
 
-    def extreme(self, levels: FloatArray, make, pick=max) -> tuple[float, Tape]:
-        """The tape with the largest (or smallest) value over `levels` (coarse, then fine)."""
-        return self._search(levels, make, lambda tape: tape.value_cm(self.x) *
-                            (1.0 if pick is max else -1.0))
+    def extreme(self, levels: FloatArray, make, pick=max) -> tuple[Tape, float]:
+        """The tape with the largest (or smallest) value over `levels`, and its level."""
+        sign = 1.0 if pick is max else -1.0
+        return self._search(levels, make, lambda tape: sign * tape.value_cm(self.x))
 
-    def _search(self, levels: FloatArray, make, score) -> tuple[float, Tape]:
+    def _search(self, levels: FloatArray, make, score) -> tuple[Tape, float]:
         # Every third level first, then the neighbours of the best: the girth profiles are
         # smooth at this scale, and this needs a third of the sections.
         cache: dict[int, tuple[float, Tape] | None] = {}
@@ -263,26 +382,21 @@ class _Planner:
         for i in range(max(0, i_best - 2), min(len(levels), i_best + 3)):
             at(i)
         i_best = max((v[0], i) for i, v in cache.items() if v is not None)[1]
-        self._level = float(levels[i_best])
-        value, tape = cache[i_best]
-        return value, tape
+        return cache[i_best][1], float(levels[i_best])
 
-    def front_extreme(self, levels: FloatArray, forward: bool, back: bool = False
-                      ) -> tuple[Tape, float]:
-        """Torso girth at the level where the front (|x| < 10 cm) is most forward / set back,
-        or (`back`) where the back stands out most."""
+    def profile_extreme(self, levels: FloatArray, profile: Literal["front out", "back out"]
+                        ) -> tuple[Tape, float]:
+        """Torso girth and level where the middle (|x| < 10 cm) of the front ("front out") or
+        of the back ("back out") stands furthest out."""
 
         def score(tape: Tape) -> float:
+            if profile == "front out":
+                return self.front(tape)
             p = tape.points(self.x)
             mid = p[np.abs(p[:, 0]) < 0.1, 1]
-            if not len(mid):
-                return -np.inf
-            if back:
-                return float(mid.max())
-            return float(-mid.min() if forward else mid.min())
+            return float(mid.max()) if len(mid) else -np.inf
 
-        _, tape = self._search(levels, self.torso, score)
-        return tape, self._level
+        return self._search(levels, self.torso, score)
 
     # --- landmarks ---------------------------------------------------------------------------
     def crotch_vertex(self) -> int:
@@ -301,7 +415,7 @@ class _Planner:
             # Torso and both arms: three loops. Hands hang below the elbow, out of this range.
             return len(self.loops(np.array([0.0, 0.0, z]), Z)) >= 3
 
-        for _ in range(14):
+        for _ in range(10):
             mid = 0.5 * (lo + hi)
             if separate(mid):
                 lo = mid
@@ -318,117 +432,291 @@ class _Planner:
                               & (np.abs(v[:, 2] - j[2]) < 0.12))
         return int(near[np.argmax(v[near, 2])])
 
-    # --- the plan ----------------------------------------------------------------------------
-    def plan(self) -> dict[str, Tape]:
-        v, x = self.v, self.x
-        tapes: dict[str, Tape] = {}
-        top = int(np.argmax(v[:, 2]))
-        tapes["height_cm"] = _vertex_tape("vertical", [self.floor_vertex, top])
-        crotch = self.crotch_vertex()
-        crotch_z = v[crotch, 2]
-        armpit_z = self.armpit_level()
-        torso_len = armpit_z - crotch_z
-        step = 0.005
+    # --- landmarks and levels, each found once and only when a tape needs it ---------------
+    @cached_property
+    def top(self) -> int:
+        return int(np.argmax(self.v[:, 2]))
 
-        def band(lo: float, hi: float) -> FloatArray:
-            return np.arange(lo, hi + 1e-9, step)
+    @cached_property
+    def crotch(self) -> int:
+        return self.crotch_vertex()
 
-        # Bust: the level where the chest front stands furthest forward (the bust points).
-        tapes["bust_girth_cm"], bust_z = self.front_extreme(
-            band(armpit_z - 0.3 * torso_len, armpit_z - 0.05 * torso_len), forward=True)
-        tapes["high_bust_girth_cm"] = self.torso(armpit_z - 0.02 * torso_len)
-        # Under-bust: where the chest front is set deepest below the bust (inframammary fold).
-        tapes["under_bust_girth_cm"], _ = self.front_extreme(
-            band(bust_z - 0.3 * torso_len, bust_z - 0.02 * torso_len), forward=False)
-        _, tapes["waist_girth_cm"] = self.extreme(
-            band(crotch_z + 0.35 * torso_len, crotch_z + 0.7 * torso_len), self.torso, pick=min)
-        waist_z = self._level
-        # Hip (seat): the level of the greatest buttock prominence, where the back stands out most.
-        tapes["hip_girth_cm"], hip_z = self.front_extreme(
-            band(crotch_z + 0.02 * torso_len, waist_z), forward=False, back=True)
-        tapes["high_hip_girth_cm"] = self.torso(0.5 * (waist_z + hip_z))
+    @cached_property
+    def crotch_z(self) -> float:
+        return float(self.v[self.crotch, 2])
 
-        # Neck base: perpendicular to the neck axis at the neck joint.
+    @cached_property
+    def armpit_z(self) -> float:
+        return self.armpit_level()
+
+    @cached_property
+    def torso_len(self) -> float:
+        return self.armpit_z - self.crotch_z
+
+    def band(self, lo: float, hi: float) -> FloatArray:
+        return np.arange(lo, hi + 1e-9, LEVEL_STEP)
+
+    def anchor_z(self, anchor: Tape) -> float:
+        return float(anchor.points(self.x)[0, 2])
+
+    def anchored(self, name: str, search: Callable[[], tuple[Tape, float]],
+                 make: Callable[[float], Tape | None]) -> tuple[Tape, float]:
+        """A girth at its anchored level, or (on the reference body) found by `search`."""
+        if self.anchors is None:
+            return search()
+        z = self.anchor_z(getattr(self.anchors, name))
+        tape = make(z)
+        if tape is None:
+            raise ValueError(f"no section for {name} at z = {z:.3f} m")
+        return tape, z
+
+    @cached_property
+    def bust(self) -> tuple[Tape, float]:
+        """The level where the chest front stands furthest forward (the bust points)."""
+        a, t = self.armpit_z, self.torso_len
+        return self.anchored("bust", lambda: self.profile_extreme(
+            self.band(a - 0.3 * t, a - 0.05 * t), "front out"), self.torso)
+
+    @cached_property
+    def under_bust(self) -> tuple[Tape, float]:
+        """The inframammary fold: going down from the bust, where the chest front stops
+        receding (under the breast, the front is the chest wall)."""
+        return self.anchored("under_bust", self._fold, self.torso)
+
+    def _fold(self) -> tuple[Tape, float]:
+        z = self.bust[1]
+        prev = self.front(self.bust[0])
+        receding = False  # round the apex of the breast the front is flat too: pass it first
+        for level in z - LEVEL_STEP * np.arange(1, int(0.3 * self.torso_len / LEVEL_STEP)):
+            tape = self.torso(level)
+            if tape is None:
+                continue
+            front = self.front(tape)
+            if prev - front > 0.3 * LEVEL_STEP:
+                receding = True
+            elif receding and prev - front < 0.1 * LEVEL_STEP:
+                return tape, float(level)
+            prev = front
+        raise ValueError("no inframammary fold below the bust")
+
+    def front(self, tape: Tape) -> float:
+        """How far forward the middle (|x| < 10 cm) of a torso girth stands (m, towards −Y)."""
+        p = tape.points(self.x)
+        mid = p[np.abs(p[:, 0]) < 0.1, 1]
+        return float(-mid.min()) if len(mid) else -np.inf
+
+    @cached_property
+    def waist(self) -> tuple[Tape, float]:
+        c, t = self.crotch_z, self.torso_len
+        return self.anchored("waist", lambda: self.extreme(
+            self.band(c + 0.35 * t, c + 0.7 * t), self.torso, pick=min), self.torso)
+
+    @cached_property
+    def hip(self) -> tuple[Tape, float]:
+        """The level of the greatest buttock prominence, where the back stands out most."""
+        return self.anchored("hip", lambda: self.profile_extreme(
+            self.band(self.crotch_z + 0.02 * self.torso_len, self.waist[1]), "back out"),
+            self.torso)
+
+    @cached_property
+    def thigh(self) -> tuple[Tape, float]:
+        scale = (self.v[self.top, 2] - self.floor) / 1.7
+        c = self.crotch_z
+        return self.anchored("thigh", lambda: self.extreme(
+            self.band(c - 0.06 * scale, c - 0.01 * scale), self.leg), self.leg)
+
+    @cached_property
+    def calf(self) -> tuple[Tape, float]:
+        ankle, shin = self._shin()
+        return self.anchored("calf", lambda: self.extreme(
+            self.band(ankle + 0.45 * shin, ankle + 0.85 * shin), self.leg), self.leg)
+
+    @cached_property
+    def ankle(self) -> tuple[Tape, float]:
+        ankle, shin = self._shin()
+        return self.anchored("ankle", lambda: self.extreme(
+            self.band(ankle + 0.1 * shin, ankle + 0.35 * shin), self.leg, pick=min), self.leg)
+
+    def upper_arm(self, f: float) -> Tape | None:
+        sh, el, _, up, _ = self.arm_axes
+        return self.girth(sh + f * (el - sh), up)
+
+    def forearm(self, f: float) -> Tape | None:
+        _, el, wr, _, fore = self.arm_axes
+        return self.girth(el + f * (wr - el), fore)
+
+    @cached_property
+    def upper_arm_level(self) -> float:
+        """Fraction of the way from shoulder to elbow joint of the fullest upper-arm girth."""
+        if self.anchors is not None:
+            return self.anchors.upper_arm
+        return self.extreme(np.linspace(0.35, 0.7, 15), self.upper_arm)[1]
+
+    @cached_property
+    def wrist_level(self) -> float:
+        """Fraction of the way from elbow to wrist joint of the smallest wrist girth."""
+        if self.anchors is not None:
+            return self.anchors.wrist
+        return self.extreme(np.linspace(0.8, 1.0, 9), self.forearm, pick=min)[1]
+
+    @cached_property
+    def neck(self) -> tuple[Section, FloatArray]:
+        """The neck-base section, perpendicular to the neck half-way between its first two
+        joints, and the neck axis. At the joint itself the section still cuts the slope of
+        the trapezius (a woman's "neck" would read ~41 cm there)."""
         n0, n1 = self.head("neck01"), self.head("neck02")
-        neck_axis = (n1 - n0) / np.linalg.norm(n1 - n0)
-        neck_sec = None
-        for f in (0.0, 0.25, 0.5, 0.75):  # the joint may sit at the skin on some shapes
-            neck_sec = neck_sec or self.loop_around(n0 + f * (n1 - n0), neck_axis)
-        tapes["neck_base_girth_cm"] = self.hull_tape(neck_sec, neck_axis)
-        c7 = neck_sec.take(np.array([int(np.argmax(neck_sec.points[:, 1]))]))
-        hps = neck_sec.take(np.array([int(np.argmax(neck_sec.points[:, 0]))]))
+        axis = (n1 - n0) / np.linalg.norm(n1 - n0)
+        for f in (0.5, 0.75, 0.25, 1.0):  # the plane may graze the skin on some shapes
+            sec = self.loop_around(n0 + f * (n1 - n0), axis)
+            if sec is not None:
+                return sec, axis
+        raise ValueError("no section around the neck")
 
-        # Shoulder width over the back: plane through both acromia and the cervicale.
-        a_l, a_r = self.acromion("L"), self.acromion("R")
-        tapes["shoulder_width_cm"] = self.surface_path(
-            _vertex_tape("open", [a_r]), _vertex_tape("open", [a_l]),
-            _section_tape("open", c7), outward=np.array([0.0, 1.0, 0.0]))
+    @cached_property
+    def hps(self) -> Section:
+        """High point of the shoulder: the collar section's outermost point on the left."""
+        sec = self.neck[0]
+        return sec.take(np.array([int(np.argmax(sec.points[:, 0]))]))
 
-        # Across back: between the armpit folds, a third of the way up to the acromion.
-        z_ab = armpit_z + (v[a_l, 2] - armpit_z) / 3.0
-        under_arm = self.torso(armpit_z - 0.02 * torso_len).points(x)
-        x_fold = np.abs(under_arm[:, 0]).max()
-        sec = self.loop_around(self.spine_point(z_ab), Z)
-        back = np.flatnonzero(sec.points[:, 1] > self.spine_point(z_ab)[1])
+    @cached_property
+    def acromia(self) -> tuple[int, int]:
+        return self.acromion("L"), self.acromion("R")
+
+    @cached_property
+    def side_waist(self) -> Tape:
+        waist = self.waist[0]
+        k = int(np.argmax(waist.points(self.x)[:, 0]))
+        return _point_of(waist, k)
+
+    @cached_property
+    def bust_point(self) -> Tape:
+        if self.anchors is not None:
+            return self.anchors.bust
+        bust = self.bust[0]
+        bp = bust.points(self.x)
+        left = np.flatnonzero(bp[:, 0] > 0.02)
+        return _point_of(bust, int(left[np.argmin(bp[left, 1])]))
+
+    @cached_property
+    def arm_axes(self) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
+        """Shoulder, elbow and wrist joints, upper-arm and forearm directions."""
+        sh, el, wr = self.head("upperarm01.L"), self.head("lowerarm01.L"), self.head("wrist.L")
+        return (sh, el, wr, (el - sh) / np.linalg.norm(el - sh),
+                (wr - el) / np.linalg.norm(wr - el))
+
+    # --- one tape per measurement ------------------------------------------------------------
+    def tape(self, name: str) -> Tape | None:
+        return getattr(self, "_" + name.rsplit("_", 1)[0])()
+
+    def _height(self) -> Tape:
+        return _vertex_tape("vertical", [self.floor_vertex, self.top])
+
+    def _bust_girth(self) -> Tape:
+        return self.bust[0]
+
+    def _high_bust_girth(self) -> Tape | None:
+        return self.torso(self.armpit_z - 0.02 * self.torso_len)
+
+    def _under_bust_girth(self) -> Tape:
+        return self.under_bust[0]
+
+    def _waist_girth(self) -> Tape:
+        return self.waist[0]
+
+    def _hip_girth(self) -> Tape:
+        return self.hip[0]
+
+    def _high_hip_girth(self) -> Tape | None:
+        return self.torso(0.5 * (self.waist[1] + self.hip[1]))
+
+    def _neck_base_girth(self) -> Tape:
+        return self.hull_tape(*self.neck)
+
+    def _shoulder_width(self) -> Tape:
+        # Over the back, in the plane through both acromia and the cervicale.
+        sec = self.neck[0]
+        c7 = sec.take(np.array([int(np.argmax(sec.points[:, 1]))]))
+        a_l, a_r = self.acromia
+        return self.surface_path(_vertex_tape("open", [a_r]), _vertex_tape("open", [a_l]),
+                                 _section_tape("open", c7), outward=np.array([0.0, 1.0, 0.0]))
+
+    def _across_back(self) -> Tape:
+        # Between the armpit folds, a third of the way up to the acromion.
+        z_ab = self.armpit_z + (self.v[self.acromia[0], 2] - self.armpit_z) / 3.0
+        under_arm = self._high_bust_girth()
+        if under_arm is None:
+            raise ValueError("no torso section under the arms")
+        x_fold = np.abs(under_arm.points(self.x)[:, 0]).max()
+        centre = self.spine_point(z_ab)
+        sec = self.loop_around(centre, Z)
+        if sec is None:
+            raise ValueError("no torso section across the back")
+        back = np.flatnonzero(sec.points[:, 1] > centre[1])
         ends = [back[np.argmin(np.abs(sec.points[back, 0] - s * x_fold))] for s in (-1, 1)]
-        tapes["across_back_cm"] = self.surface_path(
+        return self.surface_path(
             _section_tape("open", sec.take(np.array([ends[0]]))),
             _section_tape("open", sec.take(np.array([ends[1]]))),
             None, outward=np.array([0.0, 1.0, 0.0]), normal=Z, section=sec)
 
-        # Arm.
-        tapes["arm_length_cm"] = _vertex_tape(
-            "open", [a_l, self.head_index("lowerarm01.L"), self.head_index("wrist.L")])
-        sh, el, wr = self.head("upperarm01.L"), self.head("lowerarm01.L"), self.head("wrist.L")
-        up_axis = (el - sh) / np.linalg.norm(el - sh)
-        fore_axis = (wr - el) / np.linalg.norm(wr - el)
-        _, tapes["upper_arm_girth_cm"] = self.extreme(
-            np.linspace(0.35, 0.7, 15), lambda f: self.girth(sh + f * (el - sh), up_axis))
-        elbow_axis = (up_axis + fore_axis) / np.linalg.norm(up_axis + fore_axis)
-        tapes["elbow_girth_cm"] = self.girth(el, elbow_axis)
-        _, tapes["wrist_girth_cm"] = self.extreme(
-            np.linspace(0.8, 1.0, 9), lambda f: self.girth(el + f * (wr - el), fore_axis),
-            pick=min)
+    def _arm_length(self) -> Tape:
+        return _vertex_tape("open", [self.acromia[0], self.head_index("lowerarm01.L"),
+                                     self.head_index("wrist.L")])
 
-        # Leg.
-        knee, ankle = self.head("lowerleg01.L"), self.head("foot.L")
-        scale = (v[top, 2] - self.floor) / 1.7
-        _, tapes["thigh_girth_cm"] = self.extreme(
-            band(crotch_z - 0.06 * scale, crotch_z - 0.01 * scale), self.leg)
-        tapes["knee_girth_cm"] = self.leg(knee[2])
-        shin = knee[2] - ankle[2]
-        _, tapes["calf_girth_cm"] = self.extreme(
-            band(ankle[2] + 0.45 * shin, ankle[2] + 0.85 * shin), self.leg)
-        _, tapes["ankle_girth_cm"] = self.extreme(
-            band(ankle[2] + 0.1 * shin, ankle[2] + 0.35 * shin), self.leg, pick=min)
+    def _upper_arm_girth(self) -> Tape | None:
+        return self.upper_arm(self.upper_arm_level)
 
-        # Lengths.
-        tapes["inseam_cm"] = _vertex_tape("vertical", [self.floor_vertex, crotch])
-        waist = tapes["waist_girth_cm"]
-        wp = waist.points(x)
-        side = int(np.argmax(wp[:, 0]))
-        side_pt = Tape("open", waist.a[[side]], waist.b[[side]], waist.t[[side]])
-        tapes["waist_height_cm"] = _concat("vertical", _vertex_tape("open", [self.floor_vertex]),
-                                           side_pt)
-        tapes["crotch_depth_cm"] = _concat("vertical", _vertex_tape("open", [crotch]), side_pt)
-        tapes["outseam_cm"] = self.outseam(side_pt)
-        back_pt = self._waist_point(waist, hps, front=False)
-        tapes["back_waist_length_cm"] = self.surface_path(
-            _section_tape("open", hps), back_pt, None, outward=np.array([0.0, 1.0, 0.0]),
-            normal=np.array([1.0, 0.0, 0.0]))
-        bust_tape = tapes["bust_girth_cm"]
-        bp = bust_tape.points(x)
-        left = np.flatnonzero(bp[:, 0] > 0.02)
-        bust_point = left[np.argmin(bp[left, 1])]
-        bust_pt = Tape("open", bust_tape.a[[bust_point]], bust_tape.b[[bust_point]],
-                       bust_tape.t[[bust_point]])
-        front_pt = self._waist_point(waist, bust_pt, front=True)
-        tapes["front_waist_length_cm"] = self.surface_path(
-            _section_tape("open", hps), front_pt, bust_pt, outward=np.array([0.0, -1.0, 0.0]))
-        missing = [n for n in MEASUREMENT_NAMES if n != "weight_kg" and tapes.get(n) is None]
+    def _elbow_girth(self) -> Tape | None:
+        _, el, _, up, fore = self.arm_axes
+        return self.girth(el, (up + fore) / np.linalg.norm(up + fore))
+
+    def _wrist_girth(self) -> Tape | None:
+        return self.forearm(self.wrist_level)
+
+    def _thigh_girth(self) -> Tape:
+        return self.thigh[0]
+
+    def _knee_girth(self) -> Tape | None:
+        return self.leg(self.head("lowerleg01.L")[2])
+
+    def _shin(self) -> tuple[float, float]:
+        ankle = self.head("foot.L")[2]
+        return ankle, self.head("lowerleg01.L")[2] - ankle
+
+    def _calf_girth(self) -> Tape:
+        return self.calf[0]
+
+    def _ankle_girth(self) -> Tape:
+        return self.ankle[0]
+
+    def _inseam(self) -> Tape:
+        return _vertex_tape("vertical", [self.floor_vertex, self.crotch])
+
+    def _waist_height(self) -> Tape:
+        return _concat("vertical", _vertex_tape("open", [self.floor_vertex]), self.side_waist)
+
+    def _crotch_depth(self) -> Tape:
+        return _concat("vertical", _vertex_tape("open", [self.crotch]), self.side_waist)
+
+    def _outseam(self) -> Tape:
+        return self.outseam(self.side_waist)
+
+    def _back_waist_length(self) -> Tape:
+        back_pt = self._waist_point(self.waist[0], self.hps, front=False)
+        return self.surface_path(_section_tape("open", self.hps), back_pt, None,
+                                 outward=np.array([0.0, 1.0, 0.0]),
+                                 normal=np.array([1.0, 0.0, 0.0]))
+
+    def _front_waist_length(self) -> Tape:
+        front_pt = self._waist_point(self.waist[0], self.bust_point, front=True)
+        return self.surface_path(_section_tape("open", self.hps), front_pt, self.bust_point,
+                                 outward=np.array([0.0, -1.0, 0.0]))
+
+    def plan(self, names: Iterable[str]) -> dict[str, Tape]:
+        tapes = {n: self.tape(n) for n in names if n != "weight_kg"}
+        missing = [n for n, t in tapes.items() if t is None]
         if missing:
             raise ValueError(f"could not locate {missing}")
-        return tapes
+        return tapes  # type: ignore[return-value]
 
     def _waist_point(self, waist: Tape, near: Section | Tape, front: bool) -> Tape:
         wp = waist.points(self.x)
@@ -448,13 +736,8 @@ class _Planner:
             normal = np.cross(p1 - p0, pv - p0)
         normal = normal / np.linalg.norm(normal)
         u, w = plane_basis(normal)
-        if section is None:
-            secs = self.loops(p0, normal)
-            pts = np.vstack([s.points for s in secs])
-            sec = Section(np.concatenate([s.a for s in secs]), np.concatenate([s.b for s in secs]),
-                          np.concatenate([s.t for s in secs]), pts)
-        else:
-            sec = section
+        sec = merge_sections(self.loops(p0, normal)) if section is None else section
+
         def to2(p: FloatArray) -> FloatArray:
             return np.stack([p @ u, p @ w], axis=-1)
 
@@ -464,7 +747,10 @@ class _Planner:
 
     def outseam(self, side_pt: Tape) -> Tape:
         p0 = side_pt.points(self.x)[0]
-        normal = np.array([0.0, 1.0, 0.0])
+        # The frontal plane tilted to pass through the ankle joint too: a plane at the waist
+        # point's depth alone can miss the lower leg and the foot.
+        normal = np.cross(self.head("foot.L") - p0, np.array([1.0, 0.0, 0.0]))
+        normal /= np.linalg.norm(normal)
         # The loop through the leg (the arm and hand are separate loops in this plane).
         sec = self.loop_around(p0, normal, self.leg_point(0.5 * (p0[2] + self.floor)))
         if sec is None:
@@ -479,22 +765,15 @@ class _Planner:
 
 
 def plan_tapes(vertices: FloatArray, heads: FloatArray, faces: IntArray,
-               bone_names: tuple[str, ...]) -> dict[str, Tape]:
-    """Find every measurement's tape on a rest-pose body (anny topology)."""
-    return _Planner(vertices, heads, faces, bone_names, np.zeros(0, np.int64), ()).plan()
+               bone_names: tuple[str, ...],
+               names: Iterable[str] = MEASUREMENT_NAMES) -> dict[str, Tape]:
+    """Find the tapes of the named measurements (default: all) on a rest-pose body (anny
+    topology). Only the landmarks those tapes need are looked for."""
+    return _Planner(vertices, heads, faces, bone_names, reference_anchors()).plan(names)
 
 
 def measure(body: Body) -> Measurements:
     """Measure a clone (see the module docstring for each definition)."""
-    from dressform.body.params import BODY_DENSITY_KG_M3
-    from dressform.geometry.volume import mesh_volume_np
-
-    tapes = plan_tapes(body.vertices, body.skeleton.heads, body.faces, body.skeleton.names)
-    x = np.vstack([body.vertices, body.skeleton.heads])
-    values = {name: round(tape_value_cm(tape, x), 2) for name, tape in tapes.items()}
-    values["weight_kg"] = round(mesh_volume_np(body.vertices, body.faces) * BODY_DENSITY_KG_M3, 2)
-    return Measurements(**values)
-
-
-def tape_value_cm(tape: Tape, x: FloatArray) -> float:
-    return tape.value_cm(x)
+    heads = body.skeleton.heads
+    tapes = plan_tapes(body.vertices, heads, body.faces, body.skeleton.names)
+    return Measurements(**read_tapes(tapes, MEASUREMENT_NAMES, body.vertices, heads, body.faces))

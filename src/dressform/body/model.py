@@ -77,6 +77,17 @@ def get_model() -> AnnyModel:
 
 
 @dataclass(frozen=True)
+class ShapeRows:
+    """Blend-shape rows (template, phenotype basis, face actions, local changes) for some or
+    all of the mesh's vertex coordinates."""
+
+    template: torch.Tensor
+    phenotypes: torch.Tensor
+    faces: torch.Tensor
+    local: torch.Tensor
+
+
+@dataclass(frozen=True)
 class AnnyParams:
     """anny's own parameters for a batch of bodies (all tensors batch-first).
 
@@ -149,6 +160,13 @@ class AnnyModel:
     def skin_joints(self) -> np.ndarray:
         return self.anny.vertex_bone_indices.cpu().numpy().astype(np.int64)
 
+    @cached_property
+    def part_ids(self) -> np.ndarray:
+        """(V,) body-part index per vertex (`dressform.body.parts.PART_NAMES`)."""
+        from dressform.body.parts import vertex_parts
+
+        return vertex_parts(self.bone_names, self.skin_weights, self.skin_joints)
+
     @property
     def vertex_count(self) -> int:
         return int(self.anny.template_vertices.shape[0])
@@ -180,11 +198,14 @@ class AnnyModel:
         )
 
     # --- shapes -----------------------------------------------------------------------------
-    def rest_shape(self, params: AnnyParams) -> tuple[torch.Tensor, torch.Tensor]:
+    def rest_shape(self, params: AnnyParams, rows: ShapeRows | None = None
+                   ) -> tuple[torch.Tensor, torch.Tensor]:
         """Rest-pose vertices (B, V, 3) and bone heads (B, J, 3), in anny's frame (metres).
 
-        Differentiable with respect to every tensor in `params`.
+        Differentiable with respect to every tensor in `params`. With `rows` from
+        :meth:`shape_rows`, only those vertices are computed, (B, len(vertices), 3).
         """
+        rows = rows or self._all_rows
         from anny.models.phenotype import phenotype_blendshape_weights
 
         a = self.anny
@@ -197,15 +218,26 @@ class AnnyModel:
             # themselves, and `params` lets the weight go past 1 for heavy bodies.
             extrapolate=True,
         ) @ a.phenotype_blendshape_projection
-        verts = torch.addmm(self._template, weights, self._pheno_rows)
+        verts = torch.addmm(rows.template, weights, rows.phenotypes)
         heads = torch.addmm(self._template_heads, weights, self._pheno_head_rows)
-        for coeffs, rows, head_rows in self._sparse_terms(params):
-            verts = verts + coeffs @ rows
+        for coeffs, vert_rows, head_rows in self._sparse_terms(params, rows):
+            verts = verts + coeffs @ vert_rows
             heads = heads + coeffs @ head_rows
         batch = params.batch_size
         return verts.reshape(batch, -1, 3), heads.reshape(batch, -1, 3)
 
-    def _sparse_terms(self, params: AnnyParams):
+    @cached_property
+    def _all_rows(self) -> ShapeRows:
+        return ShapeRows(self._template, self._pheno_rows, self._face_rows, self._local_rows)
+
+    def shape_rows(self, vertices: torch.Tensor) -> ShapeRows:
+        """The blend-shape columns of these vertices alone: a fit that reads a few hundred
+        vertices differentiates through a few hundred columns instead of 41 154."""
+        cols = (3 * vertices[:, None] + torch.arange(3)).flatten()
+        return ShapeRows(self._template[:, cols], self._pheno_rows[:, cols],
+                         self._face_rows[:, cols], self._local_rows[:, cols])
+
+    def _sparse_terms(self, params: AnnyParams, rows: ShapeRows):
         """(coefficients, vertex rows, head rows) for the non-zero local changes and actions.
 
         Only columns some body in the batch uses are multiplied: most clones set few or none,
@@ -214,7 +246,7 @@ class AnnyModel:
         face = params.facial_actions
         used = torch.nonzero((face != 0).any(dim=0)).flatten()
         if used.numel():
-            yield face[:, used], self._face_rows[used], self._face_head_rows[used]
+            yield face[:, used], rows.faces[used], self._face_head_rows[used]
         local = params.local_changes
         used = torch.nonzero((local != 0).any(dim=0)).flatten()
         if params.active_local:
@@ -226,8 +258,8 @@ class AnnyModel:
             pos = values * (values >= 0).to(values.dtype)
             neg = -values * (-values >= 0).to(values.dtype)
             coeffs = torch.cat([pos, neg], dim=1)
-            rows = torch.cat([self._local_rows[2 * used], self._local_rows[2 * used + 1]])
+            vert_rows = torch.cat([rows.local[2 * used], rows.local[2 * used + 1]])
             head_rows = torch.cat(
                 [self._local_head_rows[2 * used], self._local_head_rows[2 * used + 1]]
             )
-            yield coeffs, rows, head_rows
+            yield coeffs, vert_rows, head_rows

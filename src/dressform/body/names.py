@@ -34,12 +34,15 @@ FREESEWING_TO_DRESSFORM: dict[str, str] = {
     "waistToFloor": "waist_height_cm",
     "hpsToWaistBack": "back_waist_length_cm",
     "hpsToWaistFront": "front_waist_length_cm",
-    "crotchDepth": "crotch_depth_cm",
 }
 
 #: FreeSewing measurements dressform does not take (yet): accepted, reported as unused.
+#: ``crotchDepth`` is among them on purpose: FreeSewing takes it *seated* (waist to the
+#: chair), which a standing clone cannot read; on FreeSewing's own 20 sets it is 0.6–5.5 cm
+#: shorter than their ``waistToFloor − inseam``, our standing crotch depth.
 FREESEWING_UNUSED: frozenset[str] = frozenset({
-    "bustFront", "bustPointToUnderbust", "bustSpan", "crossSeam", "crossSeamFront", "heel",
+    "bustFront", "bustPointToUnderbust", "bustSpan", "crossSeam", "crossSeamFront", "crotchDepth",
+    "heel",
     "head", "highBustFront", "hpsToBust", "seatBack", "shoulderSlope", "shoulderToElbow",
     "waistBack", "waistToArmpit", "waistToHips", "waistToKnee", "waistToSeat",
     "waistToUnderbust", "waistToUpperLeg",

@@ -76,12 +76,17 @@ def sex_to_gender(sex: float) -> float:
     return 1.0 - sex
 
 
+def body_mass_kg(vertices: torch.Tensor, faces: torch.Tensor) -> torch.Tensor:
+    """Mass of closed body meshes, (B, V, 3) or (V, 3) in metres: volume × body density."""
+    return mesh_volume(vertices, faces) * BODY_DENSITY_KG_M3
+
+
 def height_and_mass(model: AnnyModel, params: AnnyParams) -> tuple[torch.Tensor, torch.Tensor]:
     """(B,) standing height in cm and mass in kg of the rest-pose bodies."""
     verts, _ = model.rest_shape(params)
     z = verts[..., 2]
     height_cm = (z.max(dim=1).values - z.min(dim=1).values) * 100.0
-    return height_cm, mesh_volume(verts, model.faces_tensor) * BODY_DENSITY_KG_M3
+    return height_cm, body_mass_kg(verts, model.faces_tensor)
 
 
 def _phenotypes(spec: BodySpec) -> dict[str, float]:

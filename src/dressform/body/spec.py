@@ -8,7 +8,7 @@ in :mod:`dressform.body.params`.
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -137,5 +137,3 @@ def describe_validation_error(exc: ValidationError, what: str) -> str:
         problems.append(f"{where}: {msg} (got {err.get('input')!r})")
     return f"invalid {what}: " + "; ".join(problems)
 
-
-SexLiteral = Literal["female", "male"]

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components
 from scipy.spatial import ConvexHull, QhullError
 
 FloatArray = NDArray[np.float64]
@@ -22,27 +24,41 @@ IntArray = NDArray[np.int64]
 
 @dataclass(frozen=True, eq=False)
 class Section:
-    """One closed loop of a mesh cut by a plane, in loop order.
+    """One closed loop of a mesh cut by a plane.
+
+    The points are not in loop order: what is read off a section (convex hulls, extremes,
+    containment) does not need it, and leaving the loop unwalked keeps sectioning in numpy.
 
     Attributes:
         a, b: (N,) vertex indices of the mesh edge each point lies on.
         t: (N,) position along the edge: point = v[a] + t (v[b] − v[a]).
         points: (N, 3) positions.
+        segments: (M, 2) indices of the points joined by the loop (one per cut triangle).
     """
 
     a: IntArray
     b: IntArray
     t: FloatArray
     points: FloatArray
+    segments: IntArray
 
     def take(self, idx: IntArray) -> Section:
-        return Section(self.a[idx], self.b[idx], self.t[idx], self.points[idx])
+        """The points `idx` alone (their segments are dropped: the result is not a loop)."""
+        return Section(self.a[idx], self.b[idx], self.t[idx], self.points[idx],
+                       np.empty((0, 2), dtype=np.int64))
 
     def contains(self, point: FloatArray, u: FloatArray, w: FloatArray) -> bool:
         """Whether `point` lies inside the loop, seen in the plane spanned by `u`, `w`."""
-        return point_in_polygon(
-            np.array([point @ u, point @ w]), np.stack([self.points @ u, self.points @ w], 1)
-        )
+        p2 = np.stack([self.points @ u, self.points @ w], axis=1)
+        return segments_contain(np.array([point @ u, point @ w]), p2[self.segments])
+
+
+def merge_sections(sections: list[Section]) -> Section:
+    """Several loops as one section (their points and segments together)."""
+    offsets = np.cumsum([0] + [len(s.a) for s in sections[:-1]])
+    return Section(*(np.concatenate([getattr(s, f) for s in sections])
+                     for f in ("a", "b", "t", "points")),
+                   np.concatenate([s.segments + o for s, o in zip(sections, offsets, strict=True)]))
 
 
 def plane_basis(normal: FloatArray) -> tuple[FloatArray, FloatArray]:
@@ -65,8 +81,9 @@ def plane_section_loops(
 
     Open chains (where `face_mask` cuts the surface) are dropped: a tape needs a closed loop.
     """
-    d = (vertices - origin) @ (normal / np.linalg.norm(normal))
-    d = np.where(d == 0.0, 1e-12, d)  # no vertex exactly on the plane: every crossing is an edge
+    unit = normal / np.linalg.norm(normal)
+    d = vertices @ unit - origin @ unit
+    d[d == 0.0] = 1e-12  # no vertex exactly on the plane: every crossing is an edge
     tri = faces if face_mask is None else faces[face_mask]
     s = d[tri] > 0
     crossing = s.any(axis=1) & ~s.all(axis=1)
@@ -77,62 +94,44 @@ def plane_section_loops(
     # For each crossing triangle, the two edges whose ends are on opposite sides.
     e = np.stack([tri[:, [0, 1]], tri[:, [1, 2]], tri[:, [2, 0]]], axis=1)  # (T, 3, 2)
     es = np.stack([s[:, 0] != s[:, 1], s[:, 1] != s[:, 2], s[:, 2] != s[:, 0]], axis=1)
-    pairs = e[es].reshape(-1, 2, 2)  # (T, 2 edges, 2 vertices)
-    keys = np.sort(pairs, axis=2)
-    flat = keys.reshape(-1, 2)
-    uniq, inverse = np.unique(flat[:, 0] * (len(vertices) + 1) + flat[:, 1], return_inverse=True)
-    seg = inverse.reshape(-1, 2)  # each triangle joins two edge ids
-    n_edges = len(uniq)
-    # Each edge of a closed surface is shared by two crossing triangles: walk the chain.
-    neighbours = np.full((n_edges, 2), -1, dtype=np.int64)
-    fill = np.zeros(n_edges, dtype=np.int64)
-    for i, j in seg:
-        if fill[i] < 2:
-            neighbours[i, fill[i]] = j
-            fill[i] += 1
-        if fill[j] < 2:
-            neighbours[j, fill[j]] = i
-            fill[j] += 1
-    edge_a = uniq // (len(vertices) + 1)
-    edge_b = uniq % (len(vertices) + 1)
-    visited = np.zeros(n_edges, dtype=bool)
+    keys = np.sort(e[es].reshape(-1, 2), axis=1)
+    stride = len(vertices) + 1
+    uniq, inverse = np.unique(keys[:, 0] * stride + keys[:, 1], return_inverse=True)
+    seg = inverse.reshape(-1, 2)  # each cut triangle joins two cut edges
+    n = len(uniq)
+    order = np.argsort(seg[:, 0], kind="stable")
+    graph = csr_matrix((np.ones(len(seg)), seg[order, 1],
+                        np.searchsorted(seg[order, 0], np.arange(n + 1))), shape=(n, n))
+    n_loops, label = connected_components(graph, directed=False)
+    # A closed loop of a manifold surface meets every cut edge twice; open chains end at
+    # edges met once.
+    degree = np.bincount(seg.ravel(), minlength=n)
+    open_loop = np.zeros(n_loops, dtype=bool)
+    open_loop[label[degree != 2]] = True
+    a_all, b_all = uniq // stride, uniq % stride
+    t_all = d[a_all] / (d[a_all] - d[b_all])
+    p_all = vertices[a_all] + t_all[:, None] * (vertices[b_all] - vertices[a_all])
+    local = np.empty(n, dtype=np.int64)
+    seg_label = label[seg[:, 0]]
     loops: list[Section] = []
-    for start in range(n_edges):
-        if visited[start] or fill[start] < 2:
+    for k in range(n_loops):
+        idx = np.flatnonzero(label == k)
+        if open_loop[k] or len(idx) < 3:
             continue
-        order = [start]
-        visited[start] = True
-        prev, cur = -1, start
-        closed = False
-        while True:
-            nxt = neighbours[cur, 0] if neighbours[cur, 0] != prev else neighbours[cur, 1]
-            if nxt < 0 or fill[nxt] < 2:
-                break
-            if nxt == start:
-                closed = True
-                break
-            if visited[nxt]:
-                break
-            visited[nxt] = True
-            order.append(nxt)
-            prev, cur = cur, nxt
-        if closed and len(order) >= 3:
-            idx = np.array(order)
-            a, b = edge_a[idx], edge_b[idx]
-            t = d[a] / (d[a] - d[b])
-            pts = vertices[a] + t[:, None] * (vertices[b] - vertices[a])
-            loops.append(Section(a, b, t, pts))
+        local[idx] = np.arange(len(idx))
+        loops.append(Section(a_all[idx], b_all[idx], t_all[idx], p_all[idx],
+                             local[seg[seg_label == k]]))
     return loops
 
 
-def point_in_polygon(p: FloatArray, poly: FloatArray) -> bool:
-    """Even-odd rule for a 2-D point and polygon (N, 2)."""
+def segments_contain(p: FloatArray, segments: FloatArray) -> bool:
+    """Even-odd rule for a 2-D point and a closed curve given as segments (M, 2, 2)."""
     x, y = p
-    xs, ys = poly[:, 0], poly[:, 1]
-    xn, yn = np.roll(xs, -1), np.roll(ys, -1)
-    cond = (ys > y) != (yn > y)
+    x0, y0 = segments[:, 0, 0], segments[:, 0, 1]
+    x1, y1 = segments[:, 1, 0], segments[:, 1, 1]
+    cond = (y0 > y) != (y1 > y)
     with np.errstate(divide="ignore", invalid="ignore"):
-        xcross = xs + (y - ys) * (xn - xs) / (yn - ys)
+        xcross = x0 + (y - y0) * (x1 - x0) / (y1 - y0)
     return bool(np.count_nonzero(cond & (x < xcross)) % 2)
 
 
