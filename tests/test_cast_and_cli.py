@@ -3,7 +3,7 @@ import sys
 
 import pytest
 
-from dressform.body.cast import cast
+from dressform.body.cast import CastRanges, cast
 from dressform.errors import InvalidInputError
 
 
@@ -27,6 +27,11 @@ def test_cast_is_deterministic_for_a_seed(cast10):
     again = cast(10, seed=3)
     assert again.specs == cast10.specs
     assert cast(3, seed=4).specs != cast(3, seed=5).specs
+
+
+def test_cast_keeps_the_share_of_women():
+    specs = cast(10, CastRanges(share_female=0.8, share_blend=0.0), seed=1).specs
+    assert sum(s.sex == 0.0 for s in specs) == 8  # sex 0 = female, 1 = male
 
 
 def test_cast_refuses_a_bad_size():

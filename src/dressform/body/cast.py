@@ -78,7 +78,9 @@ def _draw(rng: np.random.Generator, i: int, n: int, tones: list[int],
     if u < ranges.share_blend:
         sex = float(rng.uniform(0.3, 0.7))
     else:
-        sex = 0.0 if (i % 2 == 0) == (ranges.share_female >= 0.5) else 1.0
+        # Interleaved so that any prefix of the cast keeps the share (round-robin by share).
+        share = ranges.share_female
+        sex = 0.0 if np.floor((i + 1) * share) > np.floor(i * share) else 1.0
     female = sex < 0.5
     lo_h, hi_h = ranges.height_cm_female if female else ranges.height_cm_male
     height = float(np.clip(rng.normal(163.0 if female else 176.0, 7.0), lo_h, hi_h))
