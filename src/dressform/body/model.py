@@ -205,11 +205,10 @@ class AnnyModel:
         Differentiable with respect to every tensor in `params`. With `rows` from
         :meth:`shape_rows`, only those vertices are computed, (B, len(vertices), 3).
         """
-        rows = rows or self._all_rows
         from anny.models.phenotype import phenotype_blendshape_weights
 
         a = self.anny
-        weights = phenotype_blendshape_weights(
+        mixture = phenotype_blendshape_weights(
             params.phenotypes,
             self.phenotype_labels,
             a.anchors,
@@ -217,14 +216,29 @@ class AnnyModel:
             # Identical to anny's clamped mode inside [0, 1]; callers clamp every phenotype
             # themselves, and `params` lets the weight go past 1 for heavy bodies.
             extrapolate=True,
-        ) @ a.phenotype_blendshape_projection
-        verts = torch.addmm(rows.template, weights, rows.phenotypes)
+        )
+        weights = mixture @ a.phenotype_blendshape_projection
+        if (rows is None and not mixture.requires_grad
+                and int((mixture != 0).sum()) < self._pheno_rows.shape[0]):
+            # A body mixes ~50 of the 624 phenotype corner shapes: for a few bodies, reading
+            # those rows is far less memory traffic than the 310-row compact basis. Not when
+            # differentiating: a corner at zero weight can still have a non-zero gradient.
+            verts = self._template + torch.sparse.mm(mixture.to_sparse(), self._corner_rows)
+            rows = self._all_rows
+        else:
+            rows = rows or self._all_rows
+            verts = torch.addmm(rows.template, weights, rows.phenotypes)
         heads = torch.addmm(self._template_heads, weights, self._pheno_head_rows)
         for coeffs, vert_rows, head_rows in self._sparse_terms(params, rows):
             verts = verts + coeffs @ vert_rows
             heads = heads + coeffs @ head_rows
         batch = params.batch_size
         return verts.reshape(batch, -1, 3), heads.reshape(batch, -1, 3)
+
+    @cached_property
+    def _corner_rows(self) -> torch.Tensor:
+        """The phenotype corner shapes expanded from the compact basis (624 × 3V, ~100 MB)."""
+        return self.anny.phenotype_blendshape_projection @ self._pheno_rows
 
     @cached_property
     def _all_rows(self) -> ShapeRows:

@@ -182,6 +182,9 @@ def _solve_height_weight(
     prev_err = torch.full((len(specs),), float("inf"))
     prev_x = x_cur.clone()
     step = torch.zeros_like(prev_x)
+    if not (solve_h | solve_w).any():  # nothing to solve: the middle of both ranges
+        pheno = _with_path(base, model, x_cur[:, 0], x_cur[:, 1], free_muscle)
+        return AnnyParams(pheno, params.local_changes, params.facial_actions)
 
     def evaluate(x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         pheno = _with_path(base, model, x[:, 0], x[:, 1], free_muscle)

@@ -12,10 +12,13 @@ def mesh_volume(vertices: torch.Tensor, faces: torch.Tensor) -> torch.Tensor:
         vertices: (B, V, 3) or (V, 3).
         faces: (F, 3) vertex indices.
     Returns:
-        (B,) or () volumes (divergence theorem: sum of signed tetrahedra to the origin).
+        (B,) or () volumes (divergence theorem).
     """
-    v0 = vertices[..., faces[:, 0], :]
-    v1 = vertices[..., faces[:, 1], :]
-    v2 = vertices[..., faces[:, 2], :]
-    return (torch.cross(v0, v1, dim=-1) * v2).sum(dim=(-1, -2)).abs() / 6.0
+    # The same sum written as prisms under each face down to z = 0 (the face's mean height
+    # times its signed area in the xy-plane): no 3-D cross products, a third of the work.
+    x, y, z = vertices[..., 0], vertices[..., 1], vertices[..., 2]
+    i, j, k = faces[:, 0], faces[:, 1], faces[:, 2]
+    x0, y0 = x[..., i], y[..., i]
+    area2 = (x[..., j] - x0) * (y[..., k] - y0) - (x[..., k] - x0) * (y[..., j] - y0)
+    return ((z[..., i] + z[..., j] + z[..., k]) * area2).sum(dim=-1).abs() / 6.0
 
