@@ -87,7 +87,8 @@ def freesewing_fits():
 
 def test_all_freesewing_sets_fit_with_residuals_reported(freesewing_fits):
     sets = json.loads(FREESEWING.read_text())
-    within = total = 0
+    within = {"Female": 0, "Male": 0}
+    total = {"Female": 0, "Male": 0}
     for name, result in freesewing_fits.items():
         mapped, _ = normalise_measurements(sets[name])
         assert set(result.residuals) == set(mapped), name
@@ -95,16 +96,15 @@ def test_all_freesewing_sets_fit_with_residuals_reported(freesewing_fits):
         for key, r in result.residuals.items():
             assert r.given == pytest.approx(mapped[key])
             assert r.ok == (abs(r.residual) <= r.tolerance)
-            # Inconsistent sets get a best fit, not a wild one — except a known limit: on the
-            # heaviest, most muscular man the neck-base section still cuts the trapezius.
-            if (name, key) not in {("cisMaleAdult50", "neck_base_girth_cm")}:
-                assert abs(r.residual) < 15.0, f"{name} {key} off by {r.residual:+.1f}"
-        if "Female" in name:
-            within += sum(r.ok for r in result.residuals.values())
-            total += len(result.residuals)
-    # On 2026-11-28, 85 % of the women's and 56 % of the men's measurements were reached
-    # (BENCHMARKS.md has the per-set figures; the men's under-bust and waist are defined
-    # differently by FreeSewing). A regression in the fit or the tapes shows here.
-    assert within / total >= 0.8
+            # Inconsistent sets get a best fit, not a wild one.
+            assert abs(r.residual) < 15.0, f"{name} {key} off by {r.residual:+.1f}"
+        sex = "Female" if "Female" in name else "Male"
+        within[sex] += sum(r.ok for r in result.residuals.values())
+        total[sex] += len(result.residuals)
+    # On 2026-11-28, 87 % of the women's and 68 % of the men's measurements were reached
+    # (BENCHMARKS.md has the per-set figures; FreeSewing's men's under-bust and waist are
+    # beyond anny's male shapes). A regression in the fit or the tapes shows here.
+    assert within["Female"] / total["Female"] >= 0.8
+    assert within["Male"] / total["Male"] >= 0.6
     smallest = freesewing_fits["cisFemaleAdult28"]
     assert smallest.ok, smallest.summary()

@@ -1,16 +1,20 @@
 """Clone a person from tape measurements: fit anny's shape to what was measured.
 
 anny is differentiable, so the fit is a damped Gauss–Newton (Levenberg–Marquardt) on the
-residuals, each divided by its ISO 20685 allowable error, over the phenotypes that shape a body
-(height, weight, muscle, proportions, cup size) and, for each measurement given, the anny local
-change made for it (``measure-waist-circ-incr`` for the waist...). Sex, age and ethnicity stay
-as given. Measurements that were not given follow from the fitted phenotypes — anny's shape
-space predicts them — because only the local changes of given measurements are free, and those
-are gently pulled towards zero.
+residuals, each divided by its ISO 20685 allowable error and made robust (pseudo-Huber: a
+measurement the body cannot reach weighs linearly, not squared), over the phenotypes that shape
+a body (height, weight, muscle, proportions, cup size) and, for each measurement given, the anny
+local change made for it (``measure-waist-circ-incr`` for the waist...). Sex, age and ethnicity
+stay as given. Measurements that were not given follow from the fitted phenotypes — anny's shape
+space predicts them — because only the local changes of given measurements are free, and each
+costs as much as one allowable error per unit, so shapes stay natural.
 
-Each iteration finds the tapes on the current body (:func:`~dressform.body.measure.plan_tapes`,
-numpy) and evaluates them in torch with the Jacobian; the tapes are re-found on every iteration,
-so the final residuals are those of :func:`~dressform.body.measure.measure` on the result.
+The fit runs in rounds: the tapes are found on the body (:func:`~dressform.body.measure.plan_tapes`,
+numpy, only those of the given measurements), held while Levenberg–Marquardt solves, then found
+again on the solved body. Held tapes read a few hundred vertices, so the Jacobian differentiates
+through those columns of anny's blend shapes only (weight, which needs the whole mesh, apart).
+The best body by its freshly found tapes wins: the residuals reported are what
+:func:`~dressform.body.measure.measure` reads on it.
 """
 
 from __future__ import annotations

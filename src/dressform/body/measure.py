@@ -36,8 +36,10 @@ waist_girth_cm             natural waist, horizontal (anchor: the smallest torso
 high_hip_girth_cm          horizontal girth half-way between the waist and hip levels
 hip_girth_cm               horizontal girth at the greatest buttock prominence (anchor: where
                            the back stands out most, crotch + 0.02 T … waist)
-neck_base_girth_cm         girth perpendicular to the neck axis at its base, half-way from the
-                           first to the second neck joint, above the slope of the trapezius
+neck_base_girth_cm         where a collar sits: the narrowest neck section between shoulders
+                           and head, in a plane tilted front-down like the reference woman's
+                           neck (anchor: square to her neck half-way between its first two
+                           joints), from the jugular notch up to the cervicale
                            (on very muscular men it still cuts the trapezius: a known limit)
 shoulder_width_cm          across-back shoulder width: from acromion to acromion over the back,
                            in the plane through both acromia and the cervicale
@@ -239,6 +241,7 @@ class Anchors:
     thigh: Tape  # outside of the thigh at its fullest
     calf: Tape  # back of the calf at its fullest
     ankle: Tape  # outside of the leg at its narrowest above the ankle
+    neck_axis: FloatArray  # normal of the neck-base plane
     upper_arm: float  # fraction from shoulder to elbow joint of the fullest upper-arm girth
     wrist: float  # fraction from elbow to wrist joint of the smallest wrist girth
 
@@ -265,6 +268,7 @@ def _find_anchors(p: _Planner, full_cup: _Planner) -> Anchors:
         thigh=extreme_point(p.thigh[0], 0, 1.0),
         calf=extreme_point(p.calf[0], 1, 1.0),
         ankle=extreme_point(p.ankle[0], 0, 1.0),
+        neck_axis=p.neck[1],
         upper_arm=p.upper_arm_level,
         wrist=p.wrist_level,
     )
@@ -561,16 +565,32 @@ class _Planner:
 
     @cached_property
     def neck(self) -> tuple[Section, FloatArray]:
-        """The neck-base section, perpendicular to the neck half-way between its first two
-        joints, and the neck axis. At the joint itself the section still cuts the slope of
-        the trapezius (a woman's "neck" would read ~41 cm there)."""
+        """The neck section where a collar sits, and its plane's normal.
+
+        The plane keeps the reference woman's tilt (front lower, as from the jugular notch up
+        to the cervicale) and is the narrowest such section between the shoulders and the
+        head. Neck joints are a poor guide on heavy or muscular bodies: they lean back (a
+        plane square to them passes under the chin) or sit in the trapezius.
+        """
         n0, n1 = self.head("neck01"), self.head("neck02")
-        axis = (n1 - n0) / np.linalg.norm(n1 - n0)
-        for f in (0.5, 0.75, 0.25, 1.0):  # the plane may graze the skin on some shapes
-            sec = self.loop_around(n0 + f * (n1 - n0), axis)
-            if sec is not None:
-                return sec, axis
-        raise ValueError("no section around the neck")
+        if self.anchors is None:  # the reference body: square to its neck, half-way up
+            axis = (n1 - n0) / np.linalg.norm(n1 - n0)
+            sec = self.loop_around(n0 + 0.5 * (n1 - n0), axis)
+            if sec is None:
+                raise ValueError("no section around the neck")
+            return sec, axis
+        axis = self.anchors.neck_axis
+        chain = np.array([self.head(b) for b in ("neck01", "neck02", "neck03", "head")])
+        z_lo, z_hi = self.v[self.acromia[0], 2], chain[-1, 2]
+
+        def at(z: float) -> FloatArray:
+            return np.array([0.0, np.interp(z, chain[:, 2], chain[:, 1]), z])
+
+        _, z = self.extreme(np.linspace(z_lo, z_hi, 16), lambda z: self.girth(at(z), axis),
+                            pick=min)
+        sec = self.loop_around(at(z), axis)
+        assert sec is not None  # found by the search
+        return sec, axis
 
     @cached_property
     def hps(self) -> Section:
@@ -634,11 +654,18 @@ class _Planner:
 
     def _shoulder_width(self) -> Tape:
         # Over the back, in the plane through both acromia and the cervicale.
-        sec = self.neck[0]
-        c7 = sec.take(np.array([int(np.argmax(sec.points[:, 1]))]))
+        neck = self.neck[0]
+        c7 = neck.take(np.array([int(np.argmax(neck.points[:, 1]))]))
         a_l, a_r = self.acromia
-        return self.surface_path(_vertex_tape("open", [a_r]), _vertex_tape("open", [a_l]),
-                                 _section_tape("open", c7), outward=np.array([0.0, 1.0, 0.0]))
+        p_r, p_l, p_c = self.v[a_r], self.v[a_l], c7.points[0]
+        normal = np.cross(p_l - p_r, p_c - p_r)
+        # Only the shoulders and the base of the neck: on a short neck this plane also cuts
+        # the back of the head, which the tape would otherwise pass over.
+        section = merge_sections(self.loops(p_r, normal))
+        section = section.take(np.flatnonzero(section.points[:, 2] <= p_c[2] + 0.01))
+        return self.surface_path(_vertex_tape("open", [a_r]), _vertex_tape("open", [a_l]), None,
+                                 outward=np.array([0.0, 1.0, 0.0]), normal=normal,
+                                 section=section)
 
     def _across_back(self) -> Tape:
         # Between the armpit folds, a third of the way up to the acromion.
