@@ -30,6 +30,7 @@ from dressform.body.build import bodies_from_params
 from dressform.body.measure import (
     Measurements,
     Tape,
+    TapeSet,
     compact_tapes,
     measure,
     plan_tapes,
@@ -201,14 +202,14 @@ class _Problem:
         the weight needs the whole mesh, so it is computed (and differentiated) apart."""
         params = self.params(th)
         verts, heads = self.model.rest_shape(params, tapes.rows)
-        x = torch.cat([verts[0], heads[0]])
+        taped = iter(tapes.tapes.values_cm(torch.cat([verts[0], heads[0]])))
         out = []
         for name in self.names:
             if name == "weight_kg":
                 full, _ = self.model.rest_shape(params)
                 out.append(body_mass_kg(full[0], self.model.faces_tensor))
             else:
-                out.append(tapes.tapes[name].value_cm_torch(x))
+                out.append(next(taped))
         return torch.stack(out).double()
 
     def residuals(self, th: torch.Tensor, tapes: Compact) -> torch.Tensor:
@@ -253,7 +254,7 @@ class Compact:
     vertices' blend-shape rows."""
 
     rows: ShapeRows
-    tapes: dict[str, Tape]
+    tapes: TapeSet  # the measurements other than weight, in the problem's order
 
 
 def _fit(model: AnnyModel, params: AnnyParams, targets: dict[str, float]
@@ -278,7 +279,8 @@ def _fit(model: AnnyModel, params: AnnyParams, targets: dict[str, float]
 
     def compact(tapes: dict[str, Tape]) -> Compact:
         idx, sub = compact_tapes(tapes, model.vertex_count)
-        return Compact(model.shape_rows(torch.from_numpy(idx)), sub)
+        return Compact(model.shape_rows(torch.from_numpy(idx)),
+                       TapeSet.of(sub[n] for n in names if n != "weight_kg"))
 
     # Rounds: solve with the tapes held where they are on the body (a smooth problem that
     # Gauss-Newton solves in a few steps), then find the tapes again on the solved body, which

@@ -3,7 +3,7 @@
 Every measurement is a *tape*: points on the body surface (each on a mesh edge, or a joint
 centre), joined as a closed loop (a girth), an open path (a length laid along the body) or a
 vertical difference (a height). Tapes are found on numpy arrays by :func:`plan_tapes` and then
-read from vertex positions by one torch formula (:meth:`Tape.value_cm_torch`) — in
+read from vertex positions by one torch formula (:class:`TapeSet`) — in
 :func:`measure`, and with gradients in :mod:`dressform.body.clone` — so fitting and measuring
 agree exactly.
 
@@ -164,12 +164,59 @@ class Tape:
 
     def value_cm_torch(self, x: torch.Tensor) -> torch.Tensor:
         """The reading in cm, differentiable with respect to `x` (vertices then bone heads)."""
-        a, b = torch.from_numpy(self.a), torch.from_numpy(self.b)
-        p = x[a] + torch.from_numpy(self.t).to(x.dtype)[:, None] * (x[b] - x[a])
-        if self.kind == "vertical":
-            return (p[-1, 2] - p[0, 2]) * 100.0
-        q = torch.cat([p, p[:1]]) if self.kind == "closed" else p
-        return (q[1:] - q[:-1]).norm(dim=1).sum() * 100.0
+        return TapeSet.of([self]).values_cm(x)[0]
+
+
+@dataclass(frozen=True, eq=False)
+class TapeSet:
+    """Several tapes read at once — one gather of their points, one sum over their segments —
+    the single formula behind every reading (a fit evaluates it hundreds of times)."""
+
+    a: torch.Tensor
+    b: torch.Tensor
+    t: torch.Tensor
+    seg_from: torch.Tensor  # segments of the open and closed tapes: point indices
+    seg_to: torch.Tensor
+    seg_owner: torch.Tensor  # which tape each segment belongs to
+    vertical: torch.Tensor  # (k, 3): tape, its first point, its last point
+    count: int
+
+    @classmethod
+    def of(cls, tapes: Iterable[Tape]) -> TapeSet:
+        a, b, t, frm, to, owner, vertical = [], [], [], [], [], [], []
+        start = 0
+        tapes = list(tapes)
+        for k, tape in enumerate(tapes):
+            n = len(tape.a)
+            idx = np.arange(start, start + n)
+            if tape.kind == "vertical":
+                vertical.append((k, start, start + n - 1))
+            else:
+                nxt = np.roll(idx, -1) if tape.kind == "closed" else idx[1:]
+                frm.append(idx[: len(nxt)])
+                to.append(nxt)
+                owner.append(np.full(len(nxt), k))
+            a.append(tape.a)
+            b.append(tape.b)
+            t.append(tape.t)
+            start += n
+
+        def cat(parts: list[np.ndarray], dtype=np.int64) -> torch.Tensor:
+            return torch.from_numpy(np.concatenate(parts).astype(dtype) if parts
+                                    else np.zeros(0, dtype))
+
+        return cls(cat(a), cat(b), cat(t, np.float64), cat(frm), cat(to), cat(owner),
+                   torch.tensor(vertical, dtype=torch.int64).reshape(-1, 3), len(tapes))
+
+    def values_cm(self, x: torch.Tensor) -> torch.Tensor:
+        """(count,) readings in cm, differentiable with respect to `x` (vertices, bone heads)."""
+        p = x[self.a] + self.t.to(x.dtype)[:, None] * (x[self.b] - x[self.a])
+        lengths = (p[self.seg_to] - p[self.seg_from]).norm(dim=1)
+        out = torch.zeros(self.count, dtype=x.dtype).index_add(0, self.seg_owner, lengths)
+        if len(self.vertical):
+            k, first, last = self.vertical.T
+            out = out.index_put((k,), p[last, 2] - p[first, 2])
+        return out * 100.0
 
 
 def tape_values(tapes: dict[str, Tape], names: list[str], vertices: torch.Tensor,
@@ -178,8 +225,11 @@ def tape_values(tapes: dict[str, Tape], names: list[str], vertices: torch.Tensor
     from dressform.body.params import body_mass_kg
 
     x = torch.cat([vertices, heads], dim=0)
-    return torch.stack([body_mass_kg(vertices, faces) if name == "weight_kg"
-                        else tapes[name].value_cm_torch(x) for name in names])
+    taped = [n for n in names if n != "weight_kg"]
+    values = dict(zip(taped, TapeSet.of(tapes[n] for n in taped).values_cm(x), strict=True))
+    if "weight_kg" in names:
+        values["weight_kg"] = body_mass_kg(vertices, faces).to(x.dtype)
+    return torch.stack([values[n] for n in names])
 
 
 def read_tapes(tapes: dict[str, Tape], names: Iterable[str], vertices: FloatArray,
