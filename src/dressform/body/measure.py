@@ -355,8 +355,7 @@ class _Planner:
         self.x = np.vstack([vertices, heads])
         self.floor_vertex = int(np.argmin(vertices[:, 2]))
         self.floor = float(vertices[self.floor_vertex, 2])
-        fz = vertices[faces][:, :, 2]
-        self.face_zmin, self.face_zmax = fz.min(axis=1), fz.max(axis=1)
+        self._face_extent: dict[tuple[float, ...], tuple[FloatArray, FloatArray]] = {}
 
     # --- helpers -----------------------------------------------------------------------------
     def head(self, bone: str) -> FloatArray:
@@ -366,10 +365,18 @@ class _Planner:
         return self.nv + self.bones.index(bone)
 
     def loops(self, origin: FloatArray, normal: FloatArray) -> list[Section]:
-        mask = None
-        if normal[0] == 0.0 and normal[1] == 0.0:  # horizontal: only faces spanning the level
-            mask = (self.face_zmin < origin[2]) & (self.face_zmax > origin[2])
-        return plane_section_loops(self.v, self.faces, origin, normal, mask)
+        # Only the faces spanning the plane: their extent along each normal a search uses
+        # again and again (levels of the torso, the neck, along an arm) is found once.
+        unit = normal / np.linalg.norm(normal)
+        key = tuple(np.round(unit, 12))
+        if key not in self._face_extent:
+            d = self.v @ unit
+            fd = d[self.faces]
+            self._face_extent[key] = (fd.min(axis=1), fd.max(axis=1))
+        lo, hi = self._face_extent[key]
+        level = origin @ unit
+        # A vertex exactly on the plane counts as above it, as in `plane_section_loops`.
+        return plane_section_loops(self.v, self.faces, origin, normal, (lo < level) & (hi >= level))
 
     def loop_around(self, origin: FloatArray, normal: FloatArray,
                     inside: FloatArray | None = None) -> Section | None:
