@@ -290,8 +290,9 @@ def _fit(model: AnnyModel, params: AnnyParams, targets: dict[str, float]
     r = problem.residuals(theta, compact(tapes))
     best = (float(r @ r), theta, tapes, r)
     iterations = 0
+    stalled = 0
     for _ in range(MAX_ROUNDS):
-        if _converged(r, len(names)):
+        if _converged(r, len(names)) or stalled == 2:
             break
         held = compact(tapes)
         solved, it = _levenberg_marquardt(
@@ -309,11 +310,10 @@ def _fit(model: AnnyModel, params: AnnyParams, targets: dict[str, float]
         theta = solved
         r = problem.residuals(theta, compact(tapes))
         cost = float(r @ r)
-        settled = not cost < best[0] * 0.98  # the round gained under 2 %: the tapes settled
+        # The tapes moved and undid the gain: one more round may settle them, two will not.
+        stalled = 0 if cost < best[0] * 0.98 else stalled + 1
         if cost < best[0]:
             best = (cost, theta, tapes, r)
-        if settled:
-            break
     cost, theta, tapes, r = best
     if not np.isfinite(cost):
         raise FitError("the fit diverged (non-finite measurements); check the input values")
