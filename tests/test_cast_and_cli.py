@@ -54,9 +54,11 @@ def test_cli_bad_input_is_one_clear_line_and_nonzero_exit():
 def test_cli_clone_then_measure(tmp_path):
     mesh = tmp_path / "me.glb"
     out = _cli("clone", "--height", "170", "--weight", "65", "--waist", "74", "-o", str(mesh),
-               "--no-preview")
+               "--no-preview", "--predicted")
     assert out.returncode == 0, out.stderr
     assert "waist_girth_cm" in out.stdout and mesh.exists()
+    predicted = out.stdout.split("clone: predicted", 1)[1]
+    assert "inseam_cm" in predicted and "waist_girth_cm" not in predicted
     measured = _cli("measure", str(mesh))
     assert measured.returncode == 0, measured.stderr
     line = next(x for x in measured.stdout.splitlines() if "height_cm" in x)

@@ -68,6 +68,9 @@ def clone(
     age: Annotated[float, typer.Option(help="Age, years")] = 30.0,
     skin_tone: Annotated[int, typer.Option(help="Monk Skin Tone 1–10")] = 5,
     preview: Annotated[bool, typer.Option(help="Also write a preview PNG beside the mesh")] = True,
+    predicted: Annotated[bool, typer.Option(
+        "--predicted", help="Also print the measurements not given, as the clone has them")
+    ] = False,
 ) -> None:
     """Fit a clone to tape measurements; print given / reached / residual; write the mesh."""
     from dressform.body.clone import clone_from_measurements
@@ -92,7 +95,13 @@ def clone(
                                      ("measurement", "given", "reached", "residual", "tol", "")))
     console.print(result.summary())
     if result.unused:
-        console.print(f"not used (no dressform equivalent): {', '.join(result.unused)}")
+        console.print(f"accepted, not fitted (no standing-clone equivalent): "
+                      f"{', '.join(result.unused)}")
+    if predicted:
+        rest = [(k, f"{v:.1f}") for k, v in result.measurements.as_dict().items()
+                if k not in result.residuals]
+        console.print(_measurement_table("clone: predicted", rest,
+                                         ("measurement", "value")))
     export_body(result.body, output)
     console.print(f"wrote {output}")
     if preview:
