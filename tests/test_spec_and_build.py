@@ -101,3 +101,25 @@ def test_monk_skin_tones_are_ordered_light_to_dark():
     lum = [relative_luminance(t) for t in range(1, 11)]
     assert lum[0] > lum[4] > lum[9]
     assert all(a >= b * 0.97 for a, b in itertools.pairwise(lum))
+
+
+def test_fast_rest_shape_is_annys_own():
+    """The rest-shape shortcut (sparse corner shapes for a few bodies, the compact basis for
+    batches and gradients) is the same sum anny computes."""
+    import torch
+
+    from dressform.body.model import get_model
+
+    model = get_model()
+    pheno = {"gender": 1.0, "age": 0.8, "muscle": 0.63, "weight": 0.71, "proportions": 0.3}
+    local = {"measure-waist-circ-incr": 0.4}
+    with torch.no_grad():
+        want = model.anny(phenotype_kwargs=pheno, local_changes_kwargs=local)
+        sparse, heads = model.rest_shape(model.params(pheno, local))
+        batch, _ = model.rest_shape(model.params(pheno, local, batch_size=8))
+    grad_params = model.params({**pheno, "muscle": torch.tensor(0.63, requires_grad=True)},
+                               local)
+    dense, _ = model.rest_shape(grad_params)
+    for verts in (sparse[0], batch[3], dense[0].detach()):
+        assert (verts - want["rest_vertices"][0]).abs().max() < 1e-5
+    assert (heads[0] - want["rest_bone_heads"][0]).abs().max() < 1e-5
