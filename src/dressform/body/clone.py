@@ -226,11 +226,15 @@ class _Problem:
         values: dict[str, torch.Tensor] = {}
         if names:
             part = replace(self, names=tuple(names))
-            jac = torch.autograd.functional.jacobian(lambda t: part.values(t, tapes), th,
-                                                     vectorize=True)
+
+            def read(t: torch.Tensor) -> torch.Tensor:
+                out = part.values(t, tapes)
+                # `jacobian` runs this forward once: keep the values it computes.
+                values.update(zip(names, out.detach(), strict=True))
+                return out
+
+            jac = torch.autograd.functional.jacobian(read, th, vectorize=True)
             rows = dict(zip(names, jac, strict=True))
-            with torch.no_grad():
-                values = dict(zip(names, part.values(th, tapes), strict=True))
         if "weight_kg" in self.names:
             t = th.clone().requires_grad_()
             full, _ = self.model.rest_shape(self.params(t))
@@ -287,14 +291,14 @@ def _fit(model: AnnyModel, params: AnnyParams, targets: dict[str, float]
     # may move a level. The best body by its freshly found tapes wins, so the residuals
     # reported are what `measure` reads on it.
     tapes = problem.plan(theta)
-    r = problem.residuals(theta, compact(tapes))
+    held = compact(tapes)
+    r = problem.residuals(theta, held)
     best = (float(r @ r), theta, tapes, r)
     iterations = 0
     stalled = 0
     for _ in range(MAX_ROUNDS):
         if _converged(r, len(names)) or stalled == 2:
             break
-        held = compact(tapes)
         solved, it = _levenberg_marquardt(
             lambda th, c=held: problem.residuals(th, c),
             lambda th, c=held: problem.jacobian(th, c), theta, lo, hi, len(names))
@@ -308,7 +312,8 @@ def _fit(model: AnnyModel, params: AnnyParams, targets: dict[str, float]
         else:
             break
         theta = solved
-        r = problem.residuals(theta, compact(tapes))
+        held = compact(tapes)
+        r = problem.residuals(theta, held)
         cost = float(r @ r)
         # The tapes moved and undid the gain: one more round may settle them, two will not.
         stalled = 0 if cost < best[0] * 0.98 else stalled + 1

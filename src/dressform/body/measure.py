@@ -78,6 +78,7 @@ import torch
 from numpy.typing import NDArray
 
 from dressform.body.mesh import Body
+from dressform.body.params import body_mass_kg
 from dressform.errors import UnknownNameError
 from dressform.geometry.sections import (
     Section,
@@ -222,8 +223,6 @@ class TapeSet:
 def tape_values(tapes: dict[str, Tape], names: list[str], vertices: torch.Tensor,
                 heads: torch.Tensor, faces: torch.Tensor) -> torch.Tensor:
     """Readings of the named measurements (cm, and kg for weight), differentiable."""
-    from dressform.body.params import body_mass_kg
-
     x = torch.cat([vertices, heads], dim=0)
     taped = [n for n in names if n != "weight_kg"]
     values = dict(zip(taped, TapeSet.of(tapes[n] for n in taped).values_cm(x), strict=True))
@@ -460,14 +459,17 @@ class _Planner:
         return self._search(levels, self.torso, score)
 
     # --- landmarks ---------------------------------------------------------------------------
-    def crotch_vertex(self) -> int:
+    @cached_property
+    def crotch(self) -> int:
+        """The crotch: the lowest vertex on the midline of the body's middle height band."""
         v = self.v
         h = v[:, 2].max() - self.floor
         cand = np.flatnonzero((np.abs(v[:, 0]) < 0.01) & (v[:, 2] > self.floor + 0.3 * h)
                               & (v[:, 2] < self.floor + 0.6 * h))
         return int(cand[np.argmin(v[cand, 2])])
 
-    def armpit_level(self) -> float:
+    @cached_property
+    def armpit_z(self) -> float:
         """Highest level where the left arm is still a loop of its own, apart from the torso."""
         lo = self.head("lowerarm01.L")[2]
         hi = self.head("upperarm01.L")[2]
@@ -499,16 +501,8 @@ class _Planner:
         return int(np.argmax(self.v[:, 2]))
 
     @cached_property
-    def crotch(self) -> int:
-        return self.crotch_vertex()
-
-    @cached_property
     def crotch_z(self) -> float:
         return float(self.v[self.crotch, 2])
-
-    @cached_property
-    def armpit_z(self) -> float:
-        return self.armpit_level()
 
     @cached_property
     def torso_len(self) -> float:
@@ -807,8 +801,7 @@ class _Planner:
         x_near = (near.points(self.x) if isinstance(near, Tape) else near.points)[0, 0]
         half = np.flatnonzero(wp[:, 1] < np.median(wp[:, 1])) if front else \
             np.flatnonzero(wp[:, 1] > np.median(wp[:, 1]))
-        k = half[np.argmin(np.abs(wp[half, 0] - x_near))]
-        return Tape("open", waist.a[[k]], waist.b[[k]], waist.t[[k]])
+        return _point_of(waist, int(half[np.argmin(np.abs(wp[half, 0] - x_near))]))
 
     def surface_path(self, start: Tape, end: Tape, via: Tape | None, outward: FloatArray,
                      normal: FloatArray | None = None, section: Section | None = None) -> Tape:

@@ -218,15 +218,15 @@ class AnnyModel:
             extrapolate=True,
         )
         weights = mixture @ a.phenotype_blendshape_projection
-        if (rows is None and not mixture.requires_grad
+        whole_mesh = rows is None
+        rows = self._all_rows if rows is None else rows
+        if (whole_mesh and not mixture.requires_grad
                 and int((mixture != 0).sum()) < self._pheno_rows.shape[0]):
             # A body mixes ~50 of the 624 phenotype corner shapes: for a few bodies, reading
             # those rows is far less memory traffic than the 310-row compact basis. Not when
             # differentiating: a corner at zero weight can still have a non-zero gradient.
             verts = self._template + torch.sparse.mm(mixture.to_sparse(), self._corner_rows)
-            rows = self._all_rows
         else:
-            rows = rows or self._all_rows
             verts = torch.addmm(rows.template, weights, rows.phenotypes)
         heads = torch.addmm(self._template_heads, weights, self._pheno_head_rows)
         for coeffs, vert_rows, head_rows in self._sparse_terms(params, rows):

@@ -178,25 +178,24 @@ def _solve_height_weight(
     base = params.phenotypes
     lo, hi = _path_bounds(free_muscle)
     x_cur = torch.stack([torch.full((len(specs),), 0.5), torch.full((len(specs),), 0.5)], 1)
+
+    def at(x: torch.Tensor) -> AnnyParams:
+        pheno = _with_path(base, model, x[:, 0], x[:, 1], free_muscle)
+        return AnnyParams(pheno, params.local_changes, params.facial_actions)
+
+    if not (solve_h | solve_w).any():  # nothing to solve: the middle of both ranges
+        return at(x_cur)
     scale = torch.ones(len(specs))
     prev_err = torch.full((len(specs),), float("inf"))
     prev_x = x_cur.clone()
     step = torch.zeros_like(prev_x)
-    if not (solve_h | solve_w).any():  # nothing to solve: the middle of both ranges
-        pheno = _with_path(base, model, x_cur[:, 0], x_cur[:, 1], free_muscle)
-        return AnnyParams(pheno, params.local_changes, params.facial_actions)
-
-    def evaluate(x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        pheno = _with_path(base, model, x[:, 0], x[:, 1], free_muscle)
-        return height_and_mass(model, AnnyParams(pheno, params.local_changes,
-                                                 params.facial_actions))
 
     # Newton with per-body backtracking: anny interpolates phenotypes piecewise linearly (and
     # the mass path has kinks), so a full step can bounce across a kink; a step that makes
     # things worse is retried at half length.
     for _ in range(60):
         x = x_cur.clone().requires_grad_(True)
-        h, m = evaluate(x)
+        h, m = height_and_mass(model, at(x))
         rh = torch.where(solve_h, h - want_h, torch.zeros_like(h)).detach()
         rw = torch.where(solve_w, m - want_w, torch.zeros_like(m)).detach()
         err = torch.maximum(rh.abs() / HEIGHT_TOL_CM, rw.abs() / WEIGHT_TOL_KG)
@@ -231,8 +230,7 @@ def _solve_height_weight(
                                                                   lo)], 1)
     if not (err < 1.0).all():
         _raise_unreachable(model, params, specs, h.detach(), m.detach(), rh, rw, free_muscle)
-    pheno = _with_path(base, model, x_cur[:, 0], x_cur[:, 1], free_muscle).detach()
-    return AnnyParams(pheno, params.local_changes, params.facial_actions)
+    return at(x_cur.detach())
 
 
 def _raise_unreachable(model, params, specs, h, m, rh, rw, free_muscle) -> None:

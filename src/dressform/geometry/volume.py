@@ -15,7 +15,7 @@ def mesh_volume(vertices: torch.Tensor, faces: torch.Tensor) -> torch.Tensor:
         (B,) or () volumes (divergence theorem).
     """
     # The same sum written as prisms under each face down to z = 0 (the face's mean height
-    # times its signed area in the xy-plane): no 3-D cross products, a third of the work.
+    # times its signed area in the xy-plane): no 3-D cross products.
     x, y, z = vertices[..., 0], vertices[..., 1], vertices[..., 2]
     i, j, k = faces[:, 0], faces[:, 1], faces[:, 2]
     x0, y0 = x[..., i], y[..., i]
