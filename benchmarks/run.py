@@ -23,6 +23,7 @@ from dressform.body.clone import clone_from_measurements
 from dressform.body.measure import measure
 from dressform.body.model import get_model
 from dressform.render.preview import render_body
+from garments import garment_lines
 
 FREESEWING = Path(__file__).resolve().parents[2] / "shared" / "data" / "freesewing_models.json"
 
@@ -153,6 +154,9 @@ def main() -> None:
         measure(b)
     lines.append(f"### cast\n- cast of {len(c.specs)}: built in {built:.1f} s, measured in "
                  f"{time.perf_counter() - t:.1f} s")
+
+    lines.append("")
+    lines += garment_lines()
 
     header = (f"# dressform benchmarks\n\nMachine: {machine()}\n\n"
               f"Date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC. Command: "

@@ -9,36 +9,27 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from dressform.console import console, err, key_values
+from dressform.console import progress as _progress
 from dressform.errors import DressformError, InvalidInputError
+from dressform.pattern_cli import grade_cmd, pattern_app
 
 app = typer.Typer(
     name="dressform",
-    help="dressform: digital clones for fashion — bodies, measurements, casts.",
+    help="dressform: digital clones for fashion — bodies, measurements, casts, patterns.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-console = Console()
-err = Console(stderr=True)
-
-
-def _progress() -> Progress:
-    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-                    TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
-                    console=err, transient=False)
+app.add_typer(pattern_app, name="pattern")
 
 
 def _parse_measure(items: list[str]) -> dict[str, float]:
     out: dict[str, float] = {}
-    for item in items:
-        name, sep, value = item.partition("=")
-        if not sep:
-            raise InvalidInputError(f"--measure expects NAME=VALUE, got {item!r}")
+    for name, value in key_values(items, "--measure").items():
         try:
-            out[name.strip()] = float(value)
+            out[name] = float(value)
         except ValueError:
             raise InvalidInputError(f"--measure {name}: {value!r} is not a number") from None
     return out
@@ -186,10 +177,24 @@ def demo(
     output: Annotated[Path, typer.Option("-o", "--output", help="Output folder")] = Path(
         "out/demo"),
 ) -> None:
-    """The main job: a 12-clone diverse cast and a clone from tape measurements."""
+    """The main job: a 12-clone diverse cast, a clone from tape measurements, a T-shirt
+    pattern made to the clone's measure, and a skirt graded over the women's size chart."""
+    from dressform.body.export import load_body
+    from dressform.body.measure import measure as measure_body
+    from dressform.garment.blocks import draft
+    from dressform.garment.io.files import write_pattern
+
     write_cast(output / "cast", 12, 0, 6)
     clone(output=output / "me.glb", height=168, weight=62, bust=88, waist=70, hip=96,
-          measure=None, sex="female", age=30, skin_tone=6, preview=True)
+          measure=None, sex="female", age=30, skin_tone=6, preview=True, predicted=False)
+    body = measure_body(load_body(output / "me.glb")).as_dict()
+    tee = draft("tshirt", {k: v for k, v in body.items() if k != "weight_kg"}, size="me")
+    for suffix in (".svg", ".png", ".dxf", ".json"):
+        write_pattern(tee, output / "patterns" / f"tshirt_me{suffix}")
+    console.print(f"wrote the clone's made-to-measure T-shirt to {output / 'patterns'} "
+                  "(SVG 1:1, PNG, DXF-AAMA, GarmentCode JSON)")
+    grade_cmd("skirt", output / "patterns" / "skirt_graded", chart="women", ease=None,
+              fmt="svg")
 
 
 def main() -> None:

@@ -26,6 +26,15 @@ class UnknownNameError(InvalidInputError, KeyError):
         return str(self.args[0]) if self.args else ""
 
 
+class PatternError(InvalidInputError):
+    """A sewing pattern that cannot be sewn: open or crossing outlines, mismatched seams..."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = list(problems)
+        head = f"{len(self.problems)} problem(s) in the pattern: " if len(self.problems) > 1 else ""
+        super().__init__(head + "; ".join(self.problems))
+
+
 class FitError(DressformError):
     """An optimisation (e.g. clone-from-measurements) failed to produce a usable result."""
 
@@ -44,6 +53,7 @@ __all__ = [
     "FitError",
     "ImplausibleBodyError",
     "InvalidInputError",
+    "PatternError",
     "RenderError",
     "UnknownNameError",
 ]

@@ -90,12 +90,7 @@ def normalise_measurements(
     out: dict[str, float] = {}
     unused: list[str] = []
     for name, raw in given.items():
-        try:
-            value = float(raw)
-        except (TypeError, ValueError):
-            raise InvalidInputError(f"measurement {name}: {raw!r} is not a number") from None
-        if not math.isfinite(value) or value <= 0:
-            raise InvalidInputError(f"measurement {name} must be a positive number, got {raw}")
+        value = positive_number(name, raw)
         if name in FREESEWING_TO_DRESSFORM:
             key, value = FREESEWING_TO_DRESSFORM[name], value / 10.0
         elif name in FREESEWING_UNUSED:
@@ -119,6 +114,17 @@ def normalise_measurements(
             )
         out[key] = value
     return out, unused
+
+
+def positive_number(name: str, raw: object) -> float:
+    """`raw` as a finite, positive float, or `InvalidInputError` naming the measurement."""
+    try:
+        value = float(raw)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise InvalidInputError(f"measurement {name}: {raw!r} is not a number") from None
+    if not math.isfinite(value) or value <= 0:
+        raise InvalidInputError(f"measurement {name} must be a positive number, got {raw}")
+    return value
 
 
 #: ISO 20685-1 allowable error (cm) between a body scanner and a tape measure, per kind.

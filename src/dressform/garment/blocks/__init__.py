@@ -1,0 +1,61 @@
+"""Parametric blocks: garments drafted from body measurements plus ease and design choices."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from pydantic import ValidationError
+
+from dressform.errors import InvalidInputError, UnknownNameError
+from dressform.garment.blocks.bottoms import aline_skirt, skirt, trousers
+from dressform.garment.blocks.common import Design, Fit, notched
+from dressform.garment.blocks.tops import hoodie, sheath_dress, shift_dress, tshirt
+from dressform.garment.drafting import DraftMeasurements, draft_measurements
+from dressform.garment.pattern import Pattern
+from dressform.garment.validate import check
+from dressform.names import suggest
+
+Block = Callable[[DraftMeasurements, Design], Pattern]
+
+#: Block name → (drafting function, its default design).
+BLOCKS: dict[str, tuple[Block, Design]] = {
+    "tshirt": (tshirt, Design()),
+    "hoodie": (hoodie, Design(fit="oversized")),
+    "skirt": (skirt, Design()),
+    "aline_skirt": (aline_skirt, Design(flare_cm=10.0)),
+    "sheath_dress": (sheath_dress, Design(fit="slim")),
+    "shift_dress": (shift_dress, Design()),
+    "trousers": (trousers, Design()),
+}
+
+
+def block(name: str) -> tuple[Block, Design]:
+    if name not in BLOCKS:
+        raise UnknownNameError(f"unknown block {name!r}{suggest(name, BLOCKS)} "
+                               f"(blocks: {', '.join(BLOCKS)})")
+    return BLOCKS[name]
+
+
+def draft(name: str, measurements: Mapping[str, float] | DraftMeasurements,
+          design: Design | Mapping[str, object] | None = None, size: str = "") -> Pattern:
+    """Draft block `name` for these measurements (dressform names in cm or FreeSewing's in
+    mm) with `design` (a `Design`, or overrides of the block's default), checked sewable."""
+    fn, default = block(name)
+    if design is None:
+        design = default
+    elif not isinstance(design, Design):
+        try:
+            design = Design.model_validate({**default.model_dump(), **dict(design)})
+        except ValidationError as e:
+            raise InvalidInputError("design: " + "; ".join(
+                f"{'.'.join(map(str, x['loc']))}: {x['msg']} (got {x['input']!r})"
+                for x in e.errors())) from None
+    m = measurements if isinstance(measurements, DraftMeasurements) else \
+        draft_measurements(measurements)
+    pattern = notched(fn(m, design))
+    if size:
+        pattern = pattern.model_copy(update={"size": size})
+    return check(pattern)
+
+
+__all__ = ["BLOCKS", "Design", "Fit", "block", "draft"]

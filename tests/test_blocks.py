@@ -1,0 +1,144 @@
+"""Parametric blocks drafted from the FreeSewing sets and the size charts; grading."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from dressform.errors import InvalidInputError, UnknownNameError
+from dressform.garment.blocks import BLOCKS, Design, draft
+from dressform.garment.drafting import draft_measurements
+from dressform.garment.grading import grade, grading_problems
+from dressform.garment.quantities import girth_at
+from dressform.garment.sizes import builtin_chart, load_chart, parse_csv, parse_yaml
+from dressform.garment.validate import problems
+
+FREESEWING = Path(__file__).resolve().parents[2] / "shared" / "data" / "freesewing_models.json"
+SETS = json.loads(FREESEWING.read_text())
+
+
+@pytest.mark.parametrize("block", list(BLOCKS))
+def test_every_block_drafts_valid_with_declared_ease_from_all_freesewing_sets(block):
+    for name, given in SETS.items():
+        pattern = draft(block, given)  # `draft` raises if the pattern cannot be sewn
+        m = pattern.body_cm
+        assert {"waist", "hip"} & set(pattern.ease_cm), name
+        for level in ("bust", "waist", "hip"):
+            if level in pattern.ease_cm:
+                want = m[f"{level}_girth_cm"] + pattern.ease_cm[level]
+                assert girth_at(pattern, level) == pytest.approx(want, abs=0.05), (name, level)
+                assert pattern.ease_cm[level] >= 0.5, (name, level)
+
+
+def test_fit_orders_the_ease_and_sleeves_follow_the_design():
+    given = SETS["cisFemaleAdult36"]
+    girths = [girth_at(draft("tshirt", given, {"fit": f}), "bust")
+              for f in ("slim", "regular", "oversized")]
+    assert girths == sorted(girths) and girths[2] - girths[0] > 15
+    short = draft("tshirt", given).panel("sleeve_l").bounds()
+    long_ = draft("tshirt", given, {"sleeve": "long"}).panel("sleeve_l").bounds()
+    assert long_[3] - long_[1] > 2.5 * (short[3] - short[1])
+    assert "sleeve_l" not in [p.name for p in draft("tshirt", given, {"sleeve": "none"}).panels]
+    flared = draft("skirt", given, {"flare_cm": 12.0}).panel("front").bounds()
+    straight = draft("skirt", given).panel("front").bounds()
+    assert flared[2] - straight[2] == pytest.approx(120.0, abs=0.5)
+
+
+def test_sleeve_caps_fit_their_armholes():
+    p = draft("tshirt", SETS["cisMaleAdult42"], {"sleeve": "long"})
+    arm = p.panel("front").edge("armhole_l").length() + p.panel("back").edge("armhole_l").length()
+    cap = p.panel("sleeve_l").edge("cap").length()
+    assert cap - arm == pytest.approx(10.0, abs=1.0)  # CAP_EASE_MM eased in
+
+
+def test_trousers_have_room_for_the_thigh_and_a_longer_back_crotch():
+    p = draft("trousers", SETS["cisFemaleAdult40"])
+    assert p.ease_cm["thigh"] > 3.0
+    assert p.panel("back_l").edge("rise").length() > p.panel("front_l").edge("rise").length() + 30
+
+
+def test_bad_drafting_input_gets_clear_errors():
+    with pytest.raises(InvalidInputError, match="drafting needs hip_girth_cm"):
+        draft("skirt", {"bust_girth_cm": 90, "waist_girth_cm": 70})
+    with pytest.raises(UnknownNameError, match="did you mean 'tshirt'"):
+        draft("tshrt", SETS["cisFemaleAdult30"])
+    with pytest.raises(InvalidInputError, match="not a plausible"):
+        draft("skirt", {"bust_girth_cm": 90, "waist_girth_cm": 300, "hip_girth_cm": 96})
+    with pytest.raises(InvalidInputError, match="ends above the hip line"):
+        draft("skirt", SETS["cisFemaleAdult30"], {"length_cm": 10})
+    with pytest.raises(ValueError, match="fit"):
+        draft("tshirt", SETS["cisFemaleAdult30"], {"fit": "baggy"})
+
+
+def test_missing_measurements_are_completed_by_rule():
+    m = draft_measurements({"bust_girth_cm": 88, "waist_girth_cm": 72, "hip_girth_cm": 96,
+                            "height_cm": 168})
+    assert "height_cm" not in m.completed and "neck_base_girth_cm" in m.completed
+    assert 100 < m.waist_height_cm < 110 and 30 < m.neck_base_girth_cm < 38
+    assert m.hip_y < m.waist_y < m.bust_y < m.armpit_y < m.hps_y
+
+
+def test_builtin_charts_load_with_their_source():
+    for name, n in (("women", 10), ("men", 10)):
+        chart = builtin_chart(name)
+        assert len(chart.sizes) == n and "EN 13402-3" in chart.source
+        assert chart.size("m").body_cm["height_cm"] == pytest.approx(168 if name == "women"
+                                                                     else 176)
+        assert chart.size("M").ranges_cm["height_cm"][1] > chart.size("M").ranges_cm[
+            "height_cm"][0]
+    with pytest.raises(UnknownNameError, match="size 'XXXL' is not in chart"):
+        builtin_chart("women").size("XXXL")
+
+
+def test_charts_from_csv_and_yaml(tmp_path):
+    yaml_text = ("name: shop\nsizes:\n  - {size: S, bust_girth_cm: 84, waist_girth_cm: 68,"
+                 " hip_girth_cm: 92, height_cm: [160, 170]}\n"
+                 "  - {size: M, bust_girth_cm: 90, waist_girth_cm: 74, hip_girth_cm: 98}\n")
+    (tmp_path / "c.yaml").write_text(yaml_text)
+    chart = load_chart(tmp_path / "c.yaml")
+    assert chart.name == "shop" and chart.labels == ["S", "M"]
+    assert chart.size("S").body_cm["height_cm"] == 165
+    csv_text = "size,bust_girth_cm,waist_girth_cm,hip_girth_cm\nA,84,68,92\n"
+    assert parse_csv(csv_text).size("A").body_cm["hip_girth_cm"] == 92
+
+
+@pytest.mark.parametrize("text, message", [
+    ("size,bust_girth_cm\nS,84\nS,88\n", "twice"),
+    ("size,bust_girth_cm\nS,88\nM,84\n", "goes down"),
+    ("size,bust_girth_cm\nS,eighty\n", "not a number"),
+    ("size,bust_girth_cm\nS,840\n", "not a plausible"),
+    ("size,bust_size\nS,84\n", "unknown measurement"),
+    ("size,height_cm\nS,176-160\n", "runs backwards"),
+])
+def test_broken_charts_are_refused(text, message):
+    with pytest.raises(InvalidInputError, match=message):
+        parse_csv(text)
+
+
+def test_broken_yaml_is_refused():
+    with pytest.raises(InvalidInputError, match="sizes"):
+        parse_yaml("name: x\n")
+
+
+@pytest.mark.parametrize("block", ["tshirt", "trousers", "sheath_dress"])
+def test_grading_is_monotone_over_both_charts(block):
+    for chart in ("women", "men"):
+        graded = grade(block, builtin_chart(chart))
+        assert list(graded) == builtin_chart(chart).labels
+        assert grading_problems(graded) == []
+        assert all(problems(p) == [] for p in graded.values())
+
+
+def test_grading_check_catches_a_size_that_shrinks():
+    chart = builtin_chart("women")
+    graded = grade("skirt", chart, sizes=["S", "M"])
+    swapped = {"S": graded["M"], "M": graded["S"]}
+    found = grading_problems(swapped)
+    assert any("smaller than S at the hip" in f for f in found)
+
+
+def test_unknown_design_field_is_refused():
+    with pytest.raises(ValueError):
+        Design(colour="red")
