@@ -17,6 +17,7 @@ from pathlib import Path
 
 import torch
 
+from drape import drape_lines
 from dressform.body import BodySpec, build, build_many
 from dressform.body.cast import cast
 from dressform.body.clone import clone_from_measurements
@@ -157,6 +158,8 @@ def main() -> None:
 
     lines.append("")
     lines += garment_lines()
+    lines.append("")
+    lines += drape_lines()
 
     header = (f"# dressform benchmarks\n\nMachine: {machine()}\n\n"
               f"Date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC. Command: "

@@ -1,0 +1,121 @@
+"""Drape: panels meshed and fused, placed round a body, simulated to rest with Newton."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from dressform.drape.cloth_mesh import mesh_pattern, triangle_areas
+from dressform.drape.distance import BodyDistance
+from dressform.drape.fabrics import PRESETS, fabric_preset
+from dressform.drape.placement import place
+from dressform.drape.simulate import DrapeError, drape, without_panels
+from dressform.errors import PatternError, UnknownNameError
+from dressform.garment.blocks import draft
+from dressform.garment.sizes import builtin_chart
+
+M = builtin_chart("women").size("M").body_cm
+
+
+@pytest.fixture(scope="module")
+def skirt():
+    return without_panels(draft("skirt", M), ["waistband"])
+
+
+@pytest.mark.parametrize("block", ["tshirt", "trousers", "skirt"])
+def test_cloth_mesh_is_a_fused_manifold_at_the_spacing(block):
+    pattern = draft(block, M)
+    cloth = mesh_pattern(pattern, 15.0)
+    faces = cloth.faces
+    edges = np.sort(np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]]), axis=1)
+    _, counts = np.unique(edges, axis=0, return_counts=True)
+    assert counts.max() == 2  # every edge in one or two triangles: one surface
+    # Seams fused: fewer 3-D vertices than pattern vertices, partners share one.
+    assert cloth.vertex_count < len(cloth.uv)
+    assert (cloth.weld[cloth.seams[:, 0]] == cloth.weld[cloth.seams[:, 1]]).all()
+    # Triangles counter-clockwise in the pattern, edges near the spacing.
+    area = triangle_areas(cloth.uv, cloth.faces_uv)
+    assert (area > 0).all()
+    a, b, c = (cloth.uv[cloth.faces_uv[:, k]] for k in range(3))
+    lengths = np.linalg.norm(np.concatenate([b - a, c - b, a - c]), axis=1)
+    assert 0.010 < np.median(lengths) < 0.018
+    # The cloth covers the pattern's area.
+    assert area.sum() * 1e6 == pytest.approx(sum(p.area_mm2() for p in pattern.panels), rel=0.02)
+
+
+def test_seam_sides_get_the_same_number_of_vertices(skirt):
+    cloth = mesh_pattern(skirt, 15.0)
+    names = cloth.panel_names
+    front, back = names.index("front"), names.index("back")
+    side = [(a, b) for a, b in cloth.seams if {cloth.panel[a], cloth.panel[b]} == {front, back}]
+    assert len(side) > 2 * 30  # both side seams, ~15 mm apart over ~50 cm each
+    # Partners sit at the same height on both panels (the side seams match exactly).
+    uv = cloth.uv
+    assert np.allclose([uv[a, 1] for a, _ in side], [uv[b, 1] for _, b in side], atol=1e-3)
+
+
+def test_bad_mesh_requests_are_refused(skirt):
+    with pytest.raises(PatternError, match="spacing"):
+        mesh_pattern(skirt, 0.5)
+    broken = skirt.model_copy(update={"stitches": skirt.stitches[:1] * 2})
+    with pytest.raises(PatternError, match="stitched twice"):
+        mesh_pattern(broken)
+
+
+def test_fabric_presets_are_ordered_like_real_fabrics():
+    assert {"cotton_jersey", "cotton_poplin", "denim", "wool_suiting", "silk_charmeuse",
+            "polyester_chiffon", "stretch_knit"} <= set(PRESETS)
+    chiffon, denim = fabric_preset("polyester_chiffon"), fabric_preset("denim")
+    assert chiffon.weight_gsm < 70 < 300 < denim.weight_gsm
+    assert max(chiffon.bending) < min(denim.bending)
+    with pytest.raises(UnknownNameError, match="did you mean 'denim'"):
+        fabric_preset("denm")
+
+
+def test_distance_is_negative_inside_the_body(woman):
+    d = BodyDistance(woman.vertices, woman.faces)
+    top = woman.vertices[:, 2].max()
+    inside, outside = [0.0, 0.0, 0.55 * top], [0.0, -0.5, 0.55 * top]
+    values = d(np.array([inside, outside]))
+    assert values[0] < -0.02 and values[1] > 0.3
+
+
+def test_placement_starts_outside_the_body_with_seams_closed(skirt, woman):
+    cloth = mesh_pattern(skirt, 20.0)
+    start = place(cloth, skirt, woman)
+    assert (BodyDistance(woman.vertices, woman.faces)(start) > 0.005).all()
+    # Each row of cloth sits at its pattern height.
+    rep = cloth.representative()
+    assert np.allclose(start[:, 2], cloth.uv[rep, 1], atol=0.003)
+
+
+def test_panels_placement_cannot_handle_are_named(woman):
+    tee = draft("tshirt", M)
+    with pytest.raises(PatternError, match="sleeve_l"):
+        place(mesh_pattern(tee, 25.0), tee, woman)
+
+
+def test_a_skirt_drapes_to_rest_on_the_body(skirt, woman):
+    g = drape(skirt, woman, "cotton_poplin", spacing_mm=25.0, max_frames=150)
+    assert g.at_rest and np.isfinite(g.vertices).all()
+    assert g.contact_m.min() > -0.001  # no cloth vertex more than 1 mm inside the body
+    top = g.vertices[g.uv[:, 1] > g.uv[:, 1].max() - 0.002, 2]
+    hip_z = skirt.levels_mm["hip"] / 1000.0
+    assert top.min() > hip_z + 0.03  # it stayed up: the waist did not slide over the hips
+    assert g.vertices[:, 2].min() > 0.3  # and it did not fall to the floor
+
+
+def test_nan_from_the_solver_is_stopped(skirt, woman, monkeypatch):
+    import dressform.drape.simulate as sim
+
+    # An absurd time step (1e299 s) drives the solver to inf/NaN within a frame.
+    monkeypatch.setattr(sim, "FPS", 1e-300)
+    with pytest.raises(DrapeError, match="diverged at frame 1"):
+        drape(skirt, woman, "cotton_jersey", spacing_mm=30.0, max_frames=10)
+
+
+def test_impossible_fabrics_are_refused():
+    from dressform.drape.fabrics import FabricPhysics
+
+    with pytest.raises(ValueError, match="positive"):
+        FabricPhysics(name="x", weight_gsm=100, stretch=(-1.0, 1.0, 1.0), bending=(1, 1, 1))
