@@ -8,18 +8,20 @@ import pytest
 from dressform.drape.cloth_mesh import mesh_pattern, triangle_areas
 from dressform.drape.distance import BodyDistance
 from dressform.drape.fabrics import PRESETS, fabric_preset
+from dressform.drape.folding import fold_bands
 from dressform.drape.placement import place
 from dressform.drape.simulate import DrapeError, drape, without_panels
 from dressform.errors import PatternError, UnknownNameError
 from dressform.garment.blocks import draft
 from dressform.garment.sizes import builtin_chart
+from dressform.garment.validate import problems
 
 M = builtin_chart("women").size("M").body_cm
 
 
 @pytest.fixture(scope="module")
 def skirt():
-    return without_panels(draft("skirt", M), ["waistband"])
+    return draft("skirt", M)
 
 
 @pytest.mark.parametrize("block", ["tshirt", "trousers", "skirt"])
@@ -81,6 +83,7 @@ def test_distance_is_negative_inside_the_body(woman):
 
 
 def test_placement_starts_outside_the_body_with_seams_closed(skirt, woman):
+    skirt = without_panels(skirt, ["waistband"])
     cloth = mesh_pattern(skirt, 20.0)
     start = place(cloth, skirt, woman)
     assert (BodyDistance(woman.vertices, woman.faces)(start) > 0.005).all()
@@ -90,18 +93,42 @@ def test_placement_starts_outside_the_body_with_seams_closed(skirt, woman):
 
 
 def test_panels_placement_cannot_handle_are_named(woman):
+    trousers = draft("trousers", M)
+    with pytest.raises(PatternError, match="front_l, back_l, front_r, back_r"):
+        place(mesh_pattern(trousers, 25.0), trousers, woman)
+
+
+def test_sleeves_and_bands_are_placed_round_arms_and_seams(woman):
+    tee = fold_bands(draft("tshirt", M))
+    cloth = mesh_pattern(tee, 25.0)
+    start = place(cloth, tee, woman)
+    assert (BodyDistance(woman.vertices, woman.faces)(start) > 0.005).all()
+    rep = cloth.representative()
+    names = cloth.panel_names
+    for sleeve, sign in (("sleeve_l", 1.0), ("sleeve_r", -1.0)):
+        x = start[cloth.panel[rep] == names.index(sleeve), 0]
+        assert (sign * x > 0.12).mean() > 0.95  # out on its own side, round the arm
+    band = start[cloth.panel[rep] == names.index("neckband")]
+    hps = tee.levels_mm["hps"] / 1000.0
+    assert abs(np.median(band[:, 2]) - hps) < 0.06  # round the neck
+
+
+def test_a_band_folds_to_one_layer():
     tee = draft("tshirt", M)
-    with pytest.raises(PatternError, match="sleeve_l"):
-        place(mesh_pattern(tee, 25.0), tee, woman)
+    band, folded = tee.panel("neckband"), fold_bands(tee).panel("neckband")
+    assert folded.area_mm2() == pytest.approx(band.area_mm2() / 2)
+    assert [e.name for e in folded.edges] == ["seam", "end_b", "fold", "end_a"]
+    assert problems(fold_bands(tee)) == []
 
 
 def test_a_skirt_drapes_to_rest_on_the_body(skirt, woman):
     g = drape(skirt, woman, "cotton_poplin", spacing_mm=25.0, max_frames=150)
     assert g.at_rest and np.isfinite(g.vertices).all()
     assert g.contact_m.min() > -0.001  # no cloth vertex more than 1 mm inside the body
-    top = g.vertices[g.uv[:, 1] > g.uv[:, 1].max() - 0.002, 2]
-    hip_z = skirt.levels_mm["hip"] / 1000.0
-    assert top.min() > hip_z + 0.03  # it stayed up: the waist did not slide over the hips
+    band = g.vertices[g.panel == g.panel_names.index("waistband"), 2]
+    waist_z, hip_z = skirt.levels_mm["waist"] / 1000.0, skirt.levels_mm["hip"] / 1000.0
+    assert abs(np.median(band) - waist_z) < 0.04  # the waistband sits at the waist
+    assert band.min() > hip_z + 0.05  # and did not slide over the hips
     assert g.vertices[:, 2].min() > 0.3  # and it did not fall to the floor
 
 

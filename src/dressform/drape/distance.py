@@ -50,9 +50,15 @@ class BodyDistance:
                   inputs=[self._mesh.id, pts, max_dist, out, nearest], device="cpu")
         return out.numpy().astype(np.float64), nearest.numpy().astype(np.float64)
 
-    def push_out(self, points: np.ndarray, clearance: float) -> np.ndarray:
+    def push_out(self, points: np.ndarray, clearance: float, rounds: int = 4) -> np.ndarray:
         """The points, those nearer the surface than `clearance` (or inside) moved out to
-        `clearance` along the line from their nearest surface point."""
+        `clearance` along the line from their nearest surface point (again, a few rounds, for
+        points pushed out of one part of the body into another, as in an armpit)."""
+        for _ in range(rounds):
+            points = self._push_once(points, clearance)
+        return points
+
+    def _push_once(self, points: np.ndarray, clearance: float) -> np.ndarray:
         d, near = self.query(points)
         close = d < clearance
         if not close.any():
@@ -63,5 +69,5 @@ class BodyDistance:
         # Inside, the way out is away from the point; exactly on the surface, use the centroid.
         direction = np.where(norm > 1e-9, direction / np.maximum(norm, 1e-12), 0.0)
         direction *= np.sign(d[close])[:, None] + (d[close] == 0)[:, None]
-        out[close] = near[close] + clearance * direction
+        out[close] = near[close] + 1.05 * clearance * direction
         return out

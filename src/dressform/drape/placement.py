@@ -25,25 +25,58 @@ from dressform.garment.pattern import Pattern
 MARGIN_M = 0.015  # cloth starts this far outside the body
 ROW_M = 0.005  # loops are computed every 5 mm of height
 
-_ORDER = {"front": 0, "left": 1, "back": 2, "right": 3}
+_ORDER = {"front": 0, "left": 1, "back": 2, "right": 3, "centre": 4}
 
 
 def place(cloth: ClothMesh, pattern: Pattern, body: Body) -> np.ndarray:
-    """(V, 3) starting positions of the fused cloth vertices (metres), outside the body."""
-    torso = [k for k, name in enumerate(cloth.panel_names)
-             if (pl := pattern.panel(name).placement) is not None and pl.region == "torso"]
-    other = sorted(set(range(len(cloth.panel_names))) - set(torso))
+    """(V, 3) starting positions of the fused cloth vertices (metres), outside the body.
+
+    Torso panels wrap round the body at their own heights; sleeves wrap round the arm from the
+    shoulder joint down; bands (waistbands, neckbands, folded to one layer) rise from the
+    seam they are sewn to.
+    """
+    regions = {k: (pattern.panel(n).placement.region if pattern.panel(n).placement else None)
+               for k, n in enumerate(cloth.panel_names)}
+    torso = [k for k, r in regions.items() if r == "torso"]
+    arms = [k for k, r in regions.items() if r in ("arm_left", "arm_right")]
+    bands = [k for k, r in regions.items() if r in ("waist", "neck")]
+    other = sorted(set(regions) - set(torso) - set(arms) - set(bands))
     if other:
         names = ", ".join(cloth.panel_names[k] for k in other)
-        raise PatternError([f"cannot place panel(s) {names} yet: only torso panels drafted in "
-                            "the body frame are placed"])
-    order = sorted(torso, key=lambda k: _ORDER[pattern.panel(cloth.panel_names[k]).placement.side])
+        raise PatternError([f"cannot place panel(s) {names} yet: torso panels, sleeves and "
+                            "bands are placed (legs and hoods are not)"])
+    if not torso:
+        raise PatternError(["nothing to hang the garment on: it has no torso panel"])
+    out = np.zeros((len(cloth.uv), 3))
+    _wrap_torso(cloth, pattern, body, torso, out)
+    for k in arms:
+        _wrap_arm(cloth, body, k, regions[k] == "arm_left", out)
+    placed = np.isin(cloth.panel, torso + arms)
+    for k in bands:
+        _raise_band(cloth, k, out, placed)
+        placed |= cloth.panel == k
+    # Seam partners round the body were placed on the same spot; over the shoulders and round
+    # the armholes they meet half-way, which may fall inside: lift those out.
+    pos = np.zeros((cloth.vertex_count, 3))
+    count = np.zeros(cloth.vertex_count)
+    np.add.at(pos, cloth.weld, out)
+    np.add.at(count, cloth.weld, 1.0)
+    pos /= count[:, None]
+    return BodyDistance(body.vertices, body.faces).push_out(pos, MARGIN_M)
+
+
+def _wrap_torso(cloth: ClothMesh, pattern: Pattern, body: Body, torso: list[int],
+                out: np.ndarray) -> None:
+    def side(k: int) -> int:
+        return _ORDER[pattern.panel(cloth.panel_names[k]).placement.side]
+
+    order = sorted(torso, key=side)
     panels = [pattern.panel(cloth.panel_names[k]) for k in order]
     sections = _Sections(body)
     uv = cloth.uv
-    out = np.zeros((len(uv), 3))
+    mine = np.isin(cloth.panel, order)
     rows = np.round(uv[:, 1] / ROW_M).astype(int)
-    for row in np.unique(rows):
+    for row in np.unique(rows[mine]):
         y_mm = row * ROW_M * 1000.0
         spans = [_x_span(p, y_mm) for p in panels]
         widths = [hi - lo for lo, hi in spans]
@@ -54,8 +87,7 @@ def place(cloth: ClothMesh, pattern: Pattern, body: Body) -> np.ndarray:
         s_front = loop.project(Point(coords[np.argmin(coords[:, 1])]))
         scale = length / max(total, 1e-9)
         # The first panel (the front) is centred on the front of the body.
-        lo0, _ = spans[0]
-        at = s_front - (0.0 - lo0) / 1000.0 * scale
+        at = s_front + spans[0][0] / 1000.0 * scale
         for k, panel_index in enumerate(order):
             sel = np.flatnonzero((rows == row) & (cloth.panel == panel_index))
             if len(sel):
@@ -63,16 +95,67 @@ def place(cloth: ClothMesh, pattern: Pattern, body: Body) -> np.ndarray:
                 pts = shapely.line_interpolate_point(loop, np.mod(s, length))
                 out[sel, 0] = shapely.get_x(pts)
                 out[sel, 1] = shapely.get_y(pts)
+                out[sel, 2] = uv[sel, 1]
             at += widths[k] / 1000.0 * scale
-        out[rows == row, 2] = uv[rows == row, 1]
-    # Seam partners round the body were placed on the same spot; over the shoulders the
-    # front's and back's top edges meet half-way, which may fall inside: lift those out.
-    pos = np.zeros((cloth.vertex_count, 3))
-    count = np.zeros(cloth.vertex_count)
-    np.add.at(pos, cloth.weld, out)
-    np.add.at(count, cloth.weld, 1.0)
-    pos /= count[:, None]
-    return BodyDistance(body.vertices, body.faces).push_out(pos, MARGIN_M)
+
+
+def _wrap_arm(cloth: ClothMesh, body: Body, k: int, left: bool, out: np.ndarray) -> None:
+    """A sleeve as a tube round the arm: its crown at the shoulder joint, its centre line
+    along the top of the arm, its underarm seam underneath; each row's circumference is the
+    sleeve's width there."""
+    side = "L" if left else "R"
+    shoulder = body.skeleton.head(f"upperarm01.{side}")
+    elbow = body.skeleton.head(f"lowerarm01.{side}")
+    axis = (elbow - shoulder) / np.linalg.norm(elbow - shoulder)
+    up = np.array([0.0, 0.0, 1.0]) - axis[2] * axis
+    up /= np.linalg.norm(up)
+    # Seen from outside, +x of the left sleeve runs to the back (+Y), of the right to the front.
+    across = np.cross(axis, up) * (1.0 if left else -1.0)
+    if across[1] * (1.0 if left else -1.0) < 0:
+        across = -across
+    sel = np.flatnonzero(cloth.panel == k)
+    uv = cloth.uv[sel]
+    crown = uv[:, 1].max()
+    rows = np.round(uv[:, 1] / ROW_M)
+    for row in np.unique(rows):
+        r_sel = rows == row
+        xs = uv[r_sel, 0]
+        half = max(float(np.abs(xs).max()), 1e-3)
+        radius = max(half / np.pi, 0.03)
+        phi = xs / half * np.pi
+        along = crown - uv[r_sel, 1]
+        centre = shoulder + np.outer(along, axis)
+        ring = np.outer(np.cos(phi), up) + np.outer(np.sin(phi), across)
+        out[sel[r_sel]] = centre + radius * ring
+
+
+def _raise_band(cloth: ClothMesh, k: int, out: np.ndarray, placed: np.ndarray) -> None:
+    """A band stands on the edge it is sewn to: each vertex above the seam vertex at its x,
+    as high as it is in the pattern; past the sewn part (a waistband's overlap) it follows
+    on 6 mm further out, over the band's other end."""
+    sel = np.flatnonzero(cloth.panel == k)
+    uv = cloth.uv[sel]
+    seam = sel[uv[:, 1] < 1e-6]
+    partner = {}
+    for w, i in zip(cloth.weld[seam], seam, strict=True):
+        others = np.flatnonzero((cloth.weld == w) & placed)
+        if len(others):
+            partner[i] = out[others[0]]
+    if not partner:
+        raise PatternError([f"band {cloth.panel_names[k]!r} is not sewn to anything placed"])
+    known = np.array(sorted(partner, key=lambda i: cloth.uv[i, 0]))
+    kx = cloth.uv[known, 0]
+    kp = np.array([partner[i] for i in known])
+    centre = kp[:, :2].mean(axis=0)
+    for i, (x, y) in zip(sel, uv, strict=True):
+        if x <= kx[-1]:
+            base = np.array([np.interp(x, kx, kp[:, d]) for d in range(3)])
+        else:  # the overlap: carried on past the sewn end, lapped 6 mm outside the start
+            s = np.interp(x - kx[-1], [0.0, kx[-1] - kx[0]], [kx[0], kx[-1]])
+            base = np.array([np.interp(s, kx, kp[:, d]) for d in range(3)])
+            radial = base[:2] - centre
+            base[:2] += 0.006 * radial / max(float(np.linalg.norm(radial)), 1e-9)
+        out[i] = base + np.array([0.0, 0.0, y])
 
 
 def _x_span(panel, y_mm: float) -> tuple[float, float]:

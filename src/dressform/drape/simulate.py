@@ -20,6 +20,7 @@ from dressform.body.mesh import Body
 from dressform.drape.cloth_mesh import DEFAULT_SPACING_MM, ClothMesh, mesh_pattern
 from dressform.drape.distance import BodyDistance
 from dressform.drape.fabrics import FabricPhysics, fabric_preset
+from dressform.drape.folding import fold_bands
 from dressform.drape.placement import place
 from dressform.errors import DressformError, PatternError
 from dressform.garment.pattern import Pattern
@@ -81,6 +82,7 @@ def drape(pattern: Pattern, body: Body, fabric: str | FabricPhysics = "cotton_je
     pattern that cannot be meshed or placed and `DrapeError` if the solver diverges.
     """
     physics = fabric if isinstance(fabric, FabricPhysics) else fabric_preset(fabric)
+    pattern = fold_bands(pattern)
     cloth = mesh_pattern(pattern, spacing_mm)
     start = place(cloth, pattern, body)
     distance = BodyDistance(body.vertices, body.faces)

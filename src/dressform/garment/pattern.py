@@ -9,8 +9,9 @@ y the height above the floor — so a level of the body is the same y on every p
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cached_property
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -110,6 +111,13 @@ class Panel(_Record):
 
     def edge(self, name: str) -> Edge:
         return _named(self.edges, name, f"panel {self.name!r} has no edge")
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False
+                   ) -> Panel:
+        # A copy with new edges must not inherit the cached outline of the old ones.
+        copy = super().model_copy(update=update, deep=deep)
+        copy.__dict__.pop("outline", None)
+        return copy
 
     @cached_property
     def outline(self) -> np.ndarray:

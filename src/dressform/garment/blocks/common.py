@@ -202,7 +202,9 @@ def waistband(panels: Sequence[Panel], pieces: Sequence[tuple[str, str]], width:
     total = sum(lengths) + overlap
     band = band_panel("waistband", total, width, "waist")
     stitches, at = [], 0.0
-    for (panel, e), length in zip(pieces, lengths, strict=True):
+    # Sewn right side to right side, the band runs against the edges it is sewn to: along the
+    # band the pieces come in reverse order, so that it runs once round, unbroken.
+    for (panel, e), length in reversed(list(zip(pieces, lengths, strict=True))):
         stitches.append(seam("waistband", "seam", panel, e,
                              a_part=(at / total, (at + length) / total)))
         at += length
