@@ -14,21 +14,22 @@ from dressform.garment.sizes import builtin_chart
 
 def drape_lines() -> list[str]:
     body = build(BodySpec(sex="female", age_years=30, height_cm=168, weight_kg=62))
-    size_m = builtin_chart("women").size("M").body_cm
+    size_l = builtin_chart("women").size("L").body_cm
     lines = ["### drape (Newton 1.8 SolverStyle3D, CPU, one warp thread)",
-             "Size M garments on a 168 cm / 62 kg woman; 60 fps × 10 substeps × 4 iterations;"
+             "Size L garments (the chart size that fits her) on a 168 cm / 62 kg woman;"
+             " 60 fps × 10 substeps × 4 iterations;"
              " rest = largest vertex speed under 1 cm/s for 3 frames. Kernels already compiled"
              " (the first run in a fresh environment compiles them once, about a minute).",
              "",
              "| garment, fabric | spacing (mm) | cloth vertices | mesh (ms) | frames to rest | "
              "seconds to rest | s/frame | deepest vertex (mm, + = outside) |",
              "|---|---|---|---|---|---|---|---|"]
-    skirt = draft("skirt", size_m)
+    skirt = draft("skirt", size_l)
     drape(skirt, body, "cotton_poplin", spacing_mm=40.0, max_frames=2)  # compile and warm up
     for block, fabric, spacing in (("skirt", "cotton_poplin", 25.0),
                                    ("skirt", "cotton_poplin", 15.0),
                                    ("tshirt", "cotton_jersey", 20.0)):
-        pattern = draft(block, size_m)
+        pattern = draft(block, size_l)
         t = time.perf_counter()
         cloth = mesh_pattern(fold_bands(pattern), spacing)
         meshed = time.perf_counter() - t

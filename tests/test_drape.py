@@ -9,14 +9,14 @@ from dressform.drape.cloth_mesh import mesh_pattern, triangle_areas
 from dressform.drape.distance import BodyDistance
 from dressform.drape.fabrics import PRESETS, fabric_preset
 from dressform.drape.folding import fold_bands
-from dressform.drape.placement import place
+from dressform.drape.placement import level_offset, place
 from dressform.drape.simulate import DrapeError, drape, without_panels
 from dressform.errors import PatternError, UnknownNameError
 from dressform.garment.blocks import draft
 from dressform.garment.sizes import builtin_chart
 from dressform.garment.validate import problems
 
-M = builtin_chart("women").size("M").body_cm
+M = builtin_chart("women").size("L").body_cm  # fits the 168 cm / 62 kg test woman
 
 
 @pytest.fixture(scope="module")
@@ -87,9 +87,12 @@ def test_placement_starts_outside_the_body_with_seams_closed(skirt, woman):
     cloth = mesh_pattern(skirt, 20.0)
     start = place(cloth, skirt, woman)
     assert (BodyDistance(woman.vertices, woman.faces)(start) > 0.005).all()
-    # Each row of cloth sits at its pattern height.
+    # Each row of cloth sits at its pattern height, the waist lifted onto the body's waist.
     rep = cloth.representative()
-    assert np.allclose(start[:, 2], cloth.uv[rep, 1], atol=0.003)
+    lift = level_offset(skirt, woman)
+    assert abs(lift) < 0.1
+    off = np.abs(start[:, 2] - (cloth.uv[rep, 1] + lift))
+    assert np.median(off) < 0.001 and np.quantile(off, 0.95) < 0.005  # a few lifted clear
 
 
 def test_panels_placement_cannot_handle_are_named(woman):
@@ -109,7 +112,7 @@ def test_sleeves_and_bands_are_placed_round_arms_and_seams(woman):
         x = start[cloth.panel[rep] == names.index(sleeve), 0]
         assert (sign * x > 0.12).mean() > 0.95  # out on its own side, round the arm
     band = start[cloth.panel[rep] == names.index("neckband")]
-    hps = tee.levels_mm["hps"] / 1000.0
+    hps = tee.levels_mm["hps"] / 1000.0 + level_offset(tee, woman)
     assert abs(np.median(band[:, 2]) - hps) < 0.06  # round the neck
 
 
@@ -126,7 +129,9 @@ def test_a_skirt_drapes_to_rest_on_the_body(skirt, woman):
     assert g.at_rest and np.isfinite(g.vertices).all()
     assert g.contact_m.min() > -0.001  # no cloth vertex more than 1 mm inside the body
     band = g.vertices[g.panel == g.panel_names.index("waistband"), 2]
-    waist_z, hip_z = skirt.levels_mm["waist"] / 1000.0, skirt.levels_mm["hip"] / 1000.0
+    lift = level_offset(skirt, woman)
+    waist_z = skirt.levels_mm["waist"] / 1000.0 + lift
+    hip_z = skirt.levels_mm["hip"] / 1000.0 + lift
     assert abs(np.median(band) - waist_z) < 0.04  # the waistband sits at the waist
     assert band.min() > hip_z + 0.05  # and did not slide over the hips
     assert g.vertices[:, 2].min() > 0.3  # and it did not fall to the floor
@@ -146,3 +151,37 @@ def test_impossible_fabrics_are_refused():
 
     with pytest.raises(ValueError, match="positive"):
         FabricPhysics(name="x", weight_gsm=100, stretch=(-1.0, 1.0, 1.0), bending=(1, 1, 1))
+
+
+def test_a_garment_too_small_for_the_body_is_refused_by_name(woman):
+    tiny = draft("skirt", builtin_chart("women").size("XXS").body_cm)
+    with pytest.raises(PatternError, match=r"too small .*hip.* choose a larger size"):
+        place(mesh_pattern(fold_bands(tiny), 25.0), fold_bands(tiny), woman)
+
+
+def run_cli(*args: str):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "dressform.cli", *args], capture_output=True,
+                          text=True, timeout=600)
+
+
+def test_cli_drapes_a_block_onto_a_clone_file(woman, tmp_path):
+    from PIL import Image
+
+    from dressform.body.export import export_glb
+
+    me = export_glb(woman, tmp_path / "me.glb")
+    out = tmp_path / "dressed.glb"
+    r = run_cli("drape", "--body", str(me), "--block", "skirt", "--size", "L", "--fabric",
+                "cotton_poplin", "--spacing", "30", "--max-frames", "120", "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    assert "at rest" in r.stdout and out.stat().st_size > 100_000
+    assert (tmp_path / "dressed_skirt.obj").exists()
+    img = np.asarray(Image.open(tmp_path / "dressed.png").convert("RGB")).astype(int)
+    blue = (img[..., 2] > img[..., 0] + 60).mean()
+    assert blue > 0.02  # the garment is in the picture
+    r = run_cli("drape", "--body", str(me), "--block", "skirt", "--size", "XXS", "-o",
+                str(out))
+    assert r.returncode == 1 and "too small" in r.stderr and "Traceback" not in r.stderr

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from dressform.console import console, err, key_values
 from dressform.console import progress as _progress
+from dressform.drape_cli import drape_cmd
 from dressform.errors import DressformError, InvalidInputError
 from dressform.pattern_cli import grade_cmd, pattern_app
 
@@ -23,6 +24,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(pattern_app, name="pattern")
+app.command("drape")(drape_cmd)
 
 
 def _parse_measure(items: list[str]) -> dict[str, float]:

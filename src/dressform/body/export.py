@@ -26,8 +26,9 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -88,10 +89,27 @@ def export_body(body: Body, path: str | os.PathLike[str]) -> Path:
     raise ExportError(_bad_extension(path, "export"))
 
 
-def export_glb(body: Body, path: str | os.PathLike[str]) -> Path:
-    """Write `body` as a binary glTF 2.0 file (Y up, metres); returns the path written."""
+@dataclass(frozen=True)
+class ExtraMesh:
+    """A mesh to write beside the body (a garment): metres in the body's Z-up frame, its
+    UVs (pattern coordinates), and one sRGB colour."""
+
+    name: str
+    vertices: np.ndarray
+    faces: np.ndarray
+    uvs: np.ndarray
+    color: tuple[float, float, float]
+    roughness: float = 0.85
+
+
+def export_glb(body: Body, path: str | os.PathLike[str],
+               extra: Sequence[ExtraMesh] = ()) -> Path:
+    """Write `body` (and any `extra` meshes, e.g. its garments, two-sided) as a binary glTF
+    2.0 file (Y up, metres); returns the path written. `load_body` reads the body back."""
     out = _output_path(path, ".glb")
     gltf = _body_to_gltf(body)
+    if extra:
+        _add_extra(gltf, extra)
     chunks = gltf.save_to_bytes()
     with _atomic_open(out, "wb") as f:
         for chunk in chunks:
@@ -411,6 +429,37 @@ def _body_to_gltf(body: Body) -> pygltflib.GLTF2:
     gltf.scene = 0
     binary.finish()
     return gltf
+
+
+def _add_extra(gltf: pygltflib.GLTF2, extra: Sequence[ExtraMesh]) -> None:
+    """Append meshes (unskinned, two-sided) to a body's glTF, after its own buffer data."""
+    binary = _BinaryBuilder(gltf)
+    binary.blob = bytearray(gltf.binary_blob() or b"")
+    for mesh in extra:
+        verts = np.asarray(mesh.vertices, np.float64)
+        faces = np.asarray(mesh.faces, np.int64)
+        attrs = pygltflib.Attributes(
+            POSITION=binary.add(z_up_to_y_up(verts).astype(np.float32), "VEC3",
+                                pygltflib.ARRAY_BUFFER, with_bounds=True),
+            NORMAL=binary.add(z_up_to_y_up(vertex_normals(verts, faces)).astype(np.float32),
+                              "VEC3", pygltflib.ARRAY_BUFFER),
+            TEXCOORD_0=binary.add(np.asarray(mesh.uvs, np.float32), "VEC2",
+                                  pygltflib.ARRAY_BUFFER),
+        )
+        indices = binary.add(faces.astype(np.uint32).ravel(), "SCALAR",
+                             pygltflib.ELEMENT_ARRAY_BUFFER)
+        r, g, b = (srgb_to_linear(c) for c in mesh.color)
+        gltf.materials.append(pygltflib.Material(
+            name=mesh.name, doubleSided=True,
+            pbrMetallicRoughness=pygltflib.PbrMetallicRoughness(
+                baseColorFactor=[r, g, b, 1.0], metallicFactor=0.0,
+                roughnessFactor=mesh.roughness)))
+        gltf.meshes.append(pygltflib.Mesh(name=mesh.name, primitives=[pygltflib.Primitive(
+            attributes=attrs, indices=indices, material=len(gltf.materials) - 1,
+            mode=pygltflib.TRIANGLES)]))
+        gltf.nodes.append(pygltflib.Node(name=mesh.name, mesh=len(gltf.meshes) - 1))
+        gltf.scenes[0].nodes.append(len(gltf.nodes) - 1)
+    binary.finish()
 
 
 # --- reading --------------------------------------------------------------------------------

@@ -27,6 +27,9 @@ class FabricPhysics(BaseModel):
     stretch: tuple[float, float, float]  # weft, warp, shear
     bending: tuple[float, float, float]  # weft, warp, bias
     friction: float = Field(default=0.3, ge=0, le=2)
+    #: How far the cloth may be stretched round the body before it is "too small" (0.03 for
+    #: wovens: a little give; knits far more).
+    max_stretch: float = Field(default=0.03, ge=0, le=1)
 
     @field_validator("stretch", "bending")
     @classmethod
@@ -42,7 +45,7 @@ class FabricPhysics(BaseModel):
 
 PRESETS: dict[str, FabricPhysics] = {f.name: f for f in (
     FabricPhysics(name="cotton_jersey", weight_gsm=160, stretch=(3.0e1, 6.0e1, 8.0),
-                  bending=(1.0e-5, 1.5e-5, 5.0e-6), friction=0.35),
+                  bending=(1.0e-5, 1.5e-5, 5.0e-6), friction=0.35, max_stretch=0.15),
     FabricPhysics(name="cotton_poplin", weight_gsm=115, stretch=(1.0e2, 1.2e2, 1.5e1),
                   bending=(2.0e-5, 2.5e-5, 1.0e-5), friction=0.3),
     FabricPhysics(name="denim", weight_gsm=390, stretch=(2.5e2, 3.0e2, 4.0e1),
@@ -54,7 +57,7 @@ PRESETS: dict[str, FabricPhysics] = {f.name: f for f in (
     FabricPhysics(name="polyester_chiffon", weight_gsm=50, stretch=(6.0e1, 8.0e1, 4.0),
                   bending=(5.0e-7, 6.0e-7, 2.5e-7), friction=0.2),
     FabricPhysics(name="stretch_knit", weight_gsm=230, stretch=(1.2e1, 3.0e1, 4.0),
-                  bending=(1.5e-5, 2.0e-5, 6.0e-6), friction=0.4),
+                  bending=(1.5e-5, 2.0e-5, 6.0e-6), friction=0.4, max_stretch=0.35),
 )}  # fmt: skip
 
 

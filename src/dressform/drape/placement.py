@@ -21,6 +21,7 @@ from dressform.drape.cloth_mesh import ClothMesh
 from dressform.drape.distance import BodyDistance
 from dressform.errors import PatternError
 from dressform.garment.pattern import Pattern
+from dressform.geometry.sections import plane_section_loops
 
 MARGIN_M = 0.015  # cloth starts this far outside the body
 ROW_M = 0.005  # loops are computed every 5 mm of height
@@ -28,12 +29,15 @@ ROW_M = 0.005  # loops are computed every 5 mm of height
 _ORDER = {"front": 0, "left": 1, "back": 2, "right": 3, "centre": 4}
 
 
-def place(cloth: ClothMesh, pattern: Pattern, body: Body) -> np.ndarray:
+def place(cloth: ClothMesh, pattern: Pattern, body: Body, max_stretch: float = 0.03
+          ) -> np.ndarray:
     """(V, 3) starting positions of the fused cloth vertices (metres), outside the body.
 
     Torso panels wrap round the body at their own heights; sleeves wrap round the arm from the
     shoulder joint down; bands (waistbands, neckbands, folded to one layer) rise from the
-    seam they are sewn to.
+    seam they are sewn to. A garment whose girth at some height is smaller than the body's
+    there, beyond what the cloth can stretch (`max_stretch`), is refused: `PatternError`
+    naming the nearest body level and both girths.
     """
     regions = {k: (pattern.panel(n).placement.region if pattern.panel(n).placement else None)
                for k, n in enumerate(cloth.panel_names)}
@@ -48,7 +52,7 @@ def place(cloth: ClothMesh, pattern: Pattern, body: Body) -> np.ndarray:
     if not torso:
         raise PatternError(["nothing to hang the garment on: it has no torso panel"])
     out = np.zeros((len(cloth.uv), 3))
-    _wrap_torso(cloth, pattern, body, torso, out)
+    _wrap_torso(cloth, pattern, body, torso, out, max_stretch, level_offset(pattern, body))
     for k in arms:
         _wrap_arm(cloth, body, k, regions[k] == "arm_left", out)
     placed = np.isin(cloth.panel, torso + arms)
@@ -65,8 +69,25 @@ def place(cloth: ClothMesh, pattern: Pattern, body: Body) -> np.ndarray:
     return BodyDistance(body.vertices, body.faces).push_out(pos, MARGIN_M)
 
 
+def level_offset(pattern: Pattern, body: Body) -> float:
+    """How far up (m) the pattern's body frame must move to sit on this body: a top hangs
+    from the shoulders (its HPS level on the body's), a bottom from the waist. Zero for a
+    pattern with neither level (drafted for this very body, or foreign)."""
+    from dressform.body.measure import measure
+
+    levels = pattern.levels_mm
+    if "hps" not in levels and "waist" not in levels:
+        return 0.0
+    m = measure(body)
+    if "hps" in levels:
+        # The HPS sits a back-waist length above the waist, over the curve of the back.
+        body_hps = m.waist_height_cm + 0.97 * m.back_waist_length_cm
+        return (10.0 * body_hps - levels["hps"]) / 1000.0
+    return (10.0 * m.waist_height_cm - levels["waist"]) / 1000.0
+
+
 def _wrap_torso(cloth: ClothMesh, pattern: Pattern, body: Body, torso: list[int],
-                out: np.ndarray) -> None:
+                out: np.ndarray, max_stretch: float, lift: float) -> None:
     def side(k: int) -> int:
         return _ORDER[pattern.panel(cloth.panel_names[k]).placement.side]
 
@@ -81,7 +102,13 @@ def _wrap_torso(cloth: ClothMesh, pattern: Pattern, body: Body, torso: list[int]
         spans = [_x_span(p, y_mm) for p in panels]
         widths = [hi - lo for lo, hi in spans]
         total = sum(widths) / 1000.0
-        loop = sections.loop(row * ROW_M, total)
+        z = round(row * ROW_M + lift, 4)
+        skin = sections.hull(z).length
+        # Above the armholes a top is no closed tube round the body: nothing to be too small.
+        closed = y_mm < pattern.levels_mm.get("armpit", np.inf) - 30.0
+        if closed and skin > total * (1.0 + max_stretch):
+            raise PatternError([_too_small(pattern, y_mm, total, skin)])
+        loop = sections.loop(z, total)
         length = loop.length
         coords = np.asarray(loop.coords)
         s_front = loop.project(Point(coords[np.argmin(coords[:, 1])]))
@@ -95,8 +122,20 @@ def _wrap_torso(cloth: ClothMesh, pattern: Pattern, body: Body, torso: list[int]
                 pts = shapely.line_interpolate_point(loop, np.mod(s, length))
                 out[sel, 0] = shapely.get_x(pts)
                 out[sel, 1] = shapely.get_y(pts)
-                out[sel, 2] = uv[sel, 1]
+                out[sel, 2] = uv[sel, 1] + lift
             at += widths[k] / 1000.0 * scale
+
+
+def _too_small(pattern: Pattern, y_mm: float, garment_m: float, body_m: float) -> str:
+    levels = pattern.levels_mm
+    where = f"{y_mm / 10:.0f} cm up the pattern"
+    if levels:
+        name = min(levels, key=lambda k: abs(levels[k] - y_mm))
+        gap = (y_mm - levels[name]) / 10.0
+        where = (f"the {name}" if abs(gap) < 2.0 else
+                 f"{abs(gap):.0f} cm {'above' if gap > 0 else 'below'} the {name}")
+    return (f"the garment is too small {where}: {garment_m * 100:.0f} cm round where the body "
+            f"measures {body_m * 100:.0f} cm — choose a larger size")
 
 
 def _wrap_arm(cloth: ClothMesh, body: Body, k: int, left: bool, out: np.ndarray) -> None:
@@ -177,15 +216,25 @@ class _Sections:
     def __init__(self, body: Body) -> None:
         names = body.part_names
         arms = [i for i, n in enumerate(names) if "arm" in n or "hand" in n]
-        self.v = np.asarray(body.vertices)[~np.isin(body.part_ids, arms)]
+        self.v = np.asarray(body.vertices)
+        keep = ~np.isin(body.part_ids, arms)
+        # Faces of the trunk and legs only: an arm section would widen the loop.
+        self.faces = np.asarray(body.faces)[keep[np.asarray(body.faces)].all(axis=1)]
 
     @lru_cache(maxsize=4096)  # noqa: B019 (one body per instance, short-lived)
     def hull(self, z: float):
-        band = self.v[np.abs(self.v[:, 2] - z) < 0.015]
-        if len(band) < 3:
+        """Convex hull of the body's cut at height z: what a tape measure round it reads."""
+        loops = plane_section_loops(self.v, self.faces, np.array([0.0, 0.0, z]),
+                                    np.array([0.0, 0.0, 1.0]))
+        if loops:
+            pts = np.vstack([sec.points[:, :2] for sec in loops])
+        else:  # where the arms join, the trunk's cut is open: take its vertices near z
+            pts = self.v[np.unique(self.faces)][:, :2][
+                np.abs(self.v[np.unique(self.faces), 2] - z) < 0.01]
+        if len(pts) < 3:
             raise PatternError([f"the garment reaches a height ({z:.2f} m) where the body "
                                 "has no cross-section to wrap it round"])
-        return MultiPoint(band[:, :2]).convex_hull
+        return MultiPoint(pts).convex_hull
 
     def loop(self, z: float, girth: float) -> LinearRing:
         hull = self.hull(round(z, 4))

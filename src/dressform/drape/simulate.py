@@ -84,7 +84,7 @@ def drape(pattern: Pattern, body: Body, fabric: str | FabricPhysics = "cotton_je
     physics = fabric if isinstance(fabric, FabricPhysics) else fabric_preset(fabric)
     pattern = fold_bands(pattern)
     cloth = mesh_pattern(pattern, spacing_mm)
-    start = place(cloth, pattern, body)
+    start = place(cloth, pattern, body, physics.max_stretch)
     distance = BodyDistance(body.vertices, body.faces)
     inside = distance(start) < SKIN_OFFSET_M
     if inside.any():
