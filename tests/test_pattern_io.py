@@ -16,6 +16,7 @@ from dressform.errors import ExportError, InvalidInputError
 from dressform.garment.blocks import draft
 from dressform.garment.io.dxf_aama import export_dxf, import_dxf
 from dressform.garment.io.files import read_pattern, write_pattern
+from dressform.garment.io.garmentcode import from_garmentcode, to_garmentcode
 from dressform.garment.sizes import builtin_chart
 from dressform.garment.validate import problems
 
@@ -234,3 +235,17 @@ def test_broken_garmentcode_is_refused(tmp_path):
     path.write_text("{not json")
     with pytest.raises(InvalidInputError, match="not valid JSON"):
         read_pattern(path)
+
+
+def test_garmentcode_clockwise_panels_and_right_wrong_stitches(tmp_path):
+    spec = json.loads(json.dumps(GC_SKIRT))
+    back = spec["pattern"]["panels"]["back"]
+    back["vertices"] = back["vertices"][::-1]  # GarmentCode turns some loops clockwise
+    back["edges"] = [{"endpoints": [i, (i + 1) % 4]} for i in range(4)]
+    spec["pattern"]["stitches"][1].append("right_wrong")
+    p = from_garmentcode(spec)
+    assert problems(p) == []  # mirrored to run counter-clockwise, same edge lengths
+    assert sorted(round(e.length()) for e in p.panel("back").edges) == [400, 500, 602, 602]
+    assert [s.reversed for s in p.stitches] == [True, False]
+    again = to_garmentcode(p)["pattern"]["stitches"]
+    assert again[1][-1] == "right_wrong" and len(again[0]) == 2

@@ -3,7 +3,8 @@ exchange — with ezdxf.
 
 Each panel is a BLOCK, inserted once in model space, holding the AAMA layers:
 1 cut line (boundary), 14 sewing line, 2 turn points (where one edge ends and the next
-begins), 4 notches (slits from the sewing line outward), 7 grain line, 8 internal lines,
+begins), 4 notches (POINTs on the sewing line: slit length as z, direction as the angle, as
+Valentina/Seamly2D write them), 7 grain line, 8 internal lines,
 and TEXT lines "Piece Name:", "Size:", "Quantity:", "Category:" (body region/side). Edge names
 and seam allowances, which AAMA has no field for, ride on layer-15 annotation text at each
 edge's middle ("Edge: side_l; Seam allowance: 10"); readers that do not know them ignore
@@ -90,8 +91,11 @@ def _write_panel(block, panel: Panel, size: str) -> None:
     for notch in panel.notches:
         edge = panel.edge(notch.edge)
         p, t = point_at_length(edge.polyline(), notch.at_mm)
-        out = np.array([t[1], -t[0]]) * max(edge.seam_allowance_mm, 5.0)
-        block.add_line(tuple(p), tuple(p + out), dxfattribs={"layer": NOTCH})
+        # AAMA's notch: a POINT on the sewing line, its slit length as z and its direction
+        # (out through the seam allowance) as the angle.
+        out = np.degrees(np.arctan2(-t[0], t[1]))
+        block.add_point((float(p[0]), float(p[1]), max(edge.seam_allowance_mm, 5.0)),
+                        dxfattribs={"layer": NOTCH, "angle": float(out)})
     if panel.grain is not None:
         block.add_line(panel.grain[0], panel.grain[1], dxfattribs={"layer": GRAIN})
     for line in panel.internal:
@@ -155,7 +159,9 @@ def _read_piece(block, block_name: str) -> tuple[Panel | None, str]:
                 internal.append((pts, bool(e.is_closed)))
         elif kind == "POINT" and layer == TURN:
             turns.append(_xy(e.dxf.location))
-        elif kind == "LINE" and layer == NOTCH:
+        elif kind == "POINT" and layer == NOTCH:
+            notches.append(_xy(e.dxf.location))
+        elif kind == "LINE" and layer == NOTCH:  # some writers draw the slit as a line
             notches.append(_xy(e.dxf.start))
         elif kind == "LINE" and layer == GRAIN:
             grain = (tuple(_xy(e.dxf.start)), tuple(_xy(e.dxf.end)))

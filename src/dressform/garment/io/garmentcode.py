@@ -83,7 +83,10 @@ def to_garmentcode(pattern: Pattern) -> dict:
                 first["ease_mm"] = round(min(st.ease_mm, diff) + 0.5, 2)
             if st.gather > 1:
                 first["gather"] = st.gather
-            stitches.append([first, {"panel": st.b.panel, "edge": eb}])
+            pair: list = [first, {"panel": st.b.panel, "edge": eb}]
+            if not st.reversed:
+                pair.append("right_wrong")  # GarmentCode's start-to-start seam
+            stitches.append(pair)
     return {
         "pattern": {"panels": panels, "stitches": stitches,
                     "panel_order": [p.name for p in pattern.panels]},
@@ -195,8 +198,11 @@ def from_garmentcode(spec: Mapping, name: str = "garmentcode") -> Pattern:
             la, lb = (_ref_length(panels, r) for r in refs)
             diff = abs(la - lb)
             ease = diff if diff <= IMPLICIT_EASE * max(la, lb) else 0.0
+        # GarmentCode joins the end of the first edge to the start of the second unless the
+        # stitch says "right_wrong" (start to start).
+        same_way = "right_wrong" in [x for x in pair[2:] if isinstance(x, str)]
         stitches.append(Stitch(a=refs[0], b=refs[1], ease_mm=float(ease),
-                               gather=float(extra.get("gather", 1.0))))
+                               gather=float(extra.get("gather", 1.0)), reversed=not same_way))
     return Pattern(name=name, panels=tuple(panels), stitches=tuple(stitches))
 
 
@@ -212,6 +218,12 @@ def _read_panel(name: str, data: Mapping, scale: float, absolute: bool
         gc_edges = list(data["edges"])
     except (KeyError, TypeError, ValueError):
         raise InvalidInputError(f"GarmentCode panel {name!r}: needs vertices and edges") from None
+    # GarmentCode turns each loop so its normal faces away from the body's centre, so some
+    # panels run clockwise in their own plane: seen from outside they run counter-clockwise,
+    # which is ours — mirror them (x → −x; curvature offsets flip side with it).
+    mirrored = _clockwise(verts, gc_edges)
+    if mirrored:
+        verts = verts * np.array([-1.0, 1.0])
     curves: list[tuple[str, Curve]] = []
     for i, e in enumerate(gc_edges):
         try:
@@ -219,7 +231,8 @@ def _read_panel(name: str, data: Mapping, scale: float, absolute: bool
         except (KeyError, IndexError, TypeError, ValueError):
             raise InvalidInputError(f"GarmentCode panel {name!r}: edge {i} has bad endpoints"
                                     ) from None
-        curves.append((str(e.get("label") or f"e{i + 1}"), _curve(a, b, e.get("curvature"),
+        curvature = _mirror_curvature(e.get("curvature")) if mirrored else e.get("curvature")
+        curves.append((str(e.get("label") or f"e{i + 1}"), _curve(a, b, curvature,
                                                                   scale, absolute, name)))
     # Consecutive edges with one label make one edge; remember where each GarmentCode edge
     # lies in it (a fraction range) for the stitches.
@@ -256,6 +269,27 @@ def _read_panel(name: str, data: Mapping, scale: float, absolute: bool
     placement = Placement(region=_region(name, translation), side=_side(name, translation),
                           rotation_deg=rotation, translation_mm=translation)  # type: ignore[arg-type]
     return Panel(name=name, edges=tuple(edges), placement=placement), mapping
+
+
+def _clockwise(verts: np.ndarray, edges: list) -> bool:
+    try:
+        loop = verts[[int(e["endpoints"][0]) for e in edges]]
+    except (KeyError, IndexError, TypeError, ValueError):
+        return False
+    x, y = loop[:, 0], loop[:, 1]
+    return float(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1))) < 0
+
+
+def _mirror_curvature(curvature):
+    """Curvature after x → −x: relative offsets change side, arcs turn the other way."""
+    if not curvature:
+        return curvature
+    if isinstance(curvature, list):
+        return [curvature[0], -curvature[1]]
+    params = curvature.get("params", [])
+    if curvature.get("type") == "circle":
+        return {**curvature, "params": [params[0], params[1], 1 - int(params[2])]}
+    return {**curvature, "params": [[p[0], -p[1]] for p in params]}
 
 
 def _curve(a: np.ndarray, b: np.ndarray, curvature, scale: float, absolute: bool,
