@@ -1,46 +1,99 @@
-"""Drape benchmarks: a skirt simulated to rest on a clone with Newton's Style3D solver."""
+"""Drape benchmarks: dressform's projective solver against Newton's Style3D on the same
+garments (speed, and how far apart their rest shapes are), the ~8k-vertex T-shirt, and the
+simulated Cusick drape test of every fabric preset."""
 
 from __future__ import annotations
 
 import time
 
+import numpy as np
+
 from dressform.body import BodySpec, build
 from dressform.drape.cloth_mesh import mesh_pattern
+from dressform.drape.cusick import drape_test
+from dressform.drape.fabrics import PRESETS
 from dressform.drape.folding import fold_bands
 from dressform.drape.simulate import drape
 from dressform.garment.blocks import draft
 from dressform.garment.sizes import builtin_chart
 
 
+def _row(label: str, spacing: float, vertices: int, g) -> str:
+    state = "" if g.at_rest else " (not at rest)"
+    return (f"| {label} | {spacing:.0f} | {vertices} | {g.frames}{state} | {g.seconds:.1f} | "
+            f"{g.seconds / g.frames:.3f} | {1000 * g.contact_m.min():+.1f} |")
+
+
 def drape_lines() -> list[str]:
     body = build(BodySpec(sex="female", age_years=30, height_cm=168, weight_kg=62))
     size_l = builtin_chart("women").size("L").body_cm
-    lines = ["### drape (Newton 1.8 SolverStyle3D, CPU, one warp thread)",
-             "Size L garments (the chart size that fits her) on a 168 cm / 62 kg woman;"
-             " 60 fps × 10 substeps × 4 iterations;"
-             " rest = largest vertex speed under 1 cm/s for 3 frames. Kernels already compiled"
-             " (the first run in a fresh environment compiles them once, about a minute).",
+    lines = ["### drape",
+             "Size L garments (the chart size that fits her) on a 168 cm / 62 kg woman, from "
+             "placement to rest. *projective*: dressform's own solver (sewing, then settling; "
+             "steps of 1/30 s × 8 iterations; rest = 99 % of vertices under 1 cm/s for 3 "
+             "steps). *newton*: Newton 1.8 SolverStyle3D, 60 fps × 10 substeps × 4 iterations, "
+             "rest = every vertex under 1 cm/s for 3 frames; its kernels already compiled (a "
+             "fresh environment compiles them once, about a minute). Same meshes, same fabric "
+             "presets.",
              "",
-             "| garment, fabric | spacing (mm) | cloth vertices | mesh (ms) | frames to rest | "
-             "seconds to rest | s/frame | deepest vertex (mm, + = outside) |",
-             "|---|---|---|---|---|---|---|---|"]
+             "| garment, solver | spacing (mm) | cloth vertices | steps/frames to rest | "
+             "seconds to rest | s/step | deepest vertex (mm, + = outside) |",
+             "|---|---|---|---|---|---|---|"]
     skirt = draft("skirt", size_l)
-    drape(skirt, body, "cotton_poplin", spacing_mm=40.0, max_frames=2)  # compile and warm up
+    drape(skirt, body, "cotton_poplin", spacing_mm=40.0, max_frames=2, solver="newton")
+    drape(skirt, body, "cotton_poplin", spacing_mm=40.0, max_frames=2)  # warm both up
+    compare = []
     for block, fabric, spacing in (("skirt", "cotton_poplin", 25.0),
-                                   ("skirt", "cotton_poplin", 15.0),
                                    ("tshirt", "cotton_jersey", 20.0)):
         pattern = draft(block, size_l)
-        t = time.perf_counter()
-        cloth = mesh_pattern(fold_bands(pattern), spacing)
-        meshed = time.perf_counter() - t
-        g = drape(pattern, body, fabric, spacing_mm=spacing, max_frames=300)
-        lines.append(f"| {block}, {fabric} | {spacing:.0f} | {cloth.vertex_count} | "
-                     f"{meshed * 1000:.0f} | {g.frames}{'' if g.at_rest else ' (not at rest)'} | "
-                     f"{g.seconds:.1f} | {g.seconds / g.frames:.2f} | "
-                     f"{1000 * g.contact_m.min():+.1f} |")
+        n = mesh_pattern(fold_bands(pattern), spacing).vertex_count
+        ours = drape(pattern, body, fabric, spacing_mm=spacing, max_frames=400)
+        ref = drape(pattern, body, fabric, spacing_mm=spacing, max_frames=400,
+                    solver="newton")
+        lines.append(_row(f"{block}, {fabric}, projective", spacing, n, ours))
+        lines.append(_row(f"{block}, {fabric}, newton", spacing, n, ref))
+        gap = np.linalg.norm(ours.vertices - ref.vertices, axis=1) * 1000
+        compare.append(f"| {block} | {ref.seconds / ours.seconds:.1f}× | "
+                       f"{np.median(gap):.1f} | {np.quantile(gap, 0.9):.1f} | "
+                       f"{(ours.contact_m < -0.001).sum()} / {(ref.contact_m < -0.001).sum()} |")
+    tee = draft("tshirt", size_l)
+    n = mesh_pattern(fold_bands(tee), 10.0).vertex_count
+    big = drape(tee, body, "cotton_jersey", spacing_mm=10.0, max_frames=300)
+    lines.append(_row("tshirt, cotton_jersey, projective", 10.0, n, big))
     lines += ["",
-              "Against the issue's target (a T-shirt of ~8k vertices at rest in ≤ 30 s) this is"
-              " about 10× short. Plan: coarse-to-fine (rest at 25–30 mm, then refine and"
-              " settle a few frames), fewer substeps while the cloth falls, self-contact only"
-              " where layers meet, and a tighter placement so fewer frames are needed."]
+              "Projective against Newton on the same garment (both from the same mesh; Newton "
+              "starts from the fused placement, ours sews the loose panels):",
+              "",
+              "| garment | Newton's time / ours | median vertex distance between the two rests "
+              "(mm) | 90th percentile (mm) | vertices > 1 mm inside the body (ours / Newton) |",
+              "|---|---|---|---|---|", *compare,
+              "",
+              "Against the issue's target (an ~8k-vertex T-shirt at rest in ≤ 30 s) the "
+              "projective solver is not there yet: see the 10 mm row. Its cost per step is "
+              "dominated by warp's body-distance queries (three per iteration) and a sparse "
+              "refactorisation every 4 steps. Plan to ≤ 10 s: settle at 20 mm, then refine to "
+              "10 mm and settle a few steps (coarse-to-fine); query only vertices near the "
+              "body; Cholesky (CHOLMOD-class) instead of SuperLU for the refactorisation; the "
+              "local step and contact in one warp kernel instead of numpy."]
+    lines += ["",
+              "### simulated Cusick drape test (`dressform fabric drape-test`)",
+              "30 cm disc on an 18 cm support, 8 mm mesh, projective solver (30 iterations a "
+              "step, Chebyshev-accelerated, rest under 0.5 cm/s); DC = (shadow − support) / "
+              "(disc − support) from the shadow rasterised at 0.5 mm.",
+              "",
+              "| fabric | g/m² | bending weft/warp (N·m) | drape coefficient | published range "
+              "| nodes | steps | seconds |",
+              "|---|---|---|---|---|---|---|---|"]
+    for name, fabric in PRESETS.items():
+        t = time.perf_counter()
+        r = drape_test(name)
+        lo, hi = fabric.drape_range or (float("nan"), float("nan"))
+        lines.append(f"| {name} | {fabric.weight_gsm:.0f} | {fabric.bending[0]:.1e} / "
+                     f"{fabric.bending[1]:.1e} | {r.coefficient:.2f}"
+                     f"{'' if r.in_published_range else ' (outside)'} | {lo:.2f}–{hi:.2f} | "
+                     f"{r.nodes} | {r.steps} | {time.perf_counter() - t:.1f} |")
     return lines
+
+
+if __name__ == "__main__":
+    print("\n".join(drape_lines()))

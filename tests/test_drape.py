@@ -1,4 +1,5 @@
-"""Drape: panels meshed and fused, placed round a body, simulated to rest with Newton."""
+"""Drape: panels meshed, placed round a body, sewn and simulated to rest (dressform's own
+projective solver; Newton's Style3D as the reference), and the simulated Cusick test."""
 
 from __future__ import annotations
 
@@ -137,13 +138,60 @@ def test_a_skirt_drapes_to_rest_on_the_body(skirt, woman):
     assert g.vertices[:, 2].min() > 0.3  # and it did not fall to the floor
 
 
+def test_a_tshirt_drapes_without_cloth_caught_on_the_body(woman):
+    tee = draft("tshirt", M)
+    g = drape(tee, woman, "cotton_jersey", spacing_mm=25.0, max_frames=250)
+    assert g.at_rest and g.contact_m.min() > -0.001
+    # No triangle stretched across a crease (the armpit) the body pokes through.
+    from dressform.drape.projective import cloth_model
+
+    cloth = mesh_pattern(fold_bands(tee), 25.0)
+    f = cloth_model(cloth, fabric_preset("cotton_jersey"), 1 / 30).columns @ g.vertices
+    stretch = np.linalg.norm(f.reshape(-1, 2, 3), axis=2)
+    assert np.quantile(stretch, 0.99) < 1.3 and stretch.max() < 2.0
+    # It hangs from the shoulders: the hem between the waist and below the hips.
+    lift = level_offset(tee, woman)
+    hem = g.vertices[:, 2].min()
+    assert tee.levels_mm["hip"] / 1000 + lift - 0.1 < hem < tee.levels_mm["waist"] / 1000 + lift
+
+
 def test_nan_from_the_solver_is_stopped(skirt, woman, monkeypatch):
+    import dressform.drape.projective as pd
     import dressform.drape.simulate as sim
 
-    # An absurd time step (1e299 s) drives the solver to inf/NaN within a frame.
+    monkeypatch.setattr(pd, "GRAVITY", np.array([0.0, 0.0, np.nan]))
+    with pytest.raises(DrapeError, match="diverged at step 1"):
+        drape(skirt, woman, "cotton_jersey", spacing_mm=30.0, max_frames=10)
+    monkeypatch.undo()
+    # The same from Newton: an absurd time step (1e299 s) drives it to inf/NaN in a frame.
     monkeypatch.setattr(sim, "FPS", 1e-300)
     with pytest.raises(DrapeError, match="diverged at frame 1"):
-        drape(skirt, woman, "cotton_jersey", spacing_mm=30.0, max_frames=10)
+        drape(skirt, woman, "cotton_jersey", spacing_mm=30.0, max_frames=10, solver="newton")
+
+
+def test_cusick_drape_orders_fabrics_like_real_ones():
+    from dressform.drape.cusick import drape_coefficient, drape_test
+
+    chiffon, denim = drape_test("polyester_chiffon"), drape_test("denim")
+    for r in (chiffon, denim):
+        assert r.at_rest and r.in_published_range, (r.fabric, r.coefficient)
+    assert chiffon.coefficient + 0.3 < denim.coefficient
+    assert 4 <= chiffon.nodes <= 10  # it hangs in folds, as a real specimen does
+    # The coefficient itself: a specimen lying flat covers the whole ring (1), one shrunk to
+    # the support's size none of it (0).
+    uv = _disc_uv(chiffon)
+    flat = np.column_stack([uv, np.zeros(len(uv))])
+    assert drape_coefficient(flat, chiffon.faces) == pytest.approx(1.0, abs=0.02)
+    assert drape_coefficient(0.6 * flat, chiffon.faces) == pytest.approx(0.0, abs=0.02)
+
+
+def _disc_uv(result) -> np.ndarray:
+    from dressform.drape.cloth_mesh import mesh_piece
+
+    angle = np.linspace(0.0, 2.0 * np.pi, 256, endpoint=False)
+    cloth = mesh_piece(150.0 * np.stack([np.cos(angle), np.sin(angle)], axis=1), 8.0)
+    assert len(cloth.uv) == len(result.vertices)
+    return cloth.uv
 
 
 def test_impossible_fabrics_are_refused():
@@ -185,3 +233,17 @@ def test_cli_drapes_a_block_onto_a_clone_file(woman, tmp_path):
     r = run_cli("drape", "--body", str(me), "--block", "skirt", "--size", "XXS", "-o",
                 str(out))
     assert r.returncode == 1 and "too small" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_cli_runs_a_drape_test_and_refuses_unknown_fabrics(tmp_path):
+    from PIL import Image
+
+    png = tmp_path / "drape.png"
+    r = run_cli("fabric", "drape-test", "denim", "--png", str(png))
+    assert r.returncode == 0, r.stderr
+    assert "denim" in r.stdout and "in range" in r.stdout
+    img = np.asarray(Image.open(png).convert("RGB")).astype(int)
+    assert (img[..., 2] > img[..., 0] + 60).mean() > 0.05  # the specimen is in the picture
+    r = run_cli("fabric", "drape-test", "denm")
+    assert r.returncode == 1 and "did you mean 'denim'" in r.stderr
+    assert "Traceback" not in r.stderr

@@ -26,9 +26,12 @@ def drape_cmd(
     fabric: Annotated[str, typer.Option(help="Fabric preset")] = "cotton_jersey",
     spacing: Annotated[float, typer.Option(help="Particle spacing, mm (finer is slower)")
                        ] = 20.0,
-    max_frames: Annotated[int, typer.Option(help="Stop after this many frames at 60 fps")
+    max_frames: Annotated[int, typer.Option(help="Stop after this many solver steps")
                           ] = 300,
     preview: Annotated[bool, typer.Option(help="Also write a preview PNG")] = True,
+    solver: Annotated[str, typer.Option(help=(
+        "projective (dressform's own, fast) or newton (Newton's Style3D, the reference)"))
+                      ] = "projective",
 ) -> None:
     """Sew a pattern onto a clone and simulate the cloth until it rests."""
     import trimesh
@@ -59,7 +62,7 @@ def drape_cmd(
                        description=f"draping {garment.name} (fastest vertex {speed:.3f} m/s)")
 
         dressed = drape(garment, clone, fabric, spacing_mm=spacing, max_frames=max_frames,
-                        progress=tick)
+                        progress=tick, solver=solver)
     mesh = ExtraMesh(garment.name, dressed.vertices, dressed.faces, dressed.uv, GARMENT_RGB)
     out = export_glb(clone, output, [mesh])
     obj = output.with_name(output.stem + f"_{garment.name}.obj")
@@ -87,3 +90,59 @@ def drape_cmd(
         console.print(f"wrote {png}")
     if not dressed.at_rest:
         err.print("[yellow]the cloth was still moving: raise --max-frames[/]")
+
+
+fabric_app = typer.Typer(help="Fabric presets and their simulated drape tests.",
+                         no_args_is_help=True)
+
+
+@fabric_app.command("drape-test")
+def drape_test_cmd(
+    names: Annotated[list[str] | None, typer.Argument(
+        help="Fabric presets to test (default: all of them)")] = None,
+    png: Annotated[Path | None, typer.Option(help="Also write a picture of the specimens")
+                   ] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the specimen's starting ripples")] = 0,
+) -> None:
+    """Simulate a Cusick drape test (30 cm disc on an 18 cm support) for fabric presets and
+    report each drape coefficient against the published range for its type."""
+    from rich.table import Table
+
+    from dressform.drape.cusick import drape_test
+    from dressform.drape.fabrics import PRESETS, fabric_preset
+
+    chosen = [fabric_preset(n).name for n in names] if names else list(PRESETS)
+    table = Table(title="Cusick drape test (simulated)")
+    for h in ("fabric", "drape coefficient", "published range", "nodes", "steps", "verdict"):
+        table.add_column(h, justify="left" if h in ("fabric", "verdict") else "right")
+    results = []
+    with progress() as bar:
+        task = bar.add_task("draping specimens", total=len(chosen))
+        for name in chosen:
+            bar.update(task, description=f"draping {name}")
+            r = drape_test(name, seed=seed)
+            results.append(r)
+            lo, hi = PRESETS[name].drape_range or (float("nan"), float("nan"))
+            verdict = ("[green]in range[/]" if r.in_published_range else "[red]outside[/]")
+            if not r.at_rest:
+                verdict += " [yellow](not at rest)[/]"
+            table.add_row(name, f"{r.coefficient:.2f}", f"{lo:.2f}–{hi:.2f}", str(r.nodes),
+                          str(r.steps), verdict)
+            bar.advance(task)
+    console.print(table)
+    if png is not None:
+        import numpy as np
+        from PIL import Image
+
+        from dressform.render.preview import Camera, PreviewMesh, render_meshes
+
+        tiles = [render_meshes([PreviewMesh(r.vertices + np.array([0.0, 0.0, 1.0]),
+                                                   r.faces, GARMENT_RGB)],
+                               width=320, height=320,
+                               camera=Camera.for_view("front", elevation_deg=35.0))
+                 for r in results]
+        sheet = Image.new("RGB", (320 * len(tiles), 340), "white")
+        for i, tile in enumerate(tiles):
+            sheet.paste(tile, (320 * i, 0))
+        sheet.save(png)
+        console.print(f"wrote {png}")

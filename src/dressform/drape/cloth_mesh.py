@@ -98,9 +98,7 @@ def mesh_pattern(pattern: Pattern, spacing_mm: float = DEFAULT_SPACING_MM) -> Cl
         for name, f0, f1, start, n in spans_at:
             idx = (start + np.arange(n + 1)) % count
             ref_vertices[(panel.name, name, round(f0, 9), round(f1, 9))] = idx + offset
-        interior = _interior_points(outline, h)
-        pts = np.vstack([outline, interior])
-        faces = _triangulate(pts, outline, panel.name)
+        pts, faces = _fill(outline, h, panel.name)
         uv_parts.append(pts / 1000.0)
         face_parts.append(faces + offset)
         panel_ids.append(np.full(len(pts), k))
@@ -116,6 +114,25 @@ def mesh_pattern(pattern: Pattern, spacing_mm: float = DEFAULT_SPACING_MM) -> Cl
     return ClothMesh(np.vstack(uv_parts), np.vstack(face_parts), np.concatenate(panel_ids),
                      weld, seams, np.concatenate(boundary_parts),
                      tuple(p.name for p in pattern.panels), h / 1000.0)
+
+
+def mesh_piece(outline_mm: np.ndarray, spacing_mm: float, name: str = "piece") -> ClothMesh:
+    """One loose piece of cloth (no seams) inside a closed outline (mm, counter-clockwise),
+    its boundary resampled at the spacing: a test specimen, say."""
+    outline_mm = np.asarray(outline_mm, dtype=float)
+    closed = np.vstack([outline_mm, outline_mm[:1]])
+    ring = _resample(closed, max(3, math.ceil(_length(closed) / spacing_mm)))[:-1]
+    pts, faces = _fill(ring, float(spacing_mm), name)
+    n = len(pts)
+    return ClothMesh(pts / 1000.0, faces, np.zeros(n, dtype=np.int64), np.arange(n),
+                     np.zeros((0, 2), dtype=np.int64), np.arange(n) < len(ring), (name,),
+                     spacing_mm / 1000.0)
+
+
+def _fill(outline: np.ndarray, h: float, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """The outline's points and an interior lattice, triangulated (points, faces)."""
+    pts = np.vstack([outline, _interior_points(outline, h)])
+    return pts, _triangulate(pts, outline, name)
 
 
 def _length(p: np.ndarray) -> float:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import numpy as np
 import warp as wp
 
+from dressform.geometry.normals import vertex_normals
+
 wp.config.quiet = True
 
 
@@ -25,15 +27,22 @@ def _signed_distance(mesh: wp.uint64, points: wp.array(dtype=wp.vec3),
         nearest[i] = p
 
 
+def _warp_mesh(vertices: np.ndarray, faces: np.ndarray):
+    """Warp arrays of a triangle mesh and its BVH (the arrays must outlive the mesh)."""
+    points = wp.array(np.ascontiguousarray(vertices, dtype=np.float32), dtype=wp.vec3,
+                      device="cpu")
+    indices = wp.array(np.ascontiguousarray(faces, dtype=np.int32).ravel(), dtype=wp.int32,
+                       device="cpu")
+    return points, indices, wp.Mesh(points=points, indices=indices)
+
+
 class BodyDistance:
     """A body mesh ready for distance queries (build once, query many point sets)."""
 
     def __init__(self, vertices: np.ndarray, faces: np.ndarray) -> None:
-        self._points = wp.array(np.ascontiguousarray(vertices, dtype=np.float32), dtype=wp.vec3,
-                                device="cpu")
-        self._faces = wp.array(np.ascontiguousarray(faces, dtype=np.int32).ravel(),
-                               dtype=wp.int32, device="cpu")
-        self._mesh = wp.Mesh(points=self._points, indices=self._faces)
+        self._points, self._faces, self._mesh = _warp_mesh(vertices, faces)
+        self.vertices = np.asarray(vertices, dtype=np.float64)
+        self.normals = vertex_normals(self.vertices, np.asarray(faces))
 
     def __call__(self, points: np.ndarray, max_dist: float = 1.0) -> np.ndarray:
         """(N,) signed distance of each point to the surface: negative inside the body."""
@@ -71,3 +80,44 @@ class BodyDistance:
         direction *= np.sign(d[close])[:, None] + (d[close] == 0)[:, None]
         out[close] = near[close] + 1.05 * clearance * direction
         return out
+
+
+@wp.kernel
+def _nearest_on_mesh(mesh: wp.uint64, points: wp.array(dtype=wp.vec3), max_dist: float,
+                     face: wp.array(dtype=wp.int32), bary: wp.array(dtype=wp.vec3),
+                     nearest: wp.array(dtype=wp.vec3)):
+    i = wp.tid()
+    q = wp.mesh_query_point_no_sign(mesh, points[i], max_dist)
+    if q.result:
+        face[i] = q.face
+        bary[i] = wp.vec3(q.u, q.v, 1.0 - q.u - q.v)
+        nearest[i] = wp.mesh_eval_position(mesh, q.face, q.u, q.v)
+    else:
+        face[i] = -1
+
+
+class SurfaceQuery:
+    """Nearest points on a moving, open triangle mesh (the cloth): its BVH is refitted, not
+    rebuilt, when the vertices move."""
+
+    def __init__(self, vertices: np.ndarray, faces: np.ndarray) -> None:
+        self._points, self._faces, self._mesh = _warp_mesh(vertices, faces)
+
+    def update(self, vertices: np.ndarray) -> None:
+        self._points.assign(np.ascontiguousarray(vertices, dtype=np.float32))
+        self._mesh.refit()
+
+    def nearest(self, points: np.ndarray, max_dist: float
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per point: the nearest face (−1 if none within `max_dist`), barycentric weights of
+        the face's three vertices, and the nearest point."""
+        n = len(points)
+        pts = wp.array(np.ascontiguousarray(points, dtype=np.float32), dtype=wp.vec3,
+                       device="cpu")
+        face = wp.zeros(n, dtype=wp.int32, device="cpu")
+        bary = wp.zeros(n, dtype=wp.vec3, device="cpu")
+        nearest = wp.zeros(n, dtype=wp.vec3, device="cpu")
+        wp.launch(_nearest_on_mesh, dim=n, inputs=[self._mesh.id, pts, max_dist, face, bary,
+                                                   nearest], device="cpu")
+        return (face.numpy(), bary.numpy().astype(np.float64),
+                nearest.numpy().astype(np.float64))

@@ -1,14 +1,19 @@
-"""Fabric presets for the cloth solver.
+"""Fabric presets for the cloth solver, in physical units.
 
-Areal densities are typical commercial weights for each fabric type (the middle of the range
-mills list: single jersey 140–180 g/m², poplin 100–130, denim 340–440 (10–13 oz), wool
-suiting 230–300, silk charmeuse 70–100 (16–22 momme), polyester chiffon 40–60, cotton/
-elastane stretch knit 200–260). Stiffnesses are in the Style3D solver's units — stretch
-(weft, warp, shear) per unit area and bending (weft, warp, bias) — set relative to Newton's own
-garment example (1e2 stretch, 2e-5 bending for a light shirting) by each type's known
-ordering: denim and suiting stiffer in bending, chiffon and charmeuse far softer, knits
-softer in stretch, especially across the grain. They are not yet calibrated against a
-measured drape coefficient (the Cusick test is planned, see BENCHMARKS.md).
+- Areal density: typical commercial weights for each type (the middle of what mills list:
+  single jersey 140–180 g/m², poplin 100–130, denim 340–440 (10–13 oz), wool suiting 230–300,
+  silk charmeuse 70–100 (16–22 momme), polyester chiffon 40–60, cotton/elastane stretch knit
+  200–260).
+- Stretch (weft, warp, shear) in N/m, the initial slope of load per width against strain:
+  wovens 10³–10⁴ N/m along the yarns with far less in shear, knits 10²–10³ N/m and softest
+  across the wales (the ranges of Kawabata KES-FB1 tensile and shear tests, e.g. Hu & Chan,
+  Textile Res. J. 68 (1998) 57–64).
+- Bending rigidity (weft, warp, bias) in N·m: KES-FB2 values, 1 gf·cm²/cm = 9.8e-5 N·m, from
+  chiffon (≈0.005–0.01 gf·cm²/cm) through shirting (≈0.1) to denim (≈1–2).
+- `drape_range`: the drape coefficient a Cusick drape test (30 cm disc on an 18 cm support)
+  gives fabrics of this type in the drape literature: low for chiffon and charmeuse, middling
+  for jersey and shirting, high for suiting and denim. `dressform fabric drape-test` simulates
+  the test and checks each preset against it.
 """
 
 from __future__ import annotations
@@ -24,12 +29,14 @@ class FabricPhysics(BaseModel):
 
     name: str
     weight_gsm: float = Field(gt=0)
-    stretch: tuple[float, float, float]  # weft, warp, shear
-    bending: tuple[float, float, float]  # weft, warp, bias
+    stretch: tuple[float, float, float]  # weft, warp, shear; N/m
+    bending: tuple[float, float, float]  # weft, warp, bias; N·m
     friction: float = Field(default=0.3, ge=0, le=2)
     #: How far the cloth may be stretched round the body before it is "too small" (0.03 for
     #: wovens: a little give; knits far more).
     max_stretch: float = Field(default=0.03, ge=0, le=1)
+    #: Published Cusick drape coefficients of this fabric type (low, high); None if unknown.
+    drape_range: tuple[float, float] | None = None
 
     @field_validator("stretch", "bending")
     @classmethod
@@ -44,20 +51,22 @@ class FabricPhysics(BaseModel):
 
 
 PRESETS: dict[str, FabricPhysics] = {f.name: f for f in (
-    FabricPhysics(name="cotton_jersey", weight_gsm=160, stretch=(3.0e1, 6.0e1, 8.0),
-                  bending=(1.0e-5, 1.5e-5, 5.0e-6), friction=0.35, max_stretch=0.15),
-    FabricPhysics(name="cotton_poplin", weight_gsm=115, stretch=(1.0e2, 1.2e2, 1.5e1),
-                  bending=(2.0e-5, 2.5e-5, 1.0e-5), friction=0.3),
-    FabricPhysics(name="denim", weight_gsm=390, stretch=(2.5e2, 3.0e2, 4.0e1),
-                  bending=(2.0e-4, 2.5e-4, 1.0e-4), friction=0.4),
-    FabricPhysics(name="wool_suiting", weight_gsm=260, stretch=(1.5e2, 1.8e2, 2.0e1),
-                  bending=(8.0e-5, 1.0e-4, 4.0e-5), friction=0.35),
-    FabricPhysics(name="silk_charmeuse", weight_gsm=85, stretch=(8.0e1, 1.0e2, 5.0),
-                  bending=(2.0e-6, 2.5e-6, 1.0e-6), friction=0.15),
-    FabricPhysics(name="polyester_chiffon", weight_gsm=50, stretch=(6.0e1, 8.0e1, 4.0),
-                  bending=(5.0e-7, 6.0e-7, 2.5e-7), friction=0.2),
-    FabricPhysics(name="stretch_knit", weight_gsm=230, stretch=(1.2e1, 3.0e1, 4.0),
-                  bending=(1.5e-5, 2.0e-5, 6.0e-6), friction=0.4, max_stretch=0.35),
+    FabricPhysics(name="cotton_jersey", weight_gsm=160, stretch=(3.0e2, 6.0e2, 6.0e1),
+                  bending=(1.0e-5, 1.5e-5, 6.0e-6), friction=0.35, max_stretch=0.15,
+                  drape_range=(0.30, 0.55)),
+    FabricPhysics(name="cotton_poplin", weight_gsm=115, stretch=(2.0e3, 3.0e3, 2.0e2),
+                  bending=(1.2e-5, 1.6e-5, 8.0e-6), friction=0.3, drape_range=(0.45, 0.75)),
+    FabricPhysics(name="denim", weight_gsm=390, stretch=(5.0e3, 6.0e3, 6.0e2),
+                  bending=(2.2e-4, 2.8e-4, 1.4e-4), friction=0.4, drape_range=(0.70, 0.95)),
+    FabricPhysics(name="wool_suiting", weight_gsm=260, stretch=(3.0e3, 4.0e3, 3.0e2),
+                  bending=(7.0e-5, 8.5e-5, 4.0e-5), friction=0.35, drape_range=(0.55, 0.85)),
+    FabricPhysics(name="silk_charmeuse", weight_gsm=85, stretch=(1.0e3, 1.5e3, 6.0e1),
+                  bending=(3.0e-6, 4.0e-6, 2.0e-6), friction=0.15, drape_range=(0.20, 0.45)),
+    FabricPhysics(name="polyester_chiffon", weight_gsm=50, stretch=(8.0e2, 1.0e3, 5.0e1),
+                  bending=(8.0e-7, 1.0e-6, 5.0e-7), friction=0.2, drape_range=(0.15, 0.40)),
+    FabricPhysics(name="stretch_knit", weight_gsm=230, stretch=(2.0e2, 4.0e2, 4.0e1),
+                  bending=(1.5e-5, 2.0e-5, 8.0e-6), friction=0.4, max_stretch=0.35,
+                  drape_range=(0.25, 0.50)),
 )}  # fmt: skip
 
 

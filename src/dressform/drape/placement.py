@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import numpy as np
 import shapely
-from shapely.geometry import LinearRing, MultiPoint, Point
+from shapely.geometry import LinearRing, LineString, MultiPoint, Point
 
 from dressform.body.mesh import Body
 from dressform.drape.cloth_mesh import ClothMesh
@@ -31,7 +31,25 @@ _ORDER = {"front": 0, "left": 1, "back": 2, "right": 3, "centre": 4}
 
 def place(cloth: ClothMesh, pattern: Pattern, body: Body, max_stretch: float = 0.03
           ) -> np.ndarray:
-    """(V, 3) starting positions of the fused cloth vertices (metres), outside the body.
+    """(V, 3) starting positions of the fused cloth vertices (metres), outside the body: the
+    panels as `place_panels` puts them, seam partners joined half-way and lifted out again."""
+    out = place_panels(cloth, pattern, body, max_stretch)
+    return BodyDistance(body.vertices, body.faces).push_out(fuse(cloth, out), MARGIN_M)
+
+
+def fuse(cloth: ClothMesh, positions: np.ndarray) -> np.ndarray:
+    """(V, 3) positions of the fused vertices: the mean of each one's pattern vertices."""
+    pos = np.zeros((cloth.vertex_count, 3))
+    count = np.zeros(cloth.vertex_count)
+    np.add.at(pos, cloth.weld, positions)
+    np.add.at(count, cloth.weld, 1.0)
+    return pos / count[:, None]
+
+
+def place_panels(cloth: ClothMesh, pattern: Pattern, body: Body, max_stretch: float = 0.03
+                 ) -> np.ndarray:
+    """(P, 3) positions of every pattern vertex (metres), each panel at rest length round its
+    part of the body and outside it, seams not yet joined.
 
     Torso panels wrap round the body at their own heights; sleeves wrap round the arm from the
     shoulder joint down; bands (waistbands, neckbands, folded to one layer) rise from the
@@ -53,20 +71,14 @@ def place(cloth: ClothMesh, pattern: Pattern, body: Body, max_stretch: float = 0
         raise PatternError(["nothing to hang the garment on: it has no torso panel"])
     out = np.zeros((len(cloth.uv), 3))
     _wrap_torso(cloth, pattern, body, torso, out, max_stretch, level_offset(pattern, body))
+    placed = np.isin(cloth.panel, torso)
     for k in arms:
-        _wrap_arm(cloth, body, k, regions[k] == "arm_left", out)
-    placed = np.isin(cloth.panel, torso + arms)
+        _wrap_arm(cloth, body, k, regions[k] == "arm_left", out, placed)
+    placed |= np.isin(cloth.panel, arms)
     for k in bands:
         _raise_band(cloth, k, out, placed)
         placed |= cloth.panel == k
-    # Seam partners round the body were placed on the same spot; over the shoulders and round
-    # the armholes they meet half-way, which may fall inside: lift those out.
-    pos = np.zeros((cloth.vertex_count, 3))
-    count = np.zeros(cloth.vertex_count)
-    np.add.at(pos, cloth.weld, out)
-    np.add.at(count, cloth.weld, 1.0)
-    pos /= count[:, None]
-    return BodyDistance(body.vertices, body.faces).push_out(pos, MARGIN_M)
+    return BodyDistance(body.vertices, body.faces).push_out(out, MARGIN_M)
 
 
 def level_offset(pattern: Pattern, body: Body) -> float:
@@ -110,8 +122,7 @@ def _wrap_torso(cloth: ClothMesh, pattern: Pattern, body: Body, torso: list[int]
             raise PatternError([_too_small(pattern, y_mm, total, skin)])
         loop = sections.loop(z, total)
         length = loop.length
-        coords = np.asarray(loop.coords)
-        s_front = loop.project(Point(coords[np.argmin(coords[:, 1])]))
+        s_front = loop.project(_centre_front(loop))
         scale = length / max(total, 1e-9)
         # The first panel (the front) is centred on the front of the body.
         at = s_front + spans[0][0] / 1000.0 * scale
@@ -126,6 +137,18 @@ def _wrap_torso(cloth: ClothMesh, pattern: Pattern, body: Body, torso: list[int]
             at += widths[k] / 1000.0 * scale
 
 
+def _centre_front(loop: LinearRing) -> Point:
+    """Where the loop crosses the body's midline (x = 0) in front. Not the loop's foremost
+    point: at the bust that is one breast, and rows centred there would shear the panels."""
+    cy = loop.centroid.y
+    hit = loop.intersection(LineString([(0.0, cy), (0.0, cy - 2.0)]))
+    points = [hit] if isinstance(hit, Point) else list(getattr(hit, "geoms", []))
+    if not points:
+        coords = np.asarray(loop.coords)
+        return Point(coords[np.argmin(coords[:, 1])])
+    return min(points, key=lambda p: p.y)
+
+
 def _too_small(pattern: Pattern, y_mm: float, garment_m: float, body_m: float) -> str:
     levels = pattern.levels_mm
     where = f"{y_mm / 10:.0f} cm up the pattern"
@@ -138,10 +161,12 @@ def _too_small(pattern: Pattern, y_mm: float, garment_m: float, body_m: float) -
             f"measures {body_m * 100:.0f} cm — choose a larger size")
 
 
-def _wrap_arm(cloth: ClothMesh, body: Body, k: int, left: bool, out: np.ndarray) -> None:
-    """A sleeve as a tube round the arm: its crown at the shoulder joint, its centre line
-    along the top of the arm, its underarm seam underneath; each row's circumference is the
-    sleeve's width there."""
+def _wrap_arm(cloth: ClothMesh, body: Body, k: int, left: bool, out: np.ndarray,
+              placed: np.ndarray) -> None:
+    """A sleeve as a tube round the arm below its cap, its centre line along the top of the
+    arm and its underarm seam underneath (each row's circumference the sleeve's width
+    there); the cap rises from the tube to the armhole it is sewn to, already placed on the
+    torso panels, so sewing starts with the seam already close."""
     side = "L" if left else "R"
     shoulder = body.skeleton.head(f"upperarm01.{side}")
     elbow = body.skeleton.head(f"lowerarm01.{side}")
@@ -155,17 +180,56 @@ def _wrap_arm(cloth: ClothMesh, body: Body, k: int, left: bool, out: np.ndarray)
     sel = np.flatnonzero(cloth.panel == k)
     uv = cloth.uv[sel]
     crown = uv[:, 1].max()
+    cap = _partners(cloth, sel, out, placed)
+    idx = np.array(sorted(cap, key=lambda i: cloth.uv[i, 0]), dtype=np.int64)
+    cx, cy = cloth.uv[idx, 0], cloth.uv[idx, 1]
+    cp = np.array([cap[i] for i in idx]).reshape(-1, 3)
+    base_y = float(cy.min()) if len(idx) >= 2 else crown
+    # The tube slides along the arm until its underarm row is level with the armpit, where
+    # the cap's ends are sewn; left at the shoulder joint it would start a cap-height too far
+    # down the arm and the underarm would be stretched across the armpit.
+    shift = 0.0
+    if len(idx) >= 2:
+        pit = cp[cy <= base_y + 1e-9].mean(axis=0)
+        shift = float((pit - shoulder) @ axis) - (crown - base_y)
+
+    def tube(xs: np.ndarray, y: float, half: float) -> np.ndarray:
+        radius = max(half / np.pi, 0.03)
+        phi = xs / half * np.pi
+        centre = shoulder + (crown - y + shift) * axis
+        return centre + radius * (np.outer(np.cos(phi), up) + np.outer(np.sin(phi), across))
+
     rows = np.round(uv[:, 1] / ROW_M)
     for row in np.unique(rows):
         r_sel = rows == row
         xs = uv[r_sel, 0]
-        half = max(float(np.abs(xs).max()), 1e-3)
-        radius = max(half / np.pi, 0.03)
-        phi = xs / half * np.pi
-        along = crown - uv[r_sel, 1]
-        centre = shoulder + np.outer(along, axis)
-        ring = np.outer(np.cos(phi), up) + np.outer(np.sin(phi), across)
-        out[sel[r_sel]] = centre + radius * ring
+        out[sel[r_sel]] = tube(xs, float(uv[r_sel, 1].mean()),
+                               max(float(np.abs(xs).max()), 1e-3))
+    if len(idx) < 2:
+        return
+    half = max(float(np.abs(cx).max()), 1e-3)
+    above = sel[uv[:, 1] > base_y]
+    x, y = cloth.uv[above, 0], cloth.uv[above, 1]
+    top_y = np.interp(x, cx, cy)
+    top = np.stack([np.interp(x, cx, cp[:, d]) for d in range(3)], axis=1)
+    base = tube(x, base_y, half)
+    t = np.clip((y - base_y) / np.maximum(top_y - base_y, 1e-6), 0.0, 1.0)[:, None]
+    out[above] = base + t * (top - base)
+    out[idx] = cp
+
+
+def _partners(cloth: ClothMesh, sel: np.ndarray, out: np.ndarray, placed: np.ndarray
+              ) -> dict[int, np.ndarray]:
+    """For the vertices `sel` on a seam to something already placed: the placed partner's
+    position."""
+    partner = {}
+    on_seam = set(cloth.seams.ravel().tolist())
+    for i in sel:
+        if int(i) in on_seam:
+            others = np.flatnonzero((cloth.weld == cloth.weld[i]) & placed)
+            if len(others):
+                partner[int(i)] = out[others[0]]
+    return partner
 
 
 def _raise_band(cloth: ClothMesh, k: int, out: np.ndarray, placed: np.ndarray) -> None:
@@ -174,12 +238,7 @@ def _raise_band(cloth: ClothMesh, k: int, out: np.ndarray, placed: np.ndarray) -
     on 6 mm further out, over the band's other end."""
     sel = np.flatnonzero(cloth.panel == k)
     uv = cloth.uv[sel]
-    seam = sel[uv[:, 1] < 1e-6]
-    partner = {}
-    for w, i in zip(cloth.weld[seam], seam, strict=True):
-        others = np.flatnonzero((cloth.weld == w) & placed)
-        if len(others):
-            partner[i] = out[others[0]]
+    partner = _partners(cloth, sel[uv[:, 1] < 1e-6], out, placed)
     if not partner:
         raise PatternError([f"band {cloth.panel_names[k]!r} is not sewn to anything placed"])
     known = np.array(sorted(partner, key=lambda i: cloth.uv[i, 0]))

@@ -1,11 +1,19 @@
-"""Sewn cloth simulated onto a body with Newton's Style3D cloth solver, on the CPU.
+"""Sewn cloth simulated onto a body until it rests: mesh, place, sew, settle.
 
-Why Style3D: on this machine it was the only Newton cloth solver that came to rest on a body
-with no cloth inside it in the issue's probes (VBD was twice as slow per frame and had not
-settled after 219 frames). The body is a static collision mesh; gravity pulls the placed,
-fused garment down until it rests: the largest vertex speed stays under `REST_SPEED_M_S` for
-`REST_FRAMES` frames in a row. A non-finite position, or speeds that keep growing past
-`DIVERGED_SPEED_M_S`, stop the run with `DrapeError` instead of returning nonsense.
+Two solvers, same pipeline and same checks:
+
+- ``"projective"`` (default), dressform's own projective-dynamics solver
+  (`dressform.drape.projective`): the panels are placed loose round the body, their seams
+  pulled together by stiff springs with gravity off (sewing), then fused into one surface and
+  settled under gravity with body contact, friction and self-contact. About 5–10 times faster
+  than Newton here (BENCHMARKS.md).
+- ``"newton"``, Newton's Style3D cloth solver (60 fps × 10 substeps × 4 iterations, skin offset
+  3 mm), kept as the reference the projective solver is validated against. It starts from the
+  fused placement: Style3D has no sewing phase of its own here.
+
+Rest: 99 % of the cloth's vertices move slower than 1 cm/s for 3 steps in a row (Newton:
+the largest vertex speed, for 3 frames). A non-finite position, or speeds past 20 m/s, stop
+the run with `DrapeError` instead of returning nonsense.
 """
 
 from __future__ import annotations
@@ -17,11 +25,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from dressform.body.mesh import Body
-from dressform.drape.cloth_mesh import DEFAULT_SPACING_MM, ClothMesh, mesh_pattern
+from dressform.drape.cloth_mesh import ClothMesh, mesh_pattern
 from dressform.drape.distance import BodyDistance
 from dressform.drape.fabrics import FabricPhysics, fabric_preset
 from dressform.drape.folding import fold_bands
-from dressform.drape.placement import place
+from dressform.drape.placement import fuse, place, place_panels
+from dressform.drape.projective import DivergedError, SolverSettings, cloth_model, relax
 from dressform.errors import DressformError, PatternError
 from dressform.garment.pattern import Pattern
 from dressform.geometry.normals import vertex_normals
@@ -33,6 +42,14 @@ REST_SPEED_M_S = 0.01
 REST_FRAMES = 3
 DIVERGED_SPEED_M_S = 20.0
 PARTICLE_RADIUS_M = 0.006
+#: Sewing ends when every seam's two sides are this close (then they are fused; self-contact
+#: keeps cloth 4 mm apart, so a seam between two layers may close no further).
+SEAM_CLOSED_M = 0.005
+SEWING_STEPS = 60
+#: Default particle spacing of a drape. Coarser than the mesher's default: below about 15 mm
+#: the projective solver's sewing phase still leaves horizontal folds in a T-shirt
+#: (BENCHMARKS.md), so finer meshes are for those who ask for them.
+DRAPE_SPACING_MM = 20.0
 #: The body the cloth collides with is the skin grown by this much: soft contacts let cloth
 #: sink a little way into what it touches, and it must not reach the skin.
 SKIN_OFFSET_M = 0.003
@@ -74,27 +91,64 @@ def without_panels(pattern: Pattern, names: Sequence[str]) -> Pattern:
 
 
 def drape(pattern: Pattern, body: Body, fabric: str | FabricPhysics = "cotton_jersey", *,
-          spacing_mm: float = DEFAULT_SPACING_MM, max_frames: int = 240,
-          progress: Callable[[int, float], None] | None = None) -> DrapedGarment:
+          spacing_mm: float = DRAPE_SPACING_MM, max_frames: int = 240,
+          progress: Callable[[int, float], None] | None = None,
+          solver: str = "projective") -> DrapedGarment:
     """Mesh, place, sew and simulate `pattern` on `body` until the cloth rests.
 
-    `progress(frame, max_speed)` is called after every frame. Raises `PatternError` for a
-    pattern that cannot be meshed or placed and `DrapeError` if the solver diverges.
+    `progress(frame, max_speed)` is called after every frame (solver step). Raises
+    `PatternError` for a pattern that cannot be meshed or placed and `DrapeError` if the
+    solver diverges.
     """
     physics = fabric if isinstance(fabric, FabricPhysics) else fabric_preset(fabric)
+    if solver not in ("projective", "newton"):
+        raise DressformError(f"unknown solver {solver!r}: projective or newton")
     pattern = fold_bands(pattern)
     cloth = mesh_pattern(pattern, spacing_mm)
-    start = place(cloth, pattern, body, physics.max_stretch)
     distance = BodyDistance(body.vertices, body.faces)
-    inside = distance(start) < SKIN_OFFSET_M
-    if inside.any():
-        raise PatternError([f"{int(inside.sum())} cloth vertices start inside the body: the "
-                            "garment is too small here to be placed round it"])
     started = time.perf_counter()
-    q, frames, at_rest = _simulate(cloth, start, body, physics, max_frames, progress)
+    if solver == "newton":
+        start = place(cloth, pattern, body, physics.max_stretch)
+        _refuse_inside(distance(start))
+        q, frames, at_rest = _simulate(cloth, start, body, physics, max_frames, progress)
+    else:
+        panels = place_panels(cloth, pattern, body, physics.max_stretch)
+        _refuse_inside(distance(panels))
+        q, frames, at_rest = _sew_and_settle(cloth, panels, distance, physics, max_frames,
+                                             progress)
     rep = cloth.representative()
     return DrapedGarment(q, cloth.faces, cloth.uv[rep], cloth.panel[rep], cloth.panel_names,
                          distance(q), frames, time.perf_counter() - started, at_rest)
+
+
+def _refuse_inside(d: np.ndarray) -> None:
+    inside = d < SKIN_OFFSET_M
+    if inside.any():
+        raise PatternError([f"{int(inside.sum())} cloth vertices start inside the body: the "
+                            "garment is too small here to be placed round it"])
+
+
+def _sew_and_settle(cloth: ClothMesh, panels: np.ndarray, distance: BodyDistance,
+                    physics: FabricPhysics, max_frames: int, progress
+                    ) -> tuple[np.ndarray, int, bool]:
+    settings = SolverSettings()
+    a, b = cloth.seams.T
+
+    def sewn(x: np.ndarray) -> bool:
+        return not len(a) or float(np.linalg.norm(x[a] - x[b], axis=1).max()) < SEAM_CLOSED_M
+
+    try:
+        loose = relax(cloth_model(cloth, physics, settings.step_s, sewing=True), panels,
+                      distance, 0.0, settings, SEWING_STEPS, progress,
+                      done=sewn)
+        start = distance.push_out(fuse(cloth, loose.positions), settings.clearance_m)
+        rest = relax(cloth_model(cloth, physics, settings.step_s), start, distance,
+                     physics.friction, settings, max(1, max_frames - loose.steps),
+                     None if progress is None else
+                     (lambda step, speed: progress(loose.steps + step, speed)))
+    except DivergedError as e:
+        raise DrapeError(f"{e}; try a finer spacing or a stiffer fabric") from e
+    return rest.positions, loose.steps + rest.steps, rest.at_rest
 
 
 def _simulate(cloth: ClothMesh, start: np.ndarray, body: Body, physics: FabricPhysics,
