@@ -247,3 +247,36 @@ def test_cli_runs_a_drape_test_and_refuses_unknown_fabrics(tmp_path):
     r = run_cli("fabric", "drape-test", "denm")
     assert r.returncode == 1 and "did you mean 'denim'" in r.stderr
     assert "Traceback" not in r.stderr
+
+
+def test_a_rested_garment_redrapes_onto_another_body_from_a_warm_start(woman):
+    from dressform.body import BodySpec, build
+    from dressform.drape.redrape import carry, redrape
+
+    bigger = build(BodySpec(sex="female", age_years=30, height_cm=170, weight_kg=68))
+    # Carrying points with the surface: a point on the old skin lands on the new skin.
+    on_skin = np.asarray(woman.vertices)[::97]
+    moved = carry(on_skin, woman, bigger)
+    assert np.abs(BodyDistance(bigger.vertices, bigger.faces)(moved)).max() < 1e-4
+    assert np.abs(moved - np.asarray(bigger.vertices)[::97]).max() < 1e-4
+
+    skirt = draft("skirt", M)
+    first = drape(skirt, woman, "cotton_poplin", spacing_mm=25.0, max_frames=250)
+    again = redrape(first, skirt, woman, bigger, "cotton_poplin", max_frames=250)
+    fresh = drape(skirt, bigger, "cotton_poplin", spacing_mm=25.0, max_frames=250)
+    assert again.at_rest and again.contact_m.min() > -0.001
+    assert again.frames < 0.8 * fresh.frames  # a warm start settles in fewer steps
+    # ... to much the same place as a drape from scratch.
+    gap = np.linalg.norm(again.vertices - fresh.vertices, axis=1)
+    assert np.median(gap) < 0.02
+    with pytest.raises(DrapeError, match="same mesh"):
+        redrape(first, skirt, woman, _other_mesh(bigger), "cotton_poplin")
+    giant = build(BodySpec(sex="female", height_cm=175, weight_kg=110))
+    with pytest.raises(PatternError, match="too small"):
+        redrape(first, skirt, woman, giant, "cotton_poplin")
+
+
+def _other_mesh(body):
+    import dataclasses
+
+    return dataclasses.replace(body, faces=np.asarray(body.faces)[1:].copy())

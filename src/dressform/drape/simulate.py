@@ -77,6 +77,7 @@ class DrapedGarment:
     frames: int
     seconds: float
     at_rest: bool
+    spacing_mm: float = DRAPE_SPACING_MM
 
 
 def without_panels(pattern: Pattern, names: Sequence[str]) -> Pattern:
@@ -118,7 +119,8 @@ def drape(pattern: Pattern, body: Body, fabric: str | FabricPhysics = "cotton_je
                                              progress)
     rep = cloth.representative()
     return DrapedGarment(q, cloth.faces, cloth.uv[rep], cloth.panel[rep], cloth.panel_names,
-                         distance(q), frames, time.perf_counter() - started, at_rest)
+                         distance(q), frames, time.perf_counter() - started, at_rest,
+                         spacing_mm)
 
 
 def _refuse_inside(d: np.ndarray) -> None:
@@ -141,14 +143,28 @@ def _sew_and_settle(cloth: ClothMesh, panels: np.ndarray, distance: BodyDistance
         loose = relax(cloth_model(cloth, physics, settings.step_s, sewing=True), panels,
                       distance, 0.0, settings, SEWING_STEPS, progress,
                       done=sewn)
-        start = distance.push_out(fuse(cloth, loose.positions), settings.clearance_m)
-        rest = relax(cloth_model(cloth, physics, settings.step_s), start, distance,
-                     physics.friction, settings, max(1, max_frames - loose.steps),
-                     None if progress is None else
-                     (lambda step, speed: progress(loose.steps + step, speed)))
     except DivergedError as e:
         raise DrapeError(f"{e}; try a finer spacing or a stiffer fabric") from e
-    return rest.positions, loose.steps + rest.steps, rest.at_rest
+    start = distance.push_out(fuse(cloth, loose.positions), settings.clearance_m)
+    q, steps, at_rest = settle(cloth, start, distance, physics, max(1, max_frames - loose.steps),
+                               progress, loose.steps)
+    return q, loose.steps + steps, at_rest
+
+
+def settle(cloth: ClothMesh, start: np.ndarray, distance: BodyDistance,
+           physics: FabricPhysics, max_steps: int, progress=None, first_step: int = 0
+           ) -> tuple[np.ndarray, int, bool]:
+    """The fused cloth from `start` (outside the body) stepped under gravity until it rests:
+    positions, steps taken, at rest. `progress` sees steps counted from `first_step`."""
+    settings = SolverSettings()
+    try:
+        rest = relax(cloth_model(cloth, physics, settings.step_s), start, distance,
+                     physics.friction, settings, max_steps,
+                     None if progress is None else
+                     (lambda step, speed: progress(first_step + step, speed)))
+    except DivergedError as e:
+        raise DrapeError(f"{e}; try a finer spacing or a stiffer fabric") from e
+    return rest.positions, rest.steps, rest.at_rest
 
 
 def _simulate(cloth: ClothMesh, start: np.ndarray, body: Body, physics: FabricPhysics,

@@ -1,0 +1,69 @@
+"""Re-drape: a garment at rest on one body carried onto another body with the same mesh (a
+size up, the shopper's own clone, another pose) and settled there from that warm start,
+instead of sewing it again from loose panels.
+
+Each cloth vertex keeps the body point it rested nearest (its face and barycentric weights)
+and its distance out along the normal; on the new body it goes to the same point and the same
+distance out, and the solver only has to settle the difference.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from dressform.body.mesh import Body
+from dressform.drape.cloth_mesh import mesh_pattern
+from dressform.drape.distance import BodyDistance, SurfaceQuery
+from dressform.drape.fabrics import FabricPhysics, fabric_preset
+from dressform.drape.folding import fold_bands
+from dressform.drape.placement import place_panels
+from dressform.drape.projective import SolverSettings
+from dressform.drape.simulate import DrapedGarment, DrapeError, settle
+from dressform.garment.pattern import Pattern
+from dressform.geometry.normals import vertex_normals
+
+
+def carry(points: np.ndarray, old: Body, new: Body) -> np.ndarray:
+    """Points near `old` moved with the surface onto `new` (same mesh): the same surface
+    point, the same signed distance along the normal."""
+    face, bary, _ = SurfaceQuery(old.vertices, old.faces).nearest(points, 1.0)
+    if (face < 0).any():
+        raise DrapeError("some cloth lies more than 1 m from the body it was draped on")
+    faces = np.asarray(new.faces)[face]
+    d = BodyDistance(old.vertices, old.faces)(points)
+    normals = vertex_normals(np.asarray(new.vertices), np.asarray(new.faces))
+    # warp's barycentric weights (u, v, 1 − u − v) go with the face's corners in order.
+    at = (np.asarray(new.vertices)[faces] * bary[:, :, None]).sum(axis=1)
+    n = (normals[faces] * bary[:, :, None]).sum(axis=1)
+    n /= np.maximum(np.linalg.norm(n, axis=1, keepdims=True), 1e-12)
+    return at + d[:, None] * n
+
+
+def redrape(garment: DrapedGarment, pattern: Pattern, old: Body, new: Body,
+            fabric: str | FabricPhysics = "cotton_jersey", *, max_frames: int = 240,
+            progress: Callable[[int, float], None] | None = None) -> DrapedGarment:
+    """`garment` (draped from `pattern` on `old`) settled onto `new`.
+
+    Raises `DrapeError` if the bodies do not share a mesh or the garment was not draped from
+    this pattern, and `PatternError` if the garment is too small for the new body.
+    """
+    if old.vertices.shape != new.vertices.shape or not np.array_equal(old.faces, new.faces):
+        raise DrapeError("re-drape carries cloth between bodies with the same mesh (clones "
+                         "built by dressform.body); drape the pattern afresh instead")
+    physics = fabric if isinstance(fabric, FabricPhysics) else fabric_preset(fabric)
+    folded = fold_bands(pattern)
+    cloth = mesh_pattern(folded, garment.spacing_mm)
+    if cloth.vertex_count != len(garment.vertices):
+        raise DrapeError(f"this garment was not draped from pattern {pattern.name!r} at "
+                         f"{garment.spacing_mm:g} mm")
+    place_panels(cloth, folded, new, physics.max_stretch)  # "too small at the hips", by name
+    started = time.perf_counter()
+    distance = BodyDistance(new.vertices, new.faces)
+    start = distance.push_out(carry(garment.vertices, old, new), SolverSettings().clearance_m)
+    q, steps, at_rest = settle(cloth, start, distance, physics, max_frames, progress)
+    return DrapedGarment(q, garment.faces, garment.uv, garment.panel, garment.panel_names,
+                         distance(q), steps, time.perf_counter() - started, at_rest,
+                         garment.spacing_mm)
