@@ -82,7 +82,9 @@ def drape_lines() -> list[str]:
               redrape_line,
               "",
               "Against the issue's target (an ~8k-vertex T-shirt at rest in ≤ 30 s) the "
-              "projective solver is not there yet: see the 10 mm row. Its cost per step is "
+              "projective solver is not there yet: see the 10 mm row, which also still shows "
+              "horizontal folds round the waist left by the sewing phase (the 20 and 25 mm "
+              "drapes do not), so 20 mm is the default spacing for now. Its cost per step is "
               "dominated by warp's body-distance queries (three per iteration) and a sparse "
               "refactorisation every 4 steps. Plan to ≤ 10 s: settle at 20 mm, then refine to "
               "10 mm and settle a few steps (coarse-to-fine); query only vertices near the "

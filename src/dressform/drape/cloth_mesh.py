@@ -198,6 +198,22 @@ def _triangulate(pts: np.ndarray, outline: np.ndarray, name: str) -> np.ndarray:
     return tri
 
 
+def triangle_strain(cloth: ClothMesh, positions: np.ndarray) -> np.ndarray:
+    """(F, 3) strain of each triangle against its flat pattern shape: weft and warp
+    (engineering strain, + = stretched, along the pattern's x and y) and shear (radians by
+    which the weft and warp directions have turned from a right angle)."""
+    uv = cloth.uv
+    f = cloth.faces_uv
+    dm = np.stack([uv[f[:, 1]] - uv[f[:, 0]], uv[f[:, 2]] - uv[f[:, 0]]], axis=-1)
+    x = positions[cloth.faces]
+    ds = np.stack([x[:, 1] - x[:, 0], x[:, 2] - x[:, 0]], axis=-1)  # (F, 3, 2)
+    grad = ds @ np.linalg.inv(dm)  # columns: d position / d weft, d position / d warp
+    weft, warp = np.linalg.norm(grad[:, :, 0], axis=1), np.linalg.norm(grad[:, :, 1], axis=1)
+    cos = (grad[:, :, 0] * grad[:, :, 1]).sum(axis=1) / np.maximum(weft * warp, 1e-12)
+    return np.stack([weft - 1.0, warp - 1.0, np.pi / 2 - np.arccos(np.clip(cos, -1, 1))],
+                    axis=1)
+
+
 def triangle_areas(pts: np.ndarray, tri: np.ndarray) -> np.ndarray:
     """Signed areas of 2-D triangles (positive when counter-clockwise)."""
     a, b, c = pts[tri[:, 0]], pts[tri[:, 1]], pts[tri[:, 2]]

@@ -15,7 +15,7 @@ from collections.abc import Callable
 import numpy as np
 
 from dressform.body.mesh import Body
-from dressform.drape.cloth_mesh import mesh_pattern
+from dressform.drape.cloth_mesh import mesh_pattern, triangle_strain
 from dressform.drape.distance import BodyDistance, SurfaceQuery
 from dressform.drape.fabrics import FabricPhysics, fabric_preset
 from dressform.drape.folding import fold_bands
@@ -66,4 +66,4 @@ def redrape(garment: DrapedGarment, pattern: Pattern, old: Body, new: Body,
     q, steps, at_rest = settle(cloth, start, distance, physics, max_frames, progress)
     return DrapedGarment(q, garment.faces, garment.uv, garment.panel, garment.panel_names,
                          distance(q), steps, time.perf_counter() - started, at_rest,
-                         garment.spacing_mm)
+                         triangle_strain(cloth, q), garment.spacing_mm)

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from dressform.body.mesh import Body
-from dressform.drape.cloth_mesh import ClothMesh, mesh_pattern
+from dressform.drape.cloth_mesh import ClothMesh, mesh_pattern, triangle_strain
 from dressform.drape.distance import BodyDistance
 from dressform.drape.fabrics import FabricPhysics, fabric_preset
 from dressform.drape.folding import fold_bands
@@ -65,7 +65,8 @@ class DrapedGarment:
 
     vertices/faces: the fused cloth surface. uv: (V, 2) pattern coordinates (m) of each vertex
     (on a seam, one side's). panel: (V,) panel index into `panel_names`. contact_m: (V,)
-    signed distance to the body surface (negative = inside).
+    signed distance to the body surface (negative = inside). strain: (F, 3) weft, warp and
+    shear strain of each triangle against the flat pattern (see `triangle_strain`).
     """
 
     vertices: np.ndarray
@@ -77,6 +78,7 @@ class DrapedGarment:
     frames: int
     seconds: float
     at_rest: bool
+    strain: np.ndarray
     spacing_mm: float = DRAPE_SPACING_MM
 
 
@@ -120,7 +122,7 @@ def drape(pattern: Pattern, body: Body, fabric: str | FabricPhysics = "cotton_je
     rep = cloth.representative()
     return DrapedGarment(q, cloth.faces, cloth.uv[rep], cloth.panel[rep], cloth.panel_names,
                          distance(q), frames, time.perf_counter() - started, at_rest,
-                         spacing_mm)
+                         triangle_strain(cloth, q), spacing_mm)
 
 
 def _refuse_inside(d: np.ndarray) -> None:
