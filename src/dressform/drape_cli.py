@@ -74,17 +74,20 @@ def drape_cmd(
                   f"{1000 * dressed.contact_m.min():+.1f} mm")
     console.print(f"wrote {out} and {obj}")
     if preview:
-        from PIL import Image
+        from dressform.render.preview import (
+            Camera,
+            PreviewMesh,
+            body_mesh,
+            contact_sheet,
+            render_meshes,
+        )
 
-        from dressform.render.preview import Camera, PreviewMesh, body_mesh, render_meshes
-
+        names = ("front", "side", "back")
         views = [render_meshes([body_mesh(clone), PreviewMesh(dressed.vertices, dressed.faces,
                                                               GARMENT_RGB)],
                                width=400, height=600, camera=Camera.for_view(v))
-                 for v in ("front", "side", "back")]
-        sheet = Image.new("RGB", (1200, 600), "white")
-        for i, im in enumerate(views):
-            sheet.paste(im, (400 * i, 0))
+                 for v in names]
+        sheet = contact_sheet(views, names, columns=3)
         png = output.with_suffix(".png")
         sheet.save(png)
         console.print(f"wrote {png}")
@@ -132,17 +135,15 @@ def drape_test_cmd(
     console.print(table)
     if png is not None:
         import numpy as np
-        from PIL import Image
 
-        from dressform.render.preview import Camera, PreviewMesh, render_meshes
+        from dressform.render.preview import Camera, PreviewMesh, contact_sheet, render_meshes
 
-        tiles = [render_meshes([PreviewMesh(r.vertices + np.array([0.0, 0.0, 1.0]),
-                                                   r.faces, GARMENT_RGB)],
+        tiles = [render_meshes([PreviewMesh(r.vertices + np.array([0.0, 0.0, 1.0]), r.faces,
+                                            GARMENT_RGB)],
                                width=320, height=320,
                                camera=Camera.for_view("front", elevation_deg=35.0))
                  for r in results]
-        sheet = Image.new("RGB", (320 * len(tiles), 340), "white")
-        for i, tile in enumerate(tiles):
-            sheet.paste(tile, (320 * i, 0))
+        sheet = contact_sheet(tiles, [f"{r.fabric}  DC {r.coefficient:.2f}" for r in results],
+                              columns=len(tiles))
         sheet.save(png)
         console.print(f"wrote {png}")

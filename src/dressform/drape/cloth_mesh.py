@@ -198,16 +198,21 @@ def _triangulate(pts: np.ndarray, outline: np.ndarray, name: str) -> np.ndarray:
     return tri
 
 
+def rest_inverse(uv: np.ndarray, faces_uv: np.ndarray) -> np.ndarray:
+    """(F, 2, 2) inverse of each triangle's edge matrix [p1 − p0, p2 − p0] in the pattern:
+    multiplied into 3-D edges it gives the deformation gradient against the flat cloth."""
+    dm = np.stack([uv[faces_uv[:, 1]] - uv[faces_uv[:, 0]],
+                   uv[faces_uv[:, 2]] - uv[faces_uv[:, 0]]], axis=-1)
+    return np.linalg.inv(dm)
+
+
 def triangle_strain(cloth: ClothMesh, positions: np.ndarray) -> np.ndarray:
     """(F, 3) strain of each triangle against its flat pattern shape: weft and warp
     (engineering strain, + = stretched, along the pattern's x and y) and shear (radians by
     which the weft and warp directions have turned from a right angle)."""
-    uv = cloth.uv
-    f = cloth.faces_uv
-    dm = np.stack([uv[f[:, 1]] - uv[f[:, 0]], uv[f[:, 2]] - uv[f[:, 0]]], axis=-1)
     x = positions[cloth.faces]
     ds = np.stack([x[:, 1] - x[:, 0], x[:, 2] - x[:, 0]], axis=-1)  # (F, 3, 2)
-    grad = ds @ np.linalg.inv(dm)  # columns: d position / d weft, d position / d warp
+    grad = ds @ rest_inverse(cloth.uv, cloth.faces_uv)  # d position / d weft, / d warp
     weft, warp = np.linalg.norm(grad[:, :, 0], axis=1), np.linalg.norm(grad[:, :, 1], axis=1)
     cos = (grad[:, :, 0] * grad[:, :, 1]).sum(axis=1) / np.maximum(weft * warp, 1e-12)
     return np.stack([weft - 1.0, warp - 1.0, np.pi / 2 - np.arccos(np.clip(cos, -1, 1))],

@@ -15,7 +15,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from dressform.drape.cloth_mesh import mesh_piece
-from dressform.drape.fabrics import FabricPhysics, fabric_preset
+from dressform.drape.fabrics import PRESETS, FabricPhysics, fabric_preset
 from dressform.drape.projective import SolverSettings, cloth_model, relax
 
 SPECIMEN_RADIUS_M = 0.15
@@ -35,14 +35,10 @@ class DrapeTest:
 
     @property
     def in_published_range(self) -> bool | None:
-        rng = fabric_preset(self.fabric).drape_range if self.fabric in _names() else None
+        """Whether the coefficient falls in its preset's published range (None: no range)."""
+        preset = PRESETS.get(self.fabric)
+        rng = None if preset is None else preset.drape_range
         return None if rng is None else rng[0] <= self.coefficient <= rng[1]
-
-
-def _names() -> set[str]:
-    from dressform.drape.fabrics import PRESETS
-
-    return set(PRESETS)
 
 
 def drape_test(fabric: str | FabricPhysics, spacing_mm: float = 8.0, max_steps: int = 400,

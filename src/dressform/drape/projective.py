@@ -5,8 +5,9 @@ warp kernels run on one core at 10 substeps × 4 iterations a frame), about ten 
 for the issue's target. Projective dynamics (Bouaziz et al., "Projective Dynamics: Fusing
 Constraint Projections for Fast Simulation", SIGGRAPH 2014) splits every implicit-Euler step
 into a *local* step (each triangle's deformation projected, in closed form, to the nearest
-allowed one) and a *global* step, a linear solve whose matrix never changes: it is factored
-once, so a step costs a few sparse back-substitutions. It is unconditionally stable, so we take
+allowed one) and a *global* step, a sparse linear solve whose matrix changes only when the set
+of vertices tied to the body does (refactored every few steps), so an iteration costs a
+back-substitution. It is unconditionally stable, so we take
 large steps (1/30 s) and heavy numerical damping, which is what a drape wants: the rest state,
 not the flight.
 
@@ -37,7 +38,7 @@ import scipy.sparse as sp
 from scipy.sparse.linalg import splu
 from scipy.spatial import cKDTree
 
-from dressform.drape.cloth_mesh import ClothMesh, triangle_areas
+from dressform.drape.cloth_mesh import ClothMesh, rest_inverse, triangle_areas
 from dressform.drape.distance import BodyDistance, SurfaceQuery
 from dressform.drape.fabrics import FabricPhysics
 
@@ -125,9 +126,7 @@ def cloth_model(cloth: ClothMesh, physics: FabricPhysics, step_s: float, *,
     area = np.abs(triangle_areas(uv, faces_uv))
     mass = np.zeros(v)
     np.add.at(mass, faces.ravel(), np.repeat(area * physics.density_kg_m2 / 3.0, 3))
-    dm = np.stack([uv[faces_uv[:, 1]] - uv[faces_uv[:, 0]],
-                   uv[faces_uv[:, 2]] - uv[faces_uv[:, 0]]], axis=-1)  # (T, 2, 2)
-    dinv = np.linalg.inv(dm)
+    dinv = rest_inverse(uv, faces_uv)  # (T, 2, 2)
     t = len(faces)
     # Column c of F = (x1 − x0) dinv[0, c] + (x2 − x0) dinv[1, c].
     coef = np.stack([-(dinv[:, 0, :] + dinv[:, 1, :]), dinv[:, 0, :], dinv[:, 1, :]],
@@ -140,7 +139,7 @@ def cloth_model(cloth: ClothMesh, physics: FabricPhysics, step_s: float, *,
     shear_w = k_shear * area
     row_w = (1.0 + COMPRESSION_SHARE) * stretch_w + np.repeat(shear_w, 2)
     stiffness = columns.T @ sp.diags(row_w) @ columns + _bending_matrix(
-        faces, faces_uv, uv, v, physics)
+        faces, faces_uv, uv, area, v, physics)
     if sewing and len(cloth.seams):
         seams = sp.csr_matrix((np.tile([1.0, -1.0], len(cloth.seams)),
                                (np.repeat(np.arange(len(cloth.seams)), 2), cloth.seams.ravel())),
@@ -161,9 +160,9 @@ def cloth_model(cloth: ClothMesh, physics: FabricPhysics, step_s: float, *,
                       system)
 
 
-def _bending_matrix(faces: np.ndarray, faces_uv: np.ndarray, uv: np.ndarray, v: int,
-                    physics: FabricPhysics) -> sp.csr_matrix:
-    """Bergou et al.'s quadratic bending: Σ_e B_e · 3/(A0 + A1) · K_e K_eᵀ over interior edges,
+def _bending_matrix(faces: np.ndarray, faces_uv: np.ndarray, uv: np.ndarray,
+                    area: np.ndarray, v: int, physics: FabricPhysics) -> sp.csr_matrix:
+    """Bergou et al.'s quadratic bending: Σ_e B_e / (A0 + A1) · K_e K_eᵀ over interior edges,
     K_e from the cotangents of the two triangles' angles in their own pattern frames (a seam
     edge joins triangles of two panels)."""
     t = len(faces)
@@ -178,7 +177,6 @@ def _bending_matrix(faces: np.ndarray, faces_uv: np.ndarray, uv: np.ndarray, v: 
     k_sorted = key[order]
     pair = np.flatnonzero(k_sorted[1:] == k_sorted[:-1])
     h0, h1 = order[pair], order[pair + 1]  # the two half-edges of each interior edge
-    area = np.abs(triangle_areas(uv, faces_uv))
 
     def cot(p: np.ndarray, q: np.ndarray, r: np.ndarray) -> np.ndarray:
         """Cotangent of the angle at p in triangle (p, q, r), 2-D."""
