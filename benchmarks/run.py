@@ -17,6 +17,7 @@ from pathlib import Path
 
 import torch
 
+from clones import clone_lines
 from drape import drape_lines
 from dressform.body import BodySpec, build, build_many
 from dressform.body.cast import cast
@@ -160,6 +161,8 @@ def main() -> None:
     lines += garment_lines()
     lines.append("")
     lines += drape_lines()
+    lines.append("")
+    lines += clone_lines()
 
     header = (f"# dressform benchmarks\n\nMachine: {machine()}\n\n"
               f"Date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC. Command: "

@@ -15,3 +15,16 @@ def woman() -> Body:
 @pytest.fixture(scope="session")
 def man() -> Body:
     return build(BodySpec(sex="male", age_years=40, height_cm=180, weight_kg=80, skin_tone=8))
+
+
+@pytest.fixture(scope="session")
+def cli():
+    """Runs `dressform ARGS…` in a fresh process, as a user would: the completed process."""
+    import subprocess
+    import sys
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "dressform.cli", *args],
+                              capture_output=True, text=True, timeout=600)
+
+    return run

@@ -142,3 +142,21 @@ def test_grading_check_catches_a_size_that_shrinks():
 def test_unknown_design_field_is_refused():
     with pytest.raises(ValueError):
         Design(colour="red")
+
+
+def test_the_smallest_size_that_fits_is_chosen_by_the_control_girths():
+    from dressform.garment.blocks import CONTROL_DIMENSIONS
+
+    chart = builtin_chart("women")
+    assert set(CONTROL_DIMENSIONS) == set(BLOCKS)
+    m = chart.size("M").body_cm
+    person = {"bust_girth_cm": m["bust_girth_cm"] - 0.5, "waist_girth_cm": m["waist_girth_cm"] + 6,
+              "hip_girth_cm": m["hip_girth_cm"]}
+    assert chart.smallest_fitting(person, CONTROL_DIMENSIONS["tshirt"]).label == "M"
+    bottom = chart.smallest_fitting(person, CONTROL_DIMENSIONS["skirt"])
+    assert bottom.body_cm["waist_girth_cm"] >= person["waist_girth_cm"] - 1.0
+    assert chart.labels.index(bottom.label) > chart.labels.index("M")  # the waist needs more
+    huge = {"bust_girth_cm": 300.0}
+    assert chart.smallest_fitting(huge, ["bust_girth_cm"]).label == chart.labels[-1]
+    with pytest.raises(InvalidInputError, match="hip_girth_cm"):
+        chart.smallest_fitting({"bust_girth_cm": 90.0}, CONTROL_DIMENSIONS["skirt"])

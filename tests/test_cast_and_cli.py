@@ -1,5 +1,3 @@
-import subprocess
-import sys
 
 import pytest
 
@@ -39,33 +37,28 @@ def test_cast_refuses_a_bad_size():
         cast(0)
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "dressform.cli", *args], capture_output=True,
-                          text=True, timeout=300)
-
-
-def test_cli_bad_input_is_one_clear_line_and_nonzero_exit():
-    out = _cli("clone", "--height", "40", "--weight", "60", "-o", "/tmp/never.glb")
+def test_cli_bad_input_is_one_clear_line_and_nonzero_exit(cli):
+    out = cli("clone", "--height", "40", "--weight", "60", "-o", "/tmp/never.glb")
     assert out.returncode == 1
     assert "Traceback" not in out.stderr + out.stdout
     assert "not a plausible adult" in out.stderr
 
 
-def test_cli_clone_then_measure(tmp_path):
+def test_cli_clone_then_measure(tmp_path, cli):
     mesh = tmp_path / "me.glb"
-    out = _cli("clone", "--height", "170", "--weight", "65", "--waist", "74", "-o", str(mesh),
+    out = cli("clone", "--height", "170", "--weight", "65", "--waist", "74", "-o", str(mesh),
                "--no-preview", "--predicted")
     assert out.returncode == 0, out.stderr
     assert "waist_girth_cm" in out.stdout and mesh.exists()
     predicted = out.stdout.split("clone: predicted", 1)[1]
     assert "inseam_cm" in predicted and "waist_girth_cm" not in predicted
-    measured = _cli("measure", str(mesh))
+    measured = cli("measure", str(mesh))
     assert measured.returncode == 0, measured.stderr
     line = next(x for x in measured.stdout.splitlines() if "height_cm" in x)
     assert abs(float(line.split()[-2]) - 170.0) < 0.5
 
 
-def test_cli_help_everywhere():
-    for cmd in ("clone", "measure", "cast", "demo"):
-        out = _cli(cmd, "--help")
+def test_cli_help_everywhere(cli):
+    for cmd in ("clone", "measure", "cast", "demo", "drape", "outfit"):
+        out = cli(cmd, "--help")
         assert out.returncode == 0 and "Usage" in out.stdout

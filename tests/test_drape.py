@@ -114,17 +114,63 @@ def test_placement_starts_outside_the_body_with_seams_closed(skirt, woman):
 
 
 def test_panels_placement_cannot_handle_are_named(woman):
-    trousers = draft("trousers", M)
-    with pytest.raises(PatternError, match="front_l, back_l, front_r, back_r"):
-        place(mesh_pattern(trousers, 25.0), trousers, woman)
+    tee = draft("tshirt", M)
+    sleeve = tee.panel("sleeve_l")
+    winged = sleeve.model_copy(update={"placement": sleeve.placement.model_copy(
+        update={"region": "wing"})})
+    tee = tee.model_copy(update={"panels": tuple(winged if p.name == "sleeve_l" else p
+                                                 for p in tee.panels)})
+    with pytest.raises(PatternError, match="sleeve_l"):
+        place(mesh_pattern(tee, 25.0), tee, woman)
+
+
+def _placed(block: str, body):
+    """A block in size L, folded, meshed at 25 mm and placed on `body`, checked to start
+    outside it: (pattern, cloth, start positions, each fused vertex's pattern vertex)."""
+    pattern = fold_bands(draft(block, M))
+    cloth = mesh_pattern(pattern, 25.0)
+    start = place(cloth, pattern, body)
+    assert (BodyDistance(body.vertices, body.faces)(start) > 0.005).all()
+    return pattern, cloth, start, cloth.representative()
+
+
+def test_trouser_legs_are_placed_round_each_leg(woman):
+    trousers, cloth, start, rep = _placed("trousers", woman)
+    crotch = trousers.levels_mm["crotch"] / 1000.0 + level_offset(trousers, woman)
+    names = cloth.panel_names
+    for leg, sign in (("l", 1.0), ("r", -1.0)):
+        mine = np.isin(cloth.panel[rep], [names.index(f"front_{leg}"), names.index(f"back_{leg}")])
+        below = start[mine & (start[:, 2] < crotch - 0.05)]
+        assert len(below) > 50 and (sign * below[:, 0] > 0.0).all()  # each leg on its side
+    # Above the crotch one tube round the hips: the rise seams at the body's midline.
+    assert np.abs(start[(start[:, 2] > crotch + 0.05), 0]).min() < 0.02
+
+
+def test_trousers_that_cannot_go_on_are_refused_by_what_is_wrong(woman):
+    from dressform.body import BodySpec, build
+
+    long_legs = fold_bands(draft("trousers", {**M, "height_cm": 190}))
+    with pytest.raises(PatternError, match="too long for this body"):
+        place(mesh_pattern(long_legs, 30.0), long_legs, woman)
+    plus = build(BodySpec(sex="female", age_years=40, height_cm=165, weight_kg=95))
+    big = fold_bands(draft("trousers", {**builtin_chart("women").size("5XL").body_cm,
+                                        "height_cm": 165}))
+    with pytest.raises(PatternError, match="thighs touch"):
+        place(mesh_pattern(big, 30.0), big, plus)
+
+
+def test_a_hood_is_placed_round_the_head_with_the_face_open(woman):
+    _, cloth, start, rep = _placed("hoodie", woman)
+    hood = start[np.isin(cloth.panel[rep], [cloth.panel_names.index(n)
+                                            for n in ("hood_l", "hood_r")])]
+    top = woman.vertices[:, 2].max()
+    assert hood[:, 2].max() > top - 0.03  # up over the head
+    face = hood[(hood[:, 2] > top - 0.2) & (hood[:, 2] < top - 0.08)]
+    assert len(face) and not ((np.abs(face[:, 0]) < 0.05) & (face[:, 1] < 0.0)).any()
 
 
 def test_sleeves_and_bands_are_placed_round_arms_and_seams(woman):
-    tee = fold_bands(draft("tshirt", M))
-    cloth = mesh_pattern(tee, 25.0)
-    start = place(cloth, tee, woman)
-    assert (BodyDistance(woman.vertices, woman.faces)(start) > 0.005).all()
-    rep = cloth.representative()
+    tee, cloth, start, rep = _placed("tshirt", woman)
     names = cloth.panel_names
     for sleeve, sign in (("sleeve_l", 1.0), ("sleeve_r", -1.0)):
         x = start[cloth.panel[rep] == names.index(sleeve), 0]
@@ -159,6 +205,7 @@ def test_a_tshirt_drapes_without_cloth_caught_on_the_body(woman):
     tee = draft("tshirt", M)
     g = drape(tee, woman, "cotton_jersey", spacing_mm=25.0, max_frames=250)
     assert g.at_rest and g.contact_m.min() > -0.001
+    assert g.seam_gap_m < 0.002  # every seam closed before the panels were fused
     # No triangle stretched across a crease (the armpit) the body pokes through.
     stretch = g.strain[:, :2]
     assert g.strain.shape == (len(g.faces), 3)
@@ -168,6 +215,26 @@ def test_a_tshirt_drapes_without_cloth_caught_on_the_body(woman):
     lift = level_offset(tee, woman)
     hem = g.vertices[:, 2].min()
     assert tee.levels_mm["hip"] / 1000 + lift - 0.1 < hem < tee.levels_mm["waist"] / 1000 + lift
+
+
+def test_trousers_drape_with_the_legs_apart_and_the_waistband_at_the_waist(woman):
+    from dressform.body.measure import measure
+    from dressform.drape.checks import check
+
+    trousers = draft("trousers", measure(woman).as_dict())  # made to her measure
+    g = drape(trousers, woman, "cotton_jersey", spacing_mm=30.0, max_frames=250)
+    c = check(g.vertices, g.faces, g.contact_m)
+    assert g.at_rest and c.inside_m <= 0.001
+    lift = level_offset(trousers, woman)
+    band = g.vertices[g.panel == g.panel_names.index("waistband"), 2]
+    assert abs(np.median(band) - (trousers.levels_mm["waist"] / 1000 + lift)) < 0.05
+    # Each leg hangs round its own leg, down to the ankle.
+    for leg, sign in (("l", 1.0), ("r", -1.0)):
+        mine = np.isin(g.panel, [g.panel_names.index(f"front_{leg}"),
+                                 g.panel_names.index(f"back_{leg}")])
+        knee = g.vertices[mine & (np.abs(g.vertices[:, 2] - 0.45) < 0.05)]
+        assert len(knee) > 10 and (sign * knee[:, 0] > 0.0).all()
+    assert g.vertices[:, 2].min() < 0.12
 
 
 def test_nan_from_the_solver_is_stopped(skirt, woman, monkeypatch):
@@ -222,22 +289,14 @@ def test_a_garment_too_small_for_the_body_is_refused_by_name(woman):
         place(mesh_pattern(fold_bands(tiny), 25.0), fold_bands(tiny), woman)
 
 
-def run_cli(*args: str):
-    import subprocess
-    import sys
-
-    return subprocess.run([sys.executable, "-m", "dressform.cli", *args], capture_output=True,
-                          text=True, timeout=600)
-
-
-def test_cli_drapes_a_block_onto_a_clone_file(woman, tmp_path):
+def test_cli_drapes_a_block_onto_a_clone_file(woman, tmp_path, cli):
     from PIL import Image
 
     from dressform.body.export import export_glb
 
     me = export_glb(woman, tmp_path / "me.glb")
     out = tmp_path / "dressed.glb"
-    r = run_cli("drape", "--body", str(me), "--block", "skirt", "--size", "L", "--fabric",
+    r = cli("drape", "--body", str(me), "--block", "skirt", "--size", "L", "--fabric",
                 "cotton_poplin", "--spacing", "30", "--max-frames", "120", "-o", str(out))
     assert r.returncode == 0, r.stderr
     assert "at rest" in r.stdout and out.stat().st_size > 100_000
@@ -245,21 +304,21 @@ def test_cli_drapes_a_block_onto_a_clone_file(woman, tmp_path):
     img = np.asarray(Image.open(tmp_path / "dressed.png").convert("RGB")).astype(int)
     blue = (img[..., 2] > img[..., 0] + 60).mean()
     assert blue > 0.02  # the garment is in the picture
-    r = run_cli("drape", "--body", str(me), "--block", "skirt", "--size", "XXS", "-o",
+    r = cli("drape", "--body", str(me), "--block", "skirt", "--size", "XXS", "-o",
                 str(out))
     assert r.returncode == 1 and "too small" in r.stderr and "Traceback" not in r.stderr
 
 
-def test_cli_runs_a_drape_test_and_refuses_unknown_fabrics(tmp_path):
+def test_cli_runs_a_drape_test_and_refuses_unknown_fabrics(tmp_path, cli):
     from PIL import Image
 
     png = tmp_path / "drape.png"
-    r = run_cli("fabric", "drape-test", "denim", "--png", str(png))
+    r = cli("fabric", "drape-test", "denim", "--png", str(png))
     assert r.returncode == 0, r.stderr
     assert "denim" in r.stdout and "in range" in r.stdout
     img = np.asarray(Image.open(png).convert("RGB")).astype(int)
     assert (img[..., 2] > img[..., 0] + 60).mean() > 0.05  # the specimen is in the picture
-    r = run_cli("fabric", "drape-test", "denm")
+    r = cli("fabric", "drape-test", "denm")
     assert r.returncode == 1 and "did you mean 'denim'" in r.stderr
     assert "Traceback" not in r.stderr
 

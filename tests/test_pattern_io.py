@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 
 import numpy as np
@@ -88,42 +86,37 @@ def test_native_json_round_trip(tee, tmp_path):
     assert back == tee
 
 
-def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "dressform.cli", *args], capture_output=True,
-                          text=True, timeout=300)
-
-
-def test_cli_drafts_from_a_size_and_from_measurements(tmp_path):
-    r = run("pattern", "tshirt", "--size", "M", "--chart", "women", "-o", str(tmp_path / "t.svg"))
+def test_cli_drafts_from_a_size_and_from_measurements(tmp_path, cli):
+    r = cli("pattern", "tshirt", "--size", "M", "--chart", "women", "-o", str(tmp_path / "t.svg"))
     assert r.returncode == 0, r.stderr
     assert "bust" in r.stdout and (tmp_path / "t.svg").stat().st_size > 10_000
     me = tmp_path / "me.json"
     me.write_text(json.dumps({"bust_girth_cm": 92, "waist_girth_cm": 76, "hip_girth_cm": 100,
                               "height_cm": 170}))
-    r = run("pattern", "tshirt", "--measurements", str(me), "--ease", "regular", "-o",
+    r = cli("pattern", "tshirt", "--measurements", str(me), "--ease", "regular", "-o",
             str(tmp_path / "t.dxf"))
     assert r.returncode == 0, r.stderr
-    r = run("pattern", "validate", str(tmp_path / "t.dxf"))
+    r = cli("pattern", "validate", str(tmp_path / "t.dxf"))
     assert r.returncode == 0 and "can be sewn" in r.stdout
 
 
-def test_cli_refuses_bad_requests_in_one_line(tmp_path):
-    r = run("pattern", "tshirt", "--size", "XXXL", "-o", str(tmp_path / "t.svg"))
+def test_cli_refuses_bad_requests_in_one_line(tmp_path, cli):
+    r = cli("pattern", "tshirt", "--size", "XXXL", "-o", str(tmp_path / "t.svg"))
     assert r.returncode == 1 and "size 'XXXL' is not in chart" in r.stderr
     assert "Traceback" not in r.stderr
-    r = run("pattern", "skirt", "--size", "M", "--ease", "baggy", "-o", str(tmp_path / "s.svg"))
+    r = cli("pattern", "skirt", "--size", "M", "--ease", "baggy", "-o", str(tmp_path / "s.svg"))
     assert r.returncode == 1 and "fit" in r.stderr and "Traceback" not in r.stderr
     broken = tmp_path / "broken.dressform.json"
     pattern = json.loads(draft("skirt", builtin_chart("women").size("S").body_cm)
                          .model_dump_json())
     pattern["stitches"][0]["b"]["panel"] = "sleeve"
     broken.write_text(json.dumps(pattern))
-    r = run("pattern", "validate", str(broken))
+    r = cli("pattern", "validate", str(broken))
     assert r.returncode == 1 and "sleeve" in r.stderr and "does not exist" in r.stderr
 
 
-def test_cli_grades_a_chart_into_a_nest(tmp_path):
-    r = run("pattern", "grade", "skirt", "--chart", "men", "-o", str(tmp_path / "g"))
+def test_cli_grades_a_chart_into_a_nest(tmp_path, cli):
+    r = cli("pattern", "grade", "skirt", "--chart", "men", "-o", str(tmp_path / "g"))
     assert r.returncode == 0, r.stderr
     assert len(list((tmp_path / "g").glob("skirt_*.svg"))) == 10
     nest = np.asarray(Image.open(tmp_path / "g" / "nest.png").convert("RGB")).astype(int)

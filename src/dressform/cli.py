@@ -13,7 +13,7 @@ from rich.table import Table
 
 from dressform.console import console, err, key_values
 from dressform.console import progress as _progress
-from dressform.drape_cli import drape_cmd, fabric_app
+from dressform.drape_cli import drape_cmd, fabric_app, outfit_cmd
 from dressform.errors import DressformError, InvalidInputError
 from dressform.pattern_cli import grade_cmd, pattern_app
 
@@ -25,6 +25,7 @@ app = typer.Typer(
 )
 app.add_typer(pattern_app, name="pattern")
 app.command("drape")(drape_cmd)
+app.command("outfit")(outfit_cmd)
 app.add_typer(fabric_app, name="fabric")
 
 

@@ -34,11 +34,63 @@ def drape_cmd(
                       ] = "projective",
 ) -> None:
     """Sew a pattern onto a clone and simulate the cloth until it rests."""
-    import trimesh
-
-    from dressform.body.export import ExtraMesh, export_glb, load_body
+    from dressform.body.export import load_body
     from dressform.drape.simulate import drape
 
+    garment = _garment(pattern, block, size, chart)
+    clone = load_body(body)
+    with progress() as bar:
+        dressed = drape(garment, clone, fabric, spacing_mm=spacing, max_frames=max_frames,
+                        progress=_ticker(bar, garment.name, max_frames), solver=solver)
+    _report(garment.name, dressed)
+    _write(clone, [(garment.name, dressed)], output, preview)
+
+
+def outfit_cmd(
+    body: Annotated[Path, typer.Option(help="The clone: a .glb or .obj written by dressform")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Dressed clone to write (.glb)")],
+    top: Annotated[str, typer.Option(help="Top: a block name or a pattern file")] = "tshirt",
+    bottom: Annotated[str, typer.Option(help="Bottom: a block name or a pattern file")
+                      ] = "trousers",
+    layering: Annotated[str, typer.Option(help="tucked (top inside the bottom) or over")
+                        ] = "over",
+    size: Annotated[str, typer.Option(help="Size for blocks")] = "M",
+    chart: Annotated[str, typer.Option(help="Size chart for blocks")] = "women",
+    top_fabric: Annotated[str, typer.Option(help="Fabric preset of the top")
+                          ] = "cotton_jersey",
+    bottom_fabric: Annotated[str, typer.Option(help="Fabric preset of the bottom")
+                             ] = "cotton_poplin",
+    spacing: Annotated[float, typer.Option(help="Particle spacing, mm (finer is slower)")
+                       ] = 20.0,
+    max_frames: Annotated[int, typer.Option(help="Stop each drape after this many steps")
+                          ] = 400,
+    preview: Annotated[bool, typer.Option(help="Also write a preview PNG")] = True,
+) -> None:
+    """Dress a clone in a top and a bottom, layered: the inner one drapes first, the outer
+    one over it."""
+    from dressform.body.export import load_body
+    from dressform.drape.outfit import dress
+
+    garments = [_garment(*((Path(g), None) if Path(g).suffix else (None, g)), size, chart)
+                for g in (top, bottom)]
+    clone = load_body(body)
+    with progress() as bar:
+        ticks = {name: _ticker(bar, f"{name}: {g.name}", max_frames)
+                 for name, g in zip(("top", "bottom"), garments, strict=True)}
+        result = dress(clone, *garments, (top_fabric, bottom_fabric), layering,  # type: ignore[arg-type]
+                       spacing_mm=spacing, max_frames=max_frames,
+                       progress=lambda name, step, speed: ticks[name](step, speed))
+    for g, dressed in zip(garments, (result.top, result.bottom), strict=True):
+        _report(g.name, dressed)
+    verdict = ("[green]no cloth through cloth[/]" if not result.crossings else
+               f"[red]{result.crossings} cloth edges through the other garment[/]")
+    console.print(f"layering: top {layering}; {verdict}")
+    _write(clone, [(garments[0].name, result.top), (garments[1].name, result.bottom)], output,
+           preview)
+
+
+def _garment(pattern: Path | None, block: str | None, size: str, chart: str):
+    """A pattern read from a file or drafted from a block in a chart size, with seams."""
     if (pattern is None) == (block is None):
         raise InvalidInputError("give either --pattern FILE or --block NAME")
     if pattern is not None:
@@ -53,26 +105,45 @@ def drape_cmd(
     if not garment.stitches:
         raise PatternError([f"{garment.name!r} has no seams (DXF-AAMA carries none): drape a "
                             "GarmentCode .json, a .dressform.json or a --block"])
-    clone = load_body(body)
-    with progress() as bar:
-        task = bar.add_task(f"draping {garment.name}", total=max_frames)
+    return garment
 
-        def tick(frame: int, speed: float) -> None:
-            bar.update(task, completed=frame,
-                       description=f"draping {garment.name} (fastest vertex {speed:.3f} m/s)")
 
-        dressed = drape(garment, clone, fabric, spacing_mm=spacing, max_frames=max_frames,
-                        progress=tick, solver=solver)
-    mesh = ExtraMesh(garment.name, dressed.vertices, dressed.faces, dressed.uv, GARMENT_RGB)
-    out = export_glb(clone, output, [mesh])
-    obj = output.with_name(output.stem + f"_{garment.name}.obj")
-    trimesh.Trimesh(dressed.vertices, dressed.faces, process=False,
-                    visual=trimesh.visual.TextureVisuals(uv=dressed.uv)).export(obj)
+def _ticker(bar, label: str, total: int):
+    task = bar.add_task(f"draping {label}", total=total)
+
+    def tick(frame: int, speed: float) -> None:
+        bar.update(task, completed=frame,
+                   description=f"draping {label} (fastest vertex {speed:.3f} m/s)")
+
+    return tick
+
+
+def _report(name: str, dressed) -> None:
     state = "at rest" if dressed.at_rest else "[yellow]not yet at rest[/]"
-    console.print(f"{garment.name}: {len(dressed.vertices)} cloth vertices, {dressed.frames} "
+    console.print(f"{name}: {len(dressed.vertices)} cloth vertices, {dressed.frames} "
                   f"frames, {state}, {dressed.seconds:.0f} s; closest to the skin "
                   f"{1000 * dressed.contact_m.min():+.1f} mm")
-    console.print(f"wrote {out} and {obj}")
+    if not dressed.at_rest:
+        err.print("[yellow]the cloth was still moving: raise --max-frames[/]")
+
+
+def _write(clone, garments: list, output: Path, preview: bool) -> None:
+    """The dressed clone as GLB, each garment as OBJ beside it, and a preview PNG."""
+    import trimesh
+
+    from dressform.body.export import ExtraMesh, export_glb
+
+    colours = [GARMENT_RGB, (0.55, 0.2, 0.16)]
+    meshes = [ExtraMesh(name, g.vertices, g.faces, g.uv, colours[k % 2])
+              for k, (name, g) in enumerate(garments)]
+    out = export_glb(clone, output, meshes)
+    written = [str(out)]
+    for name, g in garments:
+        obj = output.with_name(output.stem + f"_{name}.obj")
+        trimesh.Trimesh(g.vertices, g.faces, process=False,
+                        visual=trimesh.visual.TextureVisuals(uv=g.uv)).export(obj)
+        written.append(str(obj))
+    console.print(f"wrote {', '.join(written)}")
     if preview:
         from dressform.render.preview import (
             Camera,
@@ -83,16 +154,12 @@ def drape_cmd(
         )
 
         names = ("front", "side", "back")
-        views = [render_meshes([body_mesh(clone), PreviewMesh(dressed.vertices, dressed.faces,
-                                                              GARMENT_RGB)],
-                               width=400, height=600, camera=Camera.for_view(v))
-                 for v in names]
-        sheet = contact_sheet(views, names, columns=3)
+        cloth = [PreviewMesh(m.vertices, m.faces, m.color) for m in meshes]
+        views = [render_meshes([body_mesh(clone), *cloth], width=400, height=600,
+                               camera=Camera.for_view(v)) for v in names]
         png = output.with_suffix(".png")
-        sheet.save(png)
+        contact_sheet(views, names, columns=3).save(png)
         console.print(f"wrote {png}")
-    if not dressed.at_rest:
-        err.print("[yellow]the cloth was still moving: raise --max-frames[/]")
 
 
 fabric_app = typer.Typer(help="Fabric presets and their simulated drape tests.",

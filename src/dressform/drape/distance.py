@@ -13,18 +13,38 @@ wp.config.quiet = True
 
 @wp.kernel
 def _signed_distance(mesh: wp.uint64, points: wp.array(dtype=wp.vec3),
-                     max_dist: float, out: wp.array(dtype=float),
-                     nearest: wp.array(dtype=wp.vec3)):
+                     max_dist: float, open_edges: wp.array(dtype=wp.int32),
+                     out: wp.array(dtype=float), nearest: wp.array(dtype=wp.vec3)):
     i = wp.tid()
     p = points[i]
     q = wp.mesh_query_point_sign_normal(mesh, p, max_dist)
     if q.result:
         closest = wp.mesh_eval_position(mesh, q.face, q.u, q.v)
-        out[i] = q.sign * wp.length(p - closest)
+        sign = q.sign
+        # Nearest to an open edge (a garment's hem or waistband top), the point is beside
+        # the surface, not behind it: outside.
+        edges = open_edges[q.face]
+        w = 1.0 - q.u - q.v
+        eps = 1.0e-4
+        if ((edges & 1) != 0 and q.u < eps) or ((edges & 2) != 0 and q.v < eps) or \
+                ((edges & 4) != 0 and w < eps):
+            sign = 1.0
+        out[i] = sign * wp.length(p - closest)
         nearest[i] = closest
     else:
         out[i] = max_dist
         nearest[i] = p
+
+
+def open_edge_mask(faces: np.ndarray) -> np.ndarray:
+    """(F,) bit mask per triangle of its edges that no other triangle shares: bit 0 the edge
+    opposite corner 0 (corners 1–2), bit 1 opposite corner 1, bit 2 opposite corner 2."""
+    f = np.asarray(faces, dtype=np.int64)
+    sides = np.stack([f[:, [1, 2]], f[:, [2, 0]], f[:, [0, 1]]], axis=1)  # (F, 3, 2)
+    keys = np.sort(sides, axis=2).reshape(-1, 2)
+    _, inverse, counts = np.unique(keys, axis=0, return_inverse=True, return_counts=True)
+    single = (counts[inverse.ravel()] == 1).reshape(-1, 3)
+    return (single * np.array([1, 2, 4])).sum(axis=1).astype(np.int32)
 
 
 def _warp_mesh(vertices: np.ndarray, faces: np.ndarray):
@@ -39,10 +59,16 @@ def _warp_mesh(vertices: np.ndarray, faces: np.ndarray):
 class BodyDistance:
     """A body mesh ready for distance queries (build once, query many point sets)."""
 
-    def __init__(self, vertices: np.ndarray, faces: np.ndarray) -> None:
+    def __init__(self, vertices: np.ndarray, faces: np.ndarray,
+                 open_edges: np.ndarray | None = None) -> None:
+        """`open_edges`: optional `open_edge_mask` of faces that belong to open surfaces
+        (garments worn under); a closed body needs none."""
         self._points, self._faces, self._mesh = _warp_mesh(vertices, faces)
         self.vertices = np.asarray(vertices, dtype=np.float64)
         self.normals = vertex_normals(self.vertices, np.asarray(faces))
+        mask = np.zeros(len(faces), dtype=np.int32) if open_edges is None else open_edges
+        self._open = wp.array(np.ascontiguousarray(mask, dtype=np.int32), dtype=wp.int32,
+                              device="cpu")
 
     def __call__(self, points: np.ndarray, max_dist: float = 1.0) -> np.ndarray:
         """(N,) signed distance of each point to the surface: negative inside the body."""
@@ -56,7 +82,8 @@ class BodyDistance:
         out = wp.zeros(len(points), dtype=float, device="cpu")
         nearest = wp.zeros(len(points), dtype=wp.vec3, device="cpu")
         wp.launch(_signed_distance, dim=len(points),
-                  inputs=[self._mesh.id, pts, max_dist, out, nearest], device="cpu")
+                  inputs=[self._mesh.id, pts, max_dist, self._open, out, nearest],
+                  device="cpu")
         return out.numpy().astype(np.float64), nearest.numpy().astype(np.float64)
 
     def push_out(self, points: np.ndarray, clearance: float, rounds: int = 4) -> np.ndarray:

@@ -6,6 +6,14 @@ the panels follow one another round the loop in the order they are sewn (front, 
 counter-clockwise seen from above) at their own widths, so seam partners land on the same
 spot. The loop is widened, never shrunk, to the garment's girth there: cloth starts at rest
 length, outside the body.
+
+Trouser legs follow the same rule with the body cut in two: below the pattern's crotch each
+leg's panels wrap that leg (its half of the cut, kept a few millimetres off the midline);
+above it, one loop takes all four, pinched between the legs where the body's cut is still
+two legs. Sleeves are tubes along the upper arm and on along the forearm; a hood goes up,
+its rows round the head with the back seam at the centre back and the face left open, blended
+down to the neckline it is sewn to. Garments that cannot go on are refused by what is wrong:
+too small at a named level, legs longer than the body's, thighs that touch.
 """
 
 from __future__ import annotations
@@ -14,7 +22,7 @@ from functools import lru_cache
 
 import numpy as np
 import shapely
-from shapely.geometry import LinearRing, LineString, MultiPoint, Point
+from shapely.geometry import LinearRing, LineString, MultiPoint, Point, box
 
 from dressform.body.mesh import Body
 from dressform.drape.cloth_mesh import ClothMesh
@@ -25,6 +33,13 @@ from dressform.geometry.sections import plane_section_loops
 
 MARGIN_M = 0.015  # cloth starts this far outside the body
 ROW_M = 0.005  # loops are computed every 5 mm of height
+HOOD_CLEARANCE_M = 0.02  # a hood's rows reach this far over the top of the head
+HOOD_SKULL_M = 0.04  # rows higher than this below the top of the head wrap round that loop
+HOOD_BLEND_M = 0.10  # hood rows blend down to the neckline over this height
+LEGS_BELOW = 0.55  # of the body's height: the crotch is near 0.47
+FACE_M = 0.22  # the face opening a hood is placed with (its edges clear of the eyes)
+ANKLE_BELOW_M = 0.02  # a hem may reach this far below the ankle joint
+LEG_GAP_M = 0.003  # the two legs of trousers start at least twice this far apart
 
 _ORDER = {"front": 0, "left": 1, "back": 2, "right": 3, "centre": 4}
 
@@ -59,18 +74,19 @@ def place_panels(cloth: ClothMesh, pattern: Pattern, body: Body, max_stretch: fl
     """
     regions = {k: (pattern.panel(n).placement.region if pattern.panel(n).placement else None)
                for k, n in enumerate(cloth.panel_names)}
-    torso = [k for k, r in regions.items() if r == "torso"]
+    torso = [k for k, r in regions.items() if r in ("torso", "leg_left", "leg_right")]
     arms = [k for k, r in regions.items() if r in ("arm_left", "arm_right")]
     bands = [k for k, r in regions.items() if r in ("waist", "neck")]
-    other = sorted(set(regions) - set(torso) - set(arms) - set(bands))
+    hood = [k for k, r in regions.items() if r == "head"]
+    other = sorted(set(regions) - set(torso) - set(arms) - set(bands) - set(hood))
     if other:
         names = ", ".join(cloth.panel_names[k] for k in other)
-        raise PatternError([f"cannot place panel(s) {names} yet: torso panels, sleeves and "
-                            "bands are placed (legs and hoods are not)"])
+        raise PatternError([f"cannot place panel(s) {names}: only torso, leg, sleeve, band "
+                            "and hood panels are placed"])
     if not torso:
-        raise PatternError(["nothing to hang the garment on: it has no torso panel"])
+        raise PatternError(["nothing to hang the garment on: it has no torso or leg panel"])
     out = np.zeros((len(cloth.uv), 3))
-    _wrap_torso(cloth, pattern, body, torso, out, max_stretch, level_offset(pattern, body))
+    _wrap_body(cloth, pattern, body, torso, out, max_stretch, level_offset(pattern, body))
     placed = np.isin(cloth.panel, torso)
     for k in arms:
         _wrap_arm(cloth, body, k, regions[k] == "arm_left", out, placed)
@@ -78,6 +94,8 @@ def place_panels(cloth: ClothMesh, pattern: Pattern, body: Body, max_stretch: fl
     for k in bands:
         _raise_band(cloth, k, out, placed)
         placed |= cloth.panel == k
+    if hood:
+        _wrap_hood(cloth, pattern, body, hood, out, placed)
     return BodyDistance(body.vertices, body.faces).push_out(out, MARGIN_M)
 
 
@@ -98,55 +116,111 @@ def level_offset(pattern: Pattern, body: Body) -> float:
     return (10.0 * m.waist_height_cm - levels["waist"]) / 1000.0
 
 
-def _wrap_torso(cloth: ClothMesh, pattern: Pattern, body: Body, torso: list[int],
-                out: np.ndarray, max_stretch: float, lift: float) -> None:
-    def side(k: int) -> int:
-        return _ORDER[pattern.panel(cloth.panel_names[k]).placement.side]
-
-    order = sorted(torso, key=side)
-    panels = [pattern.panel(cloth.panel_names[k]) for k in order]
+def _wrap_body(cloth: ClothMesh, pattern: Pattern, body: Body, wrapped: list[int],
+               out: np.ndarray, max_stretch: float, lift: float) -> None:
+    """Rows of torso and leg panels round loops of the body: above the crotch one loop round
+    the trunk holding every panel of the row, below it one loop round each leg."""
+    placements = {k: pattern.panel(cloth.panel_names[k]).placement for k in wrapped}
+    legs = {"leg_left": 1.0, "leg_right": -1.0}
+    crotch = (pattern.levels_mm.get("crotch", -np.inf)
+              if any(p.region in legs for p in placements.values()) else -np.inf)
+    # Round the body counter-clockwise seen from above, from the front: a pair of fronts
+    # goes right then left (front = -Y, left = +X), a pair of backs left then right.
+    order = sorted(wrapped, key=lambda k: (
+        _ORDER[placements[k].side],
+        (placements[k].region == "leg_left") == (placements[k].side == "front")))
     sections = _Sections(body)
-    uv = cloth.uv
-    mine = np.isin(cloth.panel, order)
-    rows = np.round(uv[:, 1] / ROW_M).astype(int)
-    for row in np.unique(rows[mine]):
+    rows = np.round(cloth.uv[:, 1] / ROW_M).astype(int)
+    if np.isfinite(crotch):
+        _refuse_over_the_feet(cloth, wrapped, body, lift)
+    armpit = pattern.levels_mm.get("armpit", np.inf)
+    outlines = {k: pattern.panel(cloth.panel_names[k]).outline[:, 1] for k in wrapped}
+    reach = {k: (float(y.min()), float(y.max())) for k, y in outlines.items()}
+    for row in np.unique(rows[np.isin(cloth.panel, wrapped)]):
         y_mm = row * ROW_M * 1000.0
-        spans = [_x_span(p, y_mm) for p in panels]
-        widths = [hi - lo for lo, hi in spans]
-        total = sum(widths) / 1000.0
-        z = round(row * ROW_M + lift, 4)
-        skin = sections.hull(z).length
-        # Above the armholes a top is no closed tube round the body: nothing to be too small.
-        closed = y_mm < pattern.levels_mm.get("armpit", np.inf) - 30.0
-        if closed and skin > total * (1.0 + max_stretch):
-            raise PatternError([_too_small(pattern, y_mm, total, skin)])
-        loop = sections.loop(z, total)
-        length = loop.length
-        s_front = loop.project(_centre_front(loop))
-        scale = length / max(total, 1e-9)
-        # The first panel (the front) is centred on the front of the body.
-        at = s_front + spans[0][0] / 1000.0 * scale
-        for k, panel_index in enumerate(order):
-            sel = np.flatnonzero((rows == row) & (cloth.panel == panel_index))
-            if len(sel):
-                s = at + (uv[sel, 0] * 1000.0 - spans[k][0]) / 1000.0 * scale
-                pts = shapely.line_interpolate_point(loop, np.mod(s, length))
-                out[sel, 0] = shapely.get_x(pts)
-                out[sel, 1] = shapely.get_y(pts)
-                out[sel, 2] = uv[sel, 1] + lift
-            at += widths[k] / 1000.0 * scale
+        here = [k for k in order
+                if reach[k][0] - 500.0 * ROW_M <= y_mm <= reach[k][1] + 500.0 * ROW_M]
+        if y_mm > crotch:
+            tubes = [(here, 0.0)]
+        else:
+            tubes = [([k for k in here if placements[k].region == leg], sign)
+                     for leg, sign in legs.items()]
+        for members, sign in tubes:
+            if members:
+                # Above the armholes a top is no closed tube: nothing to be too small.
+                _wrap_row(cloth, pattern, sections, members, placements, row, sign, out,
+                          max_stretch if y_mm < armpit - 30.0 else np.inf, lift)
 
 
-def _centre_front(loop: LinearRing) -> Point:
-    """Where the loop crosses the body's midline (x = 0) in front. Not the loop's foremost
-    point: at the bust that is one breast, and rows centred there would shear the panels."""
+def _refuse_over_the_feet(cloth: ClothMesh, wrapped: list[int], body: Body, lift: float
+                          ) -> None:
+    """Legs longer than the body's reach below the ankle bones, round the feet: refused by
+    how much too long they are, not as 'too small' round a foot."""
+    ankle = min(float(body.skeleton.head(f"foot.{s}")[2]) for s in "LR")
+    hem = float(cloth.uv[np.isin(cloth.panel, wrapped), 1].min()) + lift
+    if hem < ankle - ANKLE_BELOW_M:
+        raise PatternError([f"the legs are {100 * (ankle - hem):.0f} cm too long for this "
+                            "body, reaching below the ankle bone over the foot: choose a "
+                            "shorter length (or draft for this body's height)"])
+
+
+def _wrap_row(cloth: ClothMesh, pattern: Pattern, sections: _Sections, members: list[int],
+              placements: dict, row: int, leg: float, out: np.ndarray, max_stretch: float,
+              lift: float) -> None:
+    """One row of `members` (in order round the loop) round the trunk (`leg` 0) or the left
+    (+1) or right (-1) leg, the front panels centred on the loop's front."""
+    y_mm = row * ROW_M * 1000.0
+    spans = [_x_span(pattern.panel(cloth.panel_names[k]), y_mm) for k in members]
+    total = sum(hi - lo for lo, hi in spans) / 1000.0
+    z = round(row * ROW_M + lift, 4)
+    hull = sections.hull(z, leg)
+    if leg and min(abs(hull.bounds[0]), abs(hull.bounds[2])) < LEG_GAP_M and \
+            sections.legs_apart(z):
+        raise PatternError([f"the thighs touch {100 * z:.0f} cm up: there is no room between "
+                            "them for the trouser legs' inseams"])
+    skin = hull.length
+    if skin > total * (1.0 + max_stretch):
+        raise PatternError([_too_small(pattern, y_mm, total, skin)])
+    loop = sections.loop(z, total, leg, pinch=any(placements[k].region != "torso"
+                                                  for k in members))
+    front = sum(hi - lo for (lo, hi), k in zip(spans, members, strict=True)
+                if placements[k].side == "front") / 1000.0
+    start = loop.project(_crossing(loop, loop.centroid.x if leg else 0.0))
+    _lay_row(cloth, members, spans, row, loop, start - front / 2.0 * loop.length / total,
+             z, out)
+
+
+def _lay_row(cloth: ClothMesh, members: list[int], spans: list[tuple[float, float]], row: int,
+             loop: LinearRing, start: float, z: float, out: np.ndarray,
+             scale: float | None = None) -> None:
+    """Lay row `row` of the panels `members` along `loop`, one after another from arc length
+    `start`, all stretched by `scale` (by default: so they fill the loop); the row's vertices
+    at height z (pattern y relative to the row's)."""
+    uv = cloth.uv
+    if scale is None:
+        scale = loop.length / max(sum(hi - lo for lo, hi in spans) / 1000.0, 1e-9)
+    at = start
+    for (lo, hi), panel_index in zip(spans, members, strict=True):
+        sel = np.flatnonzero((np.round(uv[:, 1] / ROW_M) == row) & (cloth.panel == panel_index))
+        s = at + (uv[sel, 0] * 1000.0 - lo) / 1000.0 * scale
+        pts = shapely.line_interpolate_point(loop, np.mod(s, loop.length))
+        out[sel, 0] = shapely.get_x(pts)
+        out[sel, 1] = shapely.get_y(pts)
+        out[sel, 2] = z + uv[sel, 1] - row * ROW_M
+        at += (hi - lo) / 1000.0 * scale
+
+
+def _crossing(loop: LinearRing, x: float, back: bool = False) -> Point:
+    """Where the loop crosses the plane X = x in front (or at the back). Not the loop's
+    foremost point: at the bust that is one breast, and rows centred there would shear the
+    panels."""
     cy = loop.centroid.y
-    hit = loop.intersection(LineString([(0.0, cy), (0.0, cy - 2.0)]))
+    hit = loop.intersection(LineString([(x, cy), (x, cy + (2.0 if back else -2.0))]))
     points = [hit] if isinstance(hit, Point) else list(getattr(hit, "geoms", []))
     if not points:
         coords = np.asarray(loop.coords)
-        return Point(coords[np.argmin(coords[:, 1])])
-    return min(points, key=lambda p: p.y)
+        return Point(coords[(np.argmax if back else np.argmin)(coords[:, 1])])
+    return (max if back else min)(points, key=lambda p: p.y)
 
 
 def _too_small(pattern: Pattern, y_mm: float, garment_m: float, body_m: float) -> str:
@@ -168,15 +242,10 @@ def _wrap_arm(cloth: ClothMesh, body: Body, k: int, left: bool, out: np.ndarray,
     there); the cap rises from the tube to the armhole it is sewn to, already placed on the
     torso panels, so sewing starts with the seam already close."""
     side = "L" if left else "R"
-    shoulder = body.skeleton.head(f"upperarm01.{side}")
-    elbow = body.skeleton.head(f"lowerarm01.{side}")
-    axis = (elbow - shoulder) / np.linalg.norm(elbow - shoulder)
-    up = np.array([0.0, 0.0, 1.0]) - axis[2] * axis
-    up /= np.linalg.norm(up)
-    # Seen from outside, +x of the left sleeve runs to the back (+Y), of the right to the front.
-    across = np.cross(axis, up) * (1.0 if left else -1.0)
-    if across[1] * (1.0 if left else -1.0) < 0:
-        across = -across
+    shoulder, elbow, wrist = (body.skeleton.head(f"{j}.{side}")
+                              for j in ("upperarm01", "lowerarm01", "wrist"))
+    upper = float(np.linalg.norm(elbow - shoulder))
+    frames = [_arm_frame(shoulder, elbow, left), _arm_frame(elbow, wrist, left)]
     sel = np.flatnonzero(cloth.panel == k)
     uv = cloth.uv[sel]
     crown = uv[:, 1].max()
@@ -191,12 +260,15 @@ def _wrap_arm(cloth: ClothMesh, body: Body, k: int, left: bool, out: np.ndarray,
     shift = 0.0
     if len(idx) >= 2:
         pit = cp[cy <= base_y + 1e-9].mean(axis=0)
-        shift = float((pit - shoulder) @ axis) - (crown - base_y)
+        shift = float((pit - shoulder) @ frames[0][0]) - (crown - base_y)
 
     def tube(xs: np.ndarray, y: float, half: float) -> np.ndarray:
+        # Down the upper arm to the elbow, then on along the forearm.
+        along = crown - y + shift
+        axis, up, across = frames[0] if along < upper else frames[1]
+        centre = shoulder + along * axis if along < upper else elbow + (along - upper) * axis
         radius = max(half / np.pi, 0.03)
         phi = xs / half * np.pi
-        centre = shoulder + (crown - y + shift) * axis
         return centre + radius * (np.outer(np.cos(phi), up) + np.outer(np.sin(phi), across))
 
     rows = np.round(uv[:, 1] / ROW_M)
@@ -216,6 +288,69 @@ def _wrap_arm(cloth: ClothMesh, body: Body, k: int, left: bool, out: np.ndarray,
     t = np.clip((y - base_y) / np.maximum(top_y - base_y, 1e-6), 0.0, 1.0)[:, None]
     out[above] = base + t * (top - base)
     out[idx] = cp
+
+
+def _wrap_hood(cloth: ClothMesh, pattern: Pattern, body: Body, hood: list[int],
+               out: np.ndarray, placed: np.ndarray) -> None:
+    """A hood up: its rows round the head, the back seam at the centre back and the face
+    opening wherever the hood's width leaves it; pressed a little in height so its crown is
+    just over the top of the head (rows above the skull wrap round the skull's top loop and
+    fall onto it). Near the neckline each vertex blends down to the edge it is sewn to."""
+    placements = {k: pattern.panel(cloth.panel_names[k]).placement for k in hood}
+    # Counter-clockwise seen from above: the left side from the face to the back seam, then
+    # the right side on round to the face again; the face opening is what the loop has left.
+    order = sorted(hood, key=lambda k: placements[k].side != "left")
+    sel = np.flatnonzero(np.isin(cloth.panel, hood))
+    edge = _partners(cloth, sel, out, placed)
+    if not edge:
+        raise PatternError(["the hood is not sewn to anything placed"])
+    neck = np.array(list(edge.values()))
+    top = float(np.asarray(body.vertices)[:, 2].max())
+    base = float(neck[:, 2].max())
+    height = float(cloth.uv[sel, 1].max())
+    squeeze = min(1.0, (top + HOOD_CLEARANCE_M - base) / max(height, 1e-6))
+    sections = _Sections(body)
+    rows = np.round(cloth.uv[:, 1] / ROW_M).astype(int)
+    for row in np.unique(rows[sel]):
+        y_mm = row * ROW_M * 1000.0
+        spans = [_x_span(pattern.panel(cloth.panel_names[k]), y_mm) for k in order]
+        total = sum(hi - lo for lo, hi in spans) / 1000.0
+        z = base + row * ROW_M * squeeze
+        # The loop leaves the face open: longer than the hood is wide by a face's width.
+        loop = sections.loop(min(z, top - HOOD_SKULL_M), total + FACE_M)
+        left = (spans[0][1] - spans[0][0]) / 1000.0
+        scale = (loop.length - FACE_M) / total if total > 1e-6 else 1.0  # 1: the crown
+        start = loop.project(_crossing(loop, 0.0, back=True)) - left * scale
+        _lay_row(cloth, order, spans, row, loop, start, z, out, scale)
+    # The bottom of the hood blends into the neckline it is sewn to.
+    for k in hood:
+        mine = np.flatnonzero(cloth.panel == k)
+        sewn = np.array(sorted((i for i in edge if cloth.panel[i] == k),
+                               key=lambda i: cloth.uv[i, 0]), dtype=np.int64)
+        if len(sewn) < 2:
+            continue
+        sx, sy = cloth.uv[sewn, 0], cloth.uv[sewn, 1]
+        sp = np.array([edge[i] for i in sewn])
+        x, y = cloth.uv[mine, 0], cloth.uv[mine, 1]
+        low = np.interp(x, sx, sy)
+        t = np.clip((y - low) / HOOD_BLEND_M, 0.0, 1.0)[:, None]
+        at_edge = np.stack([np.interp(x, sx, sp[:, d]) for d in range(3)], axis=1)
+        out[mine] = at_edge + t * (out[mine] - at_edge)
+        out[sewn] = sp
+
+
+def _arm_frame(start: np.ndarray, end: np.ndarray, left: bool
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Unit axis from `start` to `end`, the direction most nearly up across it, and the
+    third direction: seen from outside, +x of the left sleeve runs to the back (+Y), of the
+    right to the front."""
+    axis = (end - start) / np.linalg.norm(end - start)
+    up = np.array([0.0, 0.0, 1.0]) - axis[2] * axis
+    up /= np.linalg.norm(up)
+    across = np.cross(axis, up) * (1.0 if left else -1.0)
+    if across[1] * (1.0 if left else -1.0) < 0:
+        across = -across
+    return axis, up, across
 
 
 def _partners(cloth: ClothMesh, sel: np.ndarray, out: np.ndarray, placed: np.ndarray
@@ -279,26 +414,68 @@ class _Sections:
         keep = ~np.isin(body.part_ids, arms)
         # Faces of the trunk and legs only: an arm section would widen the loop.
         self.faces = np.asarray(body.faces)[keep[np.asarray(body.faces)].all(axis=1)]
+        self.height = float(self.v[:, 2].max())
 
     @lru_cache(maxsize=4096)  # noqa: B019 (one body per instance, short-lived)
-    def hull(self, z: float):
-        """Convex hull of the body's cut at height z: what a tape measure round it reads."""
+    def _points(self, z: float) -> tuple[np.ndarray, bool]:
+        """(N, 2) points of the body's cut at height z, and whether the cut is two legs."""
         loops = plane_section_loops(self.v, self.faces, np.array([0.0, 0.0, z]),
                                     np.array([0.0, 0.0, 1.0]))
-        if loops:
-            pts = np.vstack([sec.points[:, :2] for sec in loops])
-        else:  # where the arms join, the trunk's cut is open: take its vertices near z
-            pts = self.v[np.unique(self.faces)][:, :2][
-                np.abs(self.v[np.unique(self.faces), 2] - z) < 0.01]
+        if not loops:  # where the arms join, the trunk's cut is open: its vertices near z
+            used = np.unique(self.faces)
+            return self.v[used][np.abs(self.v[used, 2] - z) < 0.01][:, :2], False
+        xs = [sec.points[:, 0] for sec in loops]
+        # Separate loops either side of the midline are legs below the hips (higher up they
+        # are eyes or ears).
+        legs = (z < LEGS_BELOW * self.height and any((x > 0).all() for x in xs)
+                and any((x < 0).all() for x in xs))
+        return np.vstack([sec.points[:, :2] for sec in loops]), legs
+
+    def legs_apart(self, z: float) -> bool:
+        """Whether the body's cut at height z is two legs (below the crotch)."""
+        return self._points(round(z, 4))[1]
+
+    def hull(self, z: float, leg: float = 0.0):
+        """Convex hull of the body's cut at height z (of one leg: `leg` +1 left, -1 right):
+        what a tape measure round it reads."""
+        pts = self._points(round(z, 4))[0]
+        if leg:  # thighs that touch are split at the midline
+            pts = pts[pts[:, 0] * leg > 0.0]
         if len(pts) < 3:
             raise PatternError([f"the garment reaches a height ({z:.2f} m) where the body "
                                 "has no cross-section to wrap it round"])
         return MultiPoint(pts).convex_hull
 
-    def loop(self, z: float, girth: float) -> LinearRing:
-        hull = self.hull(round(z, 4))
-        ring = hull.buffer(MARGIN_M).exterior
-        if ring.length < girth:
-            ring = hull.buffer(MARGIN_M + (girth - ring.length) / (2 * np.pi)).exterior
-        ring = LinearRing(ring.coords)
+    def loop(self, z: float, girth: float, leg: float = 0.0, pinch: bool = False
+             ) -> LinearRing:
+        """A counter-clockwise loop at least `girth` long round the body's cut at height z
+        (`leg` as in `hull`) with a margin. With `pinch`, round both legs below the crotch
+        (`leg` 0) it is pinched between them, as trousers are above their crotch seam."""
+        pinched = pinch and not leg and self.legs_apart(z)
+        margin = MARGIN_M
+        for _ in range(4):  # widened until the loop is as long as the garment is round
+            shape = (self._pinched(z, margin) if pinched else
+                     self._grown(self.hull(round(z, 4), leg), margin, leg))
+            if shape.exterior.length >= girth - 1e-4:
+                break
+            margin += (girth - shape.exterior.length) / (2 * np.pi)
+        ring = LinearRing(shape.exterior.coords)
         return ring if ring.is_ccw else LinearRing(list(ring.coords)[::-1])
+
+    @staticmethod
+    def _grown(hull, margin: float, leg: float):
+        grown = hull.buffer(margin)
+        if leg > 0:  # each leg's cloth keeps to its own side, clear of the other's
+            grown = grown.intersection(box(LEG_GAP_M, -2.0, 2.0, 2.0))
+        elif leg < 0:
+            grown = grown.intersection(box(-2.0, -2.0, -LEG_GAP_M, 2.0))
+        return grown
+
+    def _pinched(self, z: float, margin: float):
+        """Both legs' loops joined by a narrow bridge half-way between their centres."""
+        left = self._grown(self.hull(round(z, 4), 1.0), margin, 1.0)
+        right = self._grown(self.hull(round(z, 4), -1.0), margin, -1.0)
+        y = 0.5 * (left.centroid.y + right.centroid.y)
+        bridge = box(right.bounds[2] - 0.02, y - LEG_GAP_M, left.bounds[0] + 0.02, y + LEG_GAP_M)
+        joined = left.union(right).union(bridge)
+        return joined if joined.geom_type == "Polygon" else joined.convex_hull

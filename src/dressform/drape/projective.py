@@ -25,7 +25,10 @@ flat pattern (the rest shape):
 Collision with the body is a projection after every global solve: a vertex nearer the skin than
 `clearance` goes back out along the surface normal; friction (Coulomb, position-based as in
 Macklin et al. 2014) then takes back tangential speed in proportion to how far contact pushed.
-Self-contact: vertices of the cloth that are not mesh neighbours are kept `thickness` apart.
+Self-contact: vertices of the cloth that are not mesh neighbours are kept `thickness` apart
+(while sewing, vertices that will be fused into one are not kept apart: they must meet).
+Vertex spacing is not edge–triangle separation: a coarse mesh can still pass an edge through a
+triangle in a tight fold; `dressform.drape.checks` counts such crossings after rest.
 """
 
 from __future__ import annotations
@@ -60,7 +63,7 @@ NEAR_M = 0.01
 #: Search radius of body-distance queries (deeper or further is "far").
 QUERY_M = 0.1
 #: A seam's pull while sewing, against the cloth's median stiffness at a vertex.
-SEAM_STIFFNESS = 1.0
+SEAM_STIFFNESS = 10.0
 
 
 @dataclass(frozen=True)
@@ -153,11 +156,20 @@ def cloth_model(cloth: ClothMesh, physics: FabricPhysics, step_s: float, *,
     system = (sp.diags(mass / step_s**2) + stiffness).tocsc()
     edges = np.sort(np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]]),
                     axis=1)
-    if sewing:  # seam partners meet: they are not two layers
-        edges = np.vstack([edges, np.sort(cloth.seams, axis=1)])
+    if sewing:  # vertices that will be fused meet (seam partners, seam junctions)
+        edges = np.vstack([edges, _fused_pairs(cloth.weld)])
     neighbours = np.unique(edges[:, 0].astype(np.int64) * v + edges[:, 1])
     return ClothModel(mass, columns, stretch_w, shear_w, faces, neighbours, anchor_w, step_s,
                       system)
+
+
+def _fused_pairs(weld: np.ndarray) -> np.ndarray:
+    """(P, 2) pairs i < j of pattern vertices that fuse into one garment vertex."""
+    order = np.argsort(weld, kind="stable")
+    groups = np.split(order, np.flatnonzero(np.diff(weld[order])) + 1)
+    pairs = [np.array([(g[a], g[b]) for a in range(len(g)) for b in range(a + 1, len(g))])
+             for g in groups if len(g) > 1]
+    return np.sort(np.vstack(pairs), axis=1) if pairs else np.zeros((0, 2), dtype=np.int64)
 
 
 def _bending_matrix(faces: np.ndarray, faces_uv: np.ndarray, uv: np.ndarray,
@@ -385,8 +397,12 @@ def relax(model: ClothModel, start: np.ndarray, collider: BodyDistance | None,
             if pinned is not None:
                 rhs[pinned] += clamp[pinned, None] * start[pinned]
             if len(near):
-                anchor = _unpoke(*_collide(y, x_old, collider, settings.clearance_m, friction),
-                                 model.faces, surface, collider, body_near,
+                # Only the tied vertices' anchors are used: the rest are not queried.
+                moved, way_out = _collide(y[near], x_old[near], collider,
+                                          settings.clearance_m, friction)
+                anchor, outward = y.copy(), np.zeros_like(y)
+                anchor[near], outward[near] = moved, way_out
+                anchor = _unpoke(anchor, outward, model.faces, surface, collider, body_near,
                                  settings.clearance_m)
                 rhs[near] += model.anchor_w[near, None] * anchor[near]
             new = factor.solve(rhs)

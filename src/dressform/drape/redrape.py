@@ -66,4 +66,4 @@ def redrape(garment: DrapedGarment, pattern: Pattern, old: Body, new: Body,
     q, steps, at_rest = settle(cloth, start, distance, physics, max_frames, progress)
     return DrapedGarment(q, garment.faces, garment.uv, garment.panel, garment.panel_names,
                          distance(q), steps, time.perf_counter() - started, at_rest,
-                         triangle_strain(cloth, q), garment.spacing_mm)
+                         triangle_strain(cloth, q), garment.spacing_mm, garment.seam_gap_m)

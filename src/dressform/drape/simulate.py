@@ -4,9 +4,10 @@ Two solvers, same pipeline and same checks:
 
 - ``"projective"`` (default), dressform's own projective-dynamics solver
   (`dressform.drape.projective`): the panels are placed loose round the body, their seams
-  pulled together by stiff springs with gravity off (sewing), then fused into one surface and
-  settled under gravity with body contact, friction and self-contact. About 5–10 times faster
-  than Newton here (BENCHMARKS.md).
+  pulled together by stiff springs under gravity and the fabric's friction (sewing) until
+  every seam is closed to under 2 mm, then fused into one surface and settled with body
+  contact, friction and self-contact. About 5–10 times faster than Newton here
+  (BENCHMARKS.md). `over=` drapes on top of garments already at rest (outfits).
 - ``"newton"``, Newton's Style3D cloth solver (60 fps × 10 substeps × 4 iterations, skin offset
   3 mm), kept as the reference the projective solver is validated against. It starts from the
   fused placement: Style3D has no sewing phase of its own here.
@@ -26,10 +27,10 @@ import numpy as np
 
 from dressform.body.mesh import Body
 from dressform.drape.cloth_mesh import ClothMesh, mesh_pattern, triangle_strain
-from dressform.drape.distance import BodyDistance
+from dressform.drape.distance import BodyDistance, open_edge_mask
 from dressform.drape.fabrics import FabricPhysics, fabric_preset
 from dressform.drape.folding import fold_bands
-from dressform.drape.placement import fuse, place, place_panels
+from dressform.drape.placement import MARGIN_M, fuse, place, place_panels
 from dressform.drape.projective import DivergedError, SolverSettings, cloth_model, relax
 from dressform.errors import DressformError, PatternError
 from dressform.garment.pattern import Pattern
@@ -44,7 +45,7 @@ DIVERGED_SPEED_M_S = 20.0
 PARTICLE_RADIUS_M = 0.006
 #: Sewing ends when every seam's two sides are this close (then they are fused; self-contact
 #: keeps cloth 4 mm apart, so a seam between two layers may close no further).
-SEAM_CLOSED_M = 0.005
+SEAM_CLOSED_M = 0.002
 SEWING_STEPS = 60
 #: Default particle spacing of a drape. Coarser than the mesher's default: below about 15 mm
 #: the projective solver's sewing phase still leaves horizontal folds in a T-shirt
@@ -67,6 +68,8 @@ class DrapedGarment:
     (on a seam, one side's). panel: (V,) panel index into `panel_names`. contact_m: (V,)
     signed distance to the body surface (negative = inside). strain: (F, 3) weft, warp and
     shear strain of each triangle against the flat pattern (see `triangle_strain`).
+    seam_gap_m: the widest a seam was open when sewing ended and the panels were fused into
+    one surface (the fused seams are closed).
     """
 
     vertices: np.ndarray
@@ -80,6 +83,7 @@ class DrapedGarment:
     at_rest: bool
     strain: np.ndarray
     spacing_mm: float = DRAPE_SPACING_MM
+    seam_gap_m: float = 0.0
 
 
 def without_panels(pattern: Pattern, names: Sequence[str]) -> Pattern:
@@ -96,9 +100,11 @@ def without_panels(pattern: Pattern, names: Sequence[str]) -> Pattern:
 def drape(pattern: Pattern, body: Body, fabric: str | FabricPhysics = "cotton_jersey", *,
           spacing_mm: float = DRAPE_SPACING_MM, max_frames: int = 240,
           progress: Callable[[int, float], None] | None = None,
-          solver: str = "projective") -> DrapedGarment:
+          solver: str = "projective", over: Sequence[DrapedGarment] = ()) -> DrapedGarment:
     """Mesh, place, sew and simulate `pattern` on `body` until the cloth rests.
 
+    `over`: garments already at rest on the body that this one goes on over (an outfit's
+    inner layers): the cloth collides with them as with the body, and starts outside them.
     `progress(frame, max_speed)` is called after every frame (solver step). Raises
     `PatternError` for a pattern that cannot be meshed or placed and `DrapeError` if the
     solver diverges.
@@ -106,23 +112,45 @@ def drape(pattern: Pattern, body: Body, fabric: str | FabricPhysics = "cotton_je
     physics = fabric if isinstance(fabric, FabricPhysics) else fabric_preset(fabric)
     if solver not in ("projective", "newton"):
         raise DressformError(f"unknown solver {solver!r}: projective or newton")
+    if over and solver != "projective":
+        raise DressformError("layering over other garments needs the projective solver")
     pattern = fold_bands(pattern)
     cloth = mesh_pattern(pattern, spacing_mm)
-    distance = BodyDistance(body.vertices, body.faces)
+    skin = BodyDistance(body.vertices, body.faces)
+    distance = collider(body, over) if over else skin
     started = time.perf_counter()
     if solver == "newton":
         start = place(cloth, pattern, body, physics.max_stretch)
         _refuse_inside(distance(start))
         q, frames, at_rest = _simulate(cloth, start, body, physics, max_frames, progress)
+        gap = seam_gap(cloth, start[cloth.weld])
     else:
         panels = place_panels(cloth, pattern, body, physics.max_stretch)
+        if over:  # cloth placed round the body goes round the layers under it too
+            panels = distance.push_out(panels, MARGIN_M)
         _refuse_inside(distance(panels))
-        q, frames, at_rest = _sew_and_settle(cloth, panels, distance, physics, max_frames,
-                                             progress)
+        q, frames, at_rest, gap = _sew_and_settle(cloth, panels, distance, physics,
+                                                  max_frames, progress)
     rep = cloth.representative()
     return DrapedGarment(q, cloth.faces, cloth.uv[rep], cloth.panel[rep], cloth.panel_names,
-                         distance(q), frames, time.perf_counter() - started, at_rest,
-                         triangle_strain(cloth, q), spacing_mm)
+                         skin(q), frames, time.perf_counter() - started, at_rest,
+                         triangle_strain(cloth, q), spacing_mm, gap)
+
+
+def collider(body: Body, garments: Sequence[DrapedGarment]) -> BodyDistance:
+    """The body and garments at rest on it as one surface to collide with (each garment's
+    triangles face outwards, so its inside is the body's side; a point nearest one of its
+    open edges, beyond a hem, is outside it)."""
+    vertices = [np.asarray(body.vertices)]
+    faces = [np.asarray(body.faces)]
+    edges = [np.zeros(len(faces[0]), dtype=np.int32)]
+    count = len(vertices[0])
+    for g in garments:
+        vertices.append(g.vertices)
+        faces.append(np.asarray(g.faces) + count)
+        edges.append(open_edge_mask(g.faces))
+        count += len(g.vertices)
+    return BodyDistance(np.vstack(vertices), np.vstack(faces), np.concatenate(edges))
 
 
 def _refuse_inside(d: np.ndarray) -> None:
@@ -134,23 +162,28 @@ def _refuse_inside(d: np.ndarray) -> None:
 
 def _sew_and_settle(cloth: ClothMesh, panels: np.ndarray, distance: BodyDistance,
                     physics: FabricPhysics, max_frames: int, progress
-                    ) -> tuple[np.ndarray, int, bool]:
+                    ) -> tuple[np.ndarray, int, bool, float]:
     settings = SolverSettings()
-    a, b = cloth.seams.T
 
     def sewn(x: np.ndarray) -> bool:
-        return not len(a) or float(np.linalg.norm(x[a] - x[b], axis=1).max()) < SEAM_CLOSED_M
+        return seam_gap(cloth, x) < SEAM_CLOSED_M
 
     try:
         loose = relax(cloth_model(cloth, physics, settings.step_s, sewing=True), panels,
-                      distance, 0.0, settings, SEWING_STEPS, progress,
-                      done=sewn)
+                      distance, 0.0, settings, SEWING_STEPS, progress, done=sewn)
     except DivergedError as e:
         raise DrapeError(f"{e}; try a finer spacing or a stiffer fabric") from e
     start = distance.push_out(fuse(cloth, loose.positions), settings.clearance_m)
     q, steps, at_rest = settle(cloth, start, distance, physics, max(1, max_frames - loose.steps),
                                progress, loose.steps)
-    return q, loose.steps + steps, at_rest
+    return q, loose.steps + steps, at_rest, seam_gap(cloth, loose.positions)
+
+
+def seam_gap(cloth: ClothMesh, positions: np.ndarray) -> float:
+    """The widest distance (m) between the two sides of a seam, pattern vertices at
+    `positions`."""
+    a, b = cloth.seams.T
+    return float(np.linalg.norm(positions[a] - positions[b], axis=1).max()) if len(a) else 0.0
 
 
 def settle(cloth: ClothMesh, start: np.ndarray, distance: BodyDistance,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 
@@ -38,6 +39,19 @@ class SizeChart(BaseModel):
     @property
     def labels(self) -> list[str]:
         return [s.label for s in self.sizes]
+
+    def smallest_fitting(self, body_cm: Mapping[str, float], dims: Sequence[str],
+                         tolerance_cm: float = 1.0) -> Size:
+        """The smallest size made for a body at least as big as `body_cm` in every one of
+        `dims` (within `tolerance_cm`); the largest size if none is. Girths rise with the
+        sizes, so this is the size whose ease is least and still not negative."""
+        missing = [d for d in dims if d not in body_cm]
+        if missing:
+            raise InvalidInputError(f"choosing a size needs {', '.join(missing)}")
+        for s in self.sizes:
+            if all(d in s.body_cm and s.body_cm[d] >= body_cm[d] - tolerance_cm for d in dims):
+                return s
+        return self.sizes[-1]
 
     def size(self, label: str) -> Size:
         for s in self.sizes:

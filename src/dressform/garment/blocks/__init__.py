@@ -28,6 +28,18 @@ BLOCKS: dict[str, tuple[Block, Design]] = {
     "trousers": (trousers, Design()),
 }
 
+#: Block name → the body girths (dressform names) its size is chosen by, as EN 13402-3 picks
+#: control dimensions: the bust for tops, waist and hip for bottoms, all three for dresses.
+CONTROL_DIMENSIONS: dict[str, tuple[str, ...]] = {
+    "tshirt": ("bust_girth_cm",),
+    "hoodie": ("bust_girth_cm",),
+    "skirt": ("waist_girth_cm", "hip_girth_cm"),
+    "aline_skirt": ("waist_girth_cm", "hip_girth_cm"),
+    "sheath_dress": ("bust_girth_cm", "waist_girth_cm", "hip_girth_cm"),
+    "shift_dress": ("bust_girth_cm", "hip_girth_cm"),
+    "trousers": ("waist_girth_cm", "hip_girth_cm"),
+}
+
 
 def block(name: str) -> tuple[Block, Design]:
     if name not in BLOCKS:

@@ -128,7 +128,9 @@ def trousers(m: DraftMeasurements, design: Design) -> Pattern:
     opening = design.hem_width_cm or {"slim": m.ankle_girth_cm + 8.0,
                                       "regular": max(m.ankle_girth_cm + 16.0, knee_g - 6.0),
                                       "oversized": knee_g}[design.fit]
-    hem_y = m.waist_y - 10.0 * design.length_cm if design.length_cm else 30.0
+    # Full length ends at the ankle bone (about 4 % of height up): lower, on a barefoot
+    # clone, it would have to wrap round the foot.
+    hem_y = m.waist_y - 10.0 * design.length_cm if design.length_cm else 0.4 * m.height_cm
     if hem_y >= m.crotch_y - 50.0:
         raise _too_short(m.waist_y - hem_y, m)
     crotch_y = m.crotch_y - SEAT_RISE_MM

@@ -1,0 +1,125 @@
+"""Every block on six clones of different shape, each in the chart size its control girths
+pick (length fitted to the clone's height), with the checks a rested garment must pass, and
+a contact sheet of the results to look at.
+
+`python benchmarks/clones.py` runs only this and replaces its section of BENCHMARKS.md;
+`make bench` runs it with everything else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from dressform.body import BodySpec, build
+from dressform.body.measure import measure
+from dressform.drape.checks import check
+from dressform.drape.placement import level_offset
+from dressform.drape.simulate import drape
+from dressform.errors import DressformError
+from dressform.garment.blocks import BLOCKS, CONTROL_DIMENSIONS, draft
+from dressform.garment.sizes import builtin_chart
+from dressform.render.preview import Camera, PreviewMesh, body_mesh, contact_sheet, render_meshes
+
+CLONES = {
+    "petite woman 152/47": BodySpec(sex="female", age_years=28, height_cm=152, weight_kg=47),
+    "tall woman 183/70": BodySpec(sex="female", age_years=30, height_cm=183, weight_kg=70),
+    "plus-size woman 165/95": BodySpec(sex="female", age_years=40, height_cm=165,
+                                       weight_kg=95),
+    "man 180/80": BodySpec(sex="male", age_years=35, height_cm=180, weight_kg=80),
+    "woman 168/62": BodySpec(sex="female", age_years=30, height_cm=168, weight_kg=62),
+    "older man 72 y, 172/78": BodySpec(sex="male", age_years=72, height_cm=172, weight_kg=78),
+}
+FABRIC = {"tshirt": "cotton_jersey", "hoodie": "cotton_jersey", "skirt": "cotton_poplin",
+          "aline_skirt": "cotton_poplin", "sheath_dress": "stretch_knit",
+          "shift_dress": "cotton_poplin", "trousers": "cotton_jersey"}
+#: A garment hangs where it should when its lowest edge has not dropped further than this
+#: below where it was placed (its levels on the body's).
+MAX_DROP_M = 0.05
+PICTURE = Path("docs/drape_six_clones.png")
+TITLE = "### drape on six clones"
+
+
+def clone_lines(picture: Path = PICTURE) -> list[str]:
+    bodies = {k: build(s) for k, s in CLONES.items()}
+    girths = {k: measure(b).as_dict() for k, b in bodies.items()}
+    lines = [TITLE,
+             f"Every block on six clones, projective solver, default 20 mm spacing (run "
+             f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC). Size: the smallest in the "
+             "clone's chart (women's or men's) whose control girths (bust for tops, waist and "
+             "hip for bottoms, all three for dresses) are not below the clone's; length drafted "
+             "for the clone's height (a petite or tall fitting). Checks: deepest vertex inside "
+             "the body ≤ 1 mm; cloth edges passing through cloth (0 required); widest seam gap "
+             "when sewing ended and the seams were fused (< 2 mm required; fused seams are "
+             "closed); the hem or leg ends not dropped more than 5 cm below where they were "
+             f"placed. Pictures (front): `{picture}`.",
+             "",
+             "| block | clone | size | fabric | vertices | steps | seconds | inside (mm) | "
+             "edges through cloth | seam gap at fusing (mm) | drop (cm) | passes |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    tiles, labels = [], []
+    passed = total = 0
+    for block in BLOCKS:
+        for clone, spec in CLONES.items():
+            body = bodies[clone]
+            chart = builtin_chart("men" if spec.sex == "male" else "women")
+            size = chart.smallest_fitting(girths[clone], CONTROL_DIMENSIONS[block])
+            pattern = draft(block, {**size.body_cm, "height_cm": spec.height_cm},
+                            size=size.label)
+            total += 1
+            try:
+                g = drape(pattern, body, FABRIC[block], max_frames=400)
+            except DressformError as e:
+                lines.append(f"| {block} | {clone} | {size.label} | {FABRIC[block]} | | | | | "
+                             f"| | | refused: {e} |")
+                continue
+            c = check(g.vertices, g.faces, g.contact_m)
+            drop = _drop(g, pattern, body)
+            ok = c.passed and g.seam_gap_m < 0.002 and drop < MAX_DROP_M and g.at_rest
+            passed += ok
+            lines.append(f"| {block} | {clone} | {size.label} | {FABRIC[block]} | "
+                         f"{len(g.vertices)} | {g.frames}{'' if g.at_rest else ' (not at rest)'}"
+                         f" | {g.seconds:.1f} | {1000 * c.inside_m:.1f} | {c.intersections} | "
+                         f"{1000 * g.seam_gap_m:.1f} | {100 * drop:.1f} | "
+                         f"{'yes' if ok else 'no'} |")
+            tiles.append(render_meshes(
+                [body_mesh(body), PreviewMesh(g.vertices, g.faces, (0.2, 0.3, 0.7))],
+                width=220, height=330, camera=Camera.for_view("front")))
+            labels.append(f"{block} {size.label} · {clone}")
+            print(lines[-1], flush=True)
+    lines += ["", f"{passed} of {total} drapes pass every check."]
+    picture.parent.mkdir(parents=True, exist_ok=True)
+    contact_sheet(tiles, labels, columns=len(CLONES)).save(picture)
+    return lines
+
+
+def _drop(g, pattern, body) -> float:
+    """How far (m) the lowest edge of the torso and leg panels sank below where it was
+    placed."""
+    regions = {p.name: p.placement.region if p.placement else "" for p in pattern.panels}
+    main = [k for k, n in enumerate(g.panel_names)
+            if regions.get(n) in ("torso", "leg_left", "leg_right")]
+    mine = np.isin(g.panel, main)
+    placed = float(g.uv[mine, 1].min()) + level_offset(pattern, body)
+    return placed - float(g.vertices[mine, 2].min())
+
+
+def replace_section(path: Path, lines: list[str]) -> None:
+    """Put `lines` (a section, its "### " title first) in place of the section of that title
+    in BENCHMARKS.md, up to the next section of its own, or at the end."""
+    title = lines[0]
+    text = path.read_text() if path.exists() else ""
+    section = "\n".join(lines).rstrip("\n")
+    pattern = re.compile(re.escape(title) + r"\n.*?(?=\n### (?!simulated Cusick)|\Z)", re.S)
+    text = pattern.sub(lambda _: section + "\n", text) if title + "\n" in text else \
+        text.rstrip("\n") + "\n\n" + section
+    path.write_text(text.rstrip("\n") + "\n")
+
+
+if __name__ == "__main__":
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("BENCHMARKS.md")
+    replace_section(out, clone_lines())

@@ -1,0 +1,121 @@
+"""What a draped garment must show at rest: nothing through the body, no cloth through cloth,
+seams closed, hanging where it was put.
+
+Pure functions of positions and faces, so the same checks judge either solver, a re-drape or
+an outfit of several garments.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.spatial import cKDTree
+
+#: Deepest a vertex may be inside the body (m).
+MAX_INSIDE_M = 0.001
+#: Widest a seam may gape (m).
+MAX_SEAM_GAP_M = 0.002
+
+
+@dataclass(frozen=True)
+class DrapeChecks:
+    """inside_m: how deep the deepest vertex is inside the body (0 if none is).
+    intersections: edges of the cloth that pass through one of its own (or another
+    garment's) triangles. seam_gap_m: widest distance between the two sides of a seam."""
+
+    inside_m: float
+    intersections: int
+    seam_gap_m: float
+
+    @property
+    def passed(self) -> bool:
+        return (self.inside_m <= MAX_INSIDE_M and self.intersections == 0
+                and self.seam_gap_m < MAX_SEAM_GAP_M)
+
+    def failures(self) -> list[str]:
+        out = []
+        if self.inside_m > MAX_INSIDE_M:
+            out.append(f"cloth {self.inside_m * 1000:.1f} mm inside the body")
+        if self.intersections:
+            out.append(f"{self.intersections} cloth edges through cloth")
+        if self.seam_gap_m >= MAX_SEAM_GAP_M:
+            out.append(f"a seam open by {self.seam_gap_m * 1000:.1f} mm")
+        return out
+
+
+def check(vertices: np.ndarray, faces: np.ndarray, contact_m: np.ndarray,
+          seams: np.ndarray | None = None) -> DrapeChecks:
+    """The checks for cloth `vertices`/`faces` whose signed distances to the body are
+    `contact_m`; `seams` (S, 2) pairs vertex indices that are sewn together."""
+    gap = (0.0 if seams is None or not len(seams) else
+           float(np.linalg.norm(vertices[seams[:, 0]] - vertices[seams[:, 1]], axis=1).max()))
+    return DrapeChecks(max(0.0, -float(np.min(contact_m))),
+                       self_intersections(vertices, faces), gap)
+
+
+def self_intersections(vertices: np.ndarray, faces: np.ndarray) -> int:
+    """How many edges of the mesh pass through a triangle they are not part of (the mesh
+    may be several garments together: then this counts layers through each other too)."""
+    v = np.asarray(vertices, dtype=np.float64)
+    f = np.asarray(faces, dtype=np.int64)
+    return _edges_through(v, _edges(f), v, f, own=True)
+
+
+def crossings(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray]) -> int:
+    """How many edges of mesh `a` (vertices, faces) pass through triangles of mesh `b`, and
+    of `b` through `a`: one garment through another."""
+    (va, fa), (vb, fb) = ((np.asarray(v, dtype=np.float64), np.asarray(f, dtype=np.int64))
+                          for v, f in (a, b))
+    return (_edges_through(va, _edges(fa), vb, fb, own=False)
+            + _edges_through(vb, _edges(fb), va, fa, own=False))
+
+
+def _edges(faces: np.ndarray) -> np.ndarray:
+    return np.unique(np.sort(np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]],
+                                             faces[:, [2, 0]]]), axis=1), axis=0)
+
+
+def _edges_through(ve: np.ndarray, edges: np.ndarray, vt: np.ndarray, faces: np.ndarray,
+                   own: bool) -> int:
+    """How many `edges` (of vertices `ve`) pass through a triangle of `faces` (of `vt`);
+    with `own` the two are one mesh and an edge's own fan does not count."""
+    if not len(edges) or not len(faces):
+        return 0
+    lengths = np.linalg.norm(ve[edges[:, 1]] - ve[edges[:, 0]], axis=1)
+    centres = vt[faces].mean(axis=1)
+    # A triangle an edge crosses has its centroid within half the edge plus the triangle's
+    # reach (its farthest corner) of the edge's midpoint.
+    reach = 0.5 * lengths.max() + float(np.linalg.norm(vt[faces] - centres[:, None],
+                                                       axis=2).max())
+    near = cKDTree(centres).query_ball_point(0.5 * (ve[edges[:, 0]] + ve[edges[:, 1]]), reach)
+    counts = np.fromiter((len(n) for n in near), dtype=np.int64, count=len(near))
+    if not counts.sum():
+        return 0
+    e_idx = np.repeat(np.arange(len(edges)), counts)
+    tri = faces[np.fromiter((t for n in near for t in n), dtype=np.int64,
+                            count=int(counts.sum()))]
+    ends = edges[e_idx]
+    if own:  # an edge touching the triangle at a shared vertex is the mesh's own fan
+        shared = (tri[:, :, None] == ends[:, None, :]).any(axis=(1, 2))
+        e_idx, tri, ends = e_idx[~shared], tri[~shared], ends[~shared]
+    hit = _segment_hits_triangle(ve[ends[:, 0]], ve[ends[:, 1]], vt[tri[:, 0]],
+                                 vt[tri[:, 1]], vt[tri[:, 2]])
+    return len(np.unique(e_idx[hit]))
+
+
+def _segment_hits_triangle(p: np.ndarray, q: np.ndarray, a: np.ndarray, b: np.ndarray,
+                           c: np.ndarray) -> np.ndarray:
+    """Möller–Trumbore, row by row: whether segment pq passes through triangle abc."""
+    d = q - p
+    e1, e2 = b - a, c - a
+    h = np.cross(d, e2)
+    det = np.einsum("ij,ij->i", e1, h)
+    ok = np.abs(det) > 1e-14
+    inv = np.where(ok, 1.0 / np.where(ok, det, 1.0), 0.0)
+    s = p - a
+    u = inv * np.einsum("ij,ij->i", s, h)
+    qv = np.cross(s, e1)
+    w = inv * np.einsum("ij,ij->i", d, qv)
+    t = inv * np.einsum("ij,ij->i", e2, qv)
+    return ok & (u >= 0.0) & (w >= 0.0) & (u + w <= 1.0) & (t >= 0.0) & (t <= 1.0)

@@ -1,0 +1,54 @@
+"""Outfits: a top and a bottom layered on one body, neither passing through the other."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from dressform.body.measure import measure
+from dressform.drape.outfit import dress
+from dressform.drape.simulate import collider
+from dressform.errors import DressformError
+from dressform.garment.blocks import draft
+from dressform.garment.sizes import builtin_chart
+
+TEE = builtin_chart("women").size("M").body_cm  # the chart size her bust picks
+
+
+def test_a_top_over_trousers_stays_outside_them(woman):
+    trousers = draft("trousers", measure(woman).as_dict())
+    outfit = dress(woman, draft("tshirt", TEE), trousers, ("cotton_jersey", "cotton_jersey"),
+                   "over", spacing_mm=30.0, max_frames=400)
+    assert outfit.crossings == 0
+    assert outfit.inner is outfit.bottom and outfit.outer is outfit.top
+    for g in (outfit.top, outfit.bottom):
+        assert g.at_rest and g.contact_m.min() > -0.001
+    # No vertex of the top inside the trousers: it hangs over their waistband.
+    assert collider(woman, [outfit.bottom])(outfit.top.vertices).min() > -0.001
+    band = outfit.bottom.vertices[outfit.bottom.panel ==
+                                  outfit.bottom.panel_names.index("waistband"), 2]
+    assert outfit.top.vertices[:, 2].min() < np.median(band)
+
+
+def test_an_unknown_layering_is_refused(woman):
+    with pytest.raises(DressformError, match="tucked or over"):
+        dress(woman, draft("tshirt", TEE), draft("skirt", TEE), layering="sideways")  # type: ignore[arg-type]
+
+
+def test_cli_tucks_a_top_into_a_skirt(woman, tmp_path, cli):
+    from PIL import Image
+
+    from dressform.body.export import export_glb
+
+    me = export_glb(woman, tmp_path / "me.glb")
+    out = tmp_path / "outfit.glb"
+    r = cli("outfit", "--body", str(me), "--top", "tshirt", "--bottom", "skirt",
+                "--layering", "tucked", "--size", "L", "--spacing", "30", "--max-frames",
+                "250", "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    assert "no cloth through cloth" in r.stdout
+    assert (tmp_path / "outfit_tshirt.obj").exists() and (tmp_path / "outfit_skirt.obj").exists()
+    img = np.asarray(Image.open(tmp_path / "outfit.png").convert("RGB")).astype(int)
+    blue = (img[..., 2] > img[..., 0] + 60).mean()
+    red = (img[..., 0] > img[..., 2] + 60).mean()
+    assert blue > 0.01 and red > 0.01  # both garments in the picture
