@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from dressform.body import BodySpec, build
+from dressform.body.cast import sex_label
 from dressform.body.measure import measure
 from dressform.drape.checks import check
 from dressform.drape.placement import level_offset
@@ -40,6 +41,8 @@ FABRIC = {"tshirt": "cotton_jersey", "hoodie": "cotton_jersey", "skirt": "cotton
 #: A garment hangs where it should when its lowest edge has not dropped further than this
 #: below where it was placed (its levels on the body's).
 MAX_DROP_M = 0.05
+#: Shoulders are judged this far out from the body's midline (clear of the neckline).
+SHOULDER_FROM_M = 0.06
 PICTURE = Path("docs/drape_six_clones.png")
 TITLE = "### drape on six clones"
 
@@ -55,8 +58,8 @@ def clone_lines(picture: Path = PICTURE) -> list[str]:
              "for the clone's height (a petite or tall fitting). Checks: deepest vertex inside "
              "the body ≤ 1 mm; cloth edges passing through cloth (0 required); widest seam gap "
              "when sewing ended and the seams were fused (< 2 mm required; fused seams are "
-             "closed); the hem or leg ends not dropped more than 5 cm below where they were "
-             f"placed. Pictures (front): `{picture}`.",
+             "closed); the hem or leg ends, and each shoulder of a top, not dropped more than "
+             f"5 cm below where they were placed. Pictures (front): `{picture}`.",
              "",
              "| block | clone | size | fabric | vertices | steps | seconds | inside (mm) | "
              "edges through cloth | seam gap at fusing (mm) | drop (cm) | passes |",
@@ -66,7 +69,7 @@ def clone_lines(picture: Path = PICTURE) -> list[str]:
     for block in BLOCKS:
         for clone, spec in CLONES.items():
             body = bodies[clone]
-            chart = builtin_chart("men" if spec.sex == "male" else "women")
+            chart = builtin_chart("men" if sex_label(spec) == "male" else "women")
             size = chart.smallest_fitting(girths[clone], CONTROL_DIMENSIONS[block])
             pattern = draft(block, {**size.body_cm, "height_cm": spec.height_cm},
                             size=size.label)
@@ -98,14 +101,19 @@ def clone_lines(picture: Path = PICTURE) -> list[str]:
 
 
 def _drop(g, pattern, body) -> float:
-    """How far (m) the lowest edge of the torso and leg panels sank below where it was
-    placed."""
+    """How far (m) the garment sank below where it was placed: its hem or leg ends, or
+    either shoulder of a top (a shoulder that slid off the body's)."""
     regions = {p.name: p.placement.region if p.placement else "" for p in pattern.panels}
-    main = [k for k, n in enumerate(g.panel_names)
-            if regions.get(n) in ("torso", "leg_left", "leg_right")]
-    mine = np.isin(g.panel, main)
-    placed = float(g.uv[mine, 1].min()) + level_offset(pattern, body)
-    return placed - float(g.vertices[mine, 2].min())
+    main = np.isin(g.panel, [k for k, n in enumerate(g.panel_names)
+                             if regions.get(n) in ("torso", "leg_left", "leg_right")])
+    lift = level_offset(pattern, body)
+    drops = [float(g.uv[main, 1].min()) + lift - float(g.vertices[main, 2].min())]
+    if "hps" in pattern.levels_mm:
+        for side in (1.0, -1.0):  # the highest point each side of the neck
+            mine = main & (side * g.vertices[:, 0] > SHOULDER_FROM_M)
+            if mine.any():
+                drops.append(float((g.uv[mine, 1] + lift).max() - g.vertices[mine, 2].max()))
+    return max(drops)
 
 
 def replace_section(path: Path, lines: list[str]) -> None:
