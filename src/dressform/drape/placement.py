@@ -148,7 +148,7 @@ def _wrap_body(cloth: ClothMesh, pattern: Pattern, body: Body, wrapped: list[int
         for members, sign in tubes:
             if members:
                 # Above the armholes a top is no closed tube: nothing to be too small.
-                _wrap_row(cloth, pattern, sections, members, placements, row, sign, out,
+                _wrap_row(cloth, rows, pattern, sections, members, placements, row, sign, out,
                           max_stretch if y_mm < armpit - 30.0 else np.inf, lift)
 
 
@@ -164,9 +164,9 @@ def _refuse_over_the_feet(cloth: ClothMesh, wrapped: list[int], body: Body, lift
                             "shorter length (or draft for this body's height)"])
 
 
-def _wrap_row(cloth: ClothMesh, pattern: Pattern, sections: _Sections, members: list[int],
-              placements: dict, row: int, leg: float, out: np.ndarray, max_stretch: float,
-              lift: float) -> None:
+def _wrap_row(cloth: ClothMesh, rows: np.ndarray, pattern: Pattern, sections: _Sections,
+              members: list[int], placements: dict, row: int, leg: float, out: np.ndarray,
+              max_stretch: float, lift: float) -> None:
     """One row of `members` (in order round the loop) round the trunk (`leg` 0) or the left
     (+1) or right (-1) leg, the front panels centred on the loop's front."""
     y_mm = row * ROW_M * 1000.0
@@ -186,22 +186,22 @@ def _wrap_row(cloth: ClothMesh, pattern: Pattern, sections: _Sections, members: 
     front = sum(hi - lo for (lo, hi), k in zip(spans, members, strict=True)
                 if placements[k].side == "front") / 1000.0
     start = loop.project(_crossing(loop, loop.centroid.x if leg else 0.0))
-    _lay_row(cloth, members, spans, row, loop, start - front / 2.0 * loop.length / total,
+    _lay_row(cloth, rows, members, spans, row, loop, start - front / 2.0 * loop.length / total,
              z, out)
 
 
-def _lay_row(cloth: ClothMesh, members: list[int], spans: list[tuple[float, float]], row: int,
-             loop: LinearRing, start: float, z: float, out: np.ndarray,
-             scale: float | None = None) -> None:
-    """Lay row `row` of the panels `members` along `loop`, one after another from arc length
-    `start`, all stretched by `scale` (by default: so they fill the loop); the row's vertices
-    at height z (pattern y relative to the row's)."""
+def _lay_row(cloth: ClothMesh, rows: np.ndarray, members: list[int],
+             spans: list[tuple[float, float]], row: int, loop: LinearRing, start: float,
+             z: float, out: np.ndarray, scale: float | None = None) -> None:
+    """Lay row `row` (of `rows`, each pattern vertex's) of the panels `members` along `loop`,
+    one after another from arc length `start`, all stretched by `scale` (by default: so they
+    fill the loop); the row's vertices at height z (pattern y relative to the row's)."""
     uv = cloth.uv
     if scale is None:
         scale = loop.length / max(sum(hi - lo for lo, hi in spans) / 1000.0, 1e-9)
     at = start
     for (lo, hi), panel_index in zip(spans, members, strict=True):
-        sel = np.flatnonzero((np.round(uv[:, 1] / ROW_M) == row) & (cloth.panel == panel_index))
+        sel = np.flatnonzero((rows == row) & (cloth.panel == panel_index))
         s = at + (uv[sel, 0] * 1000.0 - lo) / 1000.0 * scale
         pts = shapely.line_interpolate_point(loop, np.mod(s, loop.length))
         out[sel, 0] = shapely.get_x(pts)
@@ -249,17 +249,14 @@ def _wrap_arm(cloth: ClothMesh, body: Body, k: int, left: bool, out: np.ndarray,
     sel = np.flatnonzero(cloth.panel == k)
     uv = cloth.uv[sel]
     crown = uv[:, 1].max()
-    cap = _partners(cloth, sel, out, placed)
-    idx = np.array(sorted(cap, key=lambda i: cloth.uv[i, 0]), dtype=np.int64)
-    cx, cy = cloth.uv[idx, 0], cloth.uv[idx, 1]
-    cp = np.array([cap[i] for i in idx]).reshape(-1, 3)
-    base_y = float(cy.min()) if len(idx) >= 2 else crown
+    cap = _SewnEdge(cloth, _partners(cloth, sel, out, placed))
+    base_y = float(cap.y.min()) if len(cap) >= 2 else crown
     # The tube slides along the arm until its underarm row is level with the armpit, where
     # the cap's ends are sewn; left at the shoulder joint it would start a cap-height too far
     # down the arm and the underarm would be stretched across the armpit.
     shift = 0.0
-    if len(idx) >= 2:
-        pit = cp[cy <= base_y + 1e-9].mean(axis=0)
+    if len(cap) >= 2:
+        pit = cap.positions[cap.y <= base_y + 1e-9].mean(axis=0)
         shift = float((pit - shoulder) @ frames[0][0]) - (crown - base_y)
 
     def tube(xs: np.ndarray, y: float, half: float) -> np.ndarray:
@@ -277,17 +274,17 @@ def _wrap_arm(cloth: ClothMesh, body: Body, k: int, left: bool, out: np.ndarray,
         xs = uv[r_sel, 0]
         out[sel[r_sel]] = tube(xs, float(uv[r_sel, 1].mean()),
                                max(float(np.abs(xs).max()), 1e-3))
-    if len(idx) < 2:
+    if len(cap) < 2:
         return
-    half = max(float(np.abs(cx).max()), 1e-3)
+    half = max(float(np.abs(cap.x).max()), 1e-3)
     above = sel[uv[:, 1] > base_y]
     x, y = cloth.uv[above, 0], cloth.uv[above, 1]
-    top_y = np.interp(x, cx, cy)
-    top = np.stack([np.interp(x, cx, cp[:, d]) for d in range(3)], axis=1)
+    top_y = np.interp(x, cap.x, cap.y)
+    top = cap.at(x)
     base = tube(x, base_y, half)
     t = np.clip((y - base_y) / np.maximum(top_y - base_y, 1e-6), 0.0, 1.0)[:, None]
     out[above] = base + t * (top - base)
-    out[idx] = cp
+    out[cap.index] = cap.positions
 
 
 def _wrap_hood(cloth: ClothMesh, pattern: Pattern, body: Body, hood: list[int],
@@ -321,22 +318,18 @@ def _wrap_hood(cloth: ClothMesh, pattern: Pattern, body: Body, hood: list[int],
         left = (spans[0][1] - spans[0][0]) / 1000.0
         scale = (loop.length - FACE_M) / total if total > 1e-6 else 1.0  # 1: the crown
         start = loop.project(_crossing(loop, 0.0, back=True)) - left * scale
-        _lay_row(cloth, order, spans, row, loop, start, z, out, scale)
+        _lay_row(cloth, rows, order, spans, row, loop, start, z, out, scale)
     # The bottom of the hood blends into the neckline it is sewn to.
     for k in hood:
         mine = np.flatnonzero(cloth.panel == k)
-        sewn = np.array(sorted((i for i in edge if cloth.panel[i] == k),
-                               key=lambda i: cloth.uv[i, 0]), dtype=np.int64)
+        sewn = _SewnEdge(cloth, {i: p for i, p in edge.items() if cloth.panel[i] == k})
         if len(sewn) < 2:
             continue
-        sx, sy = cloth.uv[sewn, 0], cloth.uv[sewn, 1]
-        sp = np.array([edge[i] for i in sewn])
         x, y = cloth.uv[mine, 0], cloth.uv[mine, 1]
-        low = np.interp(x, sx, sy)
-        t = np.clip((y - low) / HOOD_BLEND_M, 0.0, 1.0)[:, None]
-        at_edge = np.stack([np.interp(x, sx, sp[:, d]) for d in range(3)], axis=1)
+        t = np.clip((y - np.interp(x, sewn.x, sewn.y)) / HOOD_BLEND_M, 0.0, 1.0)[:, None]
+        at_edge = sewn.at(x)
         out[mine] = at_edge + t * (out[mine] - at_edge)
-        out[sewn] = sp
+        out[sewn.index] = sewn.positions
 
 
 def _arm_frame(start: np.ndarray, end: np.ndarray, left: bool
@@ -351,6 +344,24 @@ def _arm_frame(start: np.ndarray, end: np.ndarray, left: bool
     if across[1] * (1.0 if left else -1.0) < 0:
         across = -across
     return axis, up, across
+
+
+class _SewnEdge:
+    """A panel's vertices sewn to cloth already placed, in pattern-x order: their pattern
+    heights and their partners' positions, read off at any pattern x (linearly between)."""
+
+    def __init__(self, cloth: ClothMesh, partner: dict[int, np.ndarray]) -> None:
+        self.index = np.array(sorted(partner, key=lambda i: cloth.uv[i, 0]), dtype=np.int64)
+        self.x, self.y = cloth.uv[self.index, 0], cloth.uv[self.index, 1]
+        self.positions = np.array([partner[i] for i in self.index]).reshape(-1, 3)
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def at(self, x: np.ndarray) -> np.ndarray:
+        """(N, 3) positions along the sewn edge at pattern x."""
+        return np.stack([np.interp(x, self.x, self.positions[:, d]) for d in range(3)],
+                        axis=-1)
 
 
 def _partners(cloth: ClothMesh, sel: np.ndarray, out: np.ndarray, placed: np.ndarray
@@ -376,16 +387,14 @@ def _raise_band(cloth: ClothMesh, k: int, out: np.ndarray, placed: np.ndarray) -
     partner = _partners(cloth, sel[uv[:, 1] < 1e-6], out, placed)
     if not partner:
         raise PatternError([f"band {cloth.panel_names[k]!r} is not sewn to anything placed"])
-    known = np.array(sorted(partner, key=lambda i: cloth.uv[i, 0]))
-    kx = cloth.uv[known, 0]
-    kp = np.array([partner[i] for i in known])
-    centre = kp[:, :2].mean(axis=0)
+    sewn = _SewnEdge(cloth, partner)
+    kx = sewn.x
+    centre = sewn.positions[:, :2].mean(axis=0)
     for i, (x, y) in zip(sel, uv, strict=True):
         if x <= kx[-1]:
-            base = np.array([np.interp(x, kx, kp[:, d]) for d in range(3)])
+            base = sewn.at(x)
         else:  # the overlap: carried on past the sewn end, lapped 6 mm outside the start
-            s = np.interp(x - kx[-1], [0.0, kx[-1] - kx[0]], [kx[0], kx[-1]])
-            base = np.array([np.interp(s, kx, kp[:, d]) for d in range(3)])
+            base = sewn.at(np.interp(x - kx[-1], [0.0, kx[-1] - kx[0]], [kx[0], kx[-1]]))
             radial = base[:2] - centre
             base[:2] += 0.006 * radial / max(float(np.linalg.norm(radial)), 1e-9)
         out[i] = base + np.array([0.0, 0.0, y])
