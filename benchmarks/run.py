@@ -7,12 +7,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import platform
 import statistics
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import torch
@@ -21,26 +19,12 @@ from clones import clone_lines
 from drape import drape_lines
 from dressform.body import BodySpec, build, build_many
 from dressform.body.cast import cast
-from dressform.body.clone import clone_from_measurements
 from dressform.body.measure import measure
 from dressform.body.model import get_model
 from dressform.render.preview import render_body
+from fitting import fitting_lines
 from garments import garment_lines
-
-FREESEWING = Path(__file__).resolve().parents[2] / "shared" / "data" / "freesewing_models.json"
-
-
-def timed(fn: Callable[[], object], repeat: int) -> list[float]:
-    out = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - t)
-    return out
-
-
-def ms(xs: list[float]) -> str:
-    return f"{statistics.median(xs) * 1000:.1f} ms (median of {len(xs)})"
+from timing import ms, timed
 
 
 def machine() -> str:
@@ -95,42 +79,7 @@ def main() -> None:
                  f"{ms(timed(lambda: render_body(body, width=1024, height=1536), 5))}")
 
     lines.append("")
-    lines.append("### clone from measurements")
-    given = {"height_cm": 168, "weight_kg": 62, "bust_girth_cm": 88, "waist_girth_cm": 70,
-             "hip_girth_cm": 96}
-    res = []
-    times = timed(lambda: res.append(clone_from_measurements(given, sex="female")), 5)
-    r = res[-1]
-    worst = max(abs(x.residual) for x in r.residuals.values())
-    lines.append(f"- height, weight, bust, waist, hip (168/62/88/70/96): {ms(times)}, "
-                 f"worst residual {worst:.2f} cm, all within ISO 20685: {r.ok}")
-    sets = json.loads(FREESEWING.read_text())
-    names = list(sets)[:: 7] if args.quick else list(sets)
-    lines.append("")
-    lines.append("| FreeSewing set | time (s) | iterations | within tolerance | worst residual |")
-    lines.append("|---|---|---|---|---|")
-    fs_times = []
-    fs_ok = {"Female": 0, "Male": 0}
-    fs_total = {"Female": 0, "Male": 0}
-    for name in names:
-        t = time.perf_counter()
-        r = clone_from_measurements(sets[name], sex="female" if "Female" in name else "male")
-        fs_times.append(time.perf_counter() - t)
-        ok = sum(x.ok for x in r.residuals.values())
-        sex = "Female" if "Female" in name else "Male"
-        fs_ok[sex] += ok
-        fs_total[sex] += len(r.residuals)
-        worst_name, worst_r = max(r.residuals.items(), key=lambda kv: abs(kv[1].residual))
-        lines.append(f"| {name} | {fs_times[-1]:.1f} | {r.iterations} | {ok}/{len(r.residuals)}"
-                     f" | {worst_name} {worst_r.residual:+.1f} |")
-    seated = [(m["waistToFloor"] - m["inseam"] - m["crotchDepth"]) / 10 for m in sets.values()]
-    lines.append(f"\nmedian clone time over these sets: {statistics.median(fs_times):.1f} s; "
-                 f"within tolerance overall: {sum(fs_ok.values())}/{sum(fs_total.values())} "
-                 f"(women {fs_ok['Female']}/{fs_total['Female']}, men "
-                 f"{fs_ok['Male']}/{fs_total['Male']}). FreeSewing's crotchDepth is taken seated "
-                 "and is not fitted (reported unused): in their sets it is "
-                 f"{min(seated):.1f}–{max(seated):.1f} cm shorter than waistToFloor − inseam.")
-
+    lines += fitting_lines(quick=args.quick)
     lines.append("")
     lines.append("### measurements of a few bodies (cm)")
     lines.append("| body | bust | under-bust | waist | hip | neck base | shoulder width |")

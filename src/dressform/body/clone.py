@@ -11,9 +11,13 @@ costs as much as one allowable error per unit, so shapes stay natural.
 
 The fit runs in rounds: the tapes are found on the body (:func:`~dressform.body.measure.plan_tapes`,
 numpy, only those of the given measurements), held while Levenberg–Marquardt solves, then found
-again on the solved body. Held tapes read a few hundred vertices, so the Jacobian differentiates
-through those columns of anny's blend shapes only (weight, which needs the whole mesh, apart).
-The best body by its freshly found tapes wins: the residuals reported are what
+again on the solved body; it stops when those fresh tapes read every measurement within its
+allowable error, or when rounds stop gaining. Held tapes read a few hundred vertices and follow
+their landmarks' levels (:class:`~dressform.body.measure.Tape`), so a held solve predicts what
+fresh tapes will read and two or three rounds suffice. Their Jacobian is by forward differences
+over those vertices' blend-shape columns, all parameters in one batch (weight, which needs the
+whole mesh, by autograd). Steps are iteratively reweighted for the robust cost, damped by the
+gain ratio. The best body by its freshly found tapes wins: the residuals reported are what
 :func:`~dressform.body.measure.measure` reads on it.
 """
 
@@ -80,7 +84,10 @@ SCALE_MEASUREMENTS = ("height_cm", "waist_height_cm", "inseam_cm", "outseam_cm",
 LOCAL_PRIOR = 1.0  # allowable errors per unit of local change: a full change must buy more
 MAX_ITERATIONS = 20  # per round of the Levenberg–Marquardt solve
 MAX_ROUNDS = 6  # tapes found again on the solved body
+STALLS = 2  # rounds in a row that gain under 2 % end the fit
+LM_GAIN = 0.02  # an iteration that gains less than this share of the cost ends the solve
 ROBUST_DELTA = 3.0  # allowable errors: beyond this a residual weighs linearly, not squared
+FD_STEP = 1e-3  # step in θ of the forward differences (θ is 0–1; float32 shapes stay exact)
 
 
 @dataclass(frozen=True)
@@ -182,13 +189,16 @@ class _Problem:
     locals_: tuple[int, ...]
 
     def params(self, th: torch.Tensor) -> AnnyParams:
+        """anny's parameters for θ: one body (n,) or a batch (B, n)."""
+        th = th.reshape(-1, th.shape[-1])
         n = len(self.phenotypes)
-        ph = self.start.phenotypes[0].double().index_put((torch.tensor(self.phenotypes),),
-                                                         th[:n])
-        lc = self.start.local_changes[0].double()
+        ph = self.start.phenotypes.double().expand(len(th), -1).clone()
+        ph[:, list(self.phenotypes)] = th[:, :n]
+        lc = self.start.local_changes.double().expand(len(th), -1).clone()
         if self.locals_:
-            lc = lc.index_put((torch.tensor(self.locals_),), th[n:])
-        return AnnyParams(ph[None].float(), lc[None].float(), self.start.facial_actions,
+            lc[:, list(self.locals_)] = th[:, n:]
+        return AnnyParams(ph.float(), lc.float(),
+                          self.start.facial_actions.expand(len(th), -1),
                           active_local=self.locals_)
 
     def plan(self, th: torch.Tensor) -> dict[str, Tape]:
@@ -197,59 +207,68 @@ class _Problem:
         return plan_tapes(verts[0].double().numpy(), heads[0].double().numpy(),
                           self.model.faces, self.model.bone_names, self.names)
 
-    def values(self, th: torch.Tensor, tapes: Compact) -> torch.Tensor:
-        """The measurements (cm, kg), differentiable. Tapes read only their own vertices;
-        the weight needs the whole mesh, so it is computed (and differentiated) apart."""
-        params = self.params(th)
-        verts, heads = self.model.rest_shape(params, tapes.rows)
-        taped = iter(tapes.tapes.values_cm(torch.cat([verts[0], heads[0]])))
-        out = []
+    def taped(self, th: torch.Tensor, tapes: Compact) -> torch.Tensor:
+        """(B, k) readings of the measurements other than weight for a batch θ (B, n): the
+        tapes read only their own vertices."""
+        verts, heads = self.model.rest_shape(self.params(th), tapes.rows)
+        return tapes.tapes.values_cm(torch.cat([verts, heads], dim=1)).double()
+
+    def mass(self, th: torch.Tensor) -> torch.Tensor:
+        """The body's mass (kg): it needs the whole mesh, so it is computed apart."""
+        full, _ = self.model.rest_shape(self.params(th))
+        return body_mass_kg(full[0], self.model.faces_tensor).double()
+
+    def values(self, th: torch.Tensor, tapes: Compact) -> tuple[torch.Tensor, torch.Tensor]:
+        """(m,) measurements (cm, kg) in the problem's order, and (m, n) their Jacobian.
+
+        The tapes' Jacobian is by forward differences, all n+1 bodies in one batch: anny's
+        shapes are piecewise multilinear in θ, so this is as good as autograd for the solve,
+        at a fraction of its cost. The mass goes through autograd (one gradient)."""
+        n = len(th)
+        batch = th + torch.cat([torch.zeros(1, n, dtype=th.dtype), FD_STEP * torch.eye(n)])
+        with torch.no_grad():
+            out = self.taped(batch, tapes)
+        taped_values = iter(out[0])
+        taped_rows = iter(((out[1:] - out[0]) / FD_STEP).T)
+        values, rows = [], []
         for name in self.names:
             if name == "weight_kg":
-                full, _ = self.model.rest_shape(params)
-                out.append(body_mass_kg(full[0], self.model.faces_tensor))
+                t = th.clone().requires_grad_()
+                mass = self.mass(t)
+                values.append(mass.detach())
+                rows.append(torch.autograd.grad(mass, t)[0])
             else:
-                out.append(next(taped))
-        return torch.stack(out).double()
+                values.append(next(taped_values))
+                rows.append(next(taped_rows))
+        return torch.stack(values), torch.stack(rows)
 
     def residuals(self, th: torch.Tensor, tapes: Compact) -> torch.Tensor:
         with torch.no_grad():
-            return self._residuals(th, self.values(th, tapes))
+            taped = iter(self.taped(th[None], tapes)[0])
+            values = torch.stack([self.mass(th) if n == "weight_kg" else next(taped)
+                                  for n in self.names])
+        return self._residuals(th, values)
 
     def _residuals(self, th: torch.Tensor, values: torch.Tensor) -> torch.Tensor:
         prior = LOCAL_PRIOR * th[len(self.phenotypes):]
         return torch.cat([_robust((values - self.want) / self.tol), prior])
 
-    def jacobian(self, th: torch.Tensor, tapes: Compact) -> torch.Tensor:
-        names = [n for n in self.names if n != "weight_kg"]
-        rows: dict[str, torch.Tensor] = {}
-        values: dict[str, torch.Tensor] = {}
-        if names:
-            part = replace(self, names=tuple(names))
+    def linearised(self, th: torch.Tensor, tapes: Compact
+                   ) -> tuple[torch.Tensor, torch.Tensor]:
+        """(J, r): the iteratively reweighted least-squares model of the cost at θ.
 
-            def read(t: torch.Tensor) -> torch.Tensor:
-                out = part.values(t, tapes)
-                # `jacobian` runs this forward once: keep the values it computes.
-                values.update(zip(names, out.detach(), strict=True))
-                return out
-
-            jac = torch.autograd.functional.jacobian(read, th, vectorize=True)
-            rows = dict(zip(names, jac, strict=True))
-        if "weight_kg" in self.names:
-            t = th.clone().requires_grad_()
-            full, _ = self.model.rest_shape(self.params(t))
-            mass = body_mass_kg(full[0], self.model.faces_tensor)
-            rows["weight_kg"] = torch.autograd.grad(mass, t)[0].double()
-            values["weight_kg"] = mass.detach().double()
-        d_values = torch.stack([rows[n] for n in self.names])
-        # Chain rule through the robust residual (elementwise) and the linear prior.
-        z = (torch.stack([values[n] for n in self.names]) - self.want) / self.tol
-        z.requires_grad_()
-        dz = torch.autograd.grad(_robust(z).sum(), z)[0]
+        Each measurement's error z (in allowable errors) and its row of the Jacobian are
+        scaled by √w, w = ρ'(z)/2z of the pseudo-Huber cost ρ: the model's gradient is the
+        cost's, and its step aims at z = 0. Gauss–Newton on the robust residuals themselves
+        (≈ √|z| when far) would aim twice as far and need damping back every iteration."""
+        values, d_values = self.values(th, tapes)
+        z = (values - self.want) / self.tol
+        sw = (1.0 + (z / ROBUST_DELTA) ** 2) ** -0.25
         n_ph = len(self.phenotypes)
         prior = torch.zeros(len(th) - n_ph, len(th), dtype=torch.float64)
         prior[:, n_ph:] = LOCAL_PRIOR * torch.eye(len(th) - n_ph, dtype=torch.float64)
-        return torch.cat([(dz / self.tol)[:, None] * d_values, prior])
+        jac = torch.cat([(sw / self.tol)[:, None] * d_values, prior])
+        return jac, torch.cat([sw * z, LOCAL_PRIOR * th[n_ph:]])
 
 
 @dataclass(frozen=True)
@@ -297,11 +316,13 @@ def _fit(model: AnnyModel, params: AnnyParams, targets: dict[str, float]
     iterations = 0
     stalled = 0
     for _ in range(MAX_ROUNDS):
-        if _converged(r, len(names)) or stalled == 2:
+        # Done when the fresh tapes read every measurement within its allowable error (what
+        # is reported), or when a round of tapes moving gained little.
+        if _converged(r, len(names), 1.0) or stalled >= STALLS:
             break
         solved, it = _levenberg_marquardt(
             lambda th, c=held: problem.residuals(th, c),
-            lambda th, c=held: problem.jacobian(th, c), theta, lo, hi, len(names))
+            lambda th, c=held: problem.linearised(th, c), theta, lo, hi, len(names))
         iterations += it
         for _ in range(6):  # a landmark lost on this shape: step back towards the last body
             try:
@@ -315,7 +336,6 @@ def _fit(model: AnnyModel, params: AnnyParams, targets: dict[str, float]
         held = compact(tapes)
         r = problem.residuals(theta, held)
         cost = float(r @ r)
-        # The tapes moved and undid the gain: one more round may settle them, two will not.
         stalled = 0 if cost < best[0] * 0.98 else stalled + 1
         if cost < best[0]:
             best = (cost, theta, tapes, r)
@@ -331,36 +351,46 @@ def _robust(r: torch.Tensor, delta: float = ROBUST_DELTA) -> torch.Tensor:
     return torch.sign(r) * delta * torch.sqrt(2.0 * (torch.sqrt(1.0 + (r / delta) ** 2) - 1.0))
 
 
-def _converged(r: torch.Tensor, n: int) -> bool:
-    """Every measurement within half its allowable error (margin for the tapes moving)."""
-    return bool((r[:n].abs() <= 0.5).all())
+def _converged(r: torch.Tensor, n: int, limit: float = 0.5) -> bool:
+    """Every measurement within `limit` allowable errors (a solve on held tapes aims for half
+    of one: margin for the tapes moving when they are found again)."""
+    return bool((r[:n].abs() <= limit).all())
 
 
 def _levenberg_marquardt(residuals: Callable[[torch.Tensor], torch.Tensor],
-                         jacobian: Callable[[torch.Tensor], torch.Tensor], theta: torch.Tensor,
-                         lo: torch.Tensor, hi: torch.Tensor, n: int) -> tuple[torch.Tensor, int]:
-    """Box-constrained Levenberg–Marquardt on `residuals(theta)`; the first `n` are the
-    measurements. Returns the solution and the iteration count."""
-    mu = 1e-3
+                         linearised: Callable[[torch.Tensor], tuple[torch.Tensor, torch.Tensor]],
+                         theta: torch.Tensor, lo: torch.Tensor, hi: torch.Tensor, n: int
+                         ) -> tuple[torch.Tensor, int]:
+    """Box-constrained Levenberg–Marquardt on the cost ``|residuals(theta)|²`` with the model
+    ``linearised(theta)`` → (J, r); the first `n` residuals are the measurements. The damping
+    follows the gain ratio (Nielsen's rule). Returns the solution and the iteration count."""
+    mu, nu = 1e-3, 2.0
     r = residuals(theta)
+    cost = float(r @ r)
     it = 0
     for it in range(1, MAX_ITERATIONS + 1):  # noqa: B007 (the count is returned)
         if _converged(r, n):
             break
-        jac = jacobian(theta)
-        jtj, g = jac.T @ jac, jac.T @ r
-        cost = float(r @ r)
+        jac, r_lin = linearised(theta)
+        jtj, g = jac.T @ jac, jac.T @ r_lin
         while mu < 1e6:
             step = torch.linalg.solve(jtj + mu * torch.diag(jtj.diag() + 1e-6), -g)
             cand = torch.maximum(torch.minimum(theta + step, hi), lo)
+            step = cand - theta
+            predicted = -float(2.0 * g @ step + step @ jtj @ step)
             r_c = residuals(cand)
-            if float(r_c @ r_c) < cost:
-                mu = max(mu / 3, 1e-7)
+            cost_c = float(r_c @ r_c)
+            gain = (cost - cost_c) / predicted if predicted > 0 else -1.0
+            if gain > 0:
+                mu *= max(1.0 / 3.0, 1.0 - (2.0 * gain - 1.0) ** 3)
+                nu = 2.0
                 break
-            mu *= 4
+            mu *= nu
+            nu *= 2.0
         else:
             break
-        theta, r = cand, r_c
-        if cost - float(r @ r) < 1e-3 * cost:
+        theta, r, previous, cost = cand, r_c, cost, cost_c
+        if previous - cost < LM_GAIN * previous:
             break
     return theta, it
+

@@ -69,7 +69,7 @@ Left-side measurements (arm, leg) are taken on the clone's left (+X); anny bodie
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from functools import cache, cached_property
 from typing import Literal
 
@@ -150,12 +150,18 @@ class Tape:
     Point k is ``X[a_k] + t_k (X[b_k] − X[a_k])`` where X is the vertices followed by the bone
     heads (index V + j is bone j's head). kind: "closed" (loop length), "open" (path length),
     "vertical" (z of the last point minus z of the first).
+
+    level: for a girth taken in a horizontal plane at a landmark's height, the landmark
+    points (their mean z is the level). Read on another shape, the tape's points are cut again
+    at that level along the same edges — the tape follows the landmark, as a tailor's does,
+    instead of drifting off the plane with the mesh (a fit reads tapes on shapes it has moved).
     """
 
     kind: str
     a: IntArray
     b: IntArray
     t: FloatArray
+    level: Tape | None = None
 
     def points(self, x: FloatArray) -> FloatArray:
         return x[self.a] + self.t[:, None] * (x[self.b] - x[self.a])
@@ -181,15 +187,29 @@ class TapeSet:
     seg_owner: torch.Tensor  # which tape each segment belongs to
     vertical: torch.Tensor  # (k, 3): tape, its first point, its last point
     count: int
+    cut: torch.Tensor  # points cut again at their tape's level
+    cut_level: torch.Tensor  # which level each of them is cut at
+    level_a: torch.Tensor  # the levels' landmark points (edge ends, position)
+    level_b: torch.Tensor
+    level_t: torch.Tensor
+    level_owner: torch.Tensor  # which level each landmark point sets
 
     @classmethod
     def of(cls, tapes: Iterable[Tape]) -> TapeSet:
         a, b, t, frm, to, owner, vertical = [], [], [], [], [], [], []
+        cut, cut_level, lv_a, lv_b, lv_t, lv_owner = [], [], [], [], [], []
         start = 0
         tapes = list(tapes)
         for k, tape in enumerate(tapes):
             n = len(tape.a)
             idx = np.arange(start, start + n)
+            if tape.level is not None:
+                cut.append(idx)
+                cut_level.append(np.full(n, len(lv_a)))
+                lv_owner.append(np.full(len(tape.level.a), len(lv_a)))
+                lv_a.append(tape.level.a)
+                lv_b.append(tape.level.b)
+                lv_t.append(tape.level.t)
             if tape.kind == "vertical":
                 vertical.append((k, start, start + n - 1))
             else:
@@ -207,16 +227,35 @@ class TapeSet:
                                     else np.zeros(0, dtype))
 
         return cls(cat(a), cat(b), cat(t, np.float64), cat(frm), cat(to), cat(owner),
-                   torch.tensor(vertical, dtype=torch.int64).reshape(-1, 3), len(tapes))
+                   torch.tensor(vertical, dtype=torch.int64).reshape(-1, 3), len(tapes),
+                   cat(cut), cat(cut_level), cat(lv_a), cat(lv_b), cat(lv_t, np.float64),
+                   cat(lv_owner))
 
     def values_cm(self, x: torch.Tensor) -> torch.Tensor:
-        """(count,) readings in cm, differentiable with respect to `x` (vertices, bone heads)."""
-        p = x[self.a] + self.t.to(x.dtype)[:, None] * (x[self.b] - x[self.a])
-        lengths = (p[self.seg_to] - p[self.seg_from]).norm(dim=1)
-        out = torch.zeros(self.count, dtype=x.dtype).index_add(0, self.seg_owner, lengths)
+        """(..., count) readings in cm of (..., N, 3) points (vertices, then bone heads) — one
+        body or a batch — differentiable with respect to `x`."""
+        xa, xb = x[..., self.a, :], x[..., self.b, :]
+        t = self.t.to(x.dtype).expand(*x.shape[:-2], -1)
+        if len(self.cut):
+            za, zb = x[..., self.level_a, 2], x[..., self.level_b, 2]
+            ref = za + self.level_t.to(x.dtype) * (zb - za)
+            count = torch.bincount(self.level_owner)
+            z = torch.zeros((*x.shape[:-2], len(count)), dtype=x.dtype)
+            z = z.index_add(-1, self.level_owner, ref) / count.to(x.dtype)
+            za, zb = xa[..., self.cut, 2], xb[..., self.cut, 2]
+            dz = zb - za
+            dz = torch.where(dz.abs() < 1e-9, torch.full_like(dz, 1e-9), dz)
+            # An edge the level has left holds its end nearest the level (the section point
+            # would have moved to the next edge); extrapolating along it throws points off.
+            cut = ((z[..., self.cut_level] - za) / dz).clamp(0.0, 1.0)
+            t = t.index_copy(-1, self.cut, cut)
+        p = xa + t[..., None] * (xb - xa)
+        lengths = (p[..., self.seg_to, :] - p[..., self.seg_from, :]).norm(dim=-1)
+        out = torch.zeros((*x.shape[:-2], self.count), dtype=x.dtype)
+        out = out.index_add(-1, self.seg_owner, lengths)
         if len(self.vertical):
             k, first, last = self.vertical.T
-            out = out.index_put((k,), p[last, 2] - p[first, 2])
+            out = out.index_copy(-1, k, p[..., last, 2] - p[..., first, 2])
         return out * 100.0
 
 
@@ -245,13 +284,19 @@ def read_tapes(tapes: dict[str, Tape], names: Iterable[str], vertices: FloatArra
 def compact_tapes(tapes: dict[str, Tape], n_vertices: int) -> tuple[IntArray, dict[str, Tape]]:
     """The mesh vertices the tapes read, and the tapes re-indexed onto those vertices followed
     by the bone heads (what a fit differentiates through, instead of the whole mesh)."""
-    ids = np.concatenate([np.concatenate([t.a, t.b]) for t in tapes.values()])
+    ids = np.concatenate([np.concatenate([t.a, t.b]) for t in tapes.values()]
+                         + [np.concatenate([t.level.a, t.level.b]) for t in tapes.values()
+                            if t.level is not None])
     used = np.unique(ids[ids < n_vertices])
 
     def remap(i: IntArray) -> IntArray:
         return np.where(i < n_vertices, np.searchsorted(used, i), len(used) + i - n_vertices)
 
-    return used, {k: Tape(t.kind, remap(t.a), remap(t.b), t.t) for k, t in tapes.items()}
+    def moved(t: Tape) -> Tape:
+        return Tape(t.kind, remap(t.a), remap(t.b), t.t,
+                    None if t.level is None else moved(t.level))
+
+    return used, {k: moved(t) for k, t in tapes.items()}
 
 
 def _vertex_tape(kind: str, indices: list[int]) -> Tape:
@@ -293,6 +338,7 @@ class Anchors:
     neck_axis: FloatArray  # normal of the neck-base plane
     upper_arm: float  # fraction from shoulder to elbow joint of the fullest upper-arm girth
     wrist: float  # fraction from elbow to wrist joint of the smallest wrist girth
+    acromia: tuple[int, int]  # left and right acromion vertices (a searched vertex jumps)
 
 
 def _find_anchors(p: _Planner, full_cup: _Planner) -> Anchors:
@@ -320,6 +366,7 @@ def _find_anchors(p: _Planner, full_cup: _Planner) -> Anchors:
         neck_axis=p.neck[1],
         upper_arm=p.upper_arm_level,
         wrist=p.wrist_level,
+        acromia=p.acromia,
     )
 
 
@@ -519,11 +566,12 @@ class _Planner:
         """A girth at its anchored level, or (on the reference body) found by `search`."""
         if self.anchors is None:
             return search()
-        z = self.anchor_z(getattr(self.anchors, name))
+        anchor = getattr(self.anchors, name)
+        z = self.anchor_z(anchor)
         tape = make(z)
         if tape is None:
             raise ValueError(f"no section for {name} at z = {z:.3f} m")
-        return tape, z
+        return replace(tape, level=anchor), z
 
     @cached_property
     def bust(self) -> tuple[Tape, float]:
@@ -637,8 +685,18 @@ class _Planner:
         def at(z: float) -> FloatArray:
             return np.array([0.0, np.interp(z, chain[:, 2], chain[:, 1]), z])
 
-        _, z = self.extreme(np.linspace(z_lo, z_hi, 16), lambda z: self.girth(at(z), axis),
-                            pick=min)
+        levels = np.linspace(z_lo, z_hi, 16)
+        tape, z = self.extreme(levels, lambda z: self.girth(at(z), axis), pick=min)
+        # The narrowest level between the searched ones (a parabola through its neighbours):
+        # the collar, and the HPS on it, then move smoothly with the body's shape.
+        h = levels[1] - levels[0]
+        around = [self.girth(at(z + d), axis) for d in (-h, h)]
+        if all(t is not None for t in around):
+            g_lo, g_hi = (t.value_cm(self.x) for t in around)  # type: ignore[union-attr]
+            g0 = tape.value_cm(self.x)
+            curve = g_lo - 2.0 * g0 + g_hi
+            if curve > 0:
+                z += float(np.clip(0.5 * h * (g_lo - g_hi) / curve, -h, h))
         sec = self.loop_around(at(z), axis)
         assert sec is not None  # found by the search
         return sec, axis
@@ -651,6 +709,8 @@ class _Planner:
 
     @cached_property
     def acromia(self) -> tuple[int, int]:
+        if self.anchors is not None:
+            return self.anchors.acromia
         return self.acromion("L"), self.acromion("R")
 
     @cached_property
@@ -698,7 +758,10 @@ class _Planner:
         return self.hip[0]
 
     def _high_hip_girth(self) -> Tape | None:
-        return self.torso(0.5 * (self.waist[1] + self.hip[1]))
+        tape = self.torso(0.5 * (self.waist[1] + self.hip[1]))
+        if tape is None or self.anchors is None:
+            return tape
+        return replace(tape, level=_concat("open", self.anchors.waist, self.anchors.hip))
 
     def _neck_base_girth(self) -> Tape:
         return self.hull_tape(*self.neck)
@@ -754,7 +817,9 @@ class _Planner:
         return self.thigh[0]
 
     def _knee_girth(self) -> Tape | None:
-        return self.leg(self.head("lowerleg01.L")[2])
+        tape = self.leg(self.head("lowerleg01.L")[2])
+        knee = _vertex_tape("open", [self.head_index("lowerleg01.L")])
+        return None if tape is None else replace(tape, level=knee)
 
     def _shin(self) -> tuple[float, float]:
         ankle = self.head("foot.L")[2]
@@ -782,12 +847,12 @@ class _Planner:
         back_pt = self._waist_point(self.waist[0], self.hps, front=False)
         return self.surface_path(_section_tape("open", self.hps), back_pt, None,
                                  outward=np.array([0.0, 1.0, 0.0]),
-                                 normal=np.array([1.0, 0.0, 0.0]))
+                                 normal=np.array([1.0, 0.0, 0.0]), below_start=True)
 
     def _front_waist_length(self) -> Tape:
         front_pt = self._waist_point(self.waist[0], self.bust_point, front=True)
         return self.surface_path(_section_tape("open", self.hps), front_pt, self.bust_point,
-                                 outward=np.array([0.0, -1.0, 0.0]))
+                                 outward=np.array([0.0, -1.0, 0.0]), below_start=True)
 
     def plan(self, names: Iterable[str]) -> dict[str, Tape]:
         tapes = {n: self.tape(n) for n in names if n != "weight_kg"}
@@ -804,9 +869,15 @@ class _Planner:
         return _point_of(waist, int(half[np.argmin(np.abs(wp[half, 0] - x_near))]))
 
     def surface_path(self, start: Tape, end: Tape, via: Tape | None, outward: FloatArray,
-                     normal: FloatArray | None = None, section: Section | None = None) -> Tape:
+                     normal: FloatArray | None = None, section: Section | None = None,
+                     below_start: bool = False) -> Tape:
         """A tape laid from `start` to `end` over the body, in the plane through both and `via`
-        (or with the given `normal`), bulging `outward` (it bridges hollows)."""
+        (or with the given `normal`), bulging `outward` (it bridges hollows).
+
+        `below_start`: only the body below the start counts — a tape laid down from the
+        shoulder must not bridge over the chin or the back of the head, which the plane may
+        also cut (it did: 7–10 cm too long on some bodies, and jumping as the shape changed).
+        """
         p0, p1 = start.points(self.x)[0], end.points(self.x)[0]
         if normal is None:
             pv = via.points(self.x)[0]
@@ -814,6 +885,8 @@ class _Planner:
         normal = normal / np.linalg.norm(normal)
         u, w = plane_basis(normal)
         sec = merge_sections(self.loops(p0, normal)) if section is None else section
+        if below_start:
+            sec = sec.take(np.flatnonzero(sec.points[:, 2] <= p0[2] + 1e-3))
 
         def to2(p: FloatArray) -> FloatArray:
             return np.stack([p @ u, p @ w], axis=-1)
