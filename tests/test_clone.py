@@ -101,7 +101,7 @@ def test_all_freesewing_sets_fit_with_residuals_reported(freesewing_fits):
         sex = "Female" if "Female" in name else "Male"
         within[sex] += sum(r.ok for r in result.residuals.values())
         total[sex] += len(result.residuals)
-    # On 2026-11-28, 87 % of the women's and 68 % of the men's measurements were reached
+    # On 2026-11-29, 83 % of the women's and 72 % of the men's measurements were reached
     # (BENCHMARKS.md has the per-set figures; FreeSewing's men's under-bust and waist are
     # beyond anny's male shapes). A regression in the fit or the tapes shows here.
     assert within["Female"] / total["Female"] >= 0.8

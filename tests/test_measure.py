@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 
 from dressform.body.measure import MEASUREMENT_NAMES, Measurements, check_measurement_name, measure
@@ -55,3 +56,45 @@ def test_bigger_body_measures_bigger(woman):
 def test_unknown_measurement_name_suggests():
     with pytest.raises(UnknownNameError, match="did you mean 'waist_girth_cm'"):
         check_measurement_name("waist_girth")
+
+
+def test_waist_lengths_run_down_from_the_shoulder_not_over_the_chin():
+    """On this body the plane through the HPS, bust point and waist also cuts the chin; the
+    tape bridged over it (3 cm above the HPS, front waist length several cm too long)."""
+    from dressform.body import BodySpec, build
+    from dressform.body.measure import plan_tapes
+
+    body = build(BodySpec(sex="male", height_cm=170, weight_kg=100, proportions=0.2))
+    names = ["front_waist_length_cm", "back_waist_length_cm"]
+    tapes = plan_tapes(body.vertices, body.skeleton.heads, body.faces, body.skeleton.names,
+                       names)
+    x = np.vstack([body.vertices, body.skeleton.heads])
+    for name in names:
+        z = tapes[name].points(x)[:, 2]
+        assert z.max() <= z[0] + 0.002, f"{name} rises {100 * (z.max() - z[0]):.1f} cm above HPS"
+        assert np.all(np.diff(z) <= 0.002), name  # it runs downwards all the way
+
+
+def test_held_girths_follow_their_landmark_level():
+    """Tapes found on one body and read on a slightly different one (as a clone fit does) are
+    cut at the new level of their landmark, not left where the mesh carried them."""
+    import torch
+
+    from dressform.body import BodySpec, build
+    from dressform.body.measure import TapeSet, plan_tapes, reference_anchors
+
+    a = build(BodySpec(sex="female", height_cm=165, weight_kg=60))
+    b = build(BodySpec(sex="female", height_cm=166, weight_kg=64))
+    names = ["waist_girth_cm", "hip_girth_cm", "thigh_girth_cm"]
+    held = plan_tapes(a.vertices, a.skeleton.heads, a.faces, a.skeleton.names, names)
+    fresh = plan_tapes(b.vertices, b.skeleton.heads, b.faces, b.skeleton.names, names)
+    x = torch.tensor(np.vstack([b.vertices, b.skeleton.heads]))
+    anchors = reference_anchors()
+    for name, anchor in zip(names, (anchors.waist, anchors.hip, anchors.thigh), strict=True):
+        level = anchor.points(x.numpy())[0, 2]
+        z = TapeSet.of([held[name]]).points(x)[:, 2]
+        on_level = np.abs(z.numpy() - level) < 1e-6
+        # Edges the level has left hold their end nearest it (a few mm away).
+        assert on_level.mean() > 0.8 and np.abs(z.numpy() - level).max() < 0.01, name
+        values = [float(TapeSet.of([t[name]]).values_cm(x)[0]) for t in (held, fresh)]
+        assert values[0] == pytest.approx(values[1], abs=0.3), name

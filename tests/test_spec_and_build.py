@@ -123,3 +123,22 @@ def test_fast_rest_shape_is_annys_own():
     for verts in (sparse[0], batch[3], dense[0].detach()):
         assert (verts - want["rest_vertices"][0]).abs().max() < 1e-5
     assert (heads[0] - want["rest_bone_heads"][0]).abs().max() < 1e-5
+
+
+def test_mixture_is_annys_phenotype_weighting():
+    """`AnnyModel.mixture` replaces anny's own function for speed: same numbers, including
+    extrapolated weights past 1 and an all-zero ethnicity blend."""
+    import torch
+    from anny.models.phenotype import phenotype_blendshape_weights
+
+    from dressform.body.model import get_model
+
+    model = get_model()
+    gen = torch.Generator().manual_seed(3)
+    ph = torch.rand(64, len(model.phenotype_labels), generator=gen) * 1.4 - 0.2
+    ph[:4, [model.phenotype_labels.index(r) for r in ("african", "asian", "caucasian")]] = 0.0
+    a = model.anny
+    expected = phenotype_blendshape_weights(ph, model.phenotype_labels, a.anchors,
+                                            a.stacked_phenotype_blend_shapes_mask,
+                                            extrapolate=True)
+    assert torch.allclose(model.mixture(ph), expected, atol=1e-6)

@@ -83,7 +83,7 @@ SCALE_MEASUREMENTS = ("height_cm", "waist_height_cm", "inseam_cm", "outseam_cm",
                       "back_waist_length_cm")
 LOCAL_PRIOR = 1.0  # allowable errors per unit of local change: a full change must buy more
 MAX_ITERATIONS = 20  # per round of the Levenberg–Marquardt solve
-MAX_ROUNDS = 6  # tapes found again on the solved body
+MAX_ROUNDS = 4  # tapes found again on the solved body
 STALLS = 2  # rounds in a row that gain under 2 % end the fit
 LM_GAIN = 0.02  # an iteration that gains less than this share of the cost ends the solve
 ROBUST_DELTA = 3.0  # allowable errors: beyond this a residual weighs linearly, not squared
