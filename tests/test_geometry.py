@@ -35,3 +35,29 @@ def test_mesh_volume_of_a_box():
     box = trimesh.creation.box(extents=(0.2, 0.3, 0.5))
     v = mesh_volume(torch.tensor(box.vertices), torch.tensor(box.faces))
     assert float(v) == pytest.approx(0.03)
+
+
+def test_section_components_match_scipy_on_loops_and_chains():
+    """Sections label their loops by walking them; scipy's connected components agree."""
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    from dressform.geometry.sections import _components
+
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        n = int(rng.integers(2, 300))
+        parts = np.split(rng.permutation(n), np.sort(rng.choice(np.arange(1, n),
+                                                                 size=min(3, n - 1),
+                                                                 replace=False)))
+        segs = []
+        for part in parts:
+            closed = len(part) >= 3 and rng.random() < 0.7
+            segs += [(part[i], part[(i + 1) % len(part)])
+                     for i in range(len(part) if closed else len(part) - 1)]
+        seg = np.array(segs, dtype=np.int64).reshape(-1, 2)
+        count, label = _components(seg, n)
+        graph = csr_matrix((np.ones(len(seg)), (seg[:, 0], seg[:, 1])), shape=(n, n))
+        expected, expected_label = connected_components(graph, directed=False)
+        assert count == expected
+        assert len(set(zip(label.tolist(), expected_label.tolist(), strict=True))) == count

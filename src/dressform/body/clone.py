@@ -84,7 +84,8 @@ SCALE_MEASUREMENTS = ("height_cm", "waist_height_cm", "inseam_cm", "outseam_cm",
 LOCAL_PRIOR = 1.0  # allowable errors per unit of local change: a full change must buy more
 MAX_ITERATIONS = 20  # per round of the Levenberg–Marquardt solve
 MAX_ROUNDS = 4  # tapes found again on the solved body
-STALLS = 2  # rounds in a row that gain under 2 % end the fit
+ROUND_GAIN = 0.02  # a round of fresh tapes gaining less than this share of the cost...
+STALLS = 2  # ...twice in a row ends the fit
 LM_GAIN = 0.02  # an iteration that gains less than this share of the cost ends the solve
 ROBUST_DELTA = 3.0  # allowable errors: beyond this a residual weighs linearly, not squared
 FD_STEP = 1e-3  # step in θ of the forward differences (θ is 0–1; float32 shapes stay exact)
@@ -336,7 +337,7 @@ def _fit(model: AnnyModel, params: AnnyParams, targets: dict[str, float]
         held = compact(tapes)
         r = problem.residuals(theta, held)
         cost = float(r @ r)
-        stalled = 0 if cost < best[0] * 0.98 else stalled + 1
+        stalled = 0 if cost < best[0] * (1.0 - ROUND_GAIN) else stalled + 1
         if cost < best[0]:
             best = (cost, theta, tapes, r)
     cost, theta, tapes, r = best

@@ -587,9 +587,10 @@ class _Planner:
     @cached_property
     def bust(self) -> tuple[Tape, float]:
         """The level where the chest front stands furthest forward (the bust points)."""
-        a, t = self.armpit_z, self.torso_len
-        return self.anchored("bust", lambda: self.profile_extreme(
-            self.band(a - 0.3 * t, a - 0.05 * t), "front out"), self.torso)
+        # The search band (armpit, torso length) is only worked out on the reference body.
+        return self.anchored("bust", lambda: self.profile_extreme(self.band(
+            self.armpit_z - 0.3 * self.torso_len, self.armpit_z - 0.05 * self.torso_len),
+            "front out"), self.torso)
 
     @cached_property
     def under_bust(self) -> tuple[Tape, float]:
@@ -621,9 +622,9 @@ class _Planner:
 
     @cached_property
     def waist(self) -> tuple[Tape, float]:
-        c, t = self.crotch_z, self.torso_len
-        return self.anchored("waist", lambda: self.extreme(
-            self.band(c + 0.35 * t, c + 0.7 * t), self.torso, pick=min), self.torso)
+        return self.anchored("waist", lambda: self.extreme(self.band(
+            self.crotch_z + 0.35 * self.torso_len, self.crotch_z + 0.7 * self.torso_len),
+            self.torso, pick=min), self.torso)
 
     @cached_property
     def hip(self) -> tuple[Tape, float]:
@@ -635,9 +636,8 @@ class _Planner:
     @cached_property
     def thigh(self) -> tuple[Tape, float]:
         scale = (self.v[self.top, 2] - self.floor) / 1.7
-        c = self.crotch_z
-        return self.anchored("thigh", lambda: self.extreme(
-            self.band(c - 0.06 * scale, c - 0.01 * scale), self.leg), self.leg)
+        return self.anchored("thigh", lambda: self.extreme(self.band(
+            self.crotch_z - 0.06 * scale, self.crotch_z - 0.01 * scale), self.leg), self.leg)
 
     @cached_property
     def calf(self) -> tuple[Tape, float]:
@@ -697,11 +697,20 @@ class _Planner:
             return np.array([0.0, np.interp(z, chain[:, 2], chain[:, 1]), z])
 
         levels = np.linspace(z_lo, z_hi, 16)
-        tape, z = self.extreme(levels, lambda z: self.girth(at(z), axis), pick=min)
-        # The narrowest level between the searched ones (a parabola through its neighbours):
-        # the collar, and the HPS on it, then move smoothly with the body's shape.
+        girths: dict[float, Tape | None] = {}
+
+        def girth(z: float) -> Tape | None:
+            if z not in girths:
+                girths[z] = self.girth(at(z), axis)
+            return girths[z]
+
+        tape, z = self.extreme(levels, girth, pick=min)
+        # The narrowest level between the searched ones (a parabola through its neighbours,
+        # which the search has mostly cut already): the collar, and the HPS on it, then move
+        # smoothly with the body's shape.
+        i = int(np.argmin(np.abs(levels - z)))
         h = levels[1] - levels[0]
-        around = [self.girth(at(z + d), axis) for d in (-h, h)]
+        around = [girth(levels[j]) if 0 <= j < len(levels) else None for j in (i - 1, i + 1)]
         if all(t is not None for t in around):
             g_lo, g_hi = (t.value_cm(self.x) for t in around)  # type: ignore[union-attr]
             g0 = tape.value_cm(self.x)
