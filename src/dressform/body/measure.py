@@ -167,7 +167,14 @@ class Tape:
         return x[self.a] + self.t[:, None] * (x[self.b] - x[self.a])
 
     def value_cm(self, x: FloatArray) -> float:
-        return float(self.value_cm_torch(torch.from_numpy(x)))
+        """The reading in cm (numpy: searches score hundreds of candidate tapes)."""
+        if self.level is not None:  # cut again at the level: the one formula does that
+            return float(self.value_cm_torch(torch.from_numpy(x)))
+        p = self.points(x)
+        if self.kind == "vertical":
+            return float(p[-1, 2] - p[0, 2]) * 100.0
+        steps = np.diff(p, axis=0, append=p[:1]) if self.kind == "closed" else np.diff(p, axis=0)
+        return float(np.sqrt((steps * steps).sum(axis=1)).sum()) * 100.0
 
     def value_cm_torch(self, x: torch.Tensor) -> torch.Tensor:
         """The reading in cm, differentiable with respect to `x` (vertices then bone heads)."""
