@@ -12,6 +12,8 @@ from dressform.console import console, err, progress
 from dressform.errors import InvalidInputError, PatternError
 
 GARMENT_RGB = (0.16, 0.27, 0.55)
+Spacing = Annotated[float, typer.Option(help="Particle spacing, mm (finer is slower)")]
+MaxFrames = Annotated[int, typer.Option(help="Stop each drape after this many steps")]
 
 
 def drape_cmd(
@@ -24,8 +26,7 @@ def drape_cmd(
     size: Annotated[str, typer.Option(help="Size for --block")] = "M",
     chart: Annotated[str, typer.Option(help="Size chart for --block")] = "women",
     fabric: Annotated[str, typer.Option(help="Fabric preset")] = "cotton_jersey",
-    spacing: Annotated[float, typer.Option(help="Particle spacing, mm (finer is slower)")
-                       ] = 20.0,
+    spacing: Spacing = 20.0,
     max_frames: Annotated[int, typer.Option(help="Stop after this many solver steps")
                           ] = 300,
     preview: Annotated[bool, typer.Option(help="Also write a preview PNG")] = True,
@@ -60,10 +61,8 @@ def outfit_cmd(
                           ] = "cotton_jersey",
     bottom_fabric: Annotated[str, typer.Option(help="Fabric preset of the bottom")
                              ] = "cotton_poplin",
-    spacing: Annotated[float, typer.Option(help="Particle spacing, mm (finer is slower)")
-                       ] = 20.0,
-    max_frames: Annotated[int, typer.Option(help="Stop each drape after this many steps")
-                          ] = 400,
+    spacing: Spacing = 20.0,
+    max_frames: MaxFrames = 400,
     preview: Annotated[bool, typer.Option(help="Also write a preview PNG")] = True,
 ) -> None:
     """Dress a clone in a top and a bottom, layered: the inner one drapes first, the outer

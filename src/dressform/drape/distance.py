@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import warp as wp
 
+from dressform.geometry.edges import unshared_sides
 from dressform.geometry.normals import vertex_normals
 
 wp.config.quiet = True
@@ -39,12 +40,7 @@ def _signed_distance(mesh: wp.uint64, points: wp.array(dtype=wp.vec3),
 def open_edge_mask(faces: np.ndarray) -> np.ndarray:
     """(F,) bit mask per triangle of its edges that no other triangle shares: bit 0 the edge
     opposite corner 0 (corners 1–2), bit 1 opposite corner 1, bit 2 opposite corner 2."""
-    f = np.asarray(faces, dtype=np.int64)
-    sides = np.stack([f[:, [1, 2]], f[:, [2, 0]], f[:, [0, 1]]], axis=1)  # (F, 3, 2)
-    keys = np.sort(sides, axis=2).reshape(-1, 2)
-    _, inverse, counts = np.unique(keys, axis=0, return_inverse=True, return_counts=True)
-    single = (counts[inverse.ravel()] == 1).reshape(-1, 3)
-    return (single * np.array([1, 2, 4])).sum(axis=1).astype(np.int32)
+    return (unshared_sides(faces) * np.array([1, 2, 4])).sum(axis=1).astype(np.int32)
 
 
 def _warp_mesh(vertices: np.ndarray, faces: np.ndarray):

@@ -1,0 +1,120 @@
+"""Ease: how much more cloth than body there is round each girth the garment covers.
+
+A fit technician measures the garment where the body was measured: at each ISO 8559-1 girth
+the body's tape lies in a plane (horizontal for the torso and legs, square to the arm for the
+arm girths); the garment is cut by the same plane and its loop round that part of the body is
+measured *along the cloth* (the garment's own circumference: a fold or a pleat counts, as it
+would on the flat garment). Ease is garment minus body, in cm and as a share of the body girth.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from dressform.body.measure import Tape, plan_tapes
+from dressform.body.mesh import Body
+from dressform.geometry.sections import Section, plane_basis, plane_section_loops
+
+#: The girths ease is read at, top to bottom (dressform measurement names).
+EASE_GIRTHS: tuple[str, ...] = (
+    "neck_base_girth_cm", "high_bust_girth_cm", "bust_girth_cm", "under_bust_girth_cm",
+    "waist_girth_cm", "high_hip_girth_cm", "hip_girth_cm", "upper_arm_girth_cm",
+    "elbow_girth_cm", "wrist_girth_cm", "thigh_girth_cm", "knee_girth_cm", "calf_girth_cm",
+    "ankle_girth_cm",
+)  # fmt: skip
+#: Girths taken round one leg: a garment loop there must go round that leg alone.
+LEG_GIRTHS = frozenset({"thigh_girth_cm", "knee_girth_cm", "calf_girth_cm", "ankle_girth_cm"})
+#: Girths round the torso: at the under-arm level a loop round the sleeves too is not one.
+TORSO_GIRTHS = frozenset({"high_bust_girth_cm", "bust_girth_cm", "under_bust_girth_cm",
+                          "waist_girth_cm", "high_hip_girth_cm", "hip_girth_cm"})
+
+
+@dataclass(frozen=True)
+class GirthEase:
+    """The body's girth and the garment's circumference in the same plane (cm)."""
+
+    name: str
+    body_cm: float
+    garment_cm: float
+    level_m: float  # height of the tape's centre
+
+    @property
+    def ease_cm(self) -> float:
+        return self.garment_cm - self.body_cm
+
+    @property
+    def ease_pct(self) -> float:
+        return 100.0 * self.ease_cm / self.body_cm
+
+
+def loop_length_m(section: Section) -> float:
+    """Length of a section loop along its segments (m): the cloth's own length round."""
+    p = section.points
+    return float(np.linalg.norm(p[section.segments[:, 0]] - p[section.segments[:, 1]],
+                                axis=1).sum())
+
+
+def tape_plane(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(centre, unit normal) of the plane a girth tape's points lie in."""
+    centre = points.mean(axis=0)
+    _, _, vt = np.linalg.svd(points - centre)
+    return centre, vt[-1]
+
+
+def garment_girth_m(vertices: np.ndarray, faces: np.ndarray, centre: np.ndarray,
+                    normal: np.ndarray, exclude: tuple[np.ndarray, ...] = ()) -> float | None:
+    """The garment's circumference (m) in the plane (centre, normal) round `centre`: the
+    shortest garment loop that encloses it and none of the `exclude` points (the other leg,
+    the arms: a loop round those too is not this girth's), or None where the garment does not
+    go round there."""
+    u, w = plane_basis(normal)
+    loops = [s for s in plane_section_loops(vertices, faces, centre, normal)
+             if s.contains(centre, u, w) and not any(s.contains(p, u, w) for p in exclude)]
+    return min((loop_length_m(s) for s in loops), default=None)
+
+
+def girth_ease(vertices: np.ndarray, faces: np.ndarray, body: Body,
+               names: tuple[str, ...] = EASE_GIRTHS) -> tuple[GirthEase, ...]:
+    """Ease at each of the body's girths that the garment (vertices, faces) goes round."""
+    x = np.vstack([body.vertices, body.skeleton.heads])
+    out = []
+    for name, tape in _girth_tapes(body, names).items():
+        points = tape.points(x)
+        centre, normal = tape_plane(points)
+        if name in LEG_GIRTHS:
+            exclude: tuple[np.ndarray, ...] = (centre * np.array([-1.0, 1.0, 1.0]),)
+        elif name in TORSO_GIRTHS:
+            exclude = _arm_points(body, float(centre[2]))
+        else:
+            exclude = ()
+        garment = garment_girth_m(vertices, faces, centre, normal, exclude)
+        if garment is not None:
+            out.append(GirthEase(name, tape.value_cm(x), 100.0 * garment, float(centre[2])))
+    return tuple(out)
+
+
+def _arm_points(body: Body, z: float) -> tuple[np.ndarray, ...]:
+    """Points inside each upper arm at height z (none where the arm does not reach z)."""
+    heads = dict(zip(body.skeleton.names, body.skeleton.heads, strict=True))
+    out = []
+    for side in ("L", "R"):
+        sh, el = heads[f"upperarm01.{side}"], heads[f"lowerarm01.{side}"]
+        if min(sh[2], el[2]) <= z <= max(sh[2], el[2]) and sh[2] != el[2]:
+            out.append(sh + (z - sh[2]) / (el[2] - sh[2]) * (el - sh))
+    return tuple(out)
+
+
+def _girth_tapes(body: Body, names: tuple[str, ...]) -> dict[str, Tape]:
+    args = (body.vertices, body.skeleton.heads, body.faces, body.skeleton.names)
+    try:
+        return plan_tapes(*args, names)
+    except ValueError:  # a landmark this body lacks: the girths one by one, skipping it
+        found = {}
+        for name in names:
+            try:
+                found.update(plan_tapes(*args, (name,)))
+            except ValueError:
+                continue
+        return found

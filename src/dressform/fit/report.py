@@ -1,0 +1,80 @@
+"""A fitting, read: ease, stretch, pressure, lengths and a verdict per region."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from dressform.body.mesh import Body
+from dressform.drape.fabrics import FabricPhysics, fabric_preset
+from dressform.drape.simulate import DrapedGarment
+from dressform.fit.ease import GirthEase, girth_ease
+from dressform.fit.lengths import LengthCheck, length_checks
+from dressform.fit.maps import HeatMap
+from dressform.fit.pressure import contact_pressure_pa, vertex_average
+from dressform.fit.regions import (
+    TOUCH_M,
+    RegionStrain,
+    body_levels,
+    region_strain,
+    vertex_regions,
+)
+from dressform.fit.verdict import Intent, RegionVerdict, region_verdicts
+
+
+@dataclass(frozen=True, eq=False)
+class FitReport:
+    """What a fit technician reads off one fitting."""
+
+    ease: tuple[GirthEase, ...]
+    strain: dict[str, RegionStrain]
+    verdicts: dict[str, RegionVerdict]
+    lengths: tuple[LengthCheck, ...]
+    stretch: np.ndarray  # (V,) the larger of weft and warp strain at each garment vertex
+    pressure_pa: np.ndarray  # (V,) contact pressure on the skin
+    fabric: FabricPhysics
+    intent: Intent
+
+    @property
+    def tight(self) -> list[str]:
+        """Regions judged tight."""
+        return [r for r, v in self.verdicts.items() if v.verdict == "tight"]
+
+    @property
+    def length_problems(self) -> list[LengthCheck]:
+        return [c for c in self.lengths if c.verdict is not None]
+
+    def summary(self) -> str:
+        """The fitting in one line: the ease at the main girths and any problem."""
+        main = [e for e in self.ease if e.name in ("bust_girth_cm", "waist_girth_cm",
+                                                   "hip_girth_cm", "thigh_girth_cm")]
+        parts = [f"{e.name.removesuffix('_girth_cm')} ease {e.ease_cm:+.0f} cm" for e in main]
+        parts += [f"{r} is tight ({self.verdicts[r].reason})" for r in self.tight]
+        parts += [c.describe() for c in self.length_problems]
+        return "; ".join(parts) or "no girth the garment covers"
+
+    def heat_maps(self) -> tuple[HeatMap, HeatMap]:
+        """Stretch (%, legend to the fabric's limit) and contact pressure (kPa)."""
+        top_kpa = max(0.5, float(np.quantile(self.pressure_pa, 0.99)) / 1000.0)
+        return (HeatMap("stretch", self.stretch, "%", 100.0 * self.fabric.max_stretch, 100.0),
+                HeatMap("contact pressure", self.pressure_pa, "kPa", round(top_kpa, 1), 1e-3))
+
+
+def assess(garment: DrapedGarment, body: Body, fabric: str | FabricPhysics,
+           intent: Intent = "regular") -> FitReport:
+    """Read a draped garment on its body (the fabric it was draped in, the intended fit)."""
+    physics = fabric if isinstance(fabric, FabricPhysics) else fabric_preset(fabric)
+    v, f = garment.vertices, garment.faces
+    ease = girth_ease(v, f, body)
+    region = vertex_regions(v, body, body_levels(body))
+    strain = region_strain(v, f, garment.strain, garment.contact_m, region)
+    stretch = vertex_average(f, garment.strain[:, :2].max(axis=1), len(v), v)
+    pressure = contact_pressure_pa(v, f, garment.strain, garment.contact_m < TOUCH_M,
+                                   physics.stretch[:2])
+    return FitReport(
+        ease=ease, strain=strain,
+        verdicts=region_verdicts(ease, strain, physics.max_stretch, intent),
+        lengths=length_checks(v, garment.panel, garment.panel_names, body),
+        stretch=stretch, pressure_pa=pressure, fabric=physics, intent=intent,
+    )

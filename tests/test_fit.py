@@ -1,0 +1,145 @@
+"""Fit analytics: ease, pressure, verdicts, lengths, size advice and the report."""
+
+import numpy as np
+import pytest
+
+from dressform.fit.ease import garment_girth_m, girth_ease
+from dressform.fit.pressure import contact_pressure_pa, mean_curvature
+from dressform.fit.verdict import ease_verdict
+
+
+def tube(radius, z0, z1, centre=(0.0, 0.0), n=96, m=12):
+    th = np.linspace(0, 2 * np.pi, n, endpoint=False)
+    zs = np.linspace(z0, z1, m)
+    v = np.array([[centre[0] + radius * np.cos(t), centre[1] + radius * np.sin(t), z]
+                  for z in zs for t in th])
+    f = []
+    for j in range(m - 1):
+        for i in range(n):
+            a, b, c, d = j * n + i, j * n + (i + 1) % n, (j + 1) * n + i, (j + 1) * n + (i + 1) % n
+            f += [[a, b, d], [a, d, c]]
+    return v, np.array(f)
+
+
+def test_a_tube_round_a_level_has_its_own_circumference():
+    v, f = tube(0.2, 0.0, 1.0)
+    polygon = 96 * 2 * 0.2 * np.sin(np.pi / 96)
+    g = garment_girth_m(v, f, np.array([0.0, 0.0, 0.5]), np.array([0.0, 0.0, 1.0]))
+    assert g == pytest.approx(polygon, rel=1e-9)
+    # Not round this point: no girth; and a loop round an excluded point is not this girth.
+    assert garment_girth_m(v, f, np.array([0.5, 0.0, 0.5]), np.array([0.0, 0.0, 1.0])) is None
+    assert garment_girth_m(v, f, np.array([0.0, 0.0, 0.5]), np.array([0.0, 0.0, 1.0]),
+                           (np.array([0.1, 0.0, 0.5]),)) is None
+
+
+def test_ease_of_a_tube_round_the_bust_is_its_circumference_less_the_bust(woman):
+    from dressform.body.measure import measure
+
+    bust = measure(woman).bust_girth_cm
+    radius = 0.18
+    level = 1.21
+    v, f = tube(radius, level - 0.1, level + 0.1, centre=(0.0, 0.0))
+    ease = {e.name: e for e in girth_ease(v, f, woman)}
+    assert "bust_girth_cm" in ease
+    assert ease["bust_girth_cm"].body_cm == pytest.approx(bust, abs=0.05)
+    expected = 100 * 96 * 2 * radius * np.sin(np.pi / 96) - bust
+    assert ease["bust_girth_cm"].ease_cm == pytest.approx(expected, abs=0.01)
+    assert "waist_girth_cm" not in ease  # the tube does not reach the waist
+
+
+def test_pressure_of_a_stretched_tube_is_tension_over_radius():
+    radius = 0.1
+    v, f = tube(radius, 0.0, 0.3, n=64, m=20)
+    assert np.median(mean_curvature(v, f)[mean_curvature(v, f) > 0]) == pytest.approx(
+        1 / (2 * radius), rel=1e-6)
+    strain = np.zeros((len(f), 3))
+    strain[:, 0] = 0.05  # 5 % round the tube
+    p = contact_pressure_pa(v, f, strain, np.ones(len(v), dtype=bool), (300.0, 600.0))
+    inner = p[p > 0]
+    assert np.median(inner) == pytest.approx(300.0 * 0.05 / radius, rel=1e-6)  # 150 Pa
+    none = contact_pressure_pa(v, f, strain, np.zeros(len(v), dtype=bool), (300.0, 600.0))
+    assert not none.any()  # cloth off the skin presses on nothing
+
+
+@pytest.mark.parametrize("intent", ["slim", "regular", "oversized"])
+def test_ease_verdicts_rise_with_ease(intent):
+    order = ["tight", "snug", "regular", "loose"]
+    seen = [order.index(ease_verdict(x, intent)) for x in np.linspace(-10, 60, 200)]
+    assert seen == sorted(seen) and seen[0] == 0 and seen[-1] == 3
+
+
+@pytest.fixture(scope="module")
+def fittings(woman):
+    """A jersey T-shirt, right-sized and cut 20 % too small round the chest."""
+    from dressform.body.measure import measure
+    from dressform.drape.simulate import drape
+    from dressform.fit import assess
+    from dressform.garment.blocks import draft
+
+    m = measure(woman).as_dict()
+    out = {}
+    chest = ("bust_girth_cm", "high_bust_girth_cm", "under_bust_girth_cm")
+    for label, scale in (("right", 1.0), ("small", 0.8)):
+        body_cm = {k: v * scale if k in chest else v for k, v in m.items()}
+        g = drape(draft("tshirt", body_cm), woman, "cotton_jersey", spacing_mm=30.0,
+                  max_frames=200)
+        out[label] = (g, assess(g, woman, "cotton_jersey"))
+    return out
+
+
+def test_a_too_small_size_is_tight_where_it_is_tight(fittings):
+    _, right = fittings["right"]
+    _, small = fittings["small"]
+    assert "bust" not in right.tight
+    assert "bust" in small.tight, small.verdicts["bust"].reason
+    e_right = {e.name: e for e in right.ease}["bust_girth_cm"]
+    e_small = {e.name: e for e in small.ease}["bust_girth_cm"]
+    assert e_small.ease_cm < e_right.ease_cm
+    assert small.strain["bust"].p90 > right.strain["bust"].p90
+
+
+def test_report_page_and_maps_are_written_and_not_blank(fittings, woman, tmp_path):
+    from PIL import Image
+
+    from dressform.fit.page import write_report
+
+    g, report = fittings["small"]
+    png, page = write_report(report, woman, g, tmp_path / "fit.png", "test fitting")
+    img = np.asarray(Image.open(png).convert("RGB")).astype(int)
+    assert img.shape[0] > 800 and img.std() > 20
+    # The stretch map paints the tight bust hot: red-dominant pixels appear on the garment.
+    stretch = np.asarray(Image.open(tmp_path / "fit_stretch.png").convert("RGB")).astype(int)
+    hot = (stretch[..., 0] > 180) & (stretch[..., 2] < 80) & (stretch[..., 1] < 150)
+    assert hot.sum() > 50
+    text = page.read_text()
+    assert "bust" in text and "tight" in text and "fit_stretch.png" in text
+
+
+def test_size_advice_never_goes_down_for_a_bigger_person():
+    from dressform.body import BodySpec, build
+    from dressform.fit import advise
+    from dressform.garment.sizes import builtin_chart
+
+    chart = builtin_chart("women")
+    labels = chart.labels
+    advice = [advise(build(BodySpec(sex="female", height_cm=168, weight_kg=w)), "tshirt",
+                     chart=chart, spacing_mm=35.0, max_frames=150) for w in (55, 80)]
+    assert labels.index(advice[1].size) > labels.index(advice[0].size)
+    for a in advice:
+        assert a.reason.startswith(a.size) and "ease" in a.reason
+        assert len(a.fittings) == 3  # the chart's pick and its neighbours, not all sizes
+
+
+def test_fit_command_writes_the_report_and_refuses_an_unknown_intent(cli, woman, tmp_path):
+    from dressform.body.export import export_glb
+
+    me = tmp_path / "me.glb"
+    export_glb(woman, me)
+    r = cli("fit", "--body", str(me), "--garment", "tshirt", "--size", "L",
+            "--spacing", "35", "--max-frames", "120", "-o", str(tmp_path / "r.png"))
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "r.png").stat().st_size > 10_000 and (tmp_path / "r.html").exists()
+    assert "bust" in r.stdout
+    bad = cli("fit", "--body", str(me), "--intent", "baggy", "-o", str(tmp_path / "x.png"))
+    assert bad.returncode != 0 and "intent" in bad.stderr and "Traceback" not in bad.stderr
+    assert not (tmp_path / "x.png").exists()
