@@ -323,7 +323,7 @@ def _fit(model: AnnyModel, params: AnnyParams, targets: dict[str, float]
             break
         solved, it = _levenberg_marquardt(
             lambda th, c=held: problem.residuals(th, c),
-            lambda th, c=held: problem.linearised(th, c), theta, lo, hi, len(names))
+            lambda th, c=held: problem.linearised(th, c), theta, r, lo, hi, len(names))
         iterations += it
         for _ in range(6):  # a landmark lost on this shape: step back towards the last body
             try:
@@ -360,13 +360,13 @@ def _converged(r: torch.Tensor, n: int, limit: float = 0.5) -> bool:
 
 def _levenberg_marquardt(residuals: Callable[[torch.Tensor], torch.Tensor],
                          linearised: Callable[[torch.Tensor], tuple[torch.Tensor, torch.Tensor]],
-                         theta: torch.Tensor, lo: torch.Tensor, hi: torch.Tensor, n: int
-                         ) -> tuple[torch.Tensor, int]:
-    """Box-constrained Levenberg–Marquardt on the cost ``|residuals(theta)|²`` with the model
-    ``linearised(theta)`` → (J, r); the first `n` residuals are the measurements. The damping
-    follows the gain ratio (Nielsen's rule). Returns the solution and the iteration count."""
+                         theta: torch.Tensor, r: torch.Tensor, lo: torch.Tensor,
+                         hi: torch.Tensor, n: int) -> tuple[torch.Tensor, int]:
+    """Box-constrained Levenberg–Marquardt on the cost ``|residuals(theta)|²`` from `theta`,
+    whose residuals `r` the caller has, with the model ``linearised(theta)`` → (J, r); the
+    first `n` residuals are the measurements. The damping follows the gain ratio (Nielsen's
+    rule). Returns the solution and the iteration count."""
     mu, nu = 1e-3, 2.0
-    r = residuals(theta)
     cost = float(r @ r)
     it = 0
     for it in range(1, MAX_ITERATIONS + 1):  # noqa: B007 (the count is returned)
