@@ -16,13 +16,13 @@ from pathlib import Path
 import numpy as np
 
 from dressform.body import BodySpec, build
-from dressform.body.cast import sex_label
 from dressform.body.measure import measure
 from dressform.drape.checks import check
 from dressform.drape.placement import level_offset
 from dressform.drape.simulate import drape
 from dressform.errors import DressformError
-from dressform.garment.blocks import BLOCKS, CONTROL_DIMENSIONS, draft
+from dressform.fit.advice import chart_name_for
+from dressform.garment.blocks import BLOCKS, CONTROL_DIMENSIONS, draft_size
 from dressform.garment.sizes import builtin_chart
 from dressform.render.preview import Camera, PreviewMesh, body_mesh, contact_sheet, render_meshes
 
@@ -69,10 +69,9 @@ def clone_lines(picture: Path = PICTURE) -> list[str]:
     for block in BLOCKS:
         for clone, spec in CLONES.items():
             body = bodies[clone]
-            chart = builtin_chart("men" if sex_label(spec) == "male" else "women")
+            chart = builtin_chart(chart_name_for(spec))
             size = chart.smallest_fitting(girths[clone], CONTROL_DIMENSIONS[block])
-            pattern = draft(block, {**size.body_cm, "height_cm": spec.height_cm},
-                            size=size.label)
+            pattern = draft_size(block, size, spec.height_cm)
             total += 1
             try:
                 g = drape(pattern, body, FABRIC[block], max_frames=400)

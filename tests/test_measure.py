@@ -98,3 +98,17 @@ def test_held_girths_follow_their_landmark_level():
         assert on_level.mean() > 0.8 and np.abs(z.numpy() - level).max() < 0.01, name
         values = [float(TapeSet.of([t[name]]).values_cm(x)[0]) for t in (held, fresh)]
         assert values[0] == pytest.approx(values[1], abs=0.3), name
+
+
+def test_numpy_reading_of_a_tape_is_the_torch_formula(man):
+    """Searches score tapes in numpy; fits read them with `TapeSet` in torch: the same."""
+    import torch
+
+    from dressform.body.measure import TapeSet, plan_tapes
+
+    tapes = plan_tapes(man.vertices, man.skeleton.heads, man.faces, man.skeleton.names)
+    x = np.vstack([man.vertices, man.skeleton.heads])
+    for name, tape in tapes.items():
+        plain = type(tape)(tape.kind, tape.a, tape.b, tape.t)  # without its level
+        expected = float(TapeSet.of([plain]).values_cm(torch.from_numpy(x))[0])
+        assert plain.value_cm(x) == pytest.approx(expected, abs=1e-9), name

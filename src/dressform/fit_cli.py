@@ -30,11 +30,11 @@ def fit_cmd(
 ) -> None:
     """Drape a garment on a clone and write a one-page fit report: stretch and pressure maps,
     ease at each girth, a verdict per region, lengths; with no --size, the size advice."""
-    from dressform.body.cast import sex_label
     from dressform.body.export import load_body
     from dressform.drape.simulate import drape
     from dressform.errors import InvalidInputError
     from dressform.fit import advise, assess
+    from dressform.fit.advice import chart_name_for
     from dressform.fit.page import write_report
     from dressform.fit.verdict import EASE_BANDS_PCT
     from dressform.garment.sizes import load_chart
@@ -42,7 +42,7 @@ def fit_cmd(
     if intent not in EASE_BANDS_PCT:
         raise InvalidInputError(f"unknown fit intent {intent!r}; use slim, regular or oversized")
     clone = load_body(body)
-    chart_name = chart or ("men" if sex_label(clone.spec) == "male" else "women")
+    chart_name = chart or chart_name_for(clone.spec)
     is_file = Path(garment).suffix != ""
     advice_text = None
     if size is None and not is_file:

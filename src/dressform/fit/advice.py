@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from dressform.body.cast import sex_label
 from dressform.body.measure import measure
 from dressform.body.mesh import Body
+from dressform.body.spec import BodySpec
 from dressform.drape.fabrics import FabricPhysics
 from dressform.drape.simulate import drape
 from dressform.errors import DressformError
 from dressform.fit.report import FitReport, assess
 from dressform.fit.verdict import Intent
-from dressform.garment.blocks import CONTROL_DIMENSIONS, draft
+from dressform.garment.blocks import CONTROL_DIMENSIONS, draft_size
 from dressform.garment.sizes import Size, SizeChart, builtin_chart
 
 
@@ -30,6 +31,11 @@ class SizeAdvice:
     size: str
     reason: str
     fittings: dict[str, FitReport | str]  # per candidate: its fitting, or why it failed
+
+
+def chart_name_for(spec: BodySpec) -> str:
+    """The built-in chart a clone is sized in: the men's for a man, else the women's."""
+    return "men" if sex_label(spec) == "male" else "women"
 
 
 def candidate_sizes(chart: SizeChart, body_cm: dict[str, float], dims: tuple[str, ...],
@@ -46,13 +52,13 @@ def advise(body: Body, block: str, *, chart: SizeChart | None = None,
            progress: Callable[[str], None] | None = None) -> SizeAdvice:
     """Recommend a size of `block` for `body` (see the module docstring)."""
     if chart is None:
-        chart = builtin_chart("men" if sex_label(body.spec) == "male" else "women")
+        chart = builtin_chart(chart_name_for(body.spec))
     girths = measure(body).as_dict()
     fittings: dict[str, FitReport | str] = {}
     for size in candidate_sizes(chart, girths, CONTROL_DIMENSIONS[block]):
         if progress:
             progress(size.label)
-        pattern = draft(block, {**size.body_cm, "height_cm": body.spec.height_cm})
+        pattern = draft_size(block, size, body.spec.height_cm)
         try:
             garment = drape(pattern, body, fabric, spacing_mm=spacing_mm, max_frames=max_frames)
         except DressformError as err:  # e.g. legs too long for this body: not this size

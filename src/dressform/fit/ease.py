@@ -76,11 +76,15 @@ def garment_girth_m(vertices: np.ndarray, faces: np.ndarray, centre: np.ndarray,
 
 
 def girth_ease(vertices: np.ndarray, faces: np.ndarray, body: Body,
-               names: tuple[str, ...] = EASE_GIRTHS) -> tuple[GirthEase, ...]:
-    """Ease at each of the body's girths that the garment (vertices, faces) goes round."""
+               tapes: dict[str, Tape] | None = None) -> tuple[GirthEase, ...]:
+    """Ease at each of the body's girths that the garment (vertices, faces) goes round (the
+    girths among `tapes`, the body's tapes if already found; default: `EASE_GIRTHS`)."""
     x = np.vstack([body.vertices, body.skeleton.heads])
+    tapes = body_tapes(body, EASE_GIRTHS) if tapes is None else tapes
     out = []
-    for name, tape in _girth_tapes(body, names).items():
+    for name, tape in tapes.items():
+        if name not in EASE_GIRTHS:
+            continue
         points = tape.points(x)
         centre, normal = tape_plane(points)
         if name in LEG_GIRTHS:
@@ -106,7 +110,9 @@ def _arm_points(body: Body, z: float) -> tuple[np.ndarray, ...]:
     return tuple(out)
 
 
-def _girth_tapes(body: Body, names: tuple[str, ...]) -> dict[str, Tape]:
+def body_tapes(body: Body, names: tuple[str, ...]) -> dict[str, Tape]:
+    """The body's tapes of these measurements, found once for every reading of a fitting
+    (those of landmarks this body lacks left out)."""
     args = (body.vertices, body.skeleton.heads, body.faces, body.skeleton.names)
     try:
         return plan_tapes(*args, names)

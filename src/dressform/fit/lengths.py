@@ -19,7 +19,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from dressform.body.measure import Tape
 from dressform.body.mesh import Body
+from dressform.fit.ease import body_tapes
 from dressform.fit.regions import body_levels
 from dressform.fit.verdict import Verdict
 
@@ -39,25 +41,29 @@ class LengthCheck:
         return text + (f": {self.verdict}" if self.verdict else "")
 
 
-def body_landmarks(body: Body) -> dict[str, float]:
-    """Heights (m) of the landmarks lengths are read against."""
-    from dressform.body.measure import measure
+#: The tapes the landmarks are read from.
+LANDMARK_TAPES = ("waist_height_cm", "inseam_cm", "hip_girth_cm")
 
-    m = measure(body)
+
+def body_landmarks(body: Body, tapes: dict[str, Tape] | None = None) -> dict[str, float]:
+    """Heights (m) of the landmarks lengths are read against (from the body's tapes if
+    already found)."""
+    tapes = body_tapes(body, LANDMARK_TAPES) if tapes is None else tapes
+    x = np.vstack([body.vertices, body.skeleton.heads])
     heads = dict(zip(body.skeleton.names, body.skeleton.heads, strict=True))
     return {
-        "waist": m.waist_height_cm / 100.0,
-        "hip": body_levels(body)["hip"],
-        "crotch": m.inseam_cm / 100.0,
+        "waist": tapes["waist_height_cm"].value_cm(x) / 100.0,
+        "hip": body_levels(body, tapes)["hip"],
+        "crotch": tapes["inseam_cm"].value_cm(x) / 100.0,
         "knee": float(heads["lowerleg01.L"][2]),
         "ankle bone": float(heads["foot.L"][2]),
     }
 
 
 def length_checks(vertices: np.ndarray, panel: np.ndarray, panel_names: tuple[str, ...],
-                  body: Body) -> tuple[LengthCheck, ...]:
+                  body: Body, tapes: dict[str, Tape] | None = None) -> tuple[LengthCheck, ...]:
     """The checks that apply to this garment (from its panels' names)."""
-    marks = body_landmarks(body)
+    marks = body_landmarks(body, tapes)
     names = np.asarray(panel_names)[panel]
     sleeve = np.char.startswith(names, "sleeve")
     leg = (np.char.endswith(names, "_l") | np.char.endswith(names, "_r")) & ~sleeve

@@ -40,8 +40,8 @@ def write_report(report: FitReport, body: Body, garment: DrapedGarment, png: Pat
                  title: str, advice: str | None = None) -> tuple[Path, Path]:
     """Write `png` (one page) and an HTML page beside it; returns both paths."""
     png = Path(png)
-    maps = [heat_map_image(body, garment.vertices, garment.faces, h)
-            for h in report.heat_maps()]
+    heats = report.heat_maps()
+    maps = [heat_map_image(body, garment.vertices, garment.faces, h) for h in heats]
     lines = report_lines(report)
     if advice:
         lines = [(f"size advice: {advice}", None), ("", None), *lines]
@@ -60,7 +60,7 @@ def write_report(report: FitReport, body: Body, garment: DrapedGarment, png: Pat
     png.parent.mkdir(parents=True, exist_ok=True)
     page.save(png)
     names = []
-    for m, h in zip(maps, report.heat_maps(), strict=True):
+    for m, h in zip(maps, heats, strict=True):
         name = png.with_name(f"{png.stem}_{h.title.replace(' ', '_')}.png")
         m.save(name)
         names.append(name.name)

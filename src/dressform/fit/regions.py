@@ -13,9 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.spatial import cKDTree
 
-from dressform.body.measure import plan_tapes
+from dressform.body.measure import Tape
 from dressform.body.mesh import Body
 from dressform.drape.simulate import SKIN_OFFSET_M
+from dressform.fit.ease import body_tapes
 
 #: Cloth this close to the skin touches it: the solver keeps cloth a skin offset away, and
 #: resting cloth settles a millimetre or two beyond that.
@@ -63,13 +64,16 @@ def vertex_regions(vertices: np.ndarray, body: Body, levels: dict[str, float]) -
     return region
 
 
-def body_levels(body: Body) -> dict[str, float]:
-    """The heights (m) of the body's high-bust, bust, waist and hip girths."""
-    names = ("high_bust", "bust", "waist", "hip")
+LEVEL_GIRTHS = ("high_bust_girth_cm", "bust_girth_cm", "waist_girth_cm", "hip_girth_cm")
+
+
+def body_levels(body: Body, tapes: dict[str, Tape] | None = None) -> dict[str, float]:
+    """The heights (m) of the body's high-bust, bust, waist and hip girths ("bust"...), from
+    its tapes if already found."""
+    tapes = body_tapes(body, LEVEL_GIRTHS) if tapes is None else tapes
     x = np.vstack([body.vertices, body.skeleton.heads])
-    tapes = plan_tapes(body.vertices, body.skeleton.heads, body.faces, body.skeleton.names,
-                       [n + "_girth_cm" for n in names])
-    return {n: float(tapes[n + "_girth_cm"].points(x)[:, 2].mean()) for n in names}
+    return {n.removesuffix("_girth_cm"): float(tapes[n].points(x)[:, 2].mean())
+            for n in LEVEL_GIRTHS if n in tapes}
 
 
 def region_strain(vertices: np.ndarray, faces: np.ndarray, strain: np.ndarray,

@@ -9,8 +9,8 @@ import numpy as np
 from dressform.body.mesh import Body
 from dressform.drape.fabrics import FabricPhysics, fabric_preset
 from dressform.drape.simulate import DrapedGarment
-from dressform.fit.ease import GirthEase, girth_ease
-from dressform.fit.lengths import LengthCheck, length_checks
+from dressform.fit.ease import EASE_GIRTHS, GirthEase, body_tapes, girth_ease
+from dressform.fit.lengths import LANDMARK_TAPES, LengthCheck, length_checks
 from dressform.fit.maps import HeatMap
 from dressform.fit.pressure import contact_pressure_pa, vertex_average
 from dressform.fit.regions import (
@@ -66,8 +66,10 @@ def assess(garment: DrapedGarment, body: Body, fabric: str | FabricPhysics,
     """Read a draped garment on its body (the fabric it was draped in, the intended fit)."""
     physics = fabric if isinstance(fabric, FabricPhysics) else fabric_preset(fabric)
     v, f = garment.vertices, garment.faces
-    ease = girth_ease(v, f, body)
-    region = vertex_regions(v, body, body_levels(body))
+    # The body's tapes, found once for the ease, the regions' levels and the landmarks.
+    tapes = body_tapes(body, tuple(dict.fromkeys(EASE_GIRTHS + LANDMARK_TAPES)))
+    ease = girth_ease(v, f, body, tapes)
+    region = vertex_regions(v, body, body_levels(body, tapes))
     strain = region_strain(v, f, garment.strain, garment.contact_m, region)
     stretch = vertex_average(f, garment.strain[:, :2].max(axis=1), len(v), v)
     pressure = contact_pressure_pa(v, f, garment.strain, garment.contact_m < TOUCH_M,
@@ -75,6 +77,6 @@ def assess(garment: DrapedGarment, body: Body, fabric: str | FabricPhysics,
     return FitReport(
         ease=ease, strain=strain,
         verdicts=region_verdicts(ease, strain, physics.max_stretch, intent),
-        lengths=length_checks(v, garment.panel, garment.panel_names, body),
+        lengths=length_checks(v, garment.panel, garment.panel_names, body, tapes),
         stretch=stretch, pressure_pa=pressure, fabric=physics, intent=intent,
     )

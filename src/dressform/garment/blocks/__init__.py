@@ -12,6 +12,7 @@ from dressform.garment.blocks.common import Design, Fit, notched
 from dressform.garment.blocks.tops import hoodie, sheath_dress, shift_dress, tshirt
 from dressform.garment.drafting import DraftMeasurements, draft_measurements
 from dressform.garment.pattern import Pattern
+from dressform.garment.sizes import Size
 from dressform.garment.validate import check
 from dressform.names import suggest
 
@@ -70,4 +71,10 @@ def draft(name: str, measurements: Mapping[str, float] | DraftMeasurements,
     return check(pattern)
 
 
-__all__ = ["BLOCKS", "Design", "Fit", "block", "draft"]
+def draft_size(name: str, size: Size, height_cm: float) -> Pattern:
+    """Block `name` in a chart size, drafted in a person's height: a petite or tall fitting
+    of the size (the chart's girths, the person's lengths)."""
+    return draft(name, {**size.body_cm, "height_cm": height_cm}, size=size.label)
+
+
+__all__ = ["BLOCKS", "Design", "Fit", "block", "draft", "draft_size"]
