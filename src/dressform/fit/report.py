@@ -50,7 +50,7 @@ class FitReport:
         main = [e for e in self.ease if e.name in ("bust_girth_cm", "waist_girth_cm",
                                                    "hip_girth_cm", "thigh_girth_cm")]
         parts = [f"{e.name.removesuffix('_girth_cm')} ease {e.ease_cm:+.0f} cm" for e in main]
-        parts += [f"{r} is tight ({self.verdicts[r].reason})" for r in self.tight]
+        parts += [f"{r} tight: {self.verdicts[r].reason}" for r in self.tight]
         parts += [c.describe() for c in self.length_problems]
         return "; ".join(parts) or "no girth the garment covers"
 
