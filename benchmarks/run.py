@@ -22,6 +22,7 @@ from dressform.body.cast import cast
 from dressform.body.measure import measure
 from dressform.body.model import get_model
 from dressform.render.preview import render_body
+from fit_analytics import fit_lines
 from fitting import fitting_lines
 from garments import garment_lines
 from timing import ms, timed
@@ -112,6 +113,8 @@ def main() -> None:
     lines += drape_lines()
     lines.append("")
     lines += clone_lines()
+    lines.append("")
+    lines += fit_lines()
 
     header = (f"# dressform benchmarks\n\nMachine: {machine()}\n\n"
               f"Date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC. Command: "

@@ -143,3 +143,38 @@ def test_fit_command_writes_the_report_and_refuses_an_unknown_intent(cli, woman,
     bad = cli("fit", "--body", str(me), "--intent", "baggy", "-o", str(tmp_path / "x.png"))
     assert bad.returncode != 0 and "intent" in bad.stderr and "Traceback" not in bad.stderr
     assert not (tmp_path / "x.png").exists()
+
+
+def test_strain_of_a_tube_sewn_from_a_narrower_rectangle_is_the_girth_ratio():
+    """A rectangle of width C0 sewn into a tube and worn round a cylinder of girth C1: the
+    cloth is stretched C1 / C0 − 1 across (weft), not at all along (warp), unsheared; the
+    region's stretch reading says the same and the verdict follows the fabric's limit."""
+    from dressform.drape.cloth_mesh import ClothMesh, triangle_strain
+    from dressform.fit.regions import region_strain
+    from dressform.fit.verdict import stretch_verdict
+
+    n, m, radius, width = 64, 10, 0.15, 0.85  # 0.85 m of cloth round a 0.94 m girth
+    v, _ = tube(radius, 0.0, 0.3, n=n, m=m)
+    cols = np.arange(n + 1)
+    uv = np.array([[width * i / n, 0.3 * j / (m - 1)] for j in range(m) for i in cols])
+    weld = np.array([j * n + (i % n) for j in range(m) for i in cols])
+    faces_uv = []
+    for j in range(m - 1):
+        for i in range(n):
+            a, b = j * (n + 1) + i, j * (n + 1) + i + 1
+            c, d = a + n + 1, b + n + 1
+            faces_uv += [[a, b, d], [a, d, c]]
+    cloth = ClothMesh(uv=uv, faces_uv=np.array(faces_uv), panel=np.zeros(len(uv), int),
+                      weld=weld, seams=np.zeros((0, 2), int), boundary=np.zeros(len(uv), bool),
+                      panel_names=("tube",), spacing_m=width / n)
+    strain = triangle_strain(cloth, v)
+    chord = 2 * radius * np.sin(np.pi / n)  # the tube's side between two vertices
+    expected = chord / (width / n) - 1.0
+    assert strain[:, 0] == pytest.approx(expected, abs=1e-9)  # ≈ 10.9 % across
+    assert strain[:, 1] == pytest.approx(0.0, abs=1e-9)
+    assert strain[:, 2] == pytest.approx(0.0, abs=1e-9)
+    bust = region_strain(v, cloth.faces, strain, np.zeros(len(v)), np.ones(len(v), int))["bust"]
+    assert bust.median == pytest.approx(expected) and bust.p90 == pytest.approx(expected)
+    assert bust.contact_share == 1.0
+    assert stretch_verdict(bust.p90, 0.03) == "tight"  # a woven would not take it
+    assert stretch_verdict(bust.p90, 0.40) == "regular"  # a jersey would

@@ -15,7 +15,7 @@ from dressform.console import console, err, key_values
 from dressform.console import progress as _progress
 from dressform.drape_cli import drape_cmd, fabric_app, outfit_cmd
 from dressform.errors import DressformError, InvalidInputError
-from dressform.fit_cli import fit_cmd
+from dressform.fit_cli import coverage_cmd, fit_cmd
 from dressform.pattern_cli import grade_cmd, pattern_app
 
 app = typer.Typer(
@@ -28,6 +28,7 @@ app.add_typer(pattern_app, name="pattern")
 app.command("drape")(drape_cmd)
 app.command("outfit")(outfit_cmd)
 app.command("fit")(fit_cmd)
+app.command("coverage")(coverage_cmd)
 app.add_typer(fabric_app, name="fabric")
 
 

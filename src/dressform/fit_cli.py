@@ -65,3 +65,64 @@ def fit_cmd(
     title = f"fit report: {pattern.name} size {size or '-'} on {body.name}"
     written = write_report(report, clone, dressed, output, title, advice_text)
     console.print(f"wrote {', '.join(str(p) for p in written)}")
+
+
+def coverage_cmd(
+    output: Annotated[Path, typer.Option("-o", "--output", help=(
+        "Folder for the report: coverage_<chart>.png (charts), .html and .csv (every "
+        "person's size or why none fits)"))],
+    population: Annotated[Path | None, typer.Option(help=(
+        "People as a CSV: measurement columns (dressform names in cm, or FreeSewing's in mm), "
+        "optional name, sex, age_years; a cast's cast.csv works as it is"))] = None,
+    cast: Annotated[int | None, typer.Option(help=(
+        "Instead of --population: sample a diverse cast of this many clones"))] = None,
+    garment: Annotated[str, typer.Option(help="A block name (e.g. tshirt, trousers)")
+                       ] = "tshirt",
+    chart: Annotated[str | None, typer.Option(help=(
+        "Size chart (default: the built-in women's and men's charts, each for its people)"))
+                     ] = None,
+    intent: Annotated[str | None, typer.Option(help=(
+        "Fit intent: slim, regular or oversized (default: the block's own)"))] = None,
+    fabric: Annotated[str, typer.Option(help="Fabric preset of the sample drapes")
+                      ] = "cotton_jersey",
+    sample: Annotated[int, typer.Option(help=(
+        "People to drape to correct the chart's estimate (0: the chart alone)"))] = 6,
+    seed: Annotated[int, typer.Option(help="Seed of the cast and of the sample")] = 0,
+    spacing: Spacing = 25.0,
+    max_frames: MaxFrames = 250,
+) -> None:
+    """Which share of a population each size of a garment fits, the share the size set fits,
+    who no size fits and why, and a size curve — from the chart, corrected by drapes."""
+    from dressform.body.cast import cast as sample_cast
+    from dressform.errors import InvalidInputError
+    from dressform.fit.coverage import coverage
+    from dressform.fit.coverage_page import write_coverage
+    from dressform.fit.population import population_from_bodies, read_population
+    from dressform.garment.sizes import builtin_chart, load_chart
+
+    if (population is None) == (cast is None):
+        raise InvalidInputError("give one of --population FILE.csv or --cast N")
+    if population is not None:
+        people = read_population(population)
+    else:
+        if not cast or cast < 1:
+            raise InvalidInputError("--cast needs at least one clone")
+        with console.status(f"sampling, building and measuring a cast of {cast}"):
+            c = sample_cast(cast, seed=seed)
+            people = population_from_bodies([f"clone_{i:03d}" for i in range(1, cast + 1)],
+                                            c.bodies)
+    if chart:
+        charts = [load_chart(chart)]
+    else:
+        present = {s for s in people.sex if s} or {"female"}
+        charts = [builtin_chart(name) for name, sex in (("women", "female"), ("men", "male"))
+                  if sex in present]
+    for ch in charts:
+        with console.status(f"sizing {len(people)} people in the {ch.name} chart") as status:
+            report = coverage(people, garment, ch, intent=intent, fabric=fabric,  # type: ignore[arg-type]
+                              sample=sample, seed=seed, spacing_mm=spacing,
+                              max_frames=max_frames, progress=status.update)
+        for line in report.summary():
+            console.print(line)
+        written = write_coverage(report, output / f"coverage_{ch.name.split()[-1]}.png")
+        console.print(f"wrote {', '.join(str(p) for p in written)}")
