@@ -185,7 +185,8 @@ def demo(
         "out/demo"),
 ) -> None:
     """The main job: a 12-clone diverse cast, a clone from tape measurements, a T-shirt
-    pattern made to the clone's measure, and a skirt graded over the women's size chart."""
+    pattern made to the clone's measure, a skirt graded over the women's size chart, and how
+    well the T-shirt's sizes cover the cast (from the charts alone: no drapes)."""
     from dressform.body.export import load_body
     from dressform.body.measure import measure as measure_body
     from dressform.garment.blocks import draft
@@ -202,6 +203,9 @@ def demo(
                   "(SVG 1:1, PNG, DXF-AAMA, GarmentCode JSON)")
     grade_cmd("skirt", output / "patterns" / "skirt_graded", chart="women", ease=None,
               fmt="svg")
+    coverage_cmd(output=output / "coverage", population=output / "cast" / "cast.csv",
+                 cast=None, garment="tshirt", chart=None, intent=None, fabric="cotton_jersey",
+                 sample=0, seed=0, spacing=25.0, max_frames=250)
 
 
 def main() -> None:

@@ -64,6 +64,8 @@ def _charts(report: CoverageReport, png: Path) -> None:
     ax.barh(range(len(CATEGORIES)), values, color="#b23a48")
     ax.set_yticks(range(len(CATEGORIES)), CATEGORIES, fontsize=8)
     ax.invert_yaxis()
+    ax.set_xlim(0, 1.15 * max(1, *values))
+    ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_xlabel("people")
     ax.set_title(f"why no size fits ({sum(values)} people)")
     for k, v in enumerate(values):
@@ -112,10 +114,13 @@ def _population_plot(ax, report: CoverageReport) -> None:  # type: ignore[no-unt
     miss = pick < 0
     if miss.any():
         ax.scatter(gx[miss], gy[miss], s=14, marker="x", color="black", label="no size")
+    # Room under the people for the sizes' rungs.
+    y_lo, y_hi = ax.get_ylim()
+    ax.set_ylim(y_lo - 0.2 * (y_hi - y_lo), y_hi)
     ax.set_xlabel(f"{dim.removesuffix('_cm').replace('_', ' ')} (cm); bands: each size's fit")
     ax.set_ylabel(y_name.removesuffix("_cm").replace("_", " ") + " (cm)")
     ax.set_title("the population, by size")
-    ax.legend(fontsize=7, ncol=2, markerscale=1.5)
+    ax.legend(fontsize=7, markerscale=1.5, loc="upper left", bbox_to_anchor=(1.01, 1.0))
 
 
 def _wrapped(lines: list[str], width: int) -> list[str]:
