@@ -88,6 +88,10 @@ def test_bad_rows_are_kept_and_named_and_bad_tables_refused(tmp_path):
         coverage(pop, "kaftan", WOMEN, sample=0)
     with pytest.raises(InvalidInputError, match="no such file"):
         read_population(tmp_path / "missing.csv")
+    short = tmp_path / "short.csv"  # the last row stops before its bust
+    short.write_text("name,sex,height_cm,bust_girth_cm\na,female,168,88\nb,female,168\n")
+    pop = read_population(short)
+    assert coverage(pop, "tshirt", WOMEN, sample=0).not_judged == {1: "no bust given"}
 
 
 def test_thousands_of_people_from_the_chart_alone():

@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import partial
+from functools import cached_property, partial
 
 import numpy as np
 
@@ -38,8 +38,6 @@ from dressform.garment.blocks import CONTROL_DIMENSIONS, draft, draft_size
 from dressform.garment.blocks import block as block_named
 from dressform.garment.sizes import Size, SizeChart
 
-#: Verdicts that count as fitting (tight and loose do not).
-FITTING = ("snug", "regular")
 #: How far (cm) outside a size's height range its lengths still do: half of EN 13402-3's
 #: 8 cm height step, the difference a hem or sleeve can be worn at.
 HEIGHT_SLACK_CM = 4.0
@@ -95,14 +93,19 @@ class Judgement:
     nearest: np.ndarray  # (N,) the size nearest to fitting (its problems explain a misfit)
 
 
+def ease_band(intent: Intent, control: np.ndarray) -> tuple[float, np.ndarray]:
+    """The ease (% of the body girth) a size fits within: (least, (D,) most). Other girths than
+    the control ones can make a size too small, not too big: how loose a straight T-shirt
+    hangs at the waist is its cut, not a misfit."""
+    lo, _, top = EASE_BANDS_PCT[intent]
+    return lo, np.where(control, top, np.inf)
+
+
 def judge(girths_cm: np.ndarray, height_cm: np.ndarray, sizes: GarmentSizes, intent: Intent,
           ratio: np.ndarray | None = None) -> Judgement:
     """Fit people (`girths_cm` (N, D) in `sizes.dims` order; `height_cm` (N,), NaN = unknown)
     in every size. `ratio` (D,) scales the drafted girths to the draped ones."""
-    lo, _, top = EASE_BANDS_PCT[intent]
-    # Other girths than the control ones can make a size too small, not too big: how loose
-    # a straight T-shirt hangs at the waist is its cut, not a misfit.
-    hi = np.where(sizes.control, top, np.inf)
+    lo, hi = ease_band(intent, sizes.control)
     finished = sizes.girth_cm * (1.0 if ratio is None else ratio)
     g = girths_cm[:, None, :]
     ease = 100.0 * (finished[None] - g) / g
@@ -229,11 +232,26 @@ class CoverageReport:
         counts = np.bincount(picks, minlength=len(self.labels)).astype(float)
         return counts / max(counts.sum(), 1.0)
 
+    @cached_property
+    def people(self) -> np.ndarray:
+        """(n,) population index of each judged person (the judgement's rows)."""
+        return np.flatnonzero(self.judged)
+
+    def fitting_band_cm(self, dim: int) -> np.ndarray:
+        """(S, 2) body girths each size fits at judged dimension `dim` (a control one)."""
+        lo, hi = ease_band(self.intent, self.sizes.control)
+        finished = self.sizes.girth_cm[:, dim] * self.ratio[dim]
+        return np.column_stack([finished / (1 + hi[dim] / 100.0), finished / (1 + lo / 100.0)])
+
     def misfits(self) -> list[tuple[int, str, str]]:
         """(person index in the population, category, reason) of every judged person no size
         fits."""
-        people = np.flatnonzero(self.judged)
-        return [(int(people[j]), *self._why(int(j)))
+        return self._misfits
+
+    @cached_property
+    def _misfits(self) -> list[tuple[int, str, str]]:
+        # The report, its charts, page and table all ask: worded once.
+        return [(int(self.people[j]), *self._why(int(j)))
                 for j in np.flatnonzero(self.judgement.pick < 0)]
 
     def categories(self) -> Counter[str]:
@@ -242,13 +260,12 @@ class CoverageReport:
     def _why(self, j: int) -> tuple[str, str]:
         s = int(self.judgement.nearest[j])
         label = self.labels[s]
-        lo, _, top = EASE_BANDS_PCT[self.intent]
-        person = int(np.flatnonzero(self.judged)[j])
+        lo, hi = ease_band(self.intent, self.sizes.control)
+        person = int(self.people[j])
         parts, verdicts = [], []
         for d, dim in enumerate(self.sizes.dims):
             e = float(self.judgement.ease_pct[j, s, d])
-            hi = top if self.sizes.control[d] else np.inf
-            if not np.isnan(e) and not lo <= e <= hi:
+            if not np.isnan(e) and not lo <= e <= hi[d]:
                 verdict = ease_verdict(e, self.intent)
                 verdicts.append(verdict)
                 girth = self.population.measurements[dim][person]
@@ -315,12 +332,13 @@ def coverage(population: Population, block: str, chart: SizeChart, *,
     judged = np.array([i not in not_judged for i in range(len(population))])
     people = population.select(judged)
     heights = people.measurements.get("height_cm", np.full(len(people), np.nan))
-    first = judge(_girths(people, control.dims), heights, control, intent)
+    girths = _girths(people, control.dims)
+    first = judge(girths, heights, control, intent)
 
     fittings: tuple[SampleFitting, ...] = ()
     sizes, ratio, error = control, np.ones(len(control.dims)), None
     if sample > 0 and len(people):
-        points = np.column_stack([_girths(people, control.dims),
+        points = np.column_stack([girths,
                                   np.nan_to_num(heights, nan=float(np.nanmean(heights)))
                                   if np.isfinite(heights).any() else np.zeros(len(people))])
         chosen = representative(points, sample, seed)
@@ -340,7 +358,7 @@ def coverage(population: Population, block: str, chart: SizeChart, *,
                 progress(f"draped {len(done)} of {len(args)} sample people ({f.name}, "
                          f"size {f.size})")
         fittings = tuple(done)
-        sizes, ratio, error = _corrected(full, control.dims, fittings, intent)
+        sizes, ratio, error = _corrected(full, control.dims, fittings)
     return CoverageReport(block, chart.name, intent, fabric, sizes, population, judged,
                           not_judged, judge(_girths(people, sizes.dims), heights, sizes, intent,
                                             ratio), ratio, fittings, error)
@@ -351,7 +369,7 @@ def _drape_args(args: tuple, **options: object) -> SampleFitting:
 
 
 def _corrected(full: GarmentSizes, control: tuple[str, ...],
-               fittings: tuple[SampleFitting, ...], intent: Intent
+               fittings: tuple[SampleFitting, ...]
                ) -> tuple[GarmentSizes, np.ndarray, tuple[float, float | None] | None]:
     """The judged sizes after the sample: control dims plus those most drapes covered, each
     scaled by the median draped / drafted ratio; and the sample's ease error before/after."""
@@ -359,6 +377,7 @@ def _corrected(full: GarmentSizes, control: tuple[str, ...],
     dims = tuple(d for d in full.dims if d in control
                  or sum(d in f.draped_cm for f in done) * 2 > len(done) > 0)
     sizes = _only(full, dims)
+
     def ratio_of(d: str, others: list[SampleFitting]) -> float | None:
         r = [f.draped_cm[d] / f.drafted_cm[d] for f in others if d in f.draped_cm]
         return float(np.median(r)) if r else None
@@ -391,17 +410,16 @@ def _girths(people: Population, dims: tuple[str, ...]) -> np.ndarray:
 
 def _not_judged(population: Population, chart: SizeChart,
                 dims: tuple[str, ...]) -> dict[int, str]:
+    given = ~np.isnan(_girths(population, dims))  # (N, D)
     out = {}
     for i in range(len(population)):
         if population.problems[i]:
             out[i] = population.problems[i]
         elif chart.sex and population.sex[i] and population.sex[i] != chart.sex:
             out[i] = f"{population.sex[i]}: the {chart.name} chart is for {chart.sex} bodies"
-        else:
-            missing = [d for d in dims if not np.isfinite(
-                population.measurements.get(d, np.full(len(population), np.nan))[i])]
-            if missing:
-                out[i] = f"no {', '.join(_short(d) for d in missing)} given"
+        elif not given[i].all():
+            missing = [_short(d) for d, ok in zip(dims, given[i], strict=True) if not ok]
+            out[i] = f"no {', '.join(missing)} given"
     return out
 
 

@@ -11,7 +11,6 @@ from pathlib import Path
 import numpy as np
 
 from dressform.fit.coverage import CATEGORIES, CoverageReport
-from dressform.fit.verdict import EASE_BANDS_PCT
 
 
 def write_coverage(report: CoverageReport, png: Path) -> tuple[Path, Path, Path]:
@@ -24,13 +23,6 @@ def write_coverage(report: CoverageReport, png: Path) -> tuple[Path, Path, Path]
     table = png.with_suffix(".csv")
     _people_csv(report, table)
     return png, page, table
-
-
-def fitting_band_cm(report: CoverageReport, dim: int) -> np.ndarray:
-    """(S, 2) body girths each size fits at judged dimension `dim`: ease within the band."""
-    lo, _, hi = EASE_BANDS_PCT[report.intent]
-    finished = report.sizes.girth_cm[:, dim] * report.ratio[dim]
-    return np.column_stack([finished / (1 + hi / 100.0), finished / (1 + lo / 100.0)])
 
 
 def _charts(report: CoverageReport, png: Path) -> None:
@@ -95,7 +87,7 @@ def _population_plot(ax, report: CoverageReport) -> None:  # type: ignore[no-unt
     gy = pop.measurements[y_name][idx]
     pick = report.judgement.pick
     colours = plt.get_cmap("tab10" if len(report.labels) <= 10 else "tab20")
-    bands = fitting_band_cm(report, 0)
+    bands = report.fitting_band_cm(0)
     if y_name == "height_cm" and np.isfinite(report.sizes.height_cm).all():
         from dressform.fit.coverage import HEIGHT_SLACK_CM
 
@@ -131,8 +123,7 @@ def _wrapped(lines: list[str], width: int) -> list[str]:
 
 def _people_csv(report: CoverageReport, path: Path) -> None:
     pop = report.population
-    judged = np.flatnonzero(report.judged)
-    row_of = {int(i): j for j, i in enumerate(judged)}
+    row_of = {int(i): j for j, i in enumerate(report.people)}
     why = {i: (c, r) for i, c, r in report.misfits()}
     with path.open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)

@@ -102,7 +102,9 @@ def read_population(path: str | Path) -> Population:
     if p.suffix.lower() != ".csv":
         raise InvalidInputError(f"population {path}: expected a .csv file")
     with p.open(newline="", encoding="utf-8") as f:
-        records = [{k.strip(): v.strip() for k, v in row.items() if k} for row in csv.DictReader(f)]
+        # A short row's missing cells come as None: left unknown, not a crash.
+        records = [{k.strip(): (v or "").strip() for k, v in row.items() if k}
+                   for row in csv.DictReader(f)]
     try:
         return population_from_records(records)
     except DressformError as e:
