@@ -162,3 +162,15 @@ def test_coverage_command(cli, tmp_path):
     people.write_text("height_cm,bust_cm\n168,88\n")
     bad = cli("coverage", "--population", str(people), "--sample", "0", "-o", str(out))
     assert bad.returncode != 0 and "bust_cm" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_a_blend_is_sized_in_the_chart_its_fitting_would_use():
+    from dressform.body.spec import make_spec
+    from dressform.fit.advice import chart_name_for
+
+    values = [0.0, 0.3, 0.6, 0.79, 0.8, 1.0]
+    pop = population_from_records([{"sex": v, "height_cm": 170, "bust_girth_cm": 90}
+                                   for v in values])
+    charts = [{"female": "women", "male": "men"}[s] for s in pop.sex]
+    assert charts == [chart_name_for(make_spec(sex=v)) for v in values]
+    assert charts == ["women"] * 4 + ["men"] * 2

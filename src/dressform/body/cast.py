@@ -57,7 +57,18 @@ def age_band(spec: BodySpec) -> str:
 
 
 def sex_label(spec: BodySpec) -> str:
-    return "female" if spec.sex <= 0.2 else "male" if spec.sex >= 0.8 else "blend"
+    return sex_word(spec.sex)
+
+
+def sex_word(sex: float) -> str:
+    """"female", "male" or "blend" for a 0 (female) – 1 (male) value."""
+    return "female" if sex <= 0.2 else "male" if sex >= 0.8 else "blend"
+
+
+def sized_as(sex: float) -> str:
+    """The sex whose size chart a body is sized in: the men's for a man, else the women's
+    (a blend's proportions are nearer a woman's block)."""
+    return "male" if sex_word(sex) == "male" else "female"
 
 
 def coverage_table(specs: tuple[BodySpec, ...] | list[BodySpec]) -> dict[str, dict[str, int]]:

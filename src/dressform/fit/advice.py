@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from dressform.body.cast import sex_label
+from dressform.body.cast import sized_as
 from dressform.body.measure import measure
 from dressform.body.mesh import Body
 from dressform.body.spec import BodySpec
@@ -35,7 +35,7 @@ class SizeAdvice:
 
 def chart_name_for(spec: BodySpec) -> str:
     """The built-in chart a clone is sized in: the men's for a man, else the women's."""
-    return "men" if sex_label(spec) == "male" else "women"
+    return "men" if sized_as(spec.sex) == "male" else "women"
 
 
 def candidate_sizes(chart: SizeChart, body_cm: dict[str, float], dims: tuple[str, ...],

@@ -2,9 +2,10 @@
 
 A table is a CSV with one person per row: measurement columns in dressform's names (cm, kg) or
 FreeSewing's (mm), and optionally `name`, `sex` (female / male, or a 0–1 blend as a cast
-writes it) and `age_years`. The other columns a cast writes (skin tone, bands, …) are read
-past. A row with a missing or implausible value is not dropped in silence: the person is kept
-with the reason, and the coverage names them as not judged.
+writes it, sized in the chart `dressform fit` sizes that clone in) and `age_years`. The other
+columns a cast writes (skin tone, bands, …) are read past. A row with a missing or implausible
+value is not dropped in silence: the person is kept with the reason, and the coverage names
+them as not judged.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from dressform.body.cast import sized_as
 from dressform.body.measure import MEASUREMENT_NAMES, measure
 from dressform.body.mesh import Body
 from dressform.body.names import FREESEWING_TO_DRESSFORM, FREESEWING_UNUSED, normalise_measurements
@@ -35,7 +37,7 @@ class Population:
     ("" when they can)."""
 
     names: tuple[str, ...]
-    sex: tuple[str, ...]  # "female", "male" or "" (unknown) per person
+    sex: tuple[str, ...]  # the chart sex: "female", "male" or "" (unknown) per person
     age_years: np.ndarray
     measurements: dict[str, np.ndarray]
     problems: tuple[str, ...]
@@ -134,7 +136,7 @@ def _sex(raw: object) -> str:
         raise InvalidInputError(f"sex {raw!r}: expected female, male or a 0–1 blend") from None
     if not 0.0 <= value <= 1.0:
         raise InvalidInputError(f"sex {raw!r}: a blend is between 0 (female) and 1 (male)")
-    return "male" if value > 0.5 else "female"
+    return sized_as(value)
 
 
 def _age(raw: object) -> float:
