@@ -96,6 +96,9 @@ def test_a_too_small_size_is_tight_where_it_is_tight(fittings):
     e_small = {e.name: e for e in small.ease}["bust_girth_cm"]
     assert e_small.ease_cm < e_right.ease_cm
     assert small.strain["bust"].p90 > right.strain["bust"].p90
+    # A T-shirt ends above the crotch: none of it is read as covering a thigh, though anny's
+    # thigh part reaches up over the side of the hip.
+    assert "thigh" not in right.strain and "thigh" not in small.strain
 
 
 def test_report_page_and_maps_are_written_and_not_blank(fittings, woman, tmp_path):

@@ -61,9 +61,11 @@ def body_landmarks(body: Body, tapes: dict[str, Tape] | None = None) -> dict[str
 
 
 def length_checks(vertices: np.ndarray, panel: np.ndarray, panel_names: tuple[str, ...],
-                  body: Body, tapes: dict[str, Tape] | None = None) -> tuple[LengthCheck, ...]:
-    """The checks that apply to this garment (from its panels' names)."""
-    marks = body_landmarks(body, tapes)
+                  body: Body, marks: dict[str, float] | None = None
+                  ) -> tuple[LengthCheck, ...]:
+    """The checks that apply to this garment (from its panels' names), against the body's
+    landmarks (:func:`body_landmarks`, found here if not given)."""
+    marks = body_landmarks(body) if marks is None else marks
     names = np.asarray(panel_names)[panel]
     sleeve = np.char.startswith(names, "sleeve")
     leg = (np.char.endswith(names, "_l") | np.char.endswith(names, "_r")) & ~sleeve

@@ -40,15 +40,19 @@ class RegionStrain:
     contact_share: float  # area share of cloth touching the skin (see `TOUCH_M`)
 
 
-def vertex_regions(vertices: np.ndarray, body: Body, levels: dict[str, float]) -> np.ndarray:
+def vertex_regions(vertices: np.ndarray, body: Body, levels: dict[str, float],
+                   crotch_m: float) -> np.ndarray:
     """(V,) index into `REGIONS` of each garment vertex (−1: none, e.g. over the head).
 
-    `levels` are the body's girth levels (m): "high_bust", "bust", "waist", "hip"."""
+    `levels` are the body's girth levels (m): "high_bust", "bust", "waist", "hip". Cloth over
+    a thigh above `crotch_m` (the crotch's height) is torso: anny's thigh part reaches up over
+    the side of the hip, where a T-shirt's hem or a trouser seat is not on a thigh."""
     _, nearest = cKDTree(body.vertices).query(vertices)
     part = np.asarray(body.part_names)[body.part_ids[nearest]]
     region = np.full(len(vertices), -1, dtype=np.int64)
     z = vertices[:, 2]
-    torso = np.isin(part, list(_TORSO_PARTS))
+    torso = np.isin(part, list(_TORSO_PARTS)) | (np.char.startswith(part, "thigh")
+                                                 & (z > crotch_m))
     names = [n for n in ("bust", "waist", "hip") if n in levels]
     if names:
         heights = np.array([levels[n] for n in names])
@@ -60,7 +64,7 @@ def vertex_regions(vertices: np.ndarray, body: Body, levels: dict[str, float]) -
         hit = np.zeros(len(part), dtype=bool)
         for prefix in prefixes:
             hit |= np.char.startswith(part, prefix)
-        region[hit] = REGIONS.index(name)
+        region[hit & ~torso] = REGIONS.index(name)
     return region
 
 

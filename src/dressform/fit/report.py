@@ -10,7 +10,7 @@ from dressform.body.mesh import Body
 from dressform.drape.fabrics import FabricPhysics, fabric_preset
 from dressform.drape.simulate import DrapedGarment
 from dressform.fit.ease import EASE_GIRTHS, GirthEase, body_tapes, girth_ease
-from dressform.fit.lengths import LANDMARK_TAPES, LengthCheck, length_checks
+from dressform.fit.lengths import LANDMARK_TAPES, LengthCheck, body_landmarks, length_checks
 from dressform.fit.maps import HeatMap
 from dressform.fit.pressure import contact_pressure_pa, vertex_average
 from dressform.fit.regions import (
@@ -69,7 +69,8 @@ def assess(garment: DrapedGarment, body: Body, fabric: str | FabricPhysics,
     # The body's tapes, found once for the ease, the regions' levels and the landmarks.
     tapes = body_tapes(body, tuple(dict.fromkeys(EASE_GIRTHS + LANDMARK_TAPES)))
     ease = girth_ease(v, f, body, tapes)
-    region = vertex_regions(v, body, body_levels(body, tapes))
+    marks = body_landmarks(body, tapes)
+    region = vertex_regions(v, body, body_levels(body, tapes), marks["crotch"])
     strain = region_strain(v, f, garment.strain, garment.contact_m, region)
     stretch = vertex_average(f, garment.strain[:, :2].max(axis=1), len(v), v)
     pressure = contact_pressure_pa(v, f, garment.strain, garment.contact_m < TOUCH_M,
@@ -77,6 +78,6 @@ def assess(garment: DrapedGarment, body: Body, fabric: str | FabricPhysics,
     return FitReport(
         ease=ease, strain=strain,
         verdicts=region_verdicts(ease, strain, physics.max_stretch, intent),
-        lengths=length_checks(v, garment.panel, garment.panel_names, body, tapes),
+        lengths=length_checks(v, garment.panel, garment.panel_names, body, marks),
         stretch=stretch, pressure_pa=pressure, fabric=physics, intent=intent,
     )
