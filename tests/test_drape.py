@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from dressform.drape.checks import self_intersections
 from dressform.drape.cloth_mesh import mesh_pattern, triangle_areas
 from dressform.drape.distance import BodyDistance
 from dressform.drape.fabrics import PRESETS, fabric_preset
@@ -188,10 +189,24 @@ def test_a_band_folds_to_one_layer():
     assert problems(fold_bands(tee)) == []
 
 
+def test_a_waistband_is_simulated_fastened_its_lap_left_out(skirt):
+    band = skirt.panel("waistband")
+    sewn = sum(skirt.panel(s.b.panel).edge(s.b.edge).length()
+               for s in skirt.stitches if s.a.panel == "waistband")
+    assert band.edge("seam").length() > sewn + 10.0  # cut longer, for the fastening
+    sim = fold_bands(skirt)
+    assert sim.panel("waistband").edge("seam").length() == pytest.approx(sewn, abs=0.5)
+    ends = [s for s in sim.stitches if s.a.panel == s.b.panel == "waistband"]
+    assert [(s.a.edge, s.b.edge) for s in ends] == [("end_a", "end_b")]
+    assert max(s.a.end for s in sim.stitches if s.a.panel == "waistband") == pytest.approx(1.0)
+    assert problems(sim) == []
+
+
 def test_a_skirt_drapes_to_rest_on_the_body(skirt, woman):
     g = drape(skirt, woman, "cotton_poplin", spacing_mm=25.0, max_frames=150)
     assert g.at_rest and np.isfinite(g.vertices).all()
     assert g.contact_m.min() > -0.001  # no cloth vertex more than 1 mm inside the body
+    assert self_intersections(g.vertices, g.faces) == 0
     band = g.vertices[g.panel == g.panel_names.index("waistband"), 2]
     lift = level_offset(skirt, woman)
     waist_z = skirt.levels_mm["waist"] / 1000.0 + lift
@@ -206,6 +221,7 @@ def test_a_tshirt_drapes_without_cloth_caught_on_the_body(woman):
     g = drape(tee, woman, "cotton_jersey", spacing_mm=25.0, max_frames=250)
     assert g.at_rest and g.contact_m.min() > -0.001
     assert g.seam_gap_m < 0.002  # every seam closed before the panels were fused
+    assert self_intersections(g.vertices, g.faces) == 0  # no cloth through cloth
     # No triangle stretched across a crease (the armpit) the body pokes through.
     stretch = g.strain[:, :2]
     assert g.strain.shape == (len(g.faces), 3)

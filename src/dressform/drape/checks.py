@@ -57,9 +57,18 @@ def check(vertices: np.ndarray, faces: np.ndarray, contact_m: np.ndarray,
 def self_intersections(vertices: np.ndarray, faces: np.ndarray) -> int:
     """How many edges of the mesh pass through a triangle they are not part of (the mesh
     may be several garments together: then this counts layers through each other too)."""
+    return len(np.unique(crossing_pairs(vertices, faces)[0], axis=0))
+
+
+def crossing_pairs(vertices: np.ndarray, faces: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(edges (N, 2), triangles (N,)): each edge of the mesh that passes through a triangle
+    it is not part of, with that triangle's index (an edge through two triangles is listed
+    twice)."""
     v = np.asarray(vertices, dtype=np.float64)
     f = np.asarray(faces, dtype=np.int64)
-    return _edges_through(v, _edges(f), v, f, own=True)
+    edges = _edges(f)
+    e_idx, t_idx = _hits(v, edges, v, f, own=True)
+    return edges[e_idx], t_idx
 
 
 def crossings(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray]) -> int:
@@ -67,8 +76,8 @@ def crossings(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray]
     of `b` through `a`: one garment through another."""
     (va, fa), (vb, fb) = ((np.asarray(v, dtype=np.float64), np.asarray(f, dtype=np.int64))
                           for v, f in (a, b))
-    return (_edges_through(va, _edges(fa), vb, fb, own=False)
-            + _edges_through(vb, _edges(fb), va, fa, own=False))
+    return (len(np.unique(_hits(va, _edges(fa), vb, fb, own=False)[0]))
+            + len(np.unique(_hits(vb, _edges(fb), va, fa, own=False)[0])))
 
 
 def _edges(faces: np.ndarray) -> np.ndarray:
@@ -76,32 +85,41 @@ def _edges(faces: np.ndarray) -> np.ndarray:
                                              faces[:, [2, 0]]]), axis=1), axis=0)
 
 
-def _edges_through(ve: np.ndarray, edges: np.ndarray, vt: np.ndarray, faces: np.ndarray,
-                   own: bool) -> int:
-    """How many `edges` (of vertices `ve`) pass through a triangle of `faces` (of `vt`);
-    with `own` the two are one mesh and an edge's own fan does not count."""
+def _hits(ve: np.ndarray, edges: np.ndarray, vt: np.ndarray, faces: np.ndarray,
+          own: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(edge indices, triangle indices) of the `edges` (of vertices `ve`) that pass through a
+    triangle of `faces` (of `vt`); with `own` the two are one mesh and an edge's own fan
+    does not count."""
+    none = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
     if not len(edges) or not len(faces):
-        return 0
+        return none
     lengths = np.linalg.norm(ve[edges[:, 1]] - ve[edges[:, 0]], axis=1)
     centres = vt[faces].mean(axis=1)
     # A triangle an edge crosses has its centroid within half the edge plus the triangle's
     # reach (its farthest corner) of the edge's midpoint.
     reach = 0.5 * lengths.max() + float(np.linalg.norm(vt[faces] - centres[:, None],
                                                        axis=2).max())
-    near = cKDTree(centres).query_ball_point(0.5 * (ve[edges[:, 0]] + ve[edges[:, 1]]), reach)
-    counts = np.fromiter((len(n) for n in near), dtype=np.int64, count=len(near))
-    if not counts.sum():
-        return 0
-    e_idx = np.repeat(np.arange(len(edges)), counts)
-    tri = faces[np.fromiter((t for n in near for t in n), dtype=np.int64,
-                            count=int(counts.sum()))]
+    e_idx, t_idx = near_pairs(0.5 * (ve[edges[:, 0]] + ve[edges[:, 1]]), centres, reach)
+    if not len(e_idx):
+        return none
+    tri = faces[t_idx]
     ends = edges[e_idx]
     if own:  # an edge touching the triangle at a shared vertex is the mesh's own fan
-        shared = (tri[:, :, None] == ends[:, None, :]).any(axis=(1, 2))
-        e_idx, tri, ends = e_idx[~shared], tri[~shared], ends[~shared]
+        keep = ~(tri[:, :, None] == ends[:, None, :]).any(axis=(1, 2))
+        e_idx, t_idx, tri, ends = e_idx[keep], t_idx[keep], tri[keep], ends[keep]
     hit = _segment_hits_triangle(ve[ends[:, 0]], ve[ends[:, 1]], vt[tri[:, 0]],
                                  vt[tri[:, 1]], vt[tri[:, 2]])
-    return len(np.unique(e_idx[hit]))
+    return e_idx[hit], t_idx[hit]
+
+
+def near_pairs(points: np.ndarray, centres: np.ndarray, radius: float | np.ndarray
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """(point indices, centre indices) of every centre within `radius` (one, or one per
+    point) of a point."""
+    near = cKDTree(centres).query_ball_point(points, radius)
+    counts = np.fromiter((len(n) for n in near), dtype=np.int64, count=len(near))
+    return (np.repeat(np.arange(len(points)), counts),
+            np.fromiter((t for n in near for t in n), dtype=np.int64, count=int(counts.sum())))
 
 
 def _segment_hits_triangle(p: np.ndarray, q: np.ndarray, a: np.ndarray, b: np.ndarray,

@@ -1,19 +1,63 @@
-"""Folded bands as one layer: a waistband or neckband is cut double and folded along its
-length; the cloth simulation takes the half below the fold (the fold becomes its top edge),
-so there is no second layer lying on the first to collide with."""
+"""Bands as the cloth simulation takes them: one layer, closed.
+
+A waistband or neckband is cut double and folded along its length; the simulation takes the
+half below the fold (the fold becomes its top edge), so there is no second layer lying on
+the first to collide with. A waistband cut longer than the edge it is sewn to, for its
+fastening, is taken as fastened: its sewn length with its ends joined, the lap that would
+lie buttoned over the band's other end left out (a free flap 3 cm long pressed onto the band
+under it would only crumple through it while the garment settles).
+"""
 
 from __future__ import annotations
 
 from dressform.errors import PatternError
+from dressform.garment.blocks.common import band_panel, seam
 from dressform.garment.curves import Line
-from dressform.garment.pattern import Edge, Panel, Pattern
+from dressform.garment.pattern import Edge, EdgeRef, Panel, Pattern
 
 
 def fold_bands(pattern: Pattern) -> Pattern:
     """The pattern with every band (a panel with a fold line across its whole width)
-    replaced by its folded, single-layer half."""
+    fastened (`fasten_bands`) and replaced by its folded, single-layer half."""
+    pattern = fasten_bands(pattern)
     panels = tuple(_folded(p) if _is_band(p) else p for p in pattern.panels)
     return pattern.model_copy(update={"panels": panels})
+
+
+def fasten_bands(pattern: Pattern) -> Pattern:
+    """The pattern with every band sewn from its start along only part of its seam edge (a
+    waistband's overlap) cut to the sewn part, its two ends sewn to each other."""
+    panels, stitches = list(pattern.panels), list(pattern.stitches)
+    for k, panel in enumerate(panels):
+        names = {e.name for e in panel.edges}
+        if not _is_band(panel) or not {"seam", "end_a", "end_b"} <= names:
+            continue
+        refs = [r for st in stitches for r in (st.a, st.b)
+                if r.panel == panel.name and r.edge == "seam"]
+        closed = any({st.a.panel, st.b.panel} == {panel.name} for st in stitches)
+        if closed or not refs or min(r.start for r in refs) > 1e-6:
+            continue
+        sewn = max(r.end for r in refs)
+        if sewn > 1.0 - 1e-6:
+            continue
+        x0, y0, x1, y1 = panel.bounds()
+        length = (x1 - x0) * sewn
+        band = band_panel(panel.name, length, (y1 - y0) / 2.0, panel.placement.region
+                          if panel.placement else "waist")
+        panels[k] = band.model_copy(update={
+            "placement": panel.placement, "fabric": panel.fabric,
+            "notches": tuple(n for n in panel.notches
+                             if n.edge != "seam" or n.at_mm <= length)})
+
+        def cut(ref: EdgeRef, name: str = panel.name, sewn: float = sewn) -> EdgeRef:
+            if ref.panel != name or ref.edge != "seam":
+                return ref
+            return ref.model_copy(update={"start": ref.start / sewn,
+                                          "end": min(1.0, ref.end / sewn)})
+
+        stitches = [st.model_copy(update={"a": cut(st.a), "b": cut(st.b)}) for st in stitches]
+        stitches.append(seam(panel.name, "end_a", panel.name, "end_b"))
+    return pattern.model_copy(update={"panels": tuple(panels), "stitches": tuple(stitches)})
 
 
 def _is_band(panel: Panel) -> bool:

@@ -27,8 +27,12 @@ Collision with the body is a projection after every global solve: a vertex neare
 Macklin et al. 2014) then takes back tangential speed in proportion to how far contact pushed.
 Self-contact: vertices of the cloth that are not mesh neighbours are kept `thickness` apart
 (while sewing, vertices that will be fused into one are not kept apart: they must meet).
-Vertex spacing is not edge–triangle separation: a coarse mesh can still pass an edge through a
-triangle in a tight fold; `dressform.drape.checks` counts such crossings after rest.
+Vertex spacing is not vertex–triangle separation (a triangle of a 20 mm mesh passes easily
+between vertices 4 mm apart), so a fused garment also keeps every vertex on its side of the
+cloth triangles near it (`_keep_sides`). What is already through itself (sewing crumples a
+sleeve cap through its own layers) cannot be held on a side: every few steps such tangles
+are found (`dressform.drape.checks`) and smoothed flat (`dressform.drape.untangle`), then
+left to fold again, and a garment is not at rest while any remain.
 """
 
 from __future__ import annotations
@@ -41,9 +45,11 @@ import scipy.sparse as sp
 from scipy.sparse.linalg import splu
 from scipy.spatial import cKDTree
 
+from dressform.drape.checks import crossing_pairs, near_pairs
 from dressform.drape.cloth_mesh import ClothMesh, rest_inverse, triangle_areas
 from dressform.drape.distance import BodyDistance, SurfaceQuery
 from dressform.drape.fabrics import FabricPhysics
+from dressform.drape.untangle import untangle
 
 GRAVITY = np.array([0.0, 0.0, -9.81])
 #: Inside the body by less than this, a cloth vertex is pushed out to the nearest surface;
@@ -338,6 +344,106 @@ def _separate_layers(x: np.ndarray, model: ClothModel, thickness: float) -> np.n
     return x
 
 
+def _keep_sides(x_old: np.ndarray, y: np.ndarray, model: ClothModel, thickness: float,
+                free: np.ndarray, rounds: int = 2) -> np.ndarray:
+    """y with every cloth vertex kept on the side of each nearby cloth triangle it was on at
+    the step's start `x_old`, and at least `thickness` from it.
+
+    Vertex–vertex spacing alone lets a triangle pass between the vertices of another layer
+    (a 20 mm mesh, 4 mm apart); this is the vertex–triangle half of discrete collision
+    handling, with the side taken from before the step so a vertex that went through is
+    sent back, not on. Mesh neighbours of a triangle's corners are exempt (a sharp fold),
+    and so are vertices in `free` (already through the cloth: their "side" is the wrong
+    one, and holding it would lock the tangle in).
+    """
+    faces = model.faces
+    v_count = model.vertex_count
+    disp = np.linalg.norm(y - x_old, axis=1)
+    tri = y[faces]
+    centre = tri.mean(axis=1)
+    reach = float(np.linalg.norm(tri - centre[:, None], axis=2).max())
+    vi, ti = near_pairs(y, centre, thickness + reach + disp + float(np.quantile(disp, 0.99)))
+    corners = faces[ti]
+    keep = ~(corners == vi[:, None]).any(axis=1) & ~free[vi] & ~free[corners].any(axis=1)
+    for k in range(3):
+        c = corners[:, k].astype(np.int64)
+        key = np.minimum(vi, c) * v_count + np.maximum(vi, c)
+        keep &= ~np.isin(key, model.neighbours)
+    vi, corners = vi[keep], corners[keep]
+    if not len(vi):
+        return y
+
+    def plane(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Signed distance of each pair's vertex from its triangle's plane, the unit normal
+        and the barycentric weights of the vertex's foot on that plane."""
+        a, b, c = (x[corners[:, k]] for k in range(3))
+        n = np.cross(b - a, c - a)
+        n /= np.maximum(np.linalg.norm(n, axis=1, keepdims=True), 1e-18)
+        d = ((x[vi] - a) * n).sum(axis=1)
+        foot = x[vi] - d[:, None] * n
+        return d, n, _barycentric(foot, a, b, c)
+
+    d_old, _, w_old = plane(x_old)
+    side = np.sign(d_old)
+    # Only pairs whose vertex was over (or just beside) the triangle when the step began.
+    over = (w_old.min(axis=1) > -0.25) & (side != 0)
+    vi, corners, side = vi[over], corners[over], side[over]
+    y = y.copy()
+    for _ in range(rounds):
+        d, n, w = plane(y)
+        bad = (w.min(axis=1) > -0.05) & (side * d < thickness)
+        if not bad.any():
+            break
+        move = 0.5 * (side[bad] * thickness - d[bad])[:, None] * n[bad]  # (B, 3)
+        wb = w[bad].clip(0.0, 1.0)
+        wb /= np.maximum((wb**2).sum(axis=1, keepdims=True), 1e-12)
+        delta = np.zeros_like(y)
+        count = np.zeros(len(y))
+        np.add.at(delta, vi[bad], move)
+        np.add.at(count, vi[bad], 1.0)
+        for k in range(3):
+            np.add.at(delta, corners[bad, k], -wb[:, k, None] * move)
+            np.add.at(count, corners[bad, k], 1.0)
+        y += delta / np.maximum(count, 1.0)[:, None]
+    return y
+
+
+def _barycentric(p: np.ndarray, a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """(N, 3) barycentric weights of points p in triangles abc (p in their planes)."""
+    e0, e1, e2 = b - a, c - a, p - a
+    d00, d01, d11 = (e0 * e0).sum(1), (e0 * e1).sum(1), (e1 * e1).sum(1)
+    d20, d21 = (e2 * e0).sum(1), (e2 * e1).sum(1)
+    den = np.maximum(d00 * d11 - d01 * d01, 1e-30)
+    v = (d11 * d20 - d01 * d21) / den
+    w = (d00 * d21 - d01 * d20) / den
+    return np.stack([1.0 - v - w, v, w], axis=1)
+
+
+def crossing_vertices(x: np.ndarray, faces: np.ndarray) -> np.ndarray:
+    """(V,) mask of the vertices of edges through the cloth and of the triangles they pass
+    through."""
+    edges, tris = crossing_pairs(x, faces)
+    mask = np.zeros(len(x), dtype=bool)
+    mask[edges.ravel()] = True
+    mask[faces[tris].ravel()] = True
+    return mask
+
+
+def _untangled(x: np.ndarray, vel: np.ndarray, model: ClothModel,
+               collider: BodyDistance | None, settings: SolverSettings
+               ) -> tuple[np.ndarray, np.ndarray | None]:
+    """x with any cloth through cloth smoothed out (`untangle`) and lifted back out of the
+    body, the smoothed vertices stopped (`vel` is changed in place); and the mask of those
+    vertices, or None when nothing passed through anything."""
+    x, moved = untangle(x, model.faces)
+    if not moved.any():
+        return x, None
+    if collider is not None:
+        x = collider.push_out(x, settings.clearance_m)
+    vel[moved] = 0.0
+    return x, moved
+
+
 @dataclass(frozen=True)
 class Relaxed:
     positions: np.ndarray
@@ -354,11 +460,14 @@ def relax(model: ClothModel, start: np.ndarray, collider: BodyDistance | None,
           friction: float, settings: SolverSettings = SolverSettings(), max_steps: int = 200,
           progress: Callable[[int, float], None] | None = None,
           pinned: np.ndarray | None = None, gravity: bool = True,
-          done: Callable[[np.ndarray], bool] | None = None) -> Relaxed:
+          done: Callable[[np.ndarray], bool] | None = None, sides: bool = False
+          ) -> Relaxed:
     """Step the cloth from `start` (at rest speed zero) until it rests or `max_steps` pass.
 
     `pinned`: optional vertex indices held where they start (a test rig's clamp).
     `done(x)`: optional test that ends the run early (at rest) when it holds.
+    `sides`: keep cloth vertices on their side of nearby cloth triangles (`_keep_sides`);
+    for a fused garment (while sewing, seam partners must pass each other's triangles).
     """
     h = settings.step_s
     rho = settings.chebyshev_rho if collider is None else 0.0
@@ -376,7 +485,12 @@ def relax(model: ClothModel, start: np.ndarray, collider: BodyDistance | None,
         clamp[pinned] = 1e3 * model.anchor_w[pinned]
     factor = model.factor(clamp)
     surface = None if collider is None else SurfaceQuery(x, model.faces)
+    free = np.zeros(model.vertex_count, dtype=bool)
     for step in range(1, max_steps + 1):
+        if sides and step % settings.refactor_steps == 1:
+            x, moved = _untangled(x, vel, model, collider, settings)
+            calm = calm if moved is None else 0
+            free = free & False if moved is None else crossing_vertices(x, model.faces)
         if collider is not None and step % settings.refactor_steps == 1:
             # Which vertices are tied changes as the cloth moves; the tie set is refreshed
             # (and the matrix refactored) every few steps, not every step: that is the cost.
@@ -424,6 +538,8 @@ def relax(model: ClothModel, start: np.ndarray, collider: BodyDistance | None,
             y = _unpoke(*_collide(y, x_old, collider, settings.clearance_m, friction),
                         model.faces, surface, collider, body_near, settings.clearance_m)
         y = _separate_layers(y, model, settings.thickness_m)
+        if sides:
+            y = _keep_sides(x_old, y, model, settings.thickness_m, free)
         vel = (y - x_old) / h
         vel *= 1.0 - settings.damping
         x = y
@@ -438,6 +554,10 @@ def relax(model: ClothModel, start: np.ndarray, collider: BodyDistance | None,
         # At rest: 99 % of the cloth slower than the rest speed (a vertex or two caught
         # between a body crease and the solve's pull may tremble a little longer).
         calm = calm + 1 if np.quantile(speeds, 0.99) < settings.rest_speed_m_s else 0
+        if sides and calm >= settings.rest_steps:
+            # Not at rest through itself: smoothed out and settled on.
+            x, moved = _untangled(x, vel, model, collider, settings)
+            calm = 0 if moved is not None else calm
         if calm >= settings.rest_steps or (done is not None and done(x)):
             return Relaxed(x, step, True, speed)
     return Relaxed(x, max_steps, False, speed)

@@ -196,7 +196,7 @@ def settle(cloth: ClothMesh, start: np.ndarray, distance: BodyDistance,
         rest = relax(cloth_model(cloth, physics, settings.step_s), start, distance,
                      physics.friction, settings, max_steps,
                      None if progress is None else
-                     (lambda step, speed: progress(first_step + step, speed)))
+                     (lambda step, speed: progress(first_step + step, speed)), sides=True)
     except DivergedError as e:
         raise DrapeError(f"{e}; try a finer spacing or a stiffer fabric") from e
     return rest.positions, rest.steps, rest.at_rest

@@ -1,0 +1,48 @@
+"""Cloth that passes through itself, smoothed flat where it does.
+
+Sewing pulls loose panels together from where they were placed, and a sleeve cap or a
+waistband's lap can crumple through its own layers on the way; once the garment is fused
+into one surface, a tangle stays a tangle (contact keeps each vertex on the side it is on,
+which is the wrong side). So before the fused cloth settles, each tangle is smoothed out:
+the vertices of crossing edges and crossed triangles, with a ring or two of neighbours, are
+moved to the mean of their neighbours until the crumple is a single smooth sheet, the rest
+of the cloth held where it is. The settle that follows gives the sheet its length back,
+folding it again, now with contact to keep the folds from passing through one another.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from dressform.drape.checks import crossing_pairs
+
+#: Smoothing sweeps per attempt, and attempts (each widening the smoothed region by a ring).
+SWEEPS = 30
+ATTEMPTS = 4
+
+
+def untangle(x: np.ndarray, faces: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(positions with the tangles smoothed out, (V,) mask of the vertices moved). Tangles
+    that survive `ATTEMPTS` widenings are left as they are (the checks after rest will count
+    them)."""
+    x = np.asarray(x, dtype=np.float64).copy()
+    v = len(x)
+    e = np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]])
+    adj = sp.coo_matrix((np.ones(len(e)), (e[:, 0], e[:, 1])), shape=(v, v))
+    adj = ((adj + adj.T) > 0).astype(np.float64).tocsr()
+    degree = np.maximum(np.asarray(adj.sum(axis=1)).ravel(), 1.0)[:, None]
+    moved = np.zeros(v, dtype=bool)
+    for attempt in range(ATTEMPTS):
+        edges, tris = crossing_pairs(x, faces)
+        if not len(edges):
+            break
+        region = np.zeros(v, dtype=bool)
+        region[edges.ravel()] = True
+        region[faces[tris].ravel()] = True
+        for _ in range(1 + attempt):
+            region |= adj @ region.astype(np.float64) > 0
+        for _ in range(SWEEPS):
+            x[region] = (adj @ x)[region] / degree[region]
+        moved |= region
+    return x, moved
