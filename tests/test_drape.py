@@ -12,6 +12,7 @@ from dressform.drape.distance import BodyDistance
 from dressform.drape.fabrics import PRESETS, fabric_preset
 from dressform.drape.folding import fold_bands
 from dressform.drape.placement import level_offset, place
+from dressform.drape.refine import carry_to_mesh
 from dressform.drape.simulate import DrapeError, drape, without_panels
 from dressform.errors import PatternError, UnknownNameError
 from dressform.garment.blocks import draft
@@ -200,6 +201,28 @@ def test_a_waistband_is_simulated_fastened_its_lap_left_out(skirt):
     assert [(s.a.edge, s.b.edge) for s in ends] == [("end_a", "end_b")]
     assert max(s.a.end for s in sim.stitches if s.a.panel == "waistband") == pytest.approx(1.0)
     assert problems(sim) == []
+
+
+def test_a_coarse_rest_is_carried_onto_a_finer_mesh_of_the_same_pattern(skirt, woman):
+    folded = fold_bands(skirt)
+    coarse, fine = mesh_pattern(folded, 30.0), mesh_pattern(folded, 15.0)
+    rest = place(coarse, folded, woman)
+    start = carry_to_mesh(coarse, rest, fine)
+    assert start.shape == (fine.vertex_count, 3) and fine.vertex_count > 3 * coarse.vertex_count
+    # Every fine vertex on the coarse cloth, the hem and waist where the coarse ones are.
+    assert np.abs(BodyDistance(rest, coarse.faces)(start)).max() < 0.001
+    for end in (np.min, np.max):
+        assert abs(end(start[:, 2]) - end(rest[:, 2])) < 0.002
+    with pytest.raises(ValueError, match="same pattern"):
+        carry_to_mesh(coarse, rest, mesh_pattern(fold_bands(draft("tshirt", M)), 30.0))
+
+
+def test_a_fine_drape_is_sewn_coarse_and_finished_fine(skirt, woman):
+    g = drape(skirt, woman, "cotton_poplin", spacing_mm=15.0, max_frames=200)
+    assert g.spacing_mm == 15.0 and len(g.vertices) == mesh_pattern(fold_bands(skirt),
+                                                                    15.0).vertex_count
+    assert g.at_rest and g.contact_m.min() > -0.001
+    assert self_intersections(g.vertices, g.faces) == 0
 
 
 def test_a_skirt_drapes_to_rest_on_the_body(skirt, woman):

@@ -8,6 +8,7 @@ an outfit of several garments.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 from scipy.spatial import cKDTree
@@ -93,13 +94,9 @@ def _hits(ve: np.ndarray, edges: np.ndarray, vt: np.ndarray, faces: np.ndarray,
     none = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
     if not len(edges) or not len(faces):
         return none
-    lengths = np.linalg.norm(ve[edges[:, 1]] - ve[edges[:, 0]], axis=1)
-    centres = vt[faces].mean(axis=1)
-    # A triangle an edge crosses has its centroid within half the edge plus the triangle's
-    # reach (its farthest corner) of the edge's midpoint.
-    reach = 0.5 * lengths.max() + float(np.linalg.norm(vt[faces] - centres[:, None],
-                                                       axis=2).max())
-    e_idx, t_idx = near_pairs(0.5 * (ve[edges[:, 0]] + ve[edges[:, 1]]), centres, reach)
+    # A triangle an edge crosses lies within half the edge of the edge's midpoint.
+    half = 0.5 * np.linalg.norm(ve[edges[:, 1]] - ve[edges[:, 0]], axis=1)
+    e_idx, t_idx = near_triangles(0.5 * (ve[edges[:, 0]] + ve[edges[:, 1]]), half, vt, faces)
     if not len(e_idx):
         return none
     tri = faces[t_idx]
@@ -112,14 +109,35 @@ def _hits(ve: np.ndarray, edges: np.ndarray, vt: np.ndarray, faces: np.ndarray,
     return e_idx[hit], t_idx[hit]
 
 
-def near_pairs(points: np.ndarray, centres: np.ndarray, radius: float | np.ndarray
-               ) -> tuple[np.ndarray, np.ndarray]:
-    """(point indices, centre indices) of every centre within `radius` (one, or one per
-    point) of a point."""
-    near = cKDTree(centres).query_ball_point(points, radius)
-    counts = np.fromiter((len(n) for n in near), dtype=np.int64, count=len(near))
+def near_triangles(points: np.ndarray, radius: np.ndarray, vertices: np.ndarray,
+                   faces: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(point indices, triangle indices) of every triangle that may come within `radius`
+    (one per point) of a point: its centroid nearer than the radius plus the triangle's
+    reach (centroid to farthest corner)."""
+    tri = vertices[faces]
+    centres = tri.mean(axis=1)
+    reach = np.linalg.norm(tri - centres[:, None], axis=2).max(axis=1)
+    # One search radius for all would be set by the largest triangle, and a few stretched
+    # ones (a seam just pulled shut) would make every search wide: the rest are searched
+    # at the 99th percentile's reach, the few larger ones from their own side.
+    cut = float(np.quantile(reach, 0.99)) if len(reach) else 0.0
+    small, big = np.flatnonzero(reach <= cut), np.flatnonzero(reach > cut)
+    p1, t1 = _ball_pairs(cKDTree(centres[small]), points, radius + cut)
+    t2, p2 = _ball_pairs(cKDTree(points), centres[big], reach[big] + radius.max())
+    t2 = big[t2]
+    close = np.linalg.norm(points[p2] - centres[t2], axis=1) <= radius[p2] + reach[t2]
+    return np.concatenate([p1, p2[close]]), np.concatenate([small[t1], t2[close]])
+
+
+def _ball_pairs(tree: cKDTree, points: np.ndarray, radius: np.ndarray
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """(point indices, tree indices) of every tree point within `radius` of a point."""
+    if not len(points) or not tree.n:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    near = tree.query_ball_point(points, radius)
+    counts = np.fromiter(map(len, near), dtype=np.int64, count=len(near))
     return (np.repeat(np.arange(len(points)), counts),
-            np.fromiter((t for n in near for t in n), dtype=np.int64, count=int(counts.sum())))
+            np.fromiter(chain.from_iterable(near), dtype=np.int64, count=int(counts.sum())))
 
 
 def _segment_hits_triangle(p: np.ndarray, q: np.ndarray, a: np.ndarray, b: np.ndarray,

@@ -45,7 +45,7 @@ import scipy.sparse as sp
 from scipy.sparse.linalg import splu
 from scipy.spatial import cKDTree
 
-from dressform.drape.checks import crossing_pairs, near_pairs
+from dressform.drape.checks import crossing_pairs, near_triangles
 from dressform.drape.cloth_mesh import ClothMesh, rest_inverse, triangle_areas
 from dressform.drape.distance import BodyDistance, SurfaceQuery
 from dressform.drape.fabrics import FabricPhysics
@@ -359,10 +359,7 @@ def _keep_sides(x_old: np.ndarray, y: np.ndarray, model: ClothModel, thickness: 
     faces = model.faces
     v_count = model.vertex_count
     disp = np.linalg.norm(y - x_old, axis=1)
-    tri = y[faces]
-    centre = tri.mean(axis=1)
-    reach = float(np.linalg.norm(tri - centre[:, None], axis=2).max())
-    vi, ti = near_pairs(y, centre, thickness + reach + disp + float(np.quantile(disp, 0.99)))
+    vi, ti = near_triangles(y, thickness + disp + float(np.quantile(disp, 0.99)), y, faces)
     corners = faces[ti]
     keep = ~(corners == vi[:, None]).any(axis=1) & ~free[vi] & ~free[corners].any(axis=1)
     for k in range(3):
