@@ -45,10 +45,9 @@ FABRIC = {"tshirt": "cotton_jersey", "hoodie": "cotton_jersey", "skirt": "cotton
 BAND_FROM_WAIST_M = 0.04
 HEM_BELOW_HIP_M = 0.10
 DRESS_BELOW_HIP_M = 0.15
-#: Shoulders are judged between these distances from the body's midline (clear of the
-#: neckline, inside the shoulder point).
-SHOULDER_FROM_M = 0.06
-SHOULDER_TO_M = 0.12
+#: A shoulder is judged over this horizontal radius round its joint: the cloth's top there
+#: must not be lower than the body's (it rests on the shoulder, not slid off it).
+SHOULDER_M = 0.05
 PICTURE = Path("docs/drape_six_clones.png")
 TITLE = "### drape on six clones"
 
@@ -68,7 +67,8 @@ def clone_lines(picture: Path = PICTURE) -> list[str]:
              "them: a waistband within 4 cm of the waist, a top's hem between the waist and "
              "10 cm below the hip (the issue: \"between waist and hip level\"; a T-shirt is "
              "drafted to end 3 cm below the hip, a hoodie 8 cm), and the cloth over each "
-             "shoulder (6–12 cm from the midline) no lower than the body's top there. "
+             "shoulder (within 5 cm of its joint, seen from above) no lower than the body's "
+             "top there. "
              f"Pictures (front): `{picture}`.",
              "",
              "| block | clone | size | fabric | vertices | steps | seconds | inside (mm) | "
@@ -132,23 +132,19 @@ def _hangs(g, pattern, body) -> tuple[str, bool]:
         ok &= level["hip"] - HEM_BELOW_HIP_M <= hem <= level["waist"]
         words.append(f"hem {100 * (hem - level['hip']):+.1f} cm from the hip")
     skin = np.asarray(body.vertices)
-    slid = []
-    for side in (1.0, -1.0):
-        below = level["hps"] + 0.02  # clear of the head
-        slid.append(_shoulder_top(skin, side, below)
-                    - _shoulder_top(g.vertices[main], side, below))
-    off = max(slid)
+    off = max(_shoulder_top(skin, joint) - _shoulder_top(g.vertices, joint)
+              for joint in (body.skeleton.head(f"upperarm01.{s}") for s in "LR"))
     ok &= off < 0.0
     words.append("shoulders on" if off < 0.0 else f"a shoulder {100 * off:.1f} cm below the "
                  "body's: slid off")
     return "; ".join(words), ok
 
 
-def _shoulder_top(x: np.ndarray, side: float, below: float) -> float:
-    """The highest of points `x` over one shoulder (side +1 left, −1 right), under `below`."""
-    sel = ((side * x[:, 0] > SHOULDER_FROM_M) & (side * x[:, 0] < SHOULDER_TO_M)
-           & (x[:, 2] < below))
-    return float(x[sel, 2].max()) if sel.any() else float("nan")
+def _shoulder_top(x: np.ndarray, joint: np.ndarray) -> float:
+    """The highest of points `x` over a shoulder: within `SHOULDER_M` (horizontally) of its
+    joint."""
+    sel = np.linalg.norm(x[:, :2] - joint[:2], axis=1) < SHOULDER_M
+    return float(x[sel, 2].max()) if sel.any() else float("-inf")
 
 
 def replace_section(path: Path, lines: list[str]) -> None:

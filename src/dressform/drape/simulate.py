@@ -126,7 +126,8 @@ def drape(pattern: Pattern, body: Body, fabric: str | FabricPhysics = "cotton_je
     if solver == "newton":
         start = place(cloth, pattern, body, physics.max_stretch)
         _refuse_inside(distance(start))
-        q, frames, at_rest = _simulate(cloth, start, body, physics, max_frames, progress)
+        q, frames, at_rest = newton_settle(cloth, start, body, physics, max_frames,
+                                           progress)
         gap = seam_gap(cloth, start[cloth.weld])
     else:
         coarse = mesh_pattern(pattern, coarse_mm) \
@@ -175,6 +176,17 @@ def _refuse_inside(d: np.ndarray) -> None:
 def _sew_and_settle(cloth: ClothMesh, panels: np.ndarray, distance: BodyDistance,
                     physics: FabricPhysics, max_frames: int, progress
                     ) -> tuple[np.ndarray, int, bool, float]:
+    start, sewing, gap = sew(cloth, panels, distance, physics, progress)
+    q, steps, at_rest = settle(cloth, start, distance, physics, max(1, max_frames - sewing),
+                               progress, sewing)
+    return q, sewing + steps, at_rest, gap
+
+
+def sew(cloth: ClothMesh, panels: np.ndarray, distance: BodyDistance, physics: FabricPhysics,
+        progress=None) -> tuple[np.ndarray, int, float]:
+    """Loose panels at `panels` (pattern vertices) pulled together by their seams until every
+    seam is closed (or `SEWING_STEPS` pass), fused into one surface and lifted clear of the
+    body: (fused positions, steps taken, the widest seam gap when sewing ended)."""
     settings = SolverSettings()
 
     def sewn(x: np.ndarray) -> bool:
@@ -186,9 +198,7 @@ def _sew_and_settle(cloth: ClothMesh, panels: np.ndarray, distance: BodyDistance
     except DivergedError as e:
         raise DrapeError(f"{e}; try a finer spacing or a stiffer fabric") from e
     start = distance.push_out(fuse(cloth, loose.positions), settings.clearance_m)
-    q, steps, at_rest = settle(cloth, start, distance, physics, max(1, max_frames - loose.steps),
-                               progress, loose.steps)
-    return q, loose.steps + steps, at_rest, seam_gap(cloth, loose.positions)
+    return start, loose.steps, seam_gap(cloth, loose.positions)
 
 
 def seam_gap(cloth: ClothMesh, positions: np.ndarray) -> float:
@@ -214,8 +224,10 @@ def settle(cloth: ClothMesh, start: np.ndarray, distance: BodyDistance,
     return rest.positions, rest.steps, rest.at_rest
 
 
-def _simulate(cloth: ClothMesh, start: np.ndarray, body: Body, physics: FabricPhysics,
-              max_frames: int, progress) -> tuple[np.ndarray, int, bool]:
+def newton_settle(cloth: ClothMesh, start: np.ndarray, body: Body, physics: FabricPhysics,
+                  max_frames: int, progress=None) -> tuple[np.ndarray, int, bool]:
+    """The fused cloth from `start` stepped by Newton's Style3D solver until it rests (the
+    reference the projective solver is checked against): positions, frames, at rest."""
     import newton
     import warp as wp
     from newton.solvers import style3d
