@@ -5,7 +5,9 @@ half below the fold (the fold becomes its top edge), so there is no second layer
 the first to collide with. A waistband cut longer than the edge it is sewn to, for its
 fastening, is taken as fastened: its sewn length with its ends joined, the lap that would
 lie buttoned over the band's other end left out (a free flap 3 cm long pressed onto the band
-under it would only crumple through it while the garment settles).
+under it would only crumple through it while the garment settles). A garment draped over
+another (an outfit's outer layer) keeps its band open at the lap: closed at the seam's length
+it would squeeze the layer tucked under it through itself.
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ from dressform.garment.curves import Line
 from dressform.garment.pattern import Edge, EdgeRef, Panel, Pattern
 
 
-def fold_bands(pattern: Pattern) -> Pattern:
+def fold_bands(pattern: Pattern, fasten: bool = True) -> Pattern:
     """The pattern with every band (a panel with a fold line across its whole width)
-    fastened (`fasten_bands`) and replaced by its folded, single-layer half."""
-    pattern = fasten_bands(pattern)
+    fastened (`fasten_bands`, unless not `fasten`) and replaced by its folded, single-layer
+    half."""
+    pattern = fasten_bands(pattern) if fasten else pattern
     panels = tuple(_folded(p) if _is_band(p) else p for p in pattern.panels)
     return pattern.model_copy(update={"panels": panels})
 

@@ -118,7 +118,9 @@ def drape(pattern: Pattern, body: Body, fabric: str | FabricPhysics = "cotton_je
         raise DressformError(f"unknown solver {solver!r}: projective or newton")
     if over and solver != "projective":
         raise DressformError("layering over other garments needs the projective solver")
-    pattern = fold_bands(pattern)
+    # Over a layer tucked under it, a band closed at the waist seam's length squeezes that
+    # layer through itself; left open at its lap, it gives by the layer's thickness.
+    pattern = fold_bands(pattern, fasten=not over)
     cloth = mesh_pattern(pattern, spacing_mm)
     skin = BodyDistance(body.vertices, body.faces)
     distance = collider(body, over) if over else skin
