@@ -72,6 +72,16 @@ def crossing_pairs(vertices: np.ndarray, faces: np.ndarray) -> tuple[np.ndarray,
     return edges[e_idx], t_idx
 
 
+def crossing_vertices(vertices: np.ndarray, faces: np.ndarray) -> np.ndarray:
+    """(V,) mask of the vertices of edges through the mesh and of the triangles they pass
+    through."""
+    edges, tris = crossing_pairs(vertices, faces)
+    mask = np.zeros(len(vertices), dtype=bool)
+    mask[edges.ravel()] = True
+    mask[np.asarray(faces)[tris].ravel()] = True
+    return mask
+
+
 def crossings(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray]) -> int:
     """How many edges of mesh `a` (vertices, faces) pass through triangles of mesh `b`, and
     of `b` through `a`: one garment through another."""

@@ -45,11 +45,12 @@ import scipy.sparse as sp
 from scipy.sparse.linalg import splu
 from scipy.spatial import cKDTree
 
-from dressform.drape.checks import crossing_pairs, near_triangles
+from dressform.drape.checks import crossing_vertices, near_triangles
 from dressform.drape.cloth_mesh import ClothMesh, rest_inverse, triangle_areas
 from dressform.drape.distance import BodyDistance, SurfaceQuery
 from dressform.drape.fabrics import FabricPhysics
 from dressform.drape.untangle import untangle
+from dressform.geometry.barycentric import barycentric
 
 GRAVITY = np.array([0.0, 0.0, -9.81])
 #: Inside the body by less than this, a cloth vertex is pushed out to the nearest surface;
@@ -378,7 +379,7 @@ def _keep_sides(x_old: np.ndarray, y: np.ndarray, model: ClothModel, thickness: 
         n /= np.maximum(np.linalg.norm(n, axis=1, keepdims=True), 1e-18)
         d = ((x[vi] - a) * n).sum(axis=1)
         foot = x[vi] - d[:, None] * n
-        return d, n, _barycentric(foot, a, b, c)
+        return d, n, barycentric(foot, a, b, c)
 
     d_old, _, w_old = plane(x_old)
     side = np.sign(d_old)
@@ -405,40 +406,20 @@ def _keep_sides(x_old: np.ndarray, y: np.ndarray, model: ClothModel, thickness: 
     return y
 
 
-def _barycentric(p: np.ndarray, a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
-    """(N, 3) barycentric weights of points p in triangles abc (p in their planes)."""
-    e0, e1, e2 = b - a, c - a, p - a
-    d00, d01, d11 = (e0 * e0).sum(1), (e0 * e1).sum(1), (e1 * e1).sum(1)
-    d20, d21 = (e2 * e0).sum(1), (e2 * e1).sum(1)
-    den = np.maximum(d00 * d11 - d01 * d01, 1e-30)
-    v = (d11 * d20 - d01 * d21) / den
-    w = (d00 * d21 - d01 * d20) / den
-    return np.stack([1.0 - v - w, v, w], axis=1)
-
-
-def crossing_vertices(x: np.ndarray, faces: np.ndarray) -> np.ndarray:
-    """(V,) mask of the vertices of edges through the cloth and of the triangles they pass
-    through."""
-    edges, tris = crossing_pairs(x, faces)
-    mask = np.zeros(len(x), dtype=bool)
-    mask[edges.ravel()] = True
-    mask[faces[tris].ravel()] = True
-    return mask
-
-
 def _untangled(x: np.ndarray, vel: np.ndarray, model: ClothModel,
                collider: BodyDistance | None, settings: SolverSettings
-               ) -> tuple[np.ndarray, np.ndarray | None]:
+               ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
     """x with any cloth through cloth smoothed out (`untangle`) and lifted back out of the
-    body, the smoothed vertices stopped (`vel` is changed in place); and the mask of those
-    vertices, or None when nothing passed through anything."""
+    body, the smoothed vertices stopped (`vel` is changed in place); the mask of those
+    vertices, or None when nothing passed through anything; and the mask of vertices still
+    in a crossing."""
     x, moved = untangle(x, model.faces)
     if not moved.any():
-        return x, None
+        return x, None, moved
     if collider is not None:
         x = collider.push_out(x, settings.clearance_m)
     vel[moved] = 0.0
-    return x, moved
+    return x, moved, crossing_vertices(x, model.faces)
 
 
 @dataclass(frozen=True)
@@ -482,12 +463,11 @@ def relax(model: ClothModel, start: np.ndarray, collider: BodyDistance | None,
         clamp[pinned] = 1e3 * model.anchor_w[pinned]
     factor = model.factor(clamp)
     surface = None if collider is None else SurfaceQuery(x, model.faces)
-    free = np.zeros(model.vertex_count, dtype=bool)
+    free = np.zeros(model.vertex_count, dtype=bool)  # refreshed with the ties (sides only)
     for step in range(1, max_steps + 1):
         if sides and step % settings.refactor_steps == 1:
-            x, moved = _untangled(x, vel, model, collider, settings)
+            x, moved, free = _untangled(x, vel, model, collider, settings)
             calm = calm if moved is None else 0
-            free = free & False if moved is None else crossing_vertices(x, model.faces)
         if collider is not None and step % settings.refactor_steps == 1:
             # Which vertices are tied changes as the cloth moves; the tie set is refreshed
             # (and the matrix refactored) every few steps, not every step: that is the cost.
@@ -553,7 +533,7 @@ def relax(model: ClothModel, start: np.ndarray, collider: BodyDistance | None,
         calm = calm + 1 if np.quantile(speeds, 0.99) < settings.rest_speed_m_s else 0
         if sides and calm >= settings.rest_steps:
             # Not at rest through itself: smoothed out and settled on.
-            x, moved = _untangled(x, vel, model, collider, settings)
+            x, moved, _ = _untangled(x, vel, model, collider, settings)
             calm = 0 if moved is not None else calm
         if calm >= settings.rest_steps or (done is not None and done(x)):
             return Relaxed(x, step, True, speed)

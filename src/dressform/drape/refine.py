@@ -15,6 +15,7 @@ from scipy.spatial import cKDTree
 
 from dressform.drape.cloth_mesh import ClothMesh
 from dressform.drape.placement import fuse
+from dressform.geometry.barycentric import barycentric
 
 #: Coarse triangles tried for each fine vertex (the nearest by centroid in the pattern).
 CANDIDATES = 8
@@ -34,7 +35,8 @@ def carry_to_mesh(coarse: ClothMesh, rest: np.ndarray, fine: ClothMesh) -> np.nd
         corners = coarse.uv[tris]  # (T, 3, 2)
         near = cKDTree(corners.mean(axis=1)).query(
             fine.uv[mine], k=min(CANDIDATES, len(tris)))[1].reshape(len(mine), -1)
-        w = _barycentric_2d(fine.uv[mine, None, :], corners[near])  # (M, K, 3)
+        c = corners[near]  # (M, K, 3 corners, 2)
+        w = barycentric(fine.uv[mine, None, :], c[..., 0, :], c[..., 1, :], c[..., 2, :])
         # The triangle the point is most inside (a point on a curved outline can lie just
         # outside the coarse outline's chord: then the nearest triangle, weights clamped).
         best = w.min(axis=2).argmax(axis=1)
@@ -44,14 +46,3 @@ def carry_to_mesh(coarse: ClothMesh, rest: np.ndarray, fine: ClothMesh) -> np.nd
         held = rest[coarse.weld[tris[near[pick, best]]]]  # (M, 3 corners, 3)
         out[mine] = (weights[:, :, None] * held).sum(axis=1)
     return fuse(fine, out)
-
-
-def _barycentric_2d(p: np.ndarray, tri: np.ndarray) -> np.ndarray:
-    """Barycentric weights (..., 3) of 2-D points p (..., 2) in triangles tri (..., 3, 2)."""
-    a, b, c = tri[..., 0, :], tri[..., 1, :], tri[..., 2, :]
-    v0, v1, v2 = b - a, c - a, p - a
-    den = v0[..., 0] * v1[..., 1] - v1[..., 0] * v0[..., 1]
-    den = np.where(np.abs(den) < 1e-18, 1e-18, den)
-    u = (v2[..., 0] * v1[..., 1] - v1[..., 0] * v2[..., 1]) / den
-    v = (v0[..., 0] * v2[..., 1] - v2[..., 0] * v0[..., 1]) / den
-    return np.stack([1.0 - u - v, u, v], axis=-1)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from dressform.drape.checks import crossing_pairs
+from dressform.drape.checks import crossing_vertices
 
 #: Smoothing sweeps per attempt, and attempts (each widening the smoothed region by a ring).
 SWEEPS = 30
@@ -34,12 +34,9 @@ def untangle(x: np.ndarray, faces: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     degree = np.maximum(np.asarray(adj.sum(axis=1)).ravel(), 1.0)[:, None]
     moved = np.zeros(v, dtype=bool)
     for attempt in range(ATTEMPTS):
-        edges, tris = crossing_pairs(x, faces)
-        if not len(edges):
+        region = crossing_vertices(x, faces)
+        if not region.any():
             break
-        region = np.zeros(v, dtype=bool)
-        region[edges.ravel()] = True
-        region[faces[tris].ravel()] = True
         for _ in range(1 + attempt):
             region |= adj @ region.astype(np.float64) > 0
         for _ in range(SWEEPS):
