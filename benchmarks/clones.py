@@ -104,8 +104,10 @@ def clone_lines(picture: Path = PICTURE) -> list[str]:
             labels.append(f"{block} {size.label} · {clone}")
             print(lines[-1], flush=True)
     lines += ["", f"{passed} of {total} drapes pass every check."]
-    picture.parent.mkdir(parents=True, exist_ok=True)
-    contact_sheet(tiles, labels, columns=len(CLONES)).save(picture)
+    # Relative to the repository, wherever the benchmark is run from.
+    out = Path(__file__).resolve().parents[1] / picture
+    out.parent.mkdir(parents=True, exist_ok=True)
+    contact_sheet(tiles, labels, columns=len(CLONES)).save(out)
     return lines
 
 
