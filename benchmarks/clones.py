@@ -57,10 +57,12 @@ def clone_lines(picture: Path = PICTURE) -> list[str]:
     girths = {k: measure(b).as_dict() for k, b in bodies.items()}
     lines = [TITLE,
              f"Every block on six clones, projective solver, default 20 mm spacing (run "
-             f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC). Size: the smallest in the "
-             "clone's chart (women's or men's) whose control girths (bust for tops, waist and "
-             "hip for bottoms, all three for dresses) are not below the clone's; length drafted "
-             "for the clone's height (a petite or tall fitting). Checks: deepest vertex inside "
+             f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC). Size: from the clone's chart "
+             "(women's or men's), each control girth (bust for tops, waist and hip for "
+             "bottoms, all three for dresses) from the smallest size made for the clone's, "
+             "blended between sizes as sewing patterns say where they differ (\"M/XL\": "
+             "waist M, hip XL, in that order); length drafted for the clone's height (a "
+             "petite or tall fitting). Checks: deepest vertex inside "
              "the body ≤ 1 mm; cloth edges passing through cloth (0 required); widest seam gap "
              "when sewing ended and the seams were fused (< 2 mm required; fused seams are "
              "closed); where it hangs, on the body's levels as the pattern was drafted for "
@@ -80,7 +82,7 @@ def clone_lines(picture: Path = PICTURE) -> list[str]:
         for clone, spec in CLONES.items():
             body = bodies[clone]
             chart = builtin_chart(chart_name_for(spec))
-            size = chart.smallest_fitting(girths[clone], CONTROL_DIMENSIONS[block])
+            size = chart.blended_fitting(girths[clone], CONTROL_DIMENSIONS[block])
             pattern = draft_size(block, size, spec.height_cm)
             total += 1
             try:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from dressform.errors import InvalidInputError, UnknownNameError
-from dressform.garment.blocks import BLOCKS, Design, draft
+from dressform.garment.blocks import BLOCKS, CONTROL_DIMENSIONS, Design, draft, draft_size
 from dressform.garment.drafting import draft_measurements
 from dressform.garment.grading import grade, grading_problems
 from dressform.garment.quantities import girth_at
@@ -145,8 +145,6 @@ def test_unknown_design_field_is_refused():
 
 
 def test_the_smallest_size_that_fits_is_chosen_by_the_control_girths():
-    from dressform.garment.blocks import CONTROL_DIMENSIONS
-
     chart = builtin_chart("women")
     assert set(CONTROL_DIMENSIONS) == set(BLOCKS)
     m = chart.size("M").body_cm
@@ -160,3 +158,20 @@ def test_the_smallest_size_that_fits_is_chosen_by_the_control_girths():
     assert chart.smallest_fitting(huge, ["bust_girth_cm"]).label == chart.labels[-1]
     with pytest.raises(InvalidInputError, match="hip_girth_cm"):
         chart.smallest_fitting({"bust_girth_cm": 90.0}, CONTROL_DIMENSIONS["skirt"])
+
+
+def test_blended_size_takes_each_girth_from_its_own_size():
+    """A body with a small waist for its hip gets waist and hip each from their own size
+    (a skirt that closes at the waist), not one size loose at the waist."""
+    chart = builtin_chart("women")
+    s, xl = chart.size("S").body_cm, chart.size("XL").body_cm
+    person = {"waist_girth_cm": s["waist_girth_cm"], "hip_girth_cm": xl["hip_girth_cm"]}
+    blend = chart.blended_fitting(person, CONTROL_DIMENSIONS["skirt"])
+    assert blend.label == "S/XL"
+    assert blend.body_cm["waist_girth_cm"] == s["waist_girth_cm"]
+    assert blend.body_cm["hip_girth_cm"] == xl["hip_girth_cm"]
+    assert blend.body_cm["bust_girth_cm"] == xl["bust_girth_cm"]
+    pattern = draft_size("skirt", blend, 168.0)
+    assert pattern.size == "S/XL"
+    same = {"waist_girth_cm": s["waist_girth_cm"], "hip_girth_cm": s["hip_girth_cm"]}
+    assert chart.blended_fitting(same, CONTROL_DIMENSIONS["skirt"]) == chart.size("S")

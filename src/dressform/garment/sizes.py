@@ -53,6 +53,26 @@ class SizeChart(BaseModel):
                 return s
         return self.sizes[-1]
 
+    def blended_fitting(self, body_cm: Mapping[str, float], dims: Sequence[str],
+                        tolerance_cm: float = 1.0) -> Size:
+        """A size graded between the chart's sizes, as sewing patterns tell one to blend:
+        each of `dims` from the smallest size made for it (`smallest_fitting` on that
+        dimension alone), everything else from the largest of those.
+
+        A body whose proportions are not the chart's (a hip 30 cm over the waist on a chart
+        drafted for 24) gets a skirt that closes at its waist and still clears its hip,
+        where one size would be loose at the waist by the difference and slide down. The
+        label names each dimension's size in the order of `dims` ("S/XL"), or is the one
+        label when they agree."""
+        per_dim = [self.smallest_fitting(body_cm, [d], tolerance_cm) for d in dims]
+        index = {s.label: i for i, s in enumerate(self.sizes)}
+        base = max(per_dim, key=lambda s: index[s.label])
+        if all(s.label == base.label for s in per_dim):
+            return base
+        body = {**base.body_cm, **{d: s.body_cm[d] for d, s in zip(dims, per_dim, strict=True)}}
+        return Size(label="/".join(s.label for s in per_dim), body_cm=body,
+                    ranges_cm=base.ranges_cm)
+
     def size(self, label: str) -> Size:
         for s in self.sizes:
             if s.label.lower() == label.lower():
