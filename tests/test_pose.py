@@ -1,0 +1,101 @@
+"""Poses: every preset moves the clone as its name says, rigidly along its bones."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from dressform.body import Body
+from dressform.body.pose import POSES, Pose, X, pose_body
+from dressform.errors import InvalidInputError, UnknownNameError
+
+
+def _head(body: Body, bone: str) -> np.ndarray:
+    return np.asarray(body.skeleton.head(bone))
+
+
+@pytest.fixture(scope="module")
+def posed(woman: Body) -> dict[str, Body]:
+    return {name: pose_body(woman, name) for name in POSES}
+
+
+def test_there_are_the_eight_poses_the_shoot_needs():
+    assert {"a-pose", "relaxed", "contrapposto", "hand-on-hip", "walking", "three-quarter",
+            "seated", "arms-crossed"} <= set(POSES)
+
+
+def test_every_pose_keeps_the_mesh_and_bone_lengths_and_stands_on_the_floor(woman, posed):
+    rest = np.asarray(woman.skeleton.heads)
+    parents = np.asarray(woman.skeleton.parents)
+    child = np.flatnonzero(parents >= 0)
+    rest_len = np.linalg.norm(rest[child] - rest[parents[child]], axis=1)
+    for name, body in posed.items():
+        assert body.vertices.shape == woman.vertices.shape
+        assert np.array_equal(body.faces, woman.faces)
+        assert np.isfinite(body.vertices).all()
+        assert abs(body.vertices[:, 2].min()) < 1e-9, name
+        heads = np.asarray(body.skeleton.heads)
+        lengths = np.linalg.norm(heads[child] - heads[parents[child]], axis=1)
+        np.testing.assert_allclose(lengths, rest_len, atol=1e-9, err_msg=name)
+        # Skinning moves the skin with the bones: no vertex flies off.
+        assert body.height_m < woman.height_m + 0.02, name
+
+
+def test_a_pose_is_the_rest_pose(woman, posed):
+    assert posed["a-pose"] is woman
+
+
+def test_relaxed_arms_hang_by_the_sides(woman, posed):
+    for side in "LR":
+        rest, hang = _head(woman, f"wrist.{side}"), _head(posed["relaxed"], f"wrist.{side}")
+        assert abs(hang[0]) < abs(rest[0]) - 0.1  # nearer the body
+        assert hang[2] < rest[2] - 0.05  # lower
+
+
+def test_hand_on_hip_puts_the_left_hand_at_the_hip(posed):
+    b = posed["hand-on-hip"]
+    wrist, hip = _head(b, "wrist.L"), _head(b, "upperleg01.L")
+    waist_z = hip[2] + 0.2
+    assert hip[2] - 0.05 < wrist[2] < waist_z
+    assert abs(wrist[0] - hip[0]) < 0.12
+    assert _head(b, "lowerarm01.L")[0] > wrist[0] + 0.08  # elbow out
+
+
+def test_walking_has_the_left_foot_forward(posed):
+    b = posed["walking"]
+    assert _head(b, "foot.L")[1] < _head(b, "foot.R")[1] - 0.25  # front is −Y
+
+
+def test_seated_has_level_thighs_and_square_knees(woman, posed):
+    b = posed["seated"]
+    assert POSES["seated"].seated
+    for side in "LR":
+        hip, knee, ankle = (_head(b, f"{n}.{side}") for n in ("upperleg01", "lowerleg01",
+                                                              "foot"))
+        assert abs(knee[2] - hip[2]) < 0.08
+        assert abs(knee[1] - ankle[1]) < 0.1
+    assert _head(b, "root")[2] < _head(woman, "root")[2] - 0.3
+
+
+def test_three_quarter_turns_the_body_35_degrees_to_its_left(woman, posed):
+    def facing(body: Body) -> float:
+        across = _head(body, "upperarm01.L") - _head(body, "upperarm01.R")
+        return float(np.degrees(np.arctan2(across[1], across[0])))
+
+    assert facing(posed["three-quarter"]) - facing(woman) == pytest.approx(35.0, abs=1.0)
+
+
+def test_arms_crossed_brings_each_hand_across_the_middle(posed):
+    b = posed["arms-crossed"]
+    assert _head(b, "wrist.L")[0] < 0.02 and _head(b, "wrist.R")[0] > -0.02
+    chest = _head(b, "spine01")[2]
+    assert chest - 0.35 < _head(b, "wrist.L")[2] < chest + 0.05
+
+
+def test_unknown_pose_or_bone_is_refused_clearly(woman):
+    with pytest.raises(UnknownNameError, match="contrapposto"):
+        pose_body(woman, "contraposto")
+    with pytest.raises(UnknownNameError, match="tail"):
+        pose_body(woman, Pose("odd", "", {"tail": ((X, 10.0),)}))
+    with pytest.raises(InvalidInputError, match="finite"):
+        pose_body(woman, Pose("odd", "", {"head": ((X, float("nan")),)}))
