@@ -22,7 +22,7 @@ from dressform.drape.placement import level_offset
 from dressform.drape.simulate import drape
 from dressform.errors import DressformError
 from dressform.fit.advice import chart_name_for
-from dressform.garment.blocks import BLOCKS, CONTROL_DIMENSIONS, draft_size
+from dressform.garment.blocks import BLOCKS, draft_size, fitting_size
 from dressform.garment.sizes import builtin_chart
 from dressform.render.preview import Camera, PreviewMesh, body_mesh, contact_sheet, render_meshes
 
@@ -61,7 +61,9 @@ def clone_lines(picture: Path = PICTURE) -> list[str]:
              "(women's or men's), each control girth (bust for tops, waist and hip for "
              "bottoms, all three for dresses) from the smallest size made for the clone's, "
              "blended between sizes as sewing patterns say where they differ (\"M/XL\": "
-             "waist M, hip XL, in that order); length drafted for the clone's height (a "
+             "waist M, hip XL, in that order), a closing waist (waistband, fitted waist) "
+             "from the smallest size whose finished waist is not below the clone's "
+             "(`garment.blocks.fitting_size`); length drafted for the clone's height (a "
              "petite or tall fitting). Checks: deepest vertex inside "
              "the body ≤ 1 mm; cloth edges passing through cloth (0 required); widest seam gap "
              "when sewing ended and the seams were fused (< 2 mm required; fused seams are "
@@ -82,7 +84,7 @@ def clone_lines(picture: Path = PICTURE) -> list[str]:
         for clone, spec in CLONES.items():
             body = bodies[clone]
             chart = builtin_chart(chart_name_for(spec))
-            size = chart.blended_fitting(girths[clone], CONTROL_DIMENSIONS[block])
+            size = fitting_size(block, chart, girths[clone])
             pattern = draft_size(block, size, spec.height_cm)
             total += 1
             try:

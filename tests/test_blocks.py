@@ -175,3 +175,22 @@ def test_blended_size_takes_each_girth_from_its_own_size():
     assert pattern.size == "S/XL"
     same = {"waist_girth_cm": s["waist_girth_cm"], "hip_girth_cm": s["hip_girth_cm"]}
     assert chart.blended_fitting(same, CONTROL_DIMENSIONS["skirt"]) == chart.size("S")
+
+
+def test_a_waistband_is_sized_so_its_finished_waist_closes_on_the_body():
+    """Between sizes at the waist, the band is the smaller size when its finished girth (chart
+    waist + ease) still reaches round the body; the hip is still the hip's own size."""
+    from dressform.garment.blocks import fitting_size
+
+    chart = builtin_chart("women")
+    m, l_ = chart.size("M").body_cm, chart.size("L").body_cm
+    ease = draft("skirt", m, size="M").ease_cm["waist"]
+    person = {"waist_girth_cm": m["waist_girth_cm"] + ease, "hip_girth_cm": l_["hip_girth_cm"]}
+    size = fitting_size("skirt", chart, person)
+    assert size.label == "M/L"
+    assert size.body_cm["waist_girth_cm"] + ease >= person["waist_girth_cm"] - 1.0
+    too_big = {**person, "waist_girth_cm": m["waist_girth_cm"] + ease + 1.5}
+    assert fitting_size("skirt", chart, too_big).label.startswith("L")
+    # A top is sized by its bust alone, as before.
+    top = fitting_size("tshirt", chart, {"bust_girth_cm": m["bust_girth_cm"]})
+    assert top == chart.size("M")

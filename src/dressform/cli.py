@@ -17,10 +17,12 @@ from dressform.drape_cli import drape_cmd, fabric_app, outfit_cmd
 from dressform.errors import DressformError, InvalidInputError
 from dressform.fit_cli import coverage_cmd, fit_cmd
 from dressform.pattern_cli import grade_cmd, pattern_app
+from dressform.shoot_cli import shoot_cmd
 
 app = typer.Typer(
     name="dressform",
-    help="dressform: digital clones for fashion — bodies, measurements, casts, patterns.",
+    help="dressform: digital clones for fashion — bodies, measurements, casts, patterns, "
+         "drapes, photoreal shoots.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
@@ -30,6 +32,7 @@ app.command("outfit")(outfit_cmd)
 app.command("fit")(fit_cmd)
 app.command("coverage")(coverage_cmd)
 app.add_typer(fabric_app, name="fabric")
+app.command("shoot")(shoot_cmd)
 
 
 def _parse_measure(items: list[str]) -> dict[str, float]:

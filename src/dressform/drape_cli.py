@@ -43,8 +43,11 @@ def drape_cmd(
     with progress() as bar:
         dressed = drape(garment, clone, fabric, spacing_mm=spacing, max_frames=max_frames,
                         progress=_ticker(bar, garment.name, max_frames), solver=solver)
+    from dressform.drape.redrape import garment_record
+
     _report(garment.name, dressed)
-    _write(clone, [(garment.name, dressed)], output, preview)
+    _write(clone, [(garment.name, dressed, garment_record(garment, fabric, dressed))], output,
+           preview)
 
 
 def outfit_cmd(
@@ -84,8 +87,11 @@ def outfit_cmd(
     verdict = ("[green]no cloth through cloth[/]" if not result.crossings else
                f"[red]{result.crossings} cloth edges through the other garment[/]")
     console.print(f"layering: top {layering}; {verdict}")
-    _write(clone, [(garments[0].name, result.top), (garments[1].name, result.bottom)], output,
-           preview)
+    # An outfit's layers are simulated together; re-draping one alone would pass through the
+    # other, so the file records them as an outfit (not re-drapable one by one).
+    outfit = {"outfit": layering}
+    _write(clone, [(garments[0].name, result.top, outfit),
+                   (garments[1].name, result.bottom, outfit)], output, preview)
 
 
 def _garment(pattern: Path | None, block: str | None, size: str, chart: str):
@@ -133,11 +139,11 @@ def _write(clone, garments: list, output: Path, preview: bool) -> None:
     from dressform.body.export import ExtraMesh, export_glb
 
     colours = [GARMENT_RGB, (0.55, 0.2, 0.16)]
-    meshes = [ExtraMesh(name, g.vertices, g.faces, g.uv, colours[k % 2])
-              for k, (name, g) in enumerate(garments)]
+    meshes = [ExtraMesh(name, g.vertices, g.faces, g.uv, colours[k % 2], extras=record)
+              for k, (name, g, record) in enumerate(garments)]
     out = export_glb(clone, output, meshes)
     written = [str(out)]
-    for name, g in garments:
+    for name, g, _ in garments:
         obj = output.with_name(output.stem + f"_{name}.obj")
         trimesh.Trimesh(g.vertices, g.faces, process=False,
                         visual=trimesh.visual.TextureVisuals(uv=g.uv)).export(obj)

@@ -28,7 +28,7 @@ import os
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -36,7 +36,7 @@ import numpy as np
 import pygltflib
 
 from dressform.body.mesh import Body, Skeleton
-from dressform.body.skin import skin_tone_rgb, srgb_to_linear
+from dressform.body.skin import linear_to_srgb, skin_tone_rgb, srgb_to_linear
 from dressform.body.spec import BodySpec
 from dressform.errors import ExportError
 from dressform.geometry.normals import vertex_normals
@@ -100,6 +100,10 @@ class ExtraMesh:
     uvs: np.ndarray
     color: tuple[float, float, float]
     roughness: float = 0.85
+    #: What it takes to simulate the garment again (its pattern as JSON, fabric preset,
+    #: particle spacing), kept in the mesh's glTF extras so a dressed clone can be re-draped
+    #: into a pose from the file alone.
+    extras: dict[str, Any] = field(default_factory=dict)
 
 
 def export_glb(body: Body, path: str | os.PathLike[str],
@@ -456,7 +460,7 @@ def _add_extra(gltf: pygltflib.GLTF2, extra: Sequence[ExtraMesh]) -> None:
                 roughnessFactor=mesh.roughness)))
         gltf.meshes.append(pygltflib.Mesh(name=mesh.name, primitives=[pygltflib.Primitive(
             attributes=attrs, indices=indices, material=len(gltf.materials) - 1,
-            mode=pygltflib.TRIANGLES)]))
+            mode=pygltflib.TRIANGLES)], extras={"dressform_garment": dict(mesh.extras)}))
         gltf.nodes.append(pygltflib.Node(name=mesh.name, mesh=len(gltf.meshes) - 1))
         gltf.scenes[0].nodes.append(len(gltf.nodes) - 1)
     binary.finish()
@@ -531,6 +535,37 @@ def _read_own_glb(
     except Exception as exc:
         raise ExportError(f"{path}: damaged dressform GLB ({type(exc).__name__}: {exc})") from None
     return y_up_to_z_up(vertices), faces, _parse_spec(info.get("spec"), path), heads
+
+
+def load_garments(path: str | os.PathLike[str]) -> list[ExtraMesh]:
+    """The garments of a dressed clone written by `export_glb` (every mesh after the body's),
+    in Z-up metres with their UVs, colours and extras; [] for an undressed clone."""
+    p = Path(path)
+    if p.suffix.lower() != ".glb" or not p.is_file():
+        raise ExportError(f"{path}: garments are read from a dressed clone's .glb")
+    try:
+        gltf = pygltflib.GLTF2.load_from_bytes(p.read_bytes())
+        blob = gltf.binary_blob() or b""
+        out = []
+        for mesh in gltf.meshes[1:]:
+            prim = mesh.primitives[0]
+            extras = (mesh.extras or {}).get("dressform_garment", {})
+            material = gltf.materials[prim.material] if prim.material is not None else None
+            factor = (material.pbrMetallicRoughness.baseColorFactor
+                      if material and material.pbrMetallicRoughness else None) or [1, 1, 1]
+            out.append(ExtraMesh(
+                mesh.name or f"garment{len(out)}",
+                y_up_to_z_up(_read_accessor(gltf, blob, prim.attributes.POSITION)
+                             .astype(np.float64)),
+                _read_accessor(gltf, blob, prim.indices).astype(np.int64).reshape(-1, 3),
+                _read_accessor(gltf, blob, prim.attributes.TEXCOORD_0).astype(np.float64),
+                tuple(linear_to_srgb(c) for c in factor[:3]),  # type: ignore[arg-type]
+                extras=extras))
+    except ExportError:
+        raise
+    except Exception as exc:
+        raise ExportError(f"{path}: damaged dressform GLB ({type(exc).__name__}: {exc})") from None
+    return out
 
 
 def _read_accessor(gltf: pygltflib.GLTF2, blob: bytes, index: int) -> np.ndarray:

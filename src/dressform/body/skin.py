@@ -31,6 +31,11 @@ def srgb_to_linear(c: float) -> float:
     return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
 
 
+def linear_to_srgb(c: float) -> float:
+    c = min(max(c, 0.0), 1.0)
+    return c * 12.92 if c <= 0.0031308 else 1.055 * c ** (1.0 / 2.4) - 0.055
+
+
 def relative_luminance(tone: int) -> float:
     """WCAG relative luminance of the swatch (ordered: lighter tones are brighter)."""
     r, g, b = (srgb_to_linear(c) for c in skin_tone_rgb(tone))

@@ -42,6 +42,37 @@ def carry(points: np.ndarray, old: Body, new: Body) -> np.ndarray:
     return at + d[:, None] * n
 
 
+def garment_record(pattern: Pattern, fabric: str, garment: DrapedGarment) -> dict[str, object]:
+    """What a file needs to keep to re-drape `garment` later (see `restore`): the pattern,
+    the fabric preset and the spacing it was meshed at."""
+    return {"pattern": pattern.model_dump_json(), "fabric": fabric,
+            "spacing_mm": garment.spacing_mm}
+
+
+def restore(vertices: np.ndarray, record: dict[str, object]) -> tuple[DrapedGarment, Pattern,
+                                                                      str]:
+    """A garment read back from a file (its rested `vertices` and its `garment_record`), as
+    (garment, pattern, fabric) ready to `redrape`. Raises `DrapeError` if the record is
+    missing or does not match the vertices."""
+    if record and "outfit" in record:
+        raise DrapeError("this garment is one layer of an outfit; re-draping an outfit into "
+                         "a pose or onto another body is not supported yet")
+    if not record or "pattern" not in record:
+        raise DrapeError("this garment was saved without its pattern, so it cannot be "
+                         "re-draped: drape it again with `dressform drape`")
+    pattern = Pattern.model_validate_json(str(record["pattern"]))
+    spacing = float(record.get("spacing_mm", 20.0))  # type: ignore[arg-type]
+    cloth = mesh_pattern(fold_bands(pattern), spacing)
+    if cloth.vertex_count != len(vertices):
+        raise DrapeError(f"the saved garment has {len(vertices)} vertices but its pattern "
+                         f"meshes to {cloth.vertex_count}: the file was changed")
+    rep = cloth.representative()
+    q = np.asarray(vertices, dtype=np.float64)
+    garment = DrapedGarment(q, cloth.faces, cloth.uv[rep], cloth.panel[rep], cloth.panel_names,
+                            np.zeros(len(q)), 0, 0.0, True, triangle_strain(cloth, q), spacing)
+    return garment, pattern, str(record.get("fabric", "cotton_jersey"))
+
+
 def redrape(garment: DrapedGarment, pattern: Pattern, old: Body, new: Body,
             fabric: str | FabricPhysics = "cotton_jersey", *, max_frames: int = 240,
             progress: Callable[[int, float], None] | None = None) -> DrapedGarment:

@@ -54,7 +54,7 @@ class SizeChart(BaseModel):
         return self.sizes[-1]
 
     def blended_fitting(self, body_cm: Mapping[str, float], dims: Sequence[str],
-                        tolerance_cm: float = 1.0) -> Size:
+                        tolerance_cm: float | Mapping[str, float] = 1.0) -> Size:
         """A size graded between the chart's sizes, as sewing patterns tell one to blend:
         each of `dims` from the smallest size made for it (`smallest_fitting` on that
         dimension alone), everything else from the largest of those.
@@ -63,8 +63,10 @@ class SizeChart(BaseModel):
         drafted for 24) gets a skirt that closes at its waist and still clears its hip,
         where one size would be loose at the waist by the difference and slide down. The
         label names each dimension's size in the order of `dims` ("S/XL"), or is the one
-        label when they agree."""
-        per_dim = [self.smallest_fitting(body_cm, [d], tolerance_cm) for d in dims]
+        label when they agree. `tolerance_cm` may differ per dimension."""
+        tol = (tolerance_cm if isinstance(tolerance_cm, Mapping)
+               else dict.fromkeys(dims, tolerance_cm))
+        per_dim = [self.smallest_fitting(body_cm, [d], tol.get(d, 1.0)) for d in dims]
         index = {s.label: i for i, s in enumerate(self.sizes)}
         base = max(per_dim, key=lambda s: index[s.label])
         if all(s.label == base.label for s in per_dim):

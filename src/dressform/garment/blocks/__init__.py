@@ -12,7 +12,7 @@ from dressform.garment.blocks.common import Design, Fit, notched
 from dressform.garment.blocks.tops import hoodie, sheath_dress, shift_dress, tshirt
 from dressform.garment.drafting import DraftMeasurements, draft_measurements
 from dressform.garment.pattern import Pattern
-from dressform.garment.sizes import Size
+from dressform.garment.sizes import Size, SizeChart
 from dressform.garment.validate import check
 from dressform.names import suggest
 
@@ -71,10 +71,27 @@ def draft(name: str, measurements: Mapping[str, float] | DraftMeasurements,
     return check(pattern)
 
 
+def fitting_size(name: str, chart: SizeChart, body_cm: Mapping[str, float]) -> Size:
+    """The size of block `name` to dress a body in: each control girth from the smallest
+    size made for it (blended between sizes where they differ, `SizeChart.blended_fitting`),
+    and the waist of a garment that closes there (a waistband, a fitted waist) from the
+    smallest size whose finished waist is not below the body's (less the same 1 cm every
+    girth is allowed: a band closes over soft tissue). A band that adds its ease
+    to a waist already between sizes is loose by up to a size step plus the ease, and on a
+    straight torso it slides down to where the body is that wide."""
+    dims = CONTROL_DIMENSIONS[name]
+    middle = chart.sizes[len(chart.sizes) // 2]
+    ease = draft(name, middle.body_cm, size=middle.label).ease_cm
+    tolerance = {d: 1.0 for d in dims}
+    if "waist_girth_cm" in dims:
+        tolerance["waist_girth_cm"] = 1.0 + max(0.0, ease.get("waist", 0.0))
+    return chart.blended_fitting(body_cm, dims, tolerance)
+
+
 def draft_size(name: str, size: Size, height_cm: float) -> Pattern:
     """Block `name` in a chart size, drafted in a person's height: a petite or tall fitting
     of the size (the chart's girths, the person's lengths)."""
     return draft(name, {**size.body_cm, "height_cm": height_cm}, size=size.label)
 
 
-__all__ = ["BLOCKS", "Design", "Fit", "block", "draft", "draft_size"]
+__all__ = ["BLOCKS", "Design", "Fit", "block", "draft", "draft_size", "fitting_size"]

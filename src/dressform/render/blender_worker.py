@@ -1,0 +1,219 @@
+"""The Blender side of a photoreal render, run in its own process:
+``python -m dressform.render.blender_worker JOB_DIR``.
+
+It reads ``job.json`` and ``meshes.npz`` written by :mod:`dressform.render.photoreal`,
+builds the scene in an empty Blender (meshes with Principled BSDF materials, area lights or a
+procedural sky, a camera) and renders it with Cycles on the CPU to the job's output path.
+Everything geometric (framing, light placement, the cyclorama's mesh) was worked out before;
+this module only translates records into Blender data, so it holds no decisions to test
+beyond "does Blender draw what it was given".
+
+Why a separate process: a crash inside Blender (it is C++; a bad mesh or an out-of-memory
+kills the process) must not take the caller down with it (the CLI, a batch runner, the web
+service), and a hung render must be stoppable. Starting the process and importing ``bpy``
+costs about 1 s (measured in the render benchmark), small beside a still's render time.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+
+def _linear(c: list[float]) -> tuple[float, float, float, float]:
+    lin = [x / 12.92 if x <= 0.04045 else ((x + 0.055) / 1.055) ** 2.4 for x in c]
+    return (lin[0], lin[1], lin[2], 1.0)
+
+
+def _material(bpy: Any, look: dict[str, Any]) -> Any:
+    mat = bpy.data.materials.new(look["name"])
+    mat.use_nodes = True
+    nodes, links = mat.node_tree.nodes, mat.node_tree.links
+    bsdf = nodes["Principled BSDF"]
+    inputs = bsdf.inputs
+    inputs["Base Color"].default_value = _linear(look["color"])
+    inputs["Roughness"].default_value = look["roughness"]
+    inputs["Sheen Weight"].default_value = look["sheen"]
+    inputs["Sheen Roughness"].default_value = look["sheen_roughness"]
+    inputs["Anisotropic"].default_value = look["anisotropic"]
+    inputs["Specular IOR Level"].default_value = look["specular"]
+    inputs["Coat Weight"].default_value = look["coat"]
+    inputs["Transmission Weight"].default_value = look["transmission"]
+    if look["subsurface"] > 0:
+        radius = look["subsurface_radius_m"]
+        scale = max(radius)
+        inputs["Subsurface Weight"].default_value = look["subsurface"]
+        inputs["Subsurface Scale"].default_value = scale
+        inputs["Subsurface Radius"].default_value = [r / scale for r in radius]
+    uv = None
+    if look["print_kind"] != "none" or look["weave"] > 0:
+        uv = nodes.new("ShaderNodeTexCoord").outputs["UV"]
+    if look["print_kind"] != "none":
+        inputs_color = _print(bpy, nodes, links, uv, look)
+        links.new(inputs_color, inputs["Base Color"])
+    if look["weave"] > 0:
+        wave = nodes.new("ShaderNodeTexWave")
+        wave.wave_type, wave.bands_direction = "BANDS", "DIAGONAL"
+        wave.inputs["Scale"].default_value = 1.0 / look["weave_period_m"]
+        links.new(uv, wave.inputs["Vector"])
+        bump = nodes.new("ShaderNodeBump")
+        bump.inputs["Strength"].default_value = 0.25 * look["weave"]
+        bump.inputs["Distance"].default_value = 0.0005
+        links.new(wave.outputs["Fac"], bump.inputs["Height"])
+        links.new(bump.outputs["Normal"], inputs["Normal"])
+    return mat
+
+
+def _print(bpy: Any, nodes: Any, links: Any, uv: Any, look: dict[str, Any]) -> Any:
+    """A colour socket: the base colour with a print laid on the flat pattern's coordinates
+    (metres), one repeat per `print_period_m`."""
+    scale = nodes.new("ShaderNodeVectorMath")
+    scale.operation = "SCALE"
+    scale.inputs["Scale"].default_value = 1.0 / look["print_period_m"]
+    links.new(uv, scale.inputs[0])
+    mix = nodes.new("ShaderNodeMix")
+    mix.data_type = "RGBA"
+    mix.inputs["A"].default_value = _linear(look["color"])
+    mix.inputs["B"].default_value = _linear(look["print_color"])
+    if look["print_kind"] == "image":
+        tex = nodes.new("ShaderNodeTexImage")
+        tex.image = bpy.data.images.load(look["print_image"])
+        links.new(scale.outputs["Vector"], tex.inputs["Vector"])
+        return tex.outputs["Color"]
+    if look["print_kind"] == "dots":
+        vor = nodes.new("ShaderNodeTexVoronoi")
+        vor.inputs["Randomness"].default_value = 0.0
+        vor.inputs["Scale"].default_value = 1.0
+        links.new(scale.outputs["Vector"], vor.inputs["Vector"])
+        less = nodes.new("ShaderNodeMath")
+        less.operation = "LESS_THAN"
+        less.inputs[1].default_value = 0.25
+        links.new(vor.outputs["Distance"], less.inputs[0])
+        fac = less.outputs[0]
+    else:
+        checker = nodes.new("ShaderNodeTexChecker")
+        checker.inputs["Scale"].default_value = 2.0
+        checker.inputs["Color1"].default_value = (1, 1, 1, 1)
+        checker.inputs["Color2"].default_value = (0, 0, 0, 1)
+        vec = scale.outputs["Vector"]
+        if look["print_kind"] == "stripes":  # checker of one row: stripes across the weft
+            flat = nodes.new("ShaderNodeVectorMath")
+            flat.operation = "MULTIPLY"
+            flat.inputs[1].default_value = (1.0, 0.0, 0.0)
+            links.new(vec, flat.inputs[0])
+            vec = flat.outputs["Vector"]
+        links.new(vec, checker.inputs["Vector"])
+        fac = checker.outputs["Fac"]
+    links.new(fac, mix.inputs["Factor"])
+    return mix.outputs["Result"]
+
+
+def _mesh_object(bpy: Any, name: str, vertices: np.ndarray, faces: np.ndarray,
+                 uv: np.ndarray | None, material: Any, smooth: bool) -> Any:
+    mesh = bpy.data.meshes.new(name)
+    mesh.vertices.add(len(vertices))
+    mesh.vertices.foreach_set("co", vertices.astype(np.float32).ravel())
+    mesh.loops.add(faces.size)
+    mesh.loops.foreach_set("vertex_index", faces.astype(np.int32).ravel())
+    mesh.polygons.add(len(faces))
+    mesh.polygons.foreach_set("loop_start", np.arange(0, faces.size, 3, dtype=np.int32))
+    mesh.polygons.foreach_set("loop_total", np.full(len(faces), 3, dtype=np.int32))
+    if uv is not None:
+        layer = mesh.uv_layers.new(name="pattern")
+        layer.data.foreach_set("uv", uv[faces.ravel()].astype(np.float32).ravel())
+    mesh.update()
+    mesh.validate()
+    if smooth:
+        mesh.shade_smooth()
+    mesh.materials.append(material)
+    obj = bpy.data.objects.new(name, mesh)
+    bpy.context.scene.collection.objects.link(obj)
+    return obj
+
+
+def _placed(bpy: Any, obj: Any, location: list[float], rotation: list[list[float]]) -> None:
+    from mathutils import Matrix
+
+    m = Matrix(rotation).to_4x4()
+    m.translation = location
+    obj.matrix_world = m
+
+
+def render(job_dir: Path) -> None:
+    import bpy
+
+    job = json.loads((job_dir / "job.json").read_text())
+    arrays = np.load(job_dir / "meshes.npz")
+    bpy.ops.wm.read_factory_settings(use_empty=True)
+    scene = bpy.context.scene
+    scene.render.engine = "CYCLES"
+    cycles = scene.cycles
+    cycles.device = "CPU"
+    cycles.samples = job["samples"]
+    cycles.use_adaptive_sampling = job["noise_threshold"] > 0
+    cycles.adaptive_threshold = max(job["noise_threshold"], 1e-4)
+    cycles.use_denoising = job["denoise"]
+    if job["denoise"]:
+        cycles.denoiser = "OPENIMAGEDENOISE"
+    cycles.max_bounces = job["max_bounces"]
+    cycles.diffuse_bounces = min(job["max_bounces"], 3)
+    cycles.glossy_bounces = min(job["max_bounces"], 2)
+    cycles.transmission_bounces = job["max_bounces"]
+    cycles.caustics_reflective = cycles.caustics_refractive = False
+    cycles.seed = job["seed"]
+    scene.render.resolution_x, scene.render.resolution_y = job["width"], job["height"]
+    scene.render.resolution_percentage = 100
+    scene.render.film_transparent = job["transparent"]
+    scene.render.threads_mode = "AUTO"
+    scene.render.image_settings.file_format = "PNG"
+    scene.render.image_settings.color_mode = "RGBA"
+    scene.view_settings.view_transform = "AgX"
+
+    for spec in job["meshes"]:
+        i = spec["index"]
+        uv = arrays.get(f"uv{i}")
+        _mesh_object(bpy, spec["name"], arrays[f"v{i}"], arrays[f"f{i}"], uv,
+                     _material(bpy, spec["look"]), spec["smooth"])
+
+    for k, light in enumerate(job["lights"]):
+        data = bpy.data.lights.new(f"light{k}", type="AREA")
+        data.shape, data.size = "SQUARE", light["size_m"]
+        data.energy = light["power_w"]
+        data.color = light["color"]
+        obj = bpy.data.objects.new(f"light{k}", data)
+        scene.collection.objects.link(obj)
+        _placed(bpy, obj, light["location"], light["rotation"])
+
+    world = bpy.data.worlds.new("world")
+    scene.world = world
+    world.use_nodes = True
+    background = world.node_tree.nodes["Background"]
+    if job["sky"]:
+        sky = world.node_tree.nodes.new("ShaderNodeTexSky")
+        sky.sky_type = "MULTIPLE_SCATTERING"
+        sky.sun_elevation, sky.sun_rotation = job["sun_elevation"], job["sun_rotation"]
+        world.node_tree.links.new(sky.outputs["Color"], background.inputs["Color"])
+        background.inputs["Strength"].default_value = 0.3
+    else:
+        background.inputs["Color"].default_value = (1.0, 1.0, 1.0, 1.0)
+        background.inputs["Strength"].default_value = job["ambient"]
+
+    cam = job["camera"]
+    data = bpy.data.cameras.new("camera")
+    data.lens, data.sensor_width, data.sensor_fit = cam["lens_mm"], cam["sensor_mm"], "AUTO"
+    data.clip_start, data.clip_end = 0.05, 200.0
+    obj = bpy.data.objects.new("camera", data)
+    scene.collection.objects.link(obj)
+    _placed(bpy, obj, cam["location"], cam["rotation"])
+    scene.camera = obj
+
+    scene.render.filepath = job["output"]
+    bpy.ops.render.render(write_still=True)
+
+
+if __name__ == "__main__":
+    render(Path(sys.argv[1]))

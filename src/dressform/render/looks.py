@@ -1,0 +1,130 @@
+"""How surfaces look in the photoreal renderer: skin by Monk Skin Tone, fabrics by type,
+garment colours and prints.
+
+These are plain records (no Blender here): the renderer's worker turns them into Principled
+BSDF node trees. Values are physically based where a measurement exists (skin's subsurface
+mean free paths, red longest, after Jensen et al. 2001 and Blender's own skin defaults) and
+otherwise chosen by eye against reference photographs of each fabric type: cotton is matte
+with a little sheen, denim a matte twill with an indigo default, silk a low-roughness
+anisotropic sheen, knits a soft fibre sheen.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from dressform.body.skin import skin_tone_rgb
+from dressform.errors import InvalidInputError, UnknownNameError
+from dressform.names import suggest
+
+RGB = tuple[float, float, float]
+PrintKind = Literal["none", "stripes", "check", "dots", "image"]
+
+
+class SurfaceLook(BaseModel):
+    """One material: sRGB base colour and Principled BSDF settings (0–1 unless noted)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    color: RGB
+    roughness: float = Field(0.8, ge=0.0, le=1.0)
+    sheen: float = Field(0.0, ge=0.0, le=1.0)
+    sheen_roughness: float = Field(0.5, ge=0.0, le=1.0)
+    anisotropic: float = Field(0.0, ge=0.0, le=1.0)
+    subsurface: float = Field(0.0, ge=0.0, le=1.0)
+    #: Subsurface mean free path per R, G, B channel, in metres.
+    subsurface_radius_m: RGB = (0.0, 0.0, 0.0)
+    specular: float = Field(0.5, ge=0.0, le=1.0)
+    coat: float = Field(0.0, ge=0.0, le=1.0)
+    transmission: float = Field(0.0, ge=0.0, le=1.0)
+    #: Weave relief: a fine bump of this strength (0 = smooth) and period (metres of fabric).
+    weave: float = Field(0.0, ge=0.0, le=1.0)
+    weave_period_m: float = Field(0.002, gt=0.0)
+    #: A print on the pattern's own coordinates (metres of flat fabric), so it runs across
+    #: panels as they were cut.
+    print_kind: PrintKind = "none"
+    print_color: RGB = (1.0, 1.0, 1.0)
+    print_period_m: float = Field(0.05, gt=0.0)
+    print_image: str = ""
+
+    @field_validator("color", "print_color")
+    @classmethod
+    def _in_unit_range(cls, value: RGB) -> RGB:
+        if not all(0.0 <= c <= 1.0 for c in value):
+            raise ValueError("colour channels must be in 0–1 (sRGB)")
+        return value
+
+
+def parse_color(text: str | RGB) -> RGB:
+    """A colour from '#rrggbb', a name in `COLORS`, or an sRGB triple in 0–1."""
+    if not isinstance(text, str):
+        if len(text) != 3 or not all(0.0 <= float(c) <= 1.0 for c in text):
+            raise InvalidInputError(f"a colour is three sRGB numbers in 0–1, not {text!r}")
+        return (float(text[0]), float(text[1]), float(text[2]))
+    key = text.strip().lower()
+    if key in COLORS:
+        return COLORS[key]
+    if re.fullmatch(r"#?[0-9a-f]{6}", key):
+        h = key.lstrip("#")
+        return (int(h[0:2], 16) / 255.0, int(h[2:4], 16) / 255.0, int(h[4:6], 16) / 255.0)
+    raise InvalidInputError(f"unknown colour {text!r}{suggest(key, COLORS)}: give '#rrggbb' "
+                            f"or one of {', '.join(COLORS)}")
+
+
+COLORS: dict[str, RGB] = {
+    "white": (0.93, 0.93, 0.91), "ivory": (0.93, 0.90, 0.82), "black": (0.05, 0.05, 0.055),
+    "charcoal": (0.18, 0.18, 0.19), "grey": (0.55, 0.55, 0.55), "navy": (0.09, 0.13, 0.28),
+    "indigo": (0.13, 0.20, 0.38), "red": (0.70, 0.08, 0.10), "burgundy": (0.40, 0.06, 0.12),
+    "emerald": (0.05, 0.45, 0.30), "olive": (0.38, 0.40, 0.20), "camel": (0.76, 0.60, 0.42),
+    "blush": (0.93, 0.72, 0.70), "sky": (0.55, 0.72, 0.88), "mustard": (0.85, 0.65, 0.15),
+}
+
+#: Fabric type of each drape preset, and that type's look (colour is the garment's own).
+FABRIC_LOOK: dict[str, dict[str, object]] = {
+    "cotton": {"roughness": 0.85, "sheen": 0.15, "weave": 0.15, "weave_period_m": 0.0015},
+    "denim": {"roughness": 0.8, "sheen": 0.05, "weave": 0.5, "weave_period_m": 0.002},
+    "wool": {"roughness": 0.9, "sheen": 0.45, "sheen_roughness": 0.6, "weave": 0.2,
+             "weave_period_m": 0.002},
+    "silk": {"roughness": 0.28, "sheen": 0.1, "anisotropic": 0.6, "specular": 0.6},
+    "chiffon": {"roughness": 0.45, "sheen": 0.2, "transmission": 0.35},
+    "knit": {"roughness": 0.9, "sheen": 0.35, "sheen_roughness": 0.4, "weave": 0.25,
+             "weave_period_m": 0.003},
+}
+FABRIC_TYPE: dict[str, str] = {
+    "cotton_jersey": "knit", "cotton_poplin": "cotton", "denim": "denim",
+    "wool_suiting": "wool", "silk_charmeuse": "silk", "polyester_chiffon": "chiffon",
+    "stretch_knit": "knit",
+}
+DEFAULT_COLOR: dict[str, RGB] = {"denim": COLORS["indigo"]}
+
+
+def fabric_look(fabric: str, color: str | RGB | None = None, *, name: str = "garment",
+                print_kind: PrintKind = "none", print_color: str | RGB = "white",
+                print_period_cm: float = 5.0, print_image: str = "") -> SurfaceLook:
+    """The look of a garment in drape fabric preset `fabric` (or a fabric type: cotton,
+    denim, wool, silk, chiffon, knit), in `color`, optionally printed."""
+    kind = FABRIC_TYPE.get(fabric, fabric)
+    if kind not in FABRIC_LOOK:
+        known = [*FABRIC_TYPE, *FABRIC_LOOK]
+        raise UnknownNameError(f"unknown fabric {fabric!r}{suggest(fabric, known)} "
+                               f"(fabrics: {', '.join(known)})")
+    if print_kind == "image" and not print_image:
+        raise InvalidInputError("an image print needs the image file (print_image)")
+    base = parse_color(color) if color is not None else DEFAULT_COLOR.get(kind, COLORS["white"])
+    return SurfaceLook(name=name, color=base, print_kind=print_kind,
+                       print_color=parse_color(print_color),
+                       print_period_m=print_period_cm / 100.0, print_image=print_image,
+                       **FABRIC_LOOK[kind])  # type: ignore[arg-type]
+
+
+def skin_look(tone: int) -> SurfaceLook:
+    """Skin of Monk Skin Tone `tone` (1–10): the swatch as base colour, subsurface light
+    scattering with red travelling furthest (millimetres, as in real skin), a slightly
+    rough dielectric sheen."""
+    return SurfaceLook(name=f"skin MST-{tone}", color=skin_tone_rgb(tone), roughness=0.5,
+                       subsurface=1.0, subsurface_radius_m=(0.0040, 0.0016, 0.0009),
+                       specular=0.45)

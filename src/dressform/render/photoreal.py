@@ -1,0 +1,232 @@
+"""Photoreal stills: a dressed clone in a studio, rendered by Blender Cycles on the CPU.
+
+The scene is worked out here, in plain numpy (what each mesh looks like, where the camera
+stands, where the lights go, the cyclorama's shape), written to a job folder, and drawn by
+Blender in a worker process (:mod:`dressform.render.blender_worker`; why a process: see
+there). The output PNG is written to a temporary name and moved into place only when Blender
+finished, so a crashed or killed render never leaves a half-written image.
+
+Example::
+
+    from dressform.body import build, pose_body
+    from dressform.render.photoreal import body_scene, render_still
+    from dressform.render.studio import Studio
+
+    clone = pose_body(build(), "contrapposto")
+    render_still(body_scene(clone), Studio(light="editorial", camera="three-quarter"),
+                 "look.png")
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from dressform.body.mesh import Body
+from dressform.errors import RenderError
+from dressform.render.camera import SENSOR_LONG_SIDE_MM, place_camera
+from dressform.render.looks import SurfaceLook, skin_look
+from dressform.render.studio import (
+    BACKDROPS,
+    CAMERAS,
+    LIGHTS,
+    QUALITY,
+    Light,
+    Studio,
+    frame_box,
+)
+
+
+@dataclass(frozen=True, eq=False)
+class SceneMesh:
+    """A mesh in the shot: metres, Z up; `uv` per vertex (a garment's pattern coordinates,
+    metres) for prints and weave, or None; `subject` meshes are framed by the camera."""
+
+    name: str
+    vertices: np.ndarray
+    faces: np.ndarray
+    look: SurfaceLook
+    uv: np.ndarray | None = None
+    smooth: bool = True
+    subject: bool = True
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    path: Path
+    width: int
+    height: int
+    seconds: float
+    samples: int
+
+
+def body_scene(body: Body) -> list[SceneMesh]:
+    """The clone's skin, in its Monk Skin Tone."""
+    return [SceneMesh("body", np.asarray(body.vertices), np.asarray(body.faces),
+                      skin_look(body.spec.skin_tone))]
+
+
+def cyclorama(azimuth_deg: float, color: tuple[float, float, float], wall: bool = True,
+              centre: Sequence[float] = (0.0, 0.0), *, width_m: float = 14.0,
+              behind_m: float = 3.0, cove_m: float = 1.5, height_m: float = 6.0
+              ) -> SceneMesh:
+    """A photographer's infinity cove: a floor that curves up into a wall behind the subject
+    (as seen from a camera at `azimuth_deg`), so there is no horizon line; or only the floor
+    (`wall=False`, outdoors)."""
+    from dressform.render.looks import SurfaceLook
+
+    # Profile in (depth away from the camera, height), floor from in front of the camera.
+    floor = [(-12.0, 0.0), (behind_m, 0.0)]
+    profile = floor
+    if wall:
+        arc = [(behind_m + cove_m * math.sin(t), cove_m * (1.0 - math.cos(t)))
+               for t in np.linspace(0.0, math.pi / 2.0, 12)[1:]]
+        profile = floor + arc + [(behind_m + cove_m, height_m)]
+    d = np.array([p[0] for p in profile])
+    z = np.array([p[1] for p in profile])
+    xs = np.array([-width_m / 2.0, width_m / 2.0])
+    across, depth = np.meshgrid(xs, d)
+    heights = np.repeat(z[:, None], 2, axis=1)
+    az = math.radians(azimuth_deg)
+    # Away from the camera is −back; "across" is the camera's right.
+    away = np.array([-math.sin(az), math.cos(az)])
+    right = np.array([math.cos(az), math.sin(az)])
+    xy = depth[..., None] * away + across[..., None] * right + np.asarray(centre)
+    vertices = np.concatenate([xy, heights[..., None]], axis=-1).reshape(-1, 3)
+    rows = len(profile)
+    faces = []
+    for r in range(rows - 1):
+        a, b, c, e = 2 * r, 2 * r + 1, 2 * r + 2, 2 * r + 3
+        faces += [(a, b, e), (a, e, c)]
+    look = SurfaceLook(name="backdrop", color=color, roughness=0.9)
+    return SceneMesh("cyclorama", vertices, np.array(faces), look, subject=False)
+
+
+def _look_at(location: np.ndarray, target: np.ndarray) -> list[list[float]]:
+    """Rotation (columns: right, up, back) for an object at `location` whose −Z looks at
+    `target`, with world Z up."""
+    back = location - target
+    back /= np.linalg.norm(back)
+    right = np.cross([0.0, 0.0, 1.0], back)
+    if np.linalg.norm(right) < 1e-6:  # straight above
+        right = np.array([1.0, 0.0, 0.0])
+    right /= np.linalg.norm(right)
+    up = np.cross(back, right)
+    return np.stack([right, up, back], axis=1).tolist()
+
+
+def _light(light: Light, camera_az_deg: float, centre: np.ndarray) -> dict[str, object]:
+    az = math.radians(camera_az_deg + light.azimuth_deg)
+    # Azimuth 0 is the camera's side: the camera at azimuth a stands at (sin a, −cos a).
+    where = centre[:2] + light.distance_m * np.array([math.sin(az), -math.cos(az)])
+    location = np.array([*where, light.height_m])
+    target = np.array([*centre[:2], light.aim_height_m])
+    return {"location": location.tolist(), "rotation": _look_at(location, target),
+            "size_m": light.size_m, "power_w": light.power_w, "color": list(light.color)}
+
+
+def render_job(meshes: Sequence[SceneMesh], studio: Studio, output: Path) -> tuple[dict, dict]:
+    """The job (settings) and arrays (meshes) the Blender worker draws: pure, no files."""
+    subjects = [m for m in meshes if m.subject]
+    if not subjects:
+        raise RenderError("nothing to render: the shot has no subject mesh")
+    for m in meshes:
+        v, f = np.asarray(m.vertices), np.asarray(m.faces)
+        if v.ndim != 2 or v.shape[1] != 3 or not np.isfinite(v).all():
+            raise RenderError(f"mesh {m.name!r}: vertices must be finite (V, 3) metres")
+        if f.ndim != 2 or f.shape[1] != 3 or (f.size and (f.min() < 0 or f.max() >= len(v))):
+            raise RenderError(f"mesh {m.name!r}: faces must be (F, 3) indices into its "
+                              f"{len(v)} vertices")
+    everything = np.concatenate([np.asarray(m.vertices) for m in subjects])
+    preset = CAMERAS[studio.camera]
+    width, height = studio.size
+    lo, hi = frame_box(everything, preset)
+    at = place_camera(preset.camera(), lo, hi, width / height)
+    centre = 0.5 * (everything.min(axis=0) + everything.max(axis=0))
+    rig = LIGHTS[studio.light]
+    backdrop = BACKDROPS[studio.backdrop]
+    drawn = list(meshes)
+    if not studio.transparent:
+        drawn.append(cyclorama(preset.azimuth_deg, backdrop.color,
+                               backdrop.wall and not rig.sky, centre[:2]))
+    quality = QUALITY[studio.quality]
+    arrays: dict[str, np.ndarray] = {}
+    specs = []
+    for i, m in enumerate(drawn):
+        arrays[f"v{i}"] = np.asarray(m.vertices, dtype=np.float32)
+        arrays[f"f{i}"] = np.asarray(m.faces, dtype=np.int32)
+        if m.uv is not None:
+            arrays[f"uv{i}"] = np.asarray(m.uv, dtype=np.float32)
+        specs.append({"index": i, "name": m.name, "look": m.look.model_dump(),
+                      "smooth": m.smooth})
+    job = {
+        "output": str(output), "width": width, "height": height, "seed": studio.seed,
+        "samples": quality.samples, "noise_threshold": quality.noise_threshold,
+        "denoise": quality.denoise, "max_bounces": quality.max_bounces,
+        "transparent": studio.transparent, "meshes": specs,
+        "lights": [_light(li, preset.azimuth_deg, centre) for li in rig.lights],
+        "ambient": rig.ambient, "sky": rig.sky,
+        "sun_elevation": math.radians(rig.sun_elevation_deg),
+        "sun_rotation": math.radians(preset.azimuth_deg + rig.sun_azimuth_deg),
+        "camera": {"location": at.eye.tolist(), "rotation": at.rotation.tolist(),
+                   "lens_mm": preset.focal_length_mm, "sensor_mm": SENSOR_LONG_SIDE_MM},
+    }
+    return job, arrays
+
+
+def render_still(meshes: Sequence[SceneMesh], studio: Studio, output: str | os.PathLike[str],
+                 *, timeout_s: float = 900.0) -> RenderResult:
+    """Render `meshes` in `studio` to the PNG `output` (RGBA). Raises `RenderError` with
+    Blender's own last words if the render crashes, is killed, or runs past `timeout_s`."""
+    out = Path(output)
+    if out.suffix.lower() != ".png":
+        raise RenderError(f"{out}: a photoreal still is written as .png")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="dressform-render-") as tmp:
+        job_dir = Path(tmp)
+        partial = job_dir / "render.png"
+        job, arrays = render_job(meshes, studio, partial)
+        (job_dir / "job.json").write_text(json.dumps(job))
+        np.savez(job_dir / "meshes.npz", **arrays)
+        _run_worker(job_dir, timeout_s)
+        if not partial.exists():
+            raise RenderError("Blender finished without writing an image")
+        os.replace(partial, out) if _same_device(partial, out) else _copy_atomic(partial, out)
+    return RenderResult(out, job["width"], job["height"], time.perf_counter() - started,
+                        job["samples"])
+
+
+def _run_worker(job_dir: Path, timeout_s: float) -> None:
+    cmd = [sys.executable, "-m", "dressform.render.blender_worker", str(job_dir)]
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout_s,
+                              env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    except subprocess.TimeoutExpired as e:
+        raise RenderError(f"the render ran past {timeout_s:.0f} s and was stopped") from e
+    if done.returncode != 0:
+        lines = [ln for ln in (done.stderr or done.stdout).splitlines() if ln.strip()]
+        why = lines[-1] if lines else "no message"
+        how = (f"was killed by signal {-done.returncode}" if done.returncode < 0
+               else f"failed (exit {done.returncode})")
+        raise RenderError(f"the Blender render {how}: {why}")
+
+
+def _same_device(a: Path, b: Path) -> bool:
+    return os.stat(a).st_dev == os.stat(b.parent).st_dev
+
+
+def _copy_atomic(src: Path, dst: Path) -> None:
+    tmp = dst.with_name(f".{dst.name}.partial")
+    tmp.write_bytes(src.read_bytes())
+    os.replace(tmp, dst)

@@ -1,0 +1,98 @@
+"""A shot of a dressed clone: the clone posed, its garments re-draped into the pose (drape's
+re-drape: the cloth is simulated onto the posed body, not skinned with it), dressed in their
+fabrics' looks and rendered photoreal in a studio."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from dressform.body.export import ExtraMesh, load_body, load_garments
+from dressform.body.mesh import Body
+from dressform.body.pose import get_pose, pose_body
+from dressform.errors import RenderError
+from dressform.render.looks import SurfaceLook, fabric_look
+from dressform.render.photoreal import RenderResult, SceneMesh, body_scene, render_still
+from dressform.render.studio import Studio
+
+#: Where a stool's top stands below the lowest point of a seated clone's hips (m): the seat
+#: touches the skin, the skin does not sink into it.
+SEAT_GAP_M = 0.002
+
+
+def garment_look(garment: ExtraMesh) -> SurfaceLook:
+    """A stored garment's look: its fabric preset's type in its own colour."""
+    return fabric_look(str(garment.extras.get("fabric", "cotton_poplin")), garment.color,
+                       name=garment.name)
+
+
+def stool(body: Body) -> SceneMesh:
+    """A box stool under a seated clone's hips, floor to seat."""
+    hips = np.asarray(body.vertices)[body.part_mask("hips")]
+    seat = float(hips[:, 2].min()) - SEAT_GAP_M
+    cx, cy = hips[:, :2].mean(axis=0)
+    half = 0.2
+    x0, x1, y0, y1 = cx - half, cx + half, cy - half, cy + half
+    corners = np.array([[x, y, z] for z in (0.0, seat) for y in (y0, y1) for x in (x0, x1)])
+    quads = [(0, 1, 3, 2), (4, 6, 7, 5), (0, 4, 5, 1), (2, 3, 7, 6), (0, 2, 6, 4),
+             (1, 5, 7, 3)]
+    faces = np.array([t for a, b, c, d in quads for t in ((a, b, c), (a, c, d))])
+    look = SurfaceLook(name="stool", color=(0.55, 0.42, 0.30), roughness=0.5)
+    return SceneMesh("stool", corners, faces, look, smooth=False)
+
+
+def dressed_scene(body: Body, garments: Sequence[ExtraMesh], pose: str = "a-pose",
+                  progress: Callable[[str], None] | None = None) -> list[SceneMesh]:
+    """The scene meshes of `body` (at its rest pose) in `pose`, wearing `garments` (rested on
+    the rest pose) re-draped into it."""
+    from dressform.drape.redrape import redrape, restore
+
+    chosen = get_pose(pose)
+    posed = pose_body(body, chosen)
+    meshes = body_scene(posed)
+    for g in garments:
+        vertices = np.asarray(g.vertices)
+        if posed is not body:
+            if progress:
+                progress(f"re-draping {g.name} into the {chosen.name} pose")
+            rested, pattern, fabric = restore(vertices, g.extras)
+            vertices = redrape(rested, pattern, body, posed, fabric).vertices
+        meshes.append(SceneMesh(g.name, vertices, np.asarray(g.faces), garment_look(g),
+                                uv=np.asarray(g.uvs)))
+    if chosen.seated:
+        meshes.append(stool(posed))
+    return meshes
+
+
+def shoot(dressed: str | os.PathLike[str], output: str | os.PathLike[str], *,
+          pose: str = "a-pose", studio: Studio | None = None,
+          progress: Callable[[str], None] | None = None) -> RenderResult:
+    """Render the dressed clone in file `dressed` (a GLB from `dressform drape`, or an
+    undressed clone) in `pose` to `output` (.png keeps alpha; .jpg/.jpeg is flattened)."""
+    out = Path(output)
+    suffix = out.suffix.lower()
+    if suffix not in (".png", ".jpg", ".jpeg"):
+        raise RenderError(f"{out.name}: write a still as .png, .jpg or .jpeg")
+    studio = studio or Studio()
+    body = load_body(dressed)
+    garments = load_garments(dressed) if Path(dressed).suffix.lower() == ".glb" else []
+    meshes = dressed_scene(body, garments, pose, progress)
+    if progress:
+        progress(f"rendering {studio.size[0]}×{studio.size[1]} with Cycles")
+    if suffix == ".png":
+        return render_still(meshes, studio, out)
+    with tempfile.TemporaryDirectory(prefix="dressform-shot-") as tmp:
+        result = render_still(meshes, studio, Path(tmp) / "still.png")
+        rgba = Image.open(result.path).convert("RGBA")
+        flat = Image.new("RGB", rgba.size, (255, 255, 255))
+        flat.paste(rgba, mask=rgba.split()[3])
+        partial = out.with_name(f".{out.name}.partial")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        flat.save(partial, format="JPEG", quality=92)
+        os.replace(partial, out)
+    return RenderResult(out, result.width, result.height, result.seconds, result.samples)

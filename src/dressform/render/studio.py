@@ -1,0 +1,180 @@
+"""Studio presets for photoreal shots: backdrops, light rigs, cameras and quality.
+
+Everything is given relative to the camera's direction (azimuth), so a light rig lights every
+view alike and the cyclorama always stands behind the subject as seen from the camera. Light
+powers are Cycles watts for area lights, tuned by rendering (an e-commerce still should put a
+white cyclorama at about 95 % white and the skin in the middle of the tonal range).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from dressform.errors import UnknownNameError
+from dressform.names import suggest
+from dressform.render.camera import Camera
+from dressform.render.looks import RGB
+
+
+@dataclass(frozen=True)
+class Light:
+    """An area light: where it is, relative to the camera's direction (azimuth 0 = on the
+    camera's side of the subject, positive = round to the camera's left), how high (m), how
+    far from the subject (m), its size (m, square) and power (W), and its colour."""
+
+    azimuth_deg: float
+    height_m: float
+    distance_m: float
+    size_m: float
+    power_w: float
+    color: RGB = (1.0, 1.0, 1.0)
+    aim_height_m: float = 1.1
+
+
+@dataclass(frozen=True)
+class LightRig:
+    name: str
+    description: str
+    lights: tuple[Light, ...]
+    #: Uniform world light (an ambient bounce of the studio), linear strength.
+    ambient: float = 0.05
+    #: Procedural sky (Blender's sky texture with a sun) instead of studio lights' ambient.
+    sky: bool = False
+    #: Sun elevation and its azimuth relative to the camera, for a sky rig.
+    sun_elevation_deg: float = 35.0
+    sun_azimuth_deg: float = 50.0
+
+
+LIGHTS: dict[str, LightRig] = {r.name: r for r in (
+    LightRig("high-key", "e-commerce high-key: broad soft front light, white cyclorama lit "
+             "to near white, shallow shadows",
+             (Light(30.0, 2.4, 3.0, 2.5, 900.0), Light(-30.0, 2.0, 3.0, 2.5, 600.0),
+              Light(180.0, 3.0, 3.5, 3.0, 700.0)), ambient=0.35),
+    LightRig("editorial", "soft editorial: a large key high on the camera's left, a weak "
+             "fill on its right, a rim light from behind",
+             (Light(45.0, 2.6, 2.8, 1.5, 300.0, (1.0, 0.97, 0.92)),
+              Light(-50.0, 1.6, 3.0, 2.0, 60.0, (0.92, 0.95, 1.0)),
+              Light(-150.0, 2.4, 2.5, 0.8, 200.0)), ambient=0.06),
+    LightRig("dramatic", "dramatic: one hard key from the side, a rim behind, deep shadows",
+             (Light(80.0, 2.5, 2.6, 0.5, 420.0, (1.0, 0.93, 0.85)),
+              Light(-140.0, 2.2, 2.4, 0.4, 260.0, (0.85, 0.9, 1.0))), ambient=0.01),
+    LightRig("outdoor", "outdoor daylight: Blender's procedural sky with a sun",
+             (), ambient=0.0, sky=True),
+)}
+
+
+@dataclass(frozen=True)
+class Backdrop:
+    name: str
+    color: RGB
+    #: A curved studio cyclorama behind the subject; False leaves only a floor (outdoors).
+    wall: bool = True
+
+
+BACKDROPS: dict[str, Backdrop] = {b.name: b for b in (
+    Backdrop("white", (0.92, 0.92, 0.92)),
+    Backdrop("light-grey", (0.62, 0.62, 0.63)),
+    Backdrop("warm-beige", (0.80, 0.70, 0.58)),
+    Backdrop("charcoal", (0.10, 0.10, 0.11)),
+    Backdrop("sage", (0.55, 0.62, 0.52)),
+    Backdrop("pavement", (0.35, 0.34, 0.33), wall=False),
+)}
+
+
+@dataclass(frozen=True)
+class CameraPreset:
+    """A named camera: its view, lens and what it frames ("full" body or a "portrait" of
+    the head and shoulders)."""
+
+    name: str
+    azimuth_deg: float
+    focal_length_mm: float
+    frame: str = "full"
+    elevation_deg: float = 2.0
+    margin: float = 0.05
+
+    def camera(self) -> Camera:
+        return Camera(azimuth_deg=self.azimuth_deg, elevation_deg=self.elevation_deg,
+                      focal_length_mm=self.focal_length_mm, margin=self.margin)
+
+
+CAMERAS: dict[str, CameraPreset] = {c.name: c for c in (
+    CameraPreset("front", 0.0, 50.0),
+    CameraPreset("three-quarter", 35.0, 50.0),
+    CameraPreset("side", 90.0, 50.0),
+    CameraPreset("back", 180.0, 50.0),
+    CameraPreset("portrait", 15.0, 85.0, frame="portrait", elevation_deg=0.0, margin=0.08),
+    CameraPreset("85mm", 0.0, 85.0),
+)}
+
+
+@dataclass(frozen=True)
+class Quality:
+    """Resolution and sampling: samples are the most per pixel (adaptive sampling stops
+    earlier where the noise is already below `noise_threshold`), then denoised."""
+
+    name: str
+    width: int
+    height: int
+    samples: int
+    noise_threshold: float
+    denoise: bool = True
+    max_bounces: int = 4
+
+
+QUALITY: dict[str, Quality] = {q.name: q for q in (
+    Quality("draft", 256, 384, 8, 0.1),
+    Quality("preview", 512, 768, 16, 0.05),
+    Quality("campaign", 1024, 1536, 24, 0.03),
+    Quality("print", 2048, 3072, 32, 0.02),
+    Quality("reference", 1024, 1536, 128, 0.0, denoise=False, max_bounces=8),
+)}
+
+
+@dataclass(frozen=True)
+class Studio:
+    """The whole set for a shot."""
+
+    light: str = "editorial"
+    backdrop: str = "white"
+    camera: str = "front"
+    quality: str = "campaign"
+    seed: int = 0
+    #: Leave the backdrop out and write alpha (a cut-out of the subject).
+    transparent: bool = False
+    width: int | None = None
+    height: int | None = None
+    extras: dict[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for what, table, value in (("light", LIGHTS, self.light),
+                                   ("backdrop", BACKDROPS, self.backdrop),
+                                   ("camera", CAMERAS, self.camera),
+                                   ("quality", QUALITY, self.quality)):
+            if value not in table:
+                raise UnknownNameError(f"unknown {what} {value!r}{suggest(value, table)} "
+                                       f"({what}s: {', '.join(table)})")
+
+    @property
+    def size(self) -> tuple[int, int]:
+        q = QUALITY[self.quality]
+        return (self.width or q.width, self.height or q.height)
+
+
+#: How far below the top of the head a portrait frames: head, neck and shoulders to the
+#: upper chest, on adults of any height.
+PORTRAIT_DEPTH_M = 0.45
+
+
+def frame_box(vertices: np.ndarray, preset: CameraPreset) -> tuple[np.ndarray, np.ndarray]:
+    """The box a camera preset frames: the whole subject, or for a portrait its top
+    `PORTRAIT_DEPTH_M` (everything of the subject at that height, so both shoulders)."""
+    lo, hi = vertices.min(axis=0), vertices.max(axis=0)
+    if preset.frame == "full":
+        return lo, hi
+    bottom = hi[2] - PORTRAIT_DEPTH_M
+    near = vertices[vertices[:, 2] > bottom]
+    return (np.array([*near[:, :2].min(axis=0), bottom]),
+            np.array([*near[:, :2].max(axis=0), hi[2]]))
