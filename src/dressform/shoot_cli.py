@@ -9,6 +9,7 @@ import typer
 
 from dressform.body.pose import POSES
 from dressform.console import console, err
+from dressform.render.hair import HAIR_COLORS, HAIR_STYLES
 from dressform.render.studio import BACKDROPS, CAMERAS, LIGHTS, QUALITY
 
 
@@ -28,6 +29,11 @@ def shoot_cmd(
                         ] = "white",
     quality: Annotated[str, typer.Option(help=f"Quality: {_choices(QUALITY)}")] = "campaign",
     seed: Annotated[int, typer.Option(help="Sampling seed (same seed, same image)")] = 0,
+    hair: Annotated[str | None, typer.Option(help=f"Hairstyle: {', '.join(HAIR_STYLES)} "
+                                             "(default: long for a woman, short for a man)")
+                    ] = None,
+    hair_color: Annotated[str, typer.Option(help=f"Hair colour: {_choices(HAIR_COLORS)}")
+                          ] = "dark-brown",
     transparent: Annotated[bool, typer.Option(help="No backdrop: a cut-out with alpha "
                                               "(.png)")] = False,
 ) -> None:
@@ -38,7 +44,8 @@ def shoot_cmd(
     studio = Studio(light=light, backdrop=backdrop, camera=camera, quality=quality, seed=seed,
                     transparent=transparent)
     with err.status("loading the clone...") as status:
-        result = shoot(dressed, output, pose=pose, studio=studio,
+        result = shoot(dressed, output, pose=pose, studio=studio, hair=hair,
+                       hair_color=hair_color,
                        progress=lambda what: status.update(what + "..."))
     console.print(f"wrote {result.path} ({result.width}×{result.height}, "
                   f"{result.seconds:.1f} s)")

@@ -90,7 +90,10 @@ def redrape(garment: DrapedGarment, pattern: Pattern, old: Body, new: Body,
     if cloth.vertex_count != len(garment.vertices):
         raise DrapeError(f"this garment was not draped from pattern {pattern.name!r} at "
                          f"{garment.spacing_mm:g} mm")
-    place_panels(cloth, folded, new, physics.max_stretch)  # "too small at the hips", by name
+    if new.spec != old.spec:  # another body: "too small at the hips", by name
+        place_panels(cloth, folded, new, physics.max_stretch)
+    # (The same clone in another pose has the same girths; its measurements, taken in the
+    # rest pose, are not defined in a pose.)
     started = time.perf_counter()
     distance = BodyDistance(new.vertices, new.faces)
     start = distance.push_out(carry(garment.vertices, old, new), SolverSettings().clearance_m)

@@ -29,7 +29,7 @@ def _linear(c: list[float]) -> tuple[float, float, float, float]:
     return (lin[0], lin[1], lin[2], 1.0)
 
 
-def _material(bpy: Any, look: dict[str, Any]) -> Any:
+def _material(bpy: Any, look: dict[str, Any], overlay: np.ndarray | None = None) -> Any:
     mat = bpy.data.materials.new(look["name"])
     mat.use_nodes = True
     nodes, links = mat.node_tree.nodes, mat.node_tree.links
@@ -55,6 +55,8 @@ def _material(bpy: Any, look: dict[str, Any]) -> Any:
     if look["print_kind"] != "none":
         inputs_color = _print(bpy, nodes, links, uv, look)
         links.new(inputs_color, inputs["Base Color"])
+    if overlay is not None:
+        _overlay(bpy, nodes, links, overlay, look["name"], inputs["Base Color"])
     if look["weave"] > 0:
         wave = nodes.new("ShaderNodeTexWave")
         wave.wave_type, wave.bands_direction = "BANDS", "DIAGONAL"
@@ -66,6 +68,24 @@ def _material(bpy: Any, look: dict[str, Any]) -> Any:
         links.new(wave.outputs["Fac"], bump.inputs["Height"])
         links.new(bump.outputs["Normal"], inputs["Normal"])
     return mat
+
+
+def _overlay(bpy: Any, nodes: Any, links: Any, rgba: np.ndarray, name: str,
+             base: Any) -> None:
+    """An RGBA image on the mesh's UVs mixed over the base colour by its alpha."""
+    h, w = rgba.shape[:2]
+    image = bpy.data.images.new(f"{name} overlay", w, h, alpha=True)
+    # Blender's pixel rows run bottom-up; sRGB bytes become floats in the image's sRGB space.
+    image.pixels.foreach_set((rgba[::-1].astype(np.float32) / 255.0).ravel())
+    image.pack()
+    tex = nodes.new("ShaderNodeTexImage")
+    tex.image = image
+    mix = nodes.new("ShaderNodeMix")
+    mix.data_type = "RGBA"
+    mix.inputs["A"].default_value = base.default_value
+    links.new(tex.outputs["Color"], mix.inputs["B"])
+    links.new(tex.outputs["Alpha"], mix.inputs["Factor"])
+    links.new(mix.outputs["Result"], base)
 
 
 def _print(bpy: Any, nodes: Any, links: Any, uv: Any, look: dict[str, Any]) -> Any:
@@ -113,7 +133,8 @@ def _print(bpy: Any, nodes: Any, links: Any, uv: Any, look: dict[str, Any]) -> A
 
 
 def _mesh_object(bpy: Any, name: str, vertices: np.ndarray, faces: np.ndarray,
-                 uv: np.ndarray | None, material: Any, smooth: bool) -> Any:
+                 uv: np.ndarray | None, material: Any, smooth: bool,
+                 corner_uv: np.ndarray | None = None) -> Any:
     mesh = bpy.data.meshes.new(name)
     mesh.vertices.add(len(vertices))
     mesh.vertices.foreach_set("co", vertices.astype(np.float32).ravel())
@@ -123,8 +144,10 @@ def _mesh_object(bpy: Any, name: str, vertices: np.ndarray, faces: np.ndarray,
     mesh.polygons.foreach_set("loop_start", np.arange(0, faces.size, 3, dtype=np.int32))
     mesh.polygons.foreach_set("loop_total", np.full(len(faces), 3, dtype=np.int32))
     if uv is not None:
-        layer = mesh.uv_layers.new(name="pattern")
-        layer.data.foreach_set("uv", uv[faces.ravel()].astype(np.float32).ravel())
+        corner_uv = uv[faces.ravel()]
+    if corner_uv is not None:
+        layer = mesh.uv_layers.new(name="uv")
+        layer.data.foreach_set("uv", corner_uv.astype(np.float32).ravel())
     mesh.update()
     mesh.validate()
     if smooth:
@@ -133,6 +156,32 @@ def _mesh_object(bpy: Any, name: str, vertices: np.ndarray, faces: np.ndarray,
     obj = bpy.data.objects.new(name, mesh)
     bpy.context.scene.collection.objects.link(obj)
     return obj
+
+
+def _hair(bpy: Any, strands: np.ndarray, spec: dict[str, Any]) -> None:
+    """Strands (N, P, 3) as a hair-curves object with the Principled Hair BSDF (Chiang), its
+    colour from melanin as real hair's is; strands taper from root to tip."""
+    count, points = strands.shape[:2]
+    curves = bpy.data.hair_curves.new("hair")
+    curves.add_curves([points] * count)
+    curves.position_data.foreach_set("vector", strands.astype(np.float32).ravel())
+    radius = curves.attributes.new("radius", "FLOAT", "POINT")
+    taper = np.linspace(1.0, 0.35, points, dtype=np.float32)
+    radius.data.foreach_set("value", np.tile(taper * spec["radius_m"], count))
+    mat = bpy.data.materials.new("hair")
+    mat.use_nodes = True
+    nodes = mat.node_tree.nodes
+    nodes.remove(nodes["Principled BSDF"])
+    bsdf = nodes.new("ShaderNodeBsdfHairPrincipled")
+    bsdf.parametrization = "MELANIN"
+    bsdf.inputs["Melanin"].default_value = spec["melanin"]
+    bsdf.inputs["Melanin Redness"].default_value = spec["redness"]
+    bsdf.inputs["Roughness"].default_value = spec["roughness"]
+    bsdf.inputs["Random Color"].default_value = 0.1
+    mat.node_tree.links.new(bsdf.outputs[0], nodes["Material Output"].inputs["Surface"])
+    curves.materials.append(mat)
+    obj = bpy.data.objects.new("hair", curves)
+    bpy.context.scene.collection.objects.link(obj)
 
 
 def _placed(bpy: Any, obj: Any, location: list[float], rotation: list[list[float]]) -> None:
@@ -171,13 +220,17 @@ def render(job_dir: Path) -> None:
     scene.render.threads_mode = "AUTO"
     scene.render.image_settings.file_format = "PNG"
     scene.render.image_settings.color_mode = "RGBA"
-    scene.view_settings.view_transform = "AgX"
+    scene.view_settings.view_transform = job["view"]
+    scene.view_settings.exposure = job["exposure"]
 
     for spec in job["meshes"]:
         i = spec["index"]
-        uv = arrays.get(f"uv{i}")
-        _mesh_object(bpy, spec["name"], arrays[f"v{i}"], arrays[f"f{i}"], uv,
-                     _material(bpy, spec["look"]), spec["smooth"])
+        _mesh_object(bpy, spec["name"], arrays[f"v{i}"], arrays[f"f{i}"], arrays.get(f"uv{i}"),
+                     _material(bpy, spec["look"], arrays.get(f"tex{i}")), spec["smooth"],
+                     arrays.get(f"cuv{i}"))
+
+    if job["hair"] is not None:
+        _hair(bpy, arrays["hair"], job["hair"])
 
     for k, light in enumerate(job["lights"]):
         data = bpy.data.lights.new(f"light{k}", type="AREA")
@@ -196,8 +249,16 @@ def render(job_dir: Path) -> None:
         sky = world.node_tree.nodes.new("ShaderNodeTexSky")
         sky.sky_type = "MULTIPLE_SCATTERING"
         sky.sun_elevation, sky.sun_rotation = job["sun_elevation"], job["sun_rotation"]
+        # The sky lights the shadows; the sun itself is a sun lamp (crisp, and its strength
+        # is set in W/m² like a real sun's, not through the sky's disc).
+        sky.sun_disc = False
         world.node_tree.links.new(sky.outputs["Color"], background.inputs["Color"])
-        background.inputs["Strength"].default_value = 0.3
+        background.inputs["Strength"].default_value = job["sky_strength"]
+        sun = bpy.data.lights.new("sun", type="SUN")
+        sun.energy, sun.color, sun.angle = job["sun_strength"], (1.0, 0.95, 0.88), 0.01
+        obj = bpy.data.objects.new("sun", sun)
+        scene.collection.objects.link(obj)
+        _placed(bpy, obj, [0.0, 0.0, 10.0], job["sun_rotation_matrix"])
     else:
         background.inputs["Color"].default_value = (1.0, 1.0, 1.0, 1.0)
         background.inputs["Strength"].default_value = job["ambient"]

