@@ -17,23 +17,30 @@ def _choices(table: dict) -> str:
     return ", ".join(table)
 
 
+Pose = Annotated[str, typer.Option(help=f"Pose: {_choices(POSES)}")]
+CameraOpt = Annotated[str, typer.Option("--camera", help=f"Camera: {_choices(CAMERAS)}")]
+LightOpt = Annotated[str, typer.Option("--light", help=f"Lighting: {_choices(LIGHTS)}")]
+Backdrop = Annotated[str, typer.Option(help=f"Backdrop: {_choices(BACKDROPS)}")]
+Seed = Annotated[int, typer.Option(help="Sampling seed (same seed, same image)")]
+HairOpt = Annotated[str | None, typer.Option("--hair", help=(
+    f"Hairstyle: {', '.join(HAIR_STYLES)} (default: long for a woman, short for a man)"))]
+HairColor = Annotated[str, typer.Option(help=f"Hair colour: {_choices(HAIR_COLORS)}")]
+Dressed = Annotated[Path, typer.Argument(help="A dressed clone (.glb from `dressform drape`) "
+                                              "or a clone (.glb/.obj)")]
+
+
 def shoot_cmd(
-    dressed: Annotated[Path, typer.Argument(help="A dressed clone (.glb from `dressform "
-                                                 "drape`) or a clone (.glb/.obj)")],
+    dressed: Dressed,
     output: Annotated[Path, typer.Option("-o", "--output", help="Still to write: .jpg or "
                                          ".png (with alpha)")],
-    pose: Annotated[str, typer.Option(help=f"Pose: {_choices(POSES)}")] = "relaxed",
-    camera: Annotated[str, typer.Option(help=f"Camera: {_choices(CAMERAS)}")] = "front",
-    light: Annotated[str, typer.Option(help=f"Lighting: {_choices(LIGHTS)}")] = "editorial",
-    backdrop: Annotated[str, typer.Option(help=f"Backdrop: {_choices(BACKDROPS)}")
-                        ] = "white",
+    pose: Pose = "relaxed",
+    camera: CameraOpt = "front",
+    light: LightOpt = "editorial",
+    backdrop: Backdrop = "white",
     quality: Annotated[str, typer.Option(help=f"Quality: {_choices(QUALITY)}")] = "campaign",
-    seed: Annotated[int, typer.Option(help="Sampling seed (same seed, same image)")] = 0,
-    hair: Annotated[str | None, typer.Option(help=f"Hairstyle: {', '.join(HAIR_STYLES)} "
-                                             "(default: long for a woman, short for a man)")
-                    ] = None,
-    hair_color: Annotated[str, typer.Option(help=f"Hair colour: {_choices(HAIR_COLORS)}")
-                          ] = "dark-brown",
+    seed: Seed = 0,
+    hair: HairOpt = None,
+    hair_color: HairColor = "dark-brown",
     transparent: Annotated[bool, typer.Option(help="No backdrop: a cut-out with alpha "
                                               "(.png)")] = False,
 ) -> None:
@@ -45,7 +52,33 @@ def shoot_cmd(
                     transparent=transparent)
     with err.status("loading the clone...") as status:
         result = shoot(dressed, output, pose=pose, studio=studio, hair=hair,
-                       hair_color=hair_color,
-                       progress=lambda what: status.update(what + "..."))
+                       hair_color=hair_color, progress=lambda what: status.update(what + "..."))
     console.print(f"wrote {result.path} ({result.width}×{result.height}, "
                   f"{result.seconds:.1f} s)")
+
+
+def turntable_cmd(
+    dressed: Dressed,
+    output: Annotated[list[Path], typer.Option("-o", "--output", help=(
+        "Video to write: .mp4 or .gif (give -o twice for both)"))],
+    frames: Annotated[int, typer.Option(help="Frames in the full turn")] = 60,
+    fps: Annotated[float, typer.Option(help="Frames per second")] = 24.0,
+    pose: Pose = "relaxed",
+    camera: CameraOpt = "front",
+    light: LightOpt = "editorial",
+    backdrop: Backdrop = "white",
+    quality: Annotated[str, typer.Option(help=f"Quality: {_choices(QUALITY)}")] = "preview",
+    seed: Seed = 0,
+    hair: HairOpt = None,
+    hair_color: HairColor = "dark-brown",
+) -> None:
+    """Render a 360° turntable (the clone turns; camera, lights and backdrop stay)."""
+    from dressform.render.shoot import turntable
+    from dressform.render.studio import Studio
+
+    studio = Studio(light=light, backdrop=backdrop, camera=camera, quality=quality, seed=seed)
+    with err.status("loading the clone...") as status:
+        written = turntable(dressed, output, frames=frames, fps=fps, pose=pose, studio=studio,
+                            hair=hair, hair_color=hair_color,
+                            progress=lambda what: status.update(what + "..."))
+    console.print(f"wrote {', '.join(str(p) for p in written)}")

@@ -82,7 +82,7 @@ def _both(left: Mapping[str, Sequence[Turn]], right: Mapping[str, Sequence[Turn]
     return out
 
 
-_RELAXED_ARMS = {"upperarm01.L": ((Y, 38.0), (X, -3.0)), "lowerarm01.L": ((HINGE, -28.0),)}
+_RELAXED_ARMS = {"upperarm01.L": ((Y, 34.0), (X, -3.0)), "lowerarm01.L": ((HINGE, -28.0),)}
 
 POSES: dict[str, Pose] = {p.name: p for p in (
     Pose("a-pose", "anny's rest pose: arms 47° below horizontal, feet apart"),
@@ -123,6 +123,24 @@ POSES: dict[str, Pose] = {p.name: p for p in (
           "upperarm01.R": ((Y, -40.0), (X, -10.0)),
           "lowerarm01.R": ((HINGE, -38.0), (X, -88.0), (Z, 75.0))}),
 )}
+
+
+def partial(pose: str | Pose, fraction: float) -> Pose:
+    """`pose` part of the way from the rest pose: every turn's angle times `fraction`."""
+    chosen = get_pose(pose)
+    return replace(chosen, name=f"{chosen.name} ({fraction:.0%})",
+                   turns={b: tuple((a, d * fraction) for a, d in t)
+                          for b, t in chosen.turns.items()})
+
+
+def pose_path(body: Body, pose: str | Pose, max_turn_deg: float = 10.0) -> list[Body]:
+    """`body` on its way from the rest pose into `pose`, no joint turning more than
+    `max_turn_deg` from one to the next; the last is the pose itself."""
+    chosen = get_pose(pose)
+    largest = max((abs(d) for t in chosen.turns.values() for _, d in t), default=0.0)
+    steps = max(1, math.ceil(largest / max_turn_deg))
+    return [pose_body(body, partial(chosen, k / steps)) for k in range(1, steps)] + \
+        [pose_body(body, chosen)]
 
 
 def pose_names() -> list[str]:

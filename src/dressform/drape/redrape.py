@@ -10,7 +10,7 @@ distance out, and the solver only has to settle the difference.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -75,8 +75,13 @@ def restore(vertices: np.ndarray, record: dict[str, object]) -> tuple[DrapedGarm
 
 def redrape(garment: DrapedGarment, pattern: Pattern, old: Body, new: Body,
             fabric: str | FabricPhysics = "cotton_jersey", *, max_frames: int = 240,
+            through: Sequence[Body] = (), frames_between: int = 20,
             progress: Callable[[int, float], None] | None = None) -> DrapedGarment:
     """`garment` (draped from `pattern` on `old`) settled onto `new`.
+
+    `through`: bodies to pass through on the way (the poses between two poses), the cloth
+    settled for up to `frames_between` steps on each: a body part that moves far in one jump
+    (an arm coming down to the hip) can land on the far side of cloth it should push.
 
     Raises `DrapeError` if the bodies do not share a mesh or the garment was not draped from
     this pattern, and `PatternError` if the garment is too small for the new body.
@@ -95,9 +100,13 @@ def redrape(garment: DrapedGarment, pattern: Pattern, old: Body, new: Body,
     # (The same clone in another pose has the same girths; its measurements, taken in the
     # rest pose, are not defined in a pose.)
     started = time.perf_counter()
-    distance = BodyDistance(new.vertices, new.faces)
-    start = distance.push_out(carry(garment.vertices, old, new), SolverSettings().clearance_m)
-    q, steps, at_rest = settle(cloth, start, distance, physics, max_frames, progress)
+    q, before, steps = garment.vertices, old, 0
+    for body in (*through, new):
+        distance = BodyDistance(body.vertices, body.faces)
+        start = distance.push_out(carry(q, before, body), SolverSettings().clearance_m)
+        budget = max_frames if body is new else frames_between
+        q, done, at_rest = settle(cloth, start, distance, physics, budget, progress, steps)
+        before, steps = body, steps + done
     return DrapedGarment(q, garment.faces, garment.uv, garment.panel, garment.panel_names,
                          distance(q), steps, time.perf_counter() - started, at_rest,
                          triangle_strain(cloth, q), garment.spacing_mm, garment.seam_gap_m)

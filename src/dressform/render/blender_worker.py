@@ -16,6 +16,7 @@ costs about 1 s (measured in the render benchmark), small beside a still's rende
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -29,7 +30,8 @@ def _linear(c: list[float]) -> tuple[float, float, float, float]:
     return (lin[0], lin[1], lin[2], 1.0)
 
 
-def _material(bpy: Any, look: dict[str, Any], overlay: np.ndarray | None = None) -> Any:
+def _material(bpy: Any, look: dict[str, Any], overlay: np.ndarray | None = None,
+              subsurface: str = "BURLEY") -> Any:
     mat = bpy.data.materials.new(look["name"])
     mat.use_nodes = True
     nodes, links = mat.node_tree.nodes, mat.node_tree.links
@@ -46,6 +48,7 @@ def _material(bpy: Any, look: dict[str, Any], overlay: np.ndarray | None = None)
     if look["subsurface"] > 0:
         radius = look["subsurface_radius_m"]
         scale = max(radius)
+        bsdf.subsurface_method = subsurface
         inputs["Subsurface Weight"].default_value = look["subsurface"]
         inputs["Subsurface Scale"].default_value = scale
         inputs["Subsurface Radius"].default_value = [r / scale for r in radius]
@@ -158,7 +161,7 @@ def _mesh_object(bpy: Any, name: str, vertices: np.ndarray, faces: np.ndarray,
     return obj
 
 
-def _hair(bpy: Any, strands: np.ndarray, spec: dict[str, Any]) -> None:
+def _hair(bpy: Any, strands: np.ndarray, spec: dict[str, Any]) -> Any:
     """Strands (N, P, 3) as a hair-curves object with the Principled Hair BSDF (Chiang), its
     colour from melanin as real hair's is; strands taper from root to tip."""
     count, points = strands.shape[:2]
@@ -182,6 +185,7 @@ def _hair(bpy: Any, strands: np.ndarray, spec: dict[str, Any]) -> None:
     curves.materials.append(mat)
     obj = bpy.data.objects.new("hair", curves)
     bpy.context.scene.collection.objects.link(obj)
+    return obj
 
 
 def _placed(bpy: Any, obj: Any, location: list[float], rotation: list[list[float]]) -> None:
@@ -208,12 +212,15 @@ def render(job_dir: Path) -> None:
     cycles.use_denoising = job["denoise"]
     if job["denoise"]:
         cycles.denoiser = "OPENIMAGEDENOISE"
+        cycles.denoising_quality = job["denoise_quality"]
+        cycles.denoising_input_passes = "RGB_ALBEDO_NORMAL"
     cycles.max_bounces = job["max_bounces"]
     cycles.diffuse_bounces = min(job["max_bounces"], 3)
     cycles.glossy_bounces = min(job["max_bounces"], 2)
     cycles.transmission_bounces = job["max_bounces"]
     cycles.caustics_reflective = cycles.caustics_refractive = False
     cycles.seed = job["seed"]
+    scene.cycles_curves.shape = "RIBBONS" if job["hair_ribbons"] else "THICK"
     scene.render.resolution_x, scene.render.resolution_y = job["width"], job["height"]
     scene.render.resolution_percentage = 100
     scene.render.film_transparent = job["transparent"]
@@ -223,14 +230,18 @@ def render(job_dir: Path) -> None:
     scene.view_settings.view_transform = job["view"]
     scene.view_settings.exposure = job["exposure"]
 
+    subjects = []
     for spec in job["meshes"]:
         i = spec["index"]
-        _mesh_object(bpy, spec["name"], arrays[f"v{i}"], arrays[f"f{i}"], arrays.get(f"uv{i}"),
-                     _material(bpy, spec["look"], arrays.get(f"tex{i}")), spec["smooth"],
-                     arrays.get(f"cuv{i}"))
-
+        obj = _mesh_object(bpy, spec["name"], arrays[f"v{i}"], arrays[f"f{i}"],
+                           arrays.get(f"uv{i}"),
+                           _material(bpy, spec["look"], arrays.get(f"tex{i}"),
+                                     job["subsurface"]),
+                           spec["smooth"], arrays.get(f"cuv{i}"))
+        if spec["subject"]:
+            subjects.append(obj)
     if job["hair"] is not None:
-        _hair(bpy, arrays["hair"], job["hair"])
+        subjects.append(_hair(bpy, arrays["hair"], job["hair"]))
 
     for k, light in enumerate(job["lights"]):
         data = bpy.data.lights.new(f"light{k}", type="AREA")
@@ -272,9 +283,33 @@ def render(job_dir: Path) -> None:
     _placed(bpy, obj, cam["location"], cam["rotation"])
     scene.camera = obj
 
-    scene.render.filepath = job["output"]
-    bpy.ops.render.render(write_still=True)
+    # A turntable turns the subject on a pivot under it; camera, lights and backdrop stay,
+    # as on a photographer's turntable.
+    pivot = bpy.data.objects.new("turntable", None)
+    scene.collection.objects.link(pivot)
+    pivot.location = job["pivot"]
+    for obj in subjects:
+        obj.parent = pivot
+        obj.matrix_parent_inverse = pivot.matrix_world.inverted()
+    scene.render.use_persistent_data = len(job["outputs"]) > 1
+    for turn, output in zip(job["turns"], job["outputs"], strict=True):
+        pivot.rotation_euler[2] = turn
+        scene.render.filepath = output
+        bpy.ops.render.render(write_still=True)
+        print(f"dressform: wrote {output}", flush=True)
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to stop this worker if the process that started it dies (a killed batch
+    must not leave renders running on)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PDEATHSIG
 
 
 if __name__ == "__main__":
+    _die_with_parent()
     render(Path(sys.argv[1]))

@@ -46,6 +46,8 @@ def face_overlay(body: Body, size: int = 1024, iris: str = "brown",
         _paint(rgba, *_eye(points, eye, side, scale, IRIS_COLORS[iris]))
         _paint(rgba, *_brow(points, eye, side, scale, brow))
     _paint(rgba, *_lips(body, points, scale))
+    # Painting accumulated colour premultiplied by coverage; images keep it straight.
+    rgba[:, :3] /= np.maximum(rgba[:, 3:], 1e-6)
     image = np.zeros((size, size, 4))
     image[pixels[:, 1], pixels[:, 0]] = rgba
     return (np.clip(image, 0.0, 1.0) * 255).round().astype(np.uint8)

@@ -110,7 +110,9 @@ def grow_hair(body: Body, style: str = "short", color: str = "dark-brown", *,
     skin = BodyDistance(np.asarray(body.vertices), np.asarray(body.faces))
     lengths = rng.uniform(*cut.length_m, size=len(roots))
     if style == "curly":
-        strands = _coils(roots, normals, lengths, cut, rng)
+        coils = _coils(roots, normals, lengths, cut, rng)
+        tips = skin.push_out(coils[:, 1:].reshape(-1, 3), 0.002, rounds=2)
+        strands = np.concatenate([coils[:, :1], tips.reshape(len(coils), -1, 3)], axis=1)
     else:
         target = centre + np.array([0.0, 0.075, 0.03]) if style == "bun" else None
         strands = _combed(roots, normals, lengths, cut, centre, skin, target)

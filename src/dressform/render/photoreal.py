@@ -136,6 +136,17 @@ def _look_at(location: np.ndarray, target: np.ndarray) -> list[list[float]]:
     return np.stack([right, up, back], axis=1).tolist()
 
 
+def _swept(points: np.ndarray, centre: np.ndarray, turns_deg: Sequence[float]) -> np.ndarray:
+    """`points` turned about the vertical through `centre` by each of `turns_deg`."""
+    out = []
+    for t in turns_deg:
+        c, s = math.cos(math.radians(t)), math.sin(math.radians(t))
+        rel = points[:, :2] - centre[:2]
+        xy = np.stack([c * rel[:, 0] - s * rel[:, 1], s * rel[:, 0] + c * rel[:, 1]], 1)
+        out.append(np.concatenate([xy + centre[:2], points[:, 2:]], axis=1))
+    return np.concatenate(out)
+
+
 def _sun_direction(rig: LightRig, camera_az_deg: float) -> np.ndarray:
     """Unit vector towards the sun, its azimuth relative to the camera's like a light's."""
     az = math.radians(camera_az_deg + rig.sun_azimuth_deg)
@@ -153,10 +164,15 @@ def _light(light: Light, camera_az_deg: float, centre: np.ndarray) -> dict[str, 
             "size_m": light.size_m, "power_w": light.power_w, "color": list(light.color)}
 
 
-def render_job(meshes: Sequence[SceneMesh], studio: Studio, output: Path,
-               hair: Hair | None = None) -> tuple[dict, dict]:
+def render_job(meshes: Sequence[SceneMesh], studio: Studio, output: Path | Sequence[Path],
+               hair: Hair | None = None, turns_deg: Sequence[float] = (0.0,)
+               ) -> tuple[dict, dict]:
     """The job (settings) and arrays (meshes, hair strands) the Blender worker draws: pure,
-    no files."""
+    no files. `output` is one path per turn of the subject (`turns_deg`, about the vertical
+    through its centre; a still has the one turn 0)."""
+    outputs = [output] if isinstance(output, Path) else list(output)
+    if len(outputs) != len(turns_deg):
+        raise RenderError("one output path per turn of the subject")
     subjects = [m for m in meshes if m.subject]
     if not subjects:
         raise RenderError("nothing to render: the shot has no subject mesh")
@@ -171,9 +187,11 @@ def render_job(meshes: Sequence[SceneMesh], studio: Studio, output: Path,
                                 + ([] if hair is None else [hair.strands.reshape(-1, 3)]))
     preset = CAMERAS[studio.camera]
     width, height = studio.size
+    centre = 0.5 * (everything.min(axis=0) + everything.max(axis=0))
+    if len(turns_deg) > 1:  # frame what the subject sweeps as it turns
+        everything = _swept(everything, centre, turns_deg)
     lo, hi = frame_box(everything, preset)
     at = place_camera(preset.camera(), lo, hi, width / height)
-    centre = 0.5 * (everything.min(axis=0) + everything.max(axis=0))
     rig = LIGHTS[studio.light]
     backdrop = BACKDROPS[studio.backdrop]
     drawn = list(meshes)
@@ -193,16 +211,21 @@ def render_job(meshes: Sequence[SceneMesh], studio: Studio, output: Path,
         if m.overlay is not None:
             arrays[f"tex{i}"] = np.asarray(m.overlay, dtype=np.uint8)
         specs.append({"index": i, "name": m.name, "look": m.look.model_dump(),
-                      "smooth": m.smooth})
+                      "smooth": m.smooth, "subject": m.subject})
     if hair is not None:
         arrays["hair"] = hair.strands
     job = {
         "hair": None if hair is None else {"radius_m": hair.radius_m, "melanin": hair.melanin,
                                            "redness": hair.redness,
                                            "roughness": hair.roughness},
-        "output": str(output), "width": width, "height": height, "seed": studio.seed,
+        "outputs": [str(p) for p in outputs],
+        "turns": [math.radians(t) for t in turns_deg],
+        "pivot": [float(centre[0]), float(centre[1]), 0.0],
+        "width": width, "height": height, "seed": studio.seed,
         "samples": quality.samples, "noise_threshold": quality.noise_threshold,
         "denoise": quality.denoise, "max_bounces": quality.max_bounces,
+        "hair_ribbons": quality.hair_ribbons, "subsurface": quality.subsurface,
+        "denoise_quality": quality.denoise_quality,
         "transparent": studio.transparent, "meshes": specs,
         "lights": [_light(li, preset.azimuth_deg, centre) for li in rig.lights],
         "ambient": rig.ambient, "sky": rig.sky, "sky_strength": rig.sky_strength,
@@ -225,20 +248,48 @@ def render_still(meshes: Sequence[SceneMesh], studio: Studio, output: str | os.P
     out = Path(output)
     if out.suffix.lower() != ".png":
         raise RenderError(f"{out}: a photoreal still is written as .png")
-    out.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
+    _render(meshes, studio, [out], hair, (0.0,), timeout_s)
+    width, height = studio.size
+    return RenderResult(out, width, height, time.perf_counter() - started,
+                        QUALITY[studio.quality].samples)
+
+
+def render_turntable(meshes: Sequence[SceneMesh], studio: Studio,
+                     folder: str | os.PathLike[str], frames: int = 60, *,
+                     hair: Hair | None = None, timeout_s: float | None = None) -> list[Path]:
+    """The subject turned a full circle in `frames` equal steps (camera, lights and backdrop
+    still, framed for the whole turn), one PNG per frame in `folder` (frame_000.png, …),
+    rendered in one Blender process. Returns the frames in order."""
+    check_frames(frames)
+    out = Path(folder)
+    paths = [out / f"frame_{k:03d}.png" for k in range(frames)]
+    turns = [360.0 * k / frames for k in range(frames)]
+    _render(meshes, studio, paths, hair, turns, timeout_s or 120.0 + 60.0 * frames)
+    return paths
+
+
+def check_frames(frames: int) -> None:
+    if not 2 <= frames <= 3600:
+        raise RenderError(f"a turntable has 2 to 3600 frames, not {frames}")
+
+
+def _render(meshes: Sequence[SceneMesh], studio: Studio, outputs: list[Path],
+            hair: Hair | None, turns: Sequence[float], timeout_s: float) -> None:
+    """Run the worker on a job; each output appears only once Blender has written it."""
+    for out in outputs:
+        out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="dressform-render-") as tmp:
         job_dir = Path(tmp)
-        partial = job_dir / "render.png"
-        job, arrays = render_job(meshes, studio, partial, hair)
+        partial = [job_dir / f"render_{k:04d}.png" for k in range(len(outputs))]
+        job, arrays = render_job(meshes, studio, partial, hair, turns)
         (job_dir / "job.json").write_text(json.dumps(job))
         np.savez(job_dir / "meshes.npz", **arrays)
         _run_worker(job_dir, timeout_s)
-        if not partial.exists():
-            raise RenderError("Blender finished without writing an image")
-        os.replace(partial, out) if _same_device(partial, out) else _copy_atomic(partial, out)
-    return RenderResult(out, job["width"], job["height"], time.perf_counter() - started,
-                        job["samples"])
+        for src, dst in zip(partial, outputs, strict=True):
+            if not src.exists():
+                raise RenderError("Blender finished without writing an image")
+            _move(src, dst)
 
 
 def _run_worker(job_dir: Path, timeout_s: float) -> None:
@@ -256,11 +307,12 @@ def _run_worker(job_dir: Path, timeout_s: float) -> None:
         raise RenderError(f"the Blender render {how}: {why}")
 
 
-def _same_device(a: Path, b: Path) -> bool:
-    return os.stat(a).st_dev == os.stat(b.parent).st_dev
-
-
-def _copy_atomic(src: Path, dst: Path) -> None:
+def _move(src: Path, dst: Path) -> None:
+    """Move a finished file into place atomically (a rename; across file systems, a copy to
+    a hidden name beside it, then the rename)."""
+    if os.stat(src).st_dev == os.stat(dst.parent).st_dev:
+        os.replace(src, dst)
+        return
     tmp = dst.with_name(f".{dst.name}.partial")
     tmp.write_bytes(src.read_bytes())
     os.replace(tmp, dst)

@@ -10,16 +10,16 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
 
 from dressform.body.export import ExtraMesh, load_body, load_garments
 from dressform.body.mesh import Body
-from dressform.body.pose import get_pose, pose_body
+from dressform.body.pose import get_pose, pose_body, pose_path
 from dressform.errors import RenderError
-from dressform.render.hair import grow_hair
+from dressform.render.hair import Hair, grow_hair
 from dressform.render.looks import SurfaceLook, fabric_look
 from dressform.render.photoreal import RenderResult, SceneMesh, body_scene, render_still
 from dressform.render.studio import Studio
+from dressform.render.video import flatten
 
 #: Where a stool's top stands below the lowest point of a seated clone's hips (m): the seat
 #: touches the skin, the skin does not sink into it.
@@ -54,7 +54,7 @@ def dressed_scene(body: Body, garments: Sequence[ExtraMesh], pose: str = "a-pose
     from dressform.drape.redrape import redrape, restore
 
     chosen = get_pose(pose)
-    posed = pose_body(body, chosen)
+    *between, posed = pose_path(body, chosen)
     meshes = body_scene(posed, rest=body)
     for g in garments:
         vertices = np.asarray(g.vertices)
@@ -62,7 +62,8 @@ def dressed_scene(body: Body, garments: Sequence[ExtraMesh], pose: str = "a-pose
             if progress:
                 progress(f"re-draping {g.name} into the {chosen.name} pose")
             rested, pattern, fabric = restore(vertices, g.extras)
-            vertices = redrape(rested, pattern, body, posed, fabric).vertices
+            vertices = redrape(rested, pattern, body, posed, fabric,
+                               through=between).vertices
         meshes.append(SceneMesh(g.name, vertices, np.asarray(g.faces), garment_look(g),
                                 uv=np.asarray(g.uvs)))
     if chosen.seated:
@@ -75,36 +76,66 @@ def default_hairstyle(body: Body) -> str:
     return "long" if body.spec.sex >= 0.5 else "short"
 
 
-def shoot(dressed: str | os.PathLike[str], output: str | os.PathLike[str], *,
-          pose: str = "a-pose", studio: Studio | None = None, hair: str | None = None,
-          hair_color: str = "dark-brown",
-          progress: Callable[[str], None] | None = None) -> RenderResult:
-    """Render the dressed clone in file `dressed` (a GLB from `dressform drape`, or an
-    undressed clone) in `pose`, with `hair` (a style from `HAIR_STYLES`; None: the
-    clone's default) to `output` (.png keeps alpha; .jpg/.jpeg is flattened)."""
-    out = Path(output)
-    suffix = out.suffix.lower()
-    if suffix not in (".png", ".jpg", ".jpeg"):
-        raise RenderError(f"{out.name}: write a still as .png, .jpg or .jpeg")
-    studio = studio or Studio()
+def scene_from_file(dressed: str | os.PathLike[str], pose: str = "a-pose",
+                    hair: str | None = None, hair_color: str = "dark-brown", seed: int = 0,
+                    progress: Callable[[str], None] | None = None
+                    ) -> tuple[list[SceneMesh], Hair | None]:
+    """The meshes and hair of the dressed clone in file `dressed` (a GLB from `dressform
+    drape`, or an undressed clone) in `pose`, with `hair` (a style from `HAIR_STYLES`;
+    None: the clone's default)."""
     body = load_body(dressed)
     garments = load_garments(dressed) if Path(dressed).suffix.lower() == ".glb" else []
     meshes = dressed_scene(body, garments, pose, progress)
     if progress:
         progress("growing hair")
     strands = grow_hair(pose_body(body, pose), hair or default_hairstyle(body), hair_color,
-                        seed=studio.seed)
+                        seed=seed)
+    return meshes, strands
+
+
+def shoot(dressed: str | os.PathLike[str], output: str | os.PathLike[str], *,
+          pose: str = "a-pose", studio: Studio | None = None, hair: str | None = None,
+          hair_color: str = "dark-brown",
+          progress: Callable[[str], None] | None = None) -> RenderResult:
+    """A still of the dressed clone in file `dressed` (see `scene_from_file`) written to
+    `output` (.png keeps alpha; .jpg/.jpeg is flattened on white)."""
+    out = Path(output)
+    suffix = out.suffix.lower()
+    if suffix not in (".png", ".jpg", ".jpeg"):
+        raise RenderError(f"{out.name}: write a still as .png, .jpg or .jpeg")
+    studio = studio or Studio()
+    meshes, strands = scene_from_file(dressed, pose, hair, hair_color, studio.seed, progress)
     if progress:
         progress(f"rendering {studio.size[0]}×{studio.size[1]} with Cycles")
     if suffix == ".png":
         return render_still(meshes, studio, out, hair=strands)
     with tempfile.TemporaryDirectory(prefix="dressform-shot-") as tmp:
         result = render_still(meshes, studio, Path(tmp) / "still.png", hair=strands)
-        rgba = Image.open(result.path).convert("RGBA")
-        flat = Image.new("RGB", rgba.size, (255, 255, 255))
-        flat.paste(rgba, mask=rgba.split()[3])
         partial = out.with_name(f".{out.name}.partial")
         out.parent.mkdir(parents=True, exist_ok=True)
-        flat.save(partial, format="JPEG", quality=92)
+        flatten(result.path).save(partial, format="JPEG", quality=92)
         os.replace(partial, out)
     return RenderResult(out, result.width, result.height, result.seconds, result.samples)
+
+
+def turntable(dressed: str | os.PathLike[str], outputs: Sequence[str | os.PathLike[str]], *,
+              frames: int = 60, fps: float = 24.0, pose: str = "a-pose",
+              studio: Studio | None = None, hair: str | None = None,
+              hair_color: str = "dark-brown",
+              progress: Callable[[str], None] | None = None) -> list[Path]:
+    """The dressed clone turned a full circle in `frames` frames, written as each of
+    `outputs` (.mp4 and/or .gif)."""
+    from dressform.render.photoreal import check_frames, render_turntable
+    from dressform.render.video import write_video
+
+    check_frames(frames)
+    for o in outputs:
+        if Path(o).suffix.lower() not in (".mp4", ".gif"):
+            raise RenderError(f"{Path(o).name}: write a turntable as .mp4 or .gif")
+    studio = studio or Studio(quality="preview")
+    meshes, strands = scene_from_file(dressed, pose, hair, hair_color, studio.seed, progress)
+    if progress:
+        progress(f"rendering {frames} frames of {studio.size[0]}×{studio.size[1]} with Cycles")
+    with tempfile.TemporaryDirectory(prefix="dressform-turntable-") as tmp:
+        paths = render_turntable(meshes, studio, tmp, frames, hair=strands)
+        return [write_video(paths, o, fps) for o in outputs]

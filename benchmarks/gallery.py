@@ -1,0 +1,107 @@
+"""The preset gallery: one small JPEG per camera, light, backdrop, pose, hairstyle, skin tone
+and fabric look, written to docs/gallery/ with an index (docs/gallery/README.md), so users
+see what each preset gives before they pick one.
+
+`python benchmarks/gallery.py` (about 15 minutes on two cores: preview quality, and each pose
+re-drapes the skirt).
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+from PIL import Image
+
+from dressform.body import POSES, BodySpec, build, pose_body
+from dressform.body.export import ExtraMesh
+from dressform.body.measure import measure
+from dressform.body.skin import skin_tone_hex
+from dressform.drape.redrape import garment_record
+from dressform.drape.simulate import drape
+from dressform.garment.blocks import draft_size, fitting_size
+from dressform.garment.sizes import builtin_chart
+from dressform.render.hair import HAIR_STYLES, grow_hair
+from dressform.render.looks import FABRIC_LOOK, fabric_look
+from dressform.render.photoreal import SceneMesh, body_scene, render_still
+from dressform.render.shoot import dressed_scene
+from dressform.render.studio import BACKDROPS, CAMERAS, LIGHTS, Studio
+from dressform.render.video import flatten
+
+OUT = Path(__file__).resolve().parents[1] / "docs" / "gallery"
+SPEC = BodySpec(sex="female", age_years=30, height_cm=168, weight_kg=62, skin_tone=6)
+#: Gallery pictures are this tall (JPEG, quality 85): small enough to keep in the repository.
+HEIGHT = 384
+
+
+def _save(src: Path, name: str) -> str:
+    flat = flatten(src)
+    flat = flat.resize((HEIGHT * flat.width // flat.height, HEIGHT), Image.Resampling.LANCZOS)
+    flat.save(OUT / f"{name}.jpg", quality=85)
+    print(name, flush=True)
+    return f"{name}.jpg"
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    rest = build(SPEC)
+    size = fitting_size("aline_skirt", builtin_chart("women"), measure(rest).as_dict())
+    pattern = draft_size("aline_skirt", size, SPEC.height_cm)
+    g = drape(pattern, rest, "cotton_poplin", max_frames=300)
+    skirt = ExtraMesh("skirt", g.vertices, g.faces, g.uv, (0.62, 0.16, 0.2),
+                      extras=garment_record(pattern, "cotton_poplin", g))
+    relaxed = dressed_scene(rest, [skirt], "relaxed")
+    body = pose_body(rest, "relaxed")
+    hair = grow_hair(body, "long", "dark-brown")
+    sections: dict[str, list[tuple[str, str]]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        def shot(meshes: list[SceneMesh], name: str, hair_=hair, **studio: object) -> str:
+            options = {"quality": "preview", **studio}
+            path = Path(tmp) / f"{name}.png"
+            render_still(meshes, Studio(**options), path, hair=hair_)  # type: ignore[arg-type]
+            return _save(path, name)
+
+        sections["cameras"] = [(c, shot(relaxed, f"camera-{c}", camera=c)) for c in CAMERAS]
+        sections["lights"] = [(lt, shot(relaxed, f"light-{lt}", light=lt, camera="three-quarter"))
+                              for lt in LIGHTS]
+        sections["backdrops"] = [(b, shot(relaxed, f"backdrop-{b}", backdrop=b,
+                                          camera="three-quarter")) for b in BACKDROPS]
+        sections["hairstyles"] = [
+            (h, shot(relaxed, f"hair-{h}", hair_=grow_hair(body, h, "dark-brown"),
+                     camera="portrait")) for h in HAIR_STYLES]
+        sections["skin tones (Monk Skin Tone)"] = [
+            (f"MST-{t} {skin_tone_hex(t)}",
+             shot(body_scene(pose_body(build(SPEC.model_copy(update={"skin_tone": t})),
+                                       "relaxed")), f"skin-mst{t}", camera="portrait",
+                  light="high-key")) for t in range(1, 11)]
+        skirt_mesh = relaxed[1]
+        sections["fabric looks"] = [
+            (f, shot([relaxed[0], SceneMesh("skirt", skirt_mesh.vertices, skirt_mesh.faces,
+                                            fabric_look(f, None if f == "denim" else "camel",
+                                                        name=f), uv=skirt_mesh.uv)],
+                     f"fabric-{f}", camera="three-quarter")) for f in FABRIC_LOOK]
+        sections["prints"] = [
+            (p, shot([relaxed[0], SceneMesh("skirt", skirt_mesh.vertices, skirt_mesh.faces,
+                                            fabric_look("cotton", "navy", print_kind=p,
+                                                        print_period_cm=6.0, name=p),
+                                            uv=skirt_mesh.uv)], f"print-{p}",
+                     camera="three-quarter")) for p in ("stripes", "check", "dots")]
+        sections["poses (the skirt re-draped into each)"] = [
+            (p, shot(dressed_scene(rest, [skirt], p), f"pose-{p}",
+                     hair_=grow_hair(pose_body(rest, p), "long", "dark-brown"),
+                     camera="three-quarter")) for p in POSES]
+    lines = ["# Preset gallery", "",
+             "Every preset of `dressform shoot`, rendered by `python benchmarks/gallery.py` "
+             "at preview quality (Blender Cycles, 512×768, shown at 384 px tall). The clone: "
+             "woman 168 cm / 62 kg, Monk Skin Tone 6, long dark-brown hair, an A-line skirt "
+             "in cotton poplin (size from the chart), relaxed pose, editorial light, white "
+             "cyclorama, front camera, unless the section changes it.", ""]
+    for title, items in sections.items():
+        lines += [f"## {title}", "", " ".join(f"![{label}]({file})" for label, file in items),
+                  "", " · ".join(f"`{label}`" for label, _ in items), ""]
+    (OUT / "README.md").write_text("\n".join(lines))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

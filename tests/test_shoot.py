@@ -1,0 +1,141 @@
+"""A shot's ingredients: garments re-draped into the pose (not skinned), hair on the scalp
+and off the skin, a painted face, and the `dressform shoot` command end to end."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from dressform.body import Body, pose_body
+from dressform.body.export import ExtraMesh, export_glb, load_garments
+from dressform.drape.distance import BodyDistance
+from dressform.drape.redrape import garment_record, restore
+from dressform.drape.simulate import DrapeError, drape
+from dressform.errors import UnknownNameError
+from dressform.garment.blocks import draft
+from dressform.garment.sizes import builtin_chart
+from dressform.render.face import face_overlay
+from dressform.render.hair import HAIR_STYLES, grow_hair, scalp_faces
+from dressform.render.shoot import dressed_scene
+
+
+@pytest.fixture(scope="module")
+def dressed(woman: Body, tmp_path_factory) -> tuple:
+    pattern = draft("skirt", builtin_chart("women").size("L").body_cm, size="L")
+    g = drape(pattern, woman, "cotton_poplin", spacing_mm=30.0, max_frames=150)
+    path = tmp_path_factory.mktemp("shoot") / "dressed.glb"
+    export_glb(woman, path, [ExtraMesh("skirt", g.vertices, g.faces, g.uv, (0.1, 0.2, 0.5),
+                                       extras=garment_record(pattern, "cotton_poplin", g))])
+    return path, g
+
+
+def test_a_garment_is_redraped_into_the_pose_not_skinned(woman, dressed):
+    path, rested = dressed
+    garments = load_garments(path)
+    assert [g.name for g in garments] == ["skirt"]
+    np.testing.assert_allclose(garments[0].vertices, rested.vertices, atol=1e-6)
+    rest = np.asarray(woman.vertices)
+    top = rested.vertices[:, 2] > np.percentile(rested.vertices[:, 2], 95)
+    band_z = float(np.median(rested.vertices[top, 2]))
+    waist = woman.part_mask("torso", "hips") & (np.abs(rest[:, 2] - band_z) < 0.02)
+    for pose in ("relaxed", "walking"):
+        skirt = next(m for m in dressed_scene(woman, garments, pose) if m.name == "skirt")
+        posed = pose_body(woman, pose)
+        skin = BodyDistance(np.asarray(posed.vertices), np.asarray(posed.faces))
+        assert skin(skirt.vertices).min() > -0.001, pose  # no cloth in the posed body
+        moved = np.linalg.norm(skirt.vertices - rested.vertices, axis=1)
+        if pose == "relaxed":
+            # The arms came down beside the skirt; the skirt stays at the waist.
+            body_moved = np.median(np.asarray(posed.vertices)[waist] - rest[waist], axis=0)
+            band_moved = np.median(skirt.vertices[top] - rested.vertices[top], axis=0)
+            assert np.linalg.norm(band_moved - body_moved) < 0.015
+        else:
+            assert moved.max() > 0.03  # it follows the stride
+
+
+def test_a_garment_without_its_pattern_or_from_an_outfit_is_not_redraped(dressed):
+    path, rested = dressed
+    with pytest.raises(DrapeError, match="outfit"):
+        restore(rested.vertices, {"outfit": "tucked"})
+    with pytest.raises(DrapeError, match="without its pattern"):
+        restore(rested.vertices, {})
+    record = load_garments(path)[0].extras
+    with pytest.raises(DrapeError, match="changed"):
+        restore(rested.vertices[:-5], record)
+
+
+def test_every_hairstyle_grows_on_the_scalp_and_lies_off_the_skin(woman):
+    skin = BodyDistance(np.asarray(woman.vertices), np.asarray(woman.faces))
+    eye_z = float(woman.skeleton.head("eye.L")[2])
+    chin_z = eye_z - 0.12
+    reach = {}
+    for style in HAIR_STYLES:
+        hair = grow_hair(woman, style, "auburn", density=0.1)
+        if style == "none":
+            assert hair is None
+            continue
+        roots = hair.strands[:, 0]
+        assert roots[:, 2].min() > eye_z - 0.09  # above the nape's hairline
+        assert np.isfinite(hair.strands).all()
+        d = skin(hair.strands[:, 1:].reshape(-1, 3).astype(np.float64))
+        assert np.quantile(d, 0.001) > -0.001, style  # strands lie on the skin, not in it
+        reach[style] = float(hair.strands[..., 2].min())
+        volume = np.linalg.norm(hair.strands[:, -1] - roots, axis=1).mean()
+        reach[style + " volume"] = float(volume)
+    assert reach["long"] < chin_z - 0.1  # long hair falls past the chin
+    assert reach["short"] > chin_z  # short hair does not
+    assert reach["curly volume"] > 0.03
+    with pytest.raises(UnknownNameError, match="curly"):
+        grow_hair(woman, "curley")
+    with pytest.raises(UnknownNameError, match="auburn"):
+        grow_hair(woman, "short", "auborn")
+    tri = np.asarray(woman.vertices)[np.asarray(woman.faces)[scalp_faces(woman)]]
+    area_cm2 = 1e4 * 0.5 * np.linalg.norm(np.cross(tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0]),
+                                          axis=1).sum()
+    assert 350 < area_cm2 < 900  # an adult's hair-bearing scalp is ~600 cm²
+
+
+def test_the_face_is_painted_where_the_eyes_and_mouth_are(woman):
+    img = face_overlay(woman, size=512)
+    alpha = img[..., 3] > 128
+    assert 0.0005 < alpha.mean() < 0.05  # features, not a mask over the skin
+    rgb = img[..., :3][alpha].astype(int)
+    assert (rgb.max(axis=1) < 20).sum() > 4  # pupils and lash lines
+    assert (rgb.min(axis=1) > 190).sum() > 10  # whites of the eyes
+    assert (rgb[:, 0] > rgb[:, 2] + 60).sum() > 20  # lips
+    with pytest.raises(UnknownNameError, match="hazel"):
+        face_overlay(woman, iris="hazle")
+
+
+def test_cli_shoots_a_dressed_clone(dressed, tmp_path, cli):
+    path, _ = dressed
+    out = tmp_path / "look.jpg"
+    r = cli("shoot", str(path), "--pose", "a-pose", "--camera", "three-quarter", "--light",
+            "high-key", "--quality", "draft", "--hair", "bun", "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    img = np.asarray(Image.open(out).convert("RGB")).astype(int)
+    assert img.shape == (384, 256, 3)
+    blue = (img[..., 2] > img[..., 0] + 40).mean()
+    assert blue > 0.01  # the skirt is in the picture
+    r = cli("shoot", str(path), "--pose", "moonwalk", "-o", str(out))
+    assert r.returncode == 1 and "unknown pose" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_cli_writes_a_turntable_as_mp4_and_gif(dressed, tmp_path, cli):
+    import av
+
+    path, _ = dressed
+    mp4, gif = tmp_path / "spin.mp4", tmp_path / "spin.gif"
+    r = cli("turntable", str(path), "--frames", "4", "--pose", "a-pose", "--quality", "draft",
+            "--hair", "short", "-o", str(mp4), "-o", str(gif))
+    assert r.returncode == 0, r.stderr
+    with av.open(str(mp4)) as video:
+        frames = [f.to_ndarray(format="rgb24") for f in video.decode(video=0)]
+    assert len(frames) == 4 and frames[0].shape == (384, 256, 3)
+    front, back = frames[0].astype(int), frames[2].astype(int)
+    assert np.abs(front - back).mean() > 2.0  # the clone turned
+    with Image.open(gif) as g:
+        assert g.n_frames == 4
+    r = cli("turntable", str(path), "--frames", "1", "-o", str(mp4))
+    assert r.returncode == 1 and "2 to 3600" in r.stderr
