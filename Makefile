@@ -5,8 +5,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 OUT ?= out/demo
-# Debian packages: mesa's EGL/GL for the headless preview renderer (moderngl).
-APT_PACKAGES := libegl1 libegl-mesa0 libgl1-mesa-dri libglx-mesa0
+# Debian packages: mesa's EGL/GL for the headless preview renderer (moderngl); the X and GL
+# client libraries Blender's bpy module links against (it renders headless, but loads them).
+APT_PACKAGES := libegl1 libegl-mesa0 libgl1-mesa-dri libglx-mesa0 \
+	libgl1 libx11-6 libxext6 libxfixes3 libxi6 libxkbcommon0 libxrender1 libsm6 libice6
 
 .PHONY: install system-deps demo test bench lint clean
 

@@ -24,6 +24,8 @@ from dressform.body.model import get_model
 from dressform.render.preview import render_body
 from fit_analytics import fit_lines
 from fitting import fitting_lines
+from motion import motion_lines
+from render import render_lines
 from garments import garment_lines
 from timing import ms, timed
 
@@ -115,6 +117,10 @@ def main() -> None:
     lines += clone_lines()
     lines.append("")
     lines += fit_lines()
+    lines.append("")
+    lines += render_lines()
+    lines.append("")
+    lines += motion_lines()
 
     header = (f"# dressform benchmarks\n\nMachine: {machine()}\n\n"
               f"Date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC. Command: "

@@ -17,7 +17,7 @@ from dressform.drape_cli import drape_cmd, fabric_app, outfit_cmd
 from dressform.errors import DressformError, InvalidInputError
 from dressform.fit_cli import coverage_cmd, fit_cmd
 from dressform.pattern_cli import grade_cmd, pattern_app
-from dressform.shoot_cli import shoot_cmd, turntable_cmd
+from dressform.shoot_cli import shoot_cmd, turntable_cmd, walk_cmd
 
 app = typer.Typer(
     name="dressform",
@@ -34,6 +34,7 @@ app.command("coverage")(coverage_cmd)
 app.add_typer(fabric_app, name="fabric")
 app.command("shoot")(shoot_cmd)
 app.command("turntable")(turntable_cmd)
+app.command("walk")(walk_cmd)
 
 
 def _parse_measure(items: list[str]) -> dict[str, float]:

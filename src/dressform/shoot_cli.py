@@ -82,3 +82,30 @@ def turntable_cmd(
                             hair=hair, hair_color=hair_color,
                             progress=lambda what: status.update(what + "..."))
     console.print(f"wrote {', '.join(str(p) for p in written)}")
+
+
+def walk_cmd(
+    dressed: Dressed,
+    output: Annotated[list[Path], typer.Option("-o", "--output", help=(
+        "Video to write: .mp4 or .gif (give -o twice for both)"))],
+    seconds: Annotated[float, typer.Option(help="Length of the walk")] = 5.0,
+    fps: Annotated[float, typer.Option(help="Frames per second (30: the cloth in real time)")
+                   ] = 30.0,
+    camera: CameraOpt = "85mm",
+    light: LightOpt = "editorial",
+    backdrop: Backdrop = "white",
+    quality: Annotated[str, typer.Option(help=f"Quality: {_choices(QUALITY)}")] = "preview",
+    seed: Seed = 0,
+    hair: HairOpt = None,
+    hair_color: HairColor = "dark-brown",
+) -> None:
+    """Render a runway walk towards the camera, the cloth simulated frame by frame."""
+    from dressform.render.shoot import walk_video
+    from dressform.render.studio import Studio
+
+    studio = Studio(light=light, backdrop=backdrop, camera=camera, quality=quality, seed=seed)
+    with err.status("loading the clone...") as status:
+        written = walk_video(dressed, output, seconds=seconds, fps=fps, studio=studio,
+                             hair=hair, hair_color=hair_color,
+                             progress=lambda what: status.update(what + "..."))
+    console.print(f"wrote {', '.join(str(p) for p in written)}")

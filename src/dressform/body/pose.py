@@ -230,9 +230,10 @@ def skin(points: np.ndarray, weights: np.ndarray, joints: np.ndarray, rot: np.nd
     return np.einsum("vk,vka->va", weights, moved)
 
 
-def pose_body(body: Body, pose: str | Pose) -> Body:
+def pose_body(body: Body, pose: str | Pose, *, stand: bool = True) -> Body:
     """`body` moved into `pose` (a name from `POSES` or a `Pose`): same mesh, UVs, labels
-    and spec; skeleton heads moved with it; standing on z = 0, centred where it stood."""
+    and spec; skeleton heads moved with it; standing on z = 0, centred where it stood
+    (`stand=False` leaves it where the rig put it, for a walk to place)."""
     chosen = get_pose(pose)
     if not chosen.turns:
         return body
@@ -243,9 +244,16 @@ def pose_body(body: Body, pose: str | Pose) -> Body:
     heads = np.einsum("jab,jb->ja", rot, np.asarray(body.skeleton.heads)) + trans
     if not np.isfinite(moved).all():
         raise InvalidInputError(f"pose {chosen.name!r} gave non-finite vertices")
-    shift = np.array([*(_footprint(rest) - _footprint(moved)), -moved[:, 2].min()])
+    shift = (np.array([*(_footprint(rest) - _footprint(moved)), -moved[:, 2].min()]) if stand
+             else np.zeros(3))
     return replace(body, vertices=moved + shift,
                    skeleton=replace(body.skeleton, heads=heads + shift))
+
+
+def moved_by(body: Body, offset: np.ndarray) -> Body:
+    """`body` translated by `offset` (m)."""
+    return replace(body, vertices=np.asarray(body.vertices) + offset,
+                   skeleton=replace(body.skeleton, heads=np.asarray(body.skeleton.heads) + offset))
 
 
 def _footprint(points: np.ndarray) -> np.ndarray:

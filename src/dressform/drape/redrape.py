@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from dressform.body.mesh import Body
-from dressform.drape.cloth_mesh import mesh_pattern, triangle_strain
+from dressform.drape.cloth_mesh import ClothMesh, mesh_pattern, triangle_strain
 from dressform.drape.distance import BodyDistance, SurfaceQuery
 from dressform.drape.fabrics import FabricPhysics, fabric_preset
 from dressform.drape.folding import fold_bands
@@ -73,19 +73,10 @@ def restore(vertices: np.ndarray, record: dict[str, object]) -> tuple[DrapedGarm
     return garment, pattern, str(record.get("fabric", "cotton_jersey"))
 
 
-def redrape(garment: DrapedGarment, pattern: Pattern, old: Body, new: Body,
-            fabric: str | FabricPhysics = "cotton_jersey", *, max_frames: int = 240,
-            through: Sequence[Body] = (), frames_between: int = 20,
-            progress: Callable[[int, float], None] | None = None) -> DrapedGarment:
-    """`garment` (draped from `pattern` on `old`) settled onto `new`.
-
-    `through`: bodies to pass through on the way (the poses between two poses), the cloth
-    settled for up to `frames_between` steps on each: a body part that moves far in one jump
-    (an arm coming down to the hip) can land on the far side of cloth it should push.
-
-    Raises `DrapeError` if the bodies do not share a mesh or the garment was not draped from
-    this pattern, and `PatternError` if the garment is too small for the new body.
-    """
+def _checked(garment: DrapedGarment, pattern: Pattern, old: Body, new: Body,
+             fabric: str | FabricPhysics) -> tuple[FabricPhysics, ClothMesh]:
+    """The fabric's physics and the garment's cloth mesh, once the garment is known to
+    belong to the pattern and the bodies to share a mesh (else `DrapeError`)."""
     if old.vertices.shape != new.vertices.shape or not np.array_equal(old.faces, new.faces):
         raise DrapeError("re-drape carries cloth between bodies with the same mesh (clones "
                          "built by dressform.body); drape the pattern afresh instead")
@@ -99,6 +90,48 @@ def redrape(garment: DrapedGarment, pattern: Pattern, old: Body, new: Body,
         place_panels(cloth, folded, new, physics.max_stretch)
     # (The same clone in another pose has the same girths; its measurements, taken in the
     # rest pose, are not defined in a pose.)
+    return physics, cloth
+
+
+def follow(garment: DrapedGarment, pattern: Pattern, old: Body, bodies: Sequence[Body],
+           fabric: str | FabricPhysics = "cotton_jersey", *, steps_each: int = 2,
+           progress: Callable[[int], None] | None = None) -> list[np.ndarray]:
+    """The cloth of `garment` (rested on `old`) through a motion, body by body (an
+    animation's frames): carried with the surface onto each and stepped `steps_each` solver
+    steps (1/30 s each) there, with gravity and collisions. Cloth positions per body.
+
+    Each frame starts the cloth at rest on the moved body (quasi-static): the carry already
+    moves it with the skin under it, and adding its last speed on top would move it twice.
+    """
+    if not bodies:
+        return []
+    physics, cloth = _checked(garment, pattern, old, bodies[-1], fabric)
+    out, q, before = [], garment.vertices, old
+    for k, body in enumerate(bodies):
+        distance = BodyDistance(body.vertices, body.faces)
+        start = distance.push_out(carry(q, before, body), SolverSettings().clearance_m)
+        q, _, _ = settle(cloth, start, distance, physics, steps_each)
+        out.append(q)
+        before = body
+        if progress:
+            progress(k + 1)
+    return out
+
+
+def redrape(garment: DrapedGarment, pattern: Pattern, old: Body, new: Body,
+            fabric: str | FabricPhysics = "cotton_jersey", *, max_frames: int = 240,
+            through: Sequence[Body] = (), frames_between: int = 20,
+            progress: Callable[[int, float], None] | None = None) -> DrapedGarment:
+    """`garment` (draped from `pattern` on `old`) settled onto `new`.
+
+    `through`: bodies to pass through on the way (the poses between two poses), the cloth
+    settled for up to `frames_between` steps on each: a body part that moves far in one jump
+    (an arm coming down to the hip) can land on the far side of cloth it should push.
+
+    Raises `DrapeError` if the bodies do not share a mesh or the garment was not draped from
+    this pattern, and `PatternError` if the garment is too small for the new body.
+    """
+    physics, cloth = _checked(garment, pattern, old, new, fabric)
     started = time.perf_counter()
     q, before, steps = garment.vertices, old, 0
     for body in (*through, new):

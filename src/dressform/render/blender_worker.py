@@ -230,7 +230,7 @@ def render(job_dir: Path) -> None:
     scene.view_settings.view_transform = job["view"]
     scene.view_settings.exposure = job["exposure"]
 
-    subjects = []
+    subjects, objects = [], []
     for spec in job["meshes"]:
         i = spec["index"]
         obj = _mesh_object(bpy, spec["name"], arrays[f"v{i}"], arrays[f"f{i}"],
@@ -238,10 +238,13 @@ def render(job_dir: Path) -> None:
                            _material(bpy, spec["look"], arrays.get(f"tex{i}"),
                                      job["subsurface"]),
                            spec["smooth"], arrays.get(f"cuv{i}"))
+        objects.append(obj)
         if spec["subject"]:
             subjects.append(obj)
+    hair = None
     if job["hair"] is not None:
-        subjects.append(_hair(bpy, arrays["hair"], job["hair"]))
+        hair = _hair(bpy, arrays["hair"], job["hair"])
+        subjects.append(hair)
 
     for k, light in enumerate(job["lights"]):
         data = bpy.data.lights.new(f"light{k}", type="AREA")
@@ -292,8 +295,15 @@ def render(job_dir: Path) -> None:
         obj.parent = pivot
         obj.matrix_parent_inverse = pivot.matrix_world.inverted()
     scene.render.use_persistent_data = len(job["outputs"]) > 1
-    for turn, output in zip(job["turns"], job["outputs"], strict=True):
+    for k, (turn, output) in enumerate(zip(job["turns"], job["outputs"], strict=True)):
         pivot.rotation_euler[2] = turn
+        for i in job["moving"]:  # an animation: this frame's positions
+            mesh = objects[i].data
+            mesh.vertices.foreach_set("co", arrays[f"v{i}@{k}"].ravel())
+            mesh.update()
+        if job["hair_moves"] and hair is not None:
+            hair.data.position_data.foreach_set("vector", arrays[f"hair@{k}"].ravel())
+            hair.data.update_tag()
         scene.render.filepath = output
         bpy.ops.render.render(write_still=True)
         print(f"dressform: wrote {output}", flush=True)

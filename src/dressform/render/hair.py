@@ -202,3 +202,15 @@ def _bun(centre: np.ndarray, cut: _Cut, rng: np.random.Generator, skin) -> np.nd
     points = middle + radius * ring
     flat = skin.push_out(points.reshape(-1, 3), cut.lift_m, rounds=2)
     return flat.reshape(points.shape)
+
+
+def carried(hair: Hair, rest: Body, moved: Body) -> np.ndarray:
+    """`hair` grown on `rest` moved rigidly with the head onto `moved` (the same clone in
+    another frame of a motion): the best rigid fit of the head's vertices (Kabsch)."""
+    head = rest.part_mask("head")
+    a, b = np.asarray(rest.vertices)[head], np.asarray(moved.vertices)[head]
+    ca, cb = a.mean(axis=0), b.mean(axis=0)
+    u, _, vt = np.linalg.svd((a - ca).T @ (b - cb))
+    d = np.sign(np.linalg.det(vt.T @ u.T))
+    rot = vt.T @ np.diag([1.0, 1.0, d]) @ u.T
+    return ((hair.strands - ca) @ rot.T + cb).astype(np.float32)

@@ -164,15 +164,29 @@ def _light(light: Light, camera_az_deg: float, centre: np.ndarray) -> dict[str, 
             "size_m": light.size_m, "power_w": light.power_w, "color": list(light.color)}
 
 
+@dataclass(frozen=True, eq=False)
+class Motion:
+    """An animation's moving parts: per mesh name, its vertices on every frame (the same
+    mesh, moved), and the hair's strands on every frame (or None: the hair stays)."""
+
+    vertices: dict[str, list[np.ndarray]]
+    hair: list[np.ndarray] | None = None
+
+
 def render_job(meshes: Sequence[SceneMesh], studio: Studio, output: Path | Sequence[Path],
-               hair: Hair | None = None, turns_deg: Sequence[float] = (0.0,)
-               ) -> tuple[dict, dict]:
+               hair: Hair | None = None, turns_deg: Sequence[float] = (0.0,),
+               motion: Motion | None = None) -> tuple[dict, dict]:
     """The job (settings) and arrays (meshes, hair strands) the Blender worker draws: pure,
-    no files. `output` is one path per turn of the subject (`turns_deg`, about the vertical
-    through its centre; a still has the one turn 0)."""
+    no files. `output` is one path per frame; on each the subject is turned by `turns_deg`
+    about the vertical through its centre (a still has the one turn 0) and, with `motion`,
+    its meshes and hair moved."""
     outputs = [output] if isinstance(output, Path) else list(output)
     if len(outputs) != len(turns_deg):
         raise RenderError("one output path per turn of the subject")
+    moves = motion.vertices if motion else {}
+    if any(len(v) != len(outputs) for v in moves.values()) or (
+            motion and motion.hair is not None and len(motion.hair) != len(outputs)):
+        raise RenderError("an animation needs positions for every frame")
     subjects = [m for m in meshes if m.subject]
     if not subjects:
         raise RenderError("nothing to render: the shot has no subject mesh")
@@ -183,8 +197,12 @@ def render_job(meshes: Sequence[SceneMesh], studio: Studio, output: Path | Seque
         if f.ndim != 2 or f.shape[1] != 3 or (f.size and (f.min() < 0 or f.max() >= len(v))):
             raise RenderError(f"mesh {m.name!r}: faces must be (F, 3) indices into its "
                               f"{len(v)} vertices")
-    everything = np.concatenate([np.asarray(m.vertices) for m in subjects]
-                                + ([] if hair is None else [hair.strands.reshape(-1, 3)]))
+    everything = np.concatenate(
+        [np.asarray(m.vertices) for m in subjects]
+        + ([] if hair is None else [hair.strands.reshape(-1, 3)])
+        + [np.asarray(v) for frames in moves.values() for v in frames]
+        + ([] if motion is None or motion.hair is None
+           else [h.reshape(-1, 3) for h in motion.hair]))
     preset = CAMERAS[studio.camera]
     width, height = studio.size
     centre = 0.5 * (everything.min(axis=0) + everything.max(axis=0))
@@ -196,13 +214,20 @@ def render_job(meshes: Sequence[SceneMesh], studio: Studio, output: Path | Seque
     backdrop = BACKDROPS[studio.backdrop]
     drawn = list(meshes)
     if not studio.transparent:
+        # The cove's foot 1.5 m behind the furthest the subject goes (a walk comes from it).
+        az = math.radians(preset.azimuth_deg)
+        away = np.array([-math.sin(az), math.cos(az)])
+        far = float(((everything[:, :2] - centre[:2]) @ away).max())
         drawn.append(cyclorama(preset.azimuth_deg, backdrop.color,
-                               backdrop.wall and not rig.sky, centre[:2]))
+                               backdrop.wall and not rig.sky, centre[:2],
+                               behind_m=max(3.0, far + 1.5)))
     quality = QUALITY[studio.quality]
     arrays: dict[str, np.ndarray] = {}
     specs = []
     for i, m in enumerate(drawn):
         arrays[f"v{i}"] = np.asarray(m.vertices, dtype=np.float32)
+        for k, v in enumerate(moves.get(m.name, [])):
+            arrays[f"v{i}@{k}"] = np.asarray(v, dtype=np.float32)
         arrays[f"f{i}"] = np.asarray(m.faces, dtype=np.int32)
         if m.uv is not None:
             arrays[f"uv{i}"] = np.asarray(m.uv, dtype=np.float32)
@@ -214,11 +239,15 @@ def render_job(meshes: Sequence[SceneMesh], studio: Studio, output: Path | Seque
                       "smooth": m.smooth, "subject": m.subject})
     if hair is not None:
         arrays["hair"] = hair.strands
+        for k, strands in enumerate(motion.hair if motion and motion.hair else []):
+            arrays[f"hair@{k}"] = np.asarray(strands, dtype=np.float32)
     job = {
         "hair": None if hair is None else {"radius_m": hair.radius_m, "melanin": hair.melanin,
                                            "redness": hair.redness,
                                            "roughness": hair.roughness},
         "outputs": [str(p) for p in outputs],
+        "moving": [i for i, m in enumerate(drawn) if m.name in moves],
+        "hair_moves": bool(motion and motion.hair),
         "turns": [math.radians(t) for t in turns_deg],
         "pivot": [float(centre[0]), float(centre[1]), 0.0],
         "width": width, "height": height, "seed": studio.seed,
@@ -269,20 +298,34 @@ def render_turntable(meshes: Sequence[SceneMesh], studio: Studio,
     return paths
 
 
+def render_animation(meshes: Sequence[SceneMesh], motion: Motion, studio: Studio,
+                     folder: str | os.PathLike[str], *, hair: Hair | None = None,
+                     timeout_s: float | None = None) -> list[Path]:
+    """One PNG per frame of `motion` in `folder` (frame_000.png, …), the camera framed for
+    the whole of it, rendered in one Blender process. Returns the frames in order."""
+    frames = len(next(iter(motion.vertices.values()))) if motion.vertices else 0
+    check_frames(frames)
+    paths = [Path(folder) / f"frame_{k:04d}.png" for k in range(frames)]
+    _render(meshes, studio, paths, hair, [0.0] * frames, timeout_s or 120.0 + 60.0 * frames,
+            motion)
+    return paths
+
+
 def check_frames(frames: int) -> None:
     if not 2 <= frames <= 3600:
-        raise RenderError(f"a turntable has 2 to 3600 frames, not {frames}")
+        raise RenderError(f"an animation has 2 to 3600 frames, not {frames}")
 
 
 def _render(meshes: Sequence[SceneMesh], studio: Studio, outputs: list[Path],
-            hair: Hair | None, turns: Sequence[float], timeout_s: float) -> None:
+            hair: Hair | None, turns: Sequence[float], timeout_s: float,
+            motion: Motion | None = None) -> None:
     """Run the worker on a job; each output appears only once Blender has written it."""
     for out in outputs:
         out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="dressform-render-") as tmp:
         job_dir = Path(tmp)
         partial = [job_dir / f"render_{k:04d}.png" for k in range(len(outputs))]
-        job, arrays = render_job(meshes, studio, partial, hair, turns)
+        job, arrays = render_job(meshes, studio, partial, hair, turns, motion)
         (job_dir / "job.json").write_text(json.dumps(job))
         np.savez(job_dir / "meshes.npz", **arrays)
         _run_worker(job_dir, timeout_s)

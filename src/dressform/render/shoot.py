@@ -139,3 +139,48 @@ def turntable(dressed: str | os.PathLike[str], outputs: Sequence[str | os.PathLi
     with tempfile.TemporaryDirectory(prefix="dressform-turntable-") as tmp:
         paths = render_turntable(meshes, studio, tmp, frames, hair=strands)
         return [write_video(paths, o, fps) for o in outputs]
+
+
+def walk_video(dressed: str | os.PathLike[str], outputs: Sequence[str | os.PathLike[str]], *,
+               seconds: float = 5.0, fps: float = 30.0, studio: Studio | None = None,
+               hair: str | None = None, hair_color: str = "dark-brown",
+               progress: Callable[[str], None] | None = None) -> list[Path]:
+    """The dressed clone in file `dressed` walking towards the camera for `seconds`, its
+    garments simulated frame by frame on the moving body, written as each of `outputs`
+    (.mp4 and/or .gif). The solver steps 1/30 s, so at 30 frames a second the cloth moves in
+    real time."""
+    from dressform.body.walk import walk, walk_pose
+    from dressform.drape.redrape import follow, redrape, restore
+    from dressform.render.hair import carried
+    from dressform.render.photoreal import Motion, check_frames, render_animation
+    from dressform.render.video import write_video
+
+    for o in outputs:
+        if Path(o).suffix.lower() not in (".mp4", ".gif"):
+            raise RenderError(f"{Path(o).name}: write a walk as .mp4 or .gif")
+    check_frames(round(seconds * fps))
+    studio = studio or Studio(camera="85mm", quality="preview")
+    body = load_body(dressed)
+    garments = load_garments(dressed) if Path(dressed).suffix.lower() == ".glb" else []
+    frames = walk(body, seconds, fps)
+    *lead_in, _ = pose_path(body, walk_pose(0.0))
+    moving: dict[str, list[np.ndarray]] = {"body": [np.asarray(f.vertices) for f in frames]}
+    meshes = body_scene(frames[0], rest=body)
+    for g in garments:
+        rested, pattern, fabric = restore(np.asarray(g.vertices), g.extras)
+        if progress:
+            progress(f"simulating {g.name} over {len(frames)} frames")
+        first = redrape(rested, pattern, body, frames[0], fabric, through=lead_in,
+                        max_frames=60)
+        moving[g.name] = [first.vertices, *follow(first, pattern, frames[0], frames[1:],
+                                                  fabric)]
+        meshes.append(SceneMesh(g.name, first.vertices, np.asarray(g.faces), garment_look(g),
+                                uv=np.asarray(g.uvs)))
+    strands = grow_hair(body, hair or default_hairstyle(body), hair_color, seed=studio.seed)
+    motion = Motion(moving, None if strands is None else [carried(strands, body, f)
+                                                          for f in frames])
+    if progress:
+        progress(f"rendering {len(frames)} frames of {studio.size[0]}×{studio.size[1]}")
+    with tempfile.TemporaryDirectory(prefix="dressform-walk-") as tmp:
+        paths = render_animation(meshes, motion, studio, tmp, hair=strands)
+        return [write_video(paths, o, fps) for o in outputs]

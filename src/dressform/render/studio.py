@@ -144,9 +144,9 @@ class Quality:
 QUALITY: dict[str, Quality] = {q.name: q for q in (
     Quality("draft", 256, 384, 4, 0.1, max_bounces=2, denoise_quality="FAST"),
     Quality("preview", 512, 768, 8, 0.05, max_bounces=3, denoise_quality="FAST"),
-    Quality("campaign", 1024, 1536, 6, 0.05, max_bounces=3, denoise_quality="FAST"),
+    Quality("campaign", 1024, 1536, 4, 0.05, max_bounces=3, denoise_quality="FAST"),
     Quality("print", 2048, 3072, 16, 0.03, denoise_quality="HIGH"),
-    Quality("reference", 1024, 1536, 128, 0.0, denoise=False, max_bounces=8,
+    Quality("reference", 1024, 1536, 128, 0.0, max_bounces=8, denoise_quality="HIGH",
             hair_ribbons=False, subsurface="RANDOM_WALK"),
 )}
 
