@@ -24,9 +24,9 @@ from dressform.body.model import get_model
 from dressform.render.preview import render_body
 from fit_analytics import fit_lines
 from fitting import fitting_lines
+from garments import garment_lines
 from motion import motion_lines
 from render import render_lines
-from garments import garment_lines
 from timing import ms, timed
 
 
