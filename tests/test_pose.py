@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import numpy as np
 import pytest
 
@@ -99,3 +101,33 @@ def test_unknown_pose_or_bone_is_refused_clearly(woman):
         pose_body(woman, Pose("odd", "", {"tail": ((X, 10.0),)}))
     with pytest.raises(InvalidInputError, match="finite"):
         pose_body(woman, Pose("odd", "", {"head": ((X, float("nan")),)}))
+
+
+def test_the_walk_moves_forwards_over_a_foot_that_does_not_slide(woman):
+    from dressform.body.walk import Gait, walk
+
+    fps = 30.0
+    frames = walk(woman, Gait().cycle_s, fps)
+    assert len(frames) == round(Gait().cycle_s * fps)
+    for f in frames:
+        assert abs(f.vertices[:, 2].min()) < 1e-9  # on the floor
+    slides = []
+    for a, b in pairwise(frames):
+        lows = {s: b.vertices[b.part_mask(f"foot_{n}"), 2].min()
+                for s, n in (("L", "left"), ("R", "right"))}
+        stance = min(lows, key=lows.get)
+        slides.append(np.linalg.norm(_head(b, f"foot.{stance}")[:2]
+                                     - _head(a, f"foot.{stance}")[:2]))
+    assert np.median(slides) < 0.002 and max(slides) < 0.05  # it steps, not skates
+    travelled = _head(frames[0], "root")[1] - _head(frames[-1], "root")[1]
+    assert 0.9 < travelled < 1.8  # one cycle (two steps) of an adult's walk, towards −Y
+    half = len(frames) // 2
+    assert _head(frames[0], "foot.L")[1] < _head(frames[0], "foot.R")[1]  # left heel strike
+    assert _head(frames[half], "foot.R")[1] < _head(frames[half], "foot.L")[1]
+
+
+def test_a_walk_of_nothing_is_refused(woman):
+    from dressform.body.walk import walk
+
+    with pytest.raises(InvalidInputError, match="0–120 s"):
+        walk(woman, 0.0)

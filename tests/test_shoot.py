@@ -139,3 +139,21 @@ def test_cli_writes_a_turntable_as_mp4_and_gif(dressed, tmp_path, cli):
         assert g.n_frames == 4
     r = cli("turntable", str(path), "--frames", "1", "-o", str(mp4))
     assert r.returncode == 1 and "2 to 3600" in r.stderr
+
+
+def test_cli_writes_a_runway_walk_with_the_cloth_on_every_frame(dressed, tmp_path, cli):
+    import av
+
+    path, _ = dressed
+    mp4 = tmp_path / "walk.mp4"
+    r = cli("walk", str(path), "--seconds", "0.2", "--fps", "10", "--quality", "draft",
+            "--hair", "none", "-o", str(mp4))
+    assert r.returncode == 0, r.stderr
+    with av.open(str(mp4)) as video:
+        frames = [f.to_ndarray(format="rgb24") for f in video.decode(video=0)]
+    assert len(frames) == 2
+    blue = [(f[..., 2].astype(int) > f[..., 0].astype(int) + 40).mean() for f in frames]
+    assert min(blue) > 0.005  # the skirt on every frame
+    assert np.abs(frames[0].astype(int) - frames[1].astype(int)).mean() > 0.5  # it moved
+    r = cli("walk", str(path), "--seconds", "0.2", "-o", str(tmp_path / "walk.avi"))
+    assert r.returncode == 1 and ".mp4 or .gif" in r.stderr
