@@ -94,8 +94,6 @@ def cyclorama(azimuth_deg: float, color: tuple[float, float, float], wall: bool 
     """A photographer's infinity cove: a floor that curves up into a wall behind the subject
     (as seen from a camera at `azimuth_deg`), so there is no horizon line; or only the floor
     (`wall=False`, outdoors)."""
-    from dressform.render.looks import SurfaceLook
-
     # Profile in (depth away from the camera, height), floor from in front of the camera.
     floor = [(-12.0, 0.0), (behind_m, 0.0)]
     profile = floor
@@ -201,13 +199,14 @@ def render_job(meshes: Sequence[SceneMesh], studio: Studio, output: Path | Seque
         [np.asarray(m.vertices) for m in subjects]
         + ([] if hair is None else [hair.strands.reshape(-1, 3)])
         + [np.asarray(v) for frames in moves.values() for v in frames]
+        # (the hair's reach on every tenth frame: it moves with the head)
         + ([] if motion is None or motion.hair is None
-           else [h.reshape(-1, 3) for h in motion.hair]))
+           else [h.reshape(-1, 3) for h in motion.hair[::10]]))
     preset = CAMERAS[studio.camera]
     width, height = studio.size
     centre = 0.5 * (everything.min(axis=0) + everything.max(axis=0))
-    if len(turns_deg) > 1:  # frame what the subject sweeps as it turns
-        everything = _swept(everything, centre, turns_deg)
+    if len(set(turns_deg)) > 1:  # frame what the subject sweeps as it turns
+        everything = _swept(everything, centre, sorted(set(turns_deg)))
     lo, hi = frame_box(everything, preset)
     at = place_camera(preset.camera(), lo, hi, width / height)
     rig = LIGHTS[studio.light]

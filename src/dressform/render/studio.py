@@ -8,7 +8,7 @@ white cyclorama at about 95 % white and the skin in the middle of the tonal rang
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -164,7 +164,6 @@ class Studio:
     transparent: bool = False
     width: int | None = None
     height: int | None = None
-    extras: dict[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for what, table, value in (("light", LIGHTS, self.light),
