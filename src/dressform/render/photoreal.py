@@ -95,6 +95,9 @@ def cyclorama(azimuth_deg: float, color: tuple[float, float, float], wall: bool 
     (as seen from a camera at `azimuth_deg`), so there is no horizon line; or only the floor
     (`wall=False`, outdoors)."""
     # Profile in (depth away from the camera, height), floor from in front of the camera.
+    # Outdoors the ground runs out to a far horizon (the sky below it is not ground).
+    if not wall:
+        behind_m, width_m = 400.0, 800.0
     floor = [(-12.0, 0.0), (behind_m, 0.0)]
     profile = floor
     if wall:
