@@ -1,4 +1,7 @@
-"""Rendering: fast headless previews (moderngl/EGL) now; photoreal stills and videos later."""
+"""Rendering: fast headless previews (moderngl/EGL, `preview`), and photoreal stills,
+turntables and runway walks with Blender Cycles in a worker process (`photoreal`, `shoot`),
+in studio presets (`studio`), with skin, fabric, hair and face looks (`looks`, `hair`,
+`face`)."""
 
 from dressform.render.preview import (
     Camera,
