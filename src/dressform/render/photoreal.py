@@ -155,10 +155,13 @@ def _sun_direction(rig: LightRig, camera_az_deg: float) -> np.ndarray:
     return np.array([math.sin(az) * math.cos(el), -math.cos(az) * math.cos(el), math.sin(el)])
 
 
-def _light(light: Light, camera_az_deg: float, centre: np.ndarray) -> dict[str, object]:
+def _light(light: Light, camera_az_deg: float, stand: np.ndarray, centre: np.ndarray
+           ) -> dict[str, object]:
+    """An area light `light.distance_m` from `stand` (in the direction its azimuth gives),
+    aimed at `centre`."""
     az = math.radians(camera_az_deg + light.azimuth_deg)
     # Azimuth 0 is the camera's side: the camera at azimuth a stands at (sin a, −cos a).
-    where = centre[:2] + light.distance_m * np.array([math.sin(az), -math.cos(az)])
+    where = stand[:2] + light.distance_m * np.array([math.sin(az), -math.cos(az)])
     location = np.array([*where, light.height_m])
     target = np.array([*centre[:2], light.aim_height_m])
     return {"location": location.tolist(), "rotation": _look_at(location, target),
@@ -215,11 +218,13 @@ def render_job(meshes: Sequence[SceneMesh], studio: Studio, output: Path | Seque
     rig = LIGHTS[studio.light]
     backdrop = BACKDROPS[studio.backdrop]
     drawn = list(meshes)
+    az = math.radians(preset.azimuth_deg)
+    away = np.array([-math.sin(az), math.cos(az)])  # from the camera, level
+    depth = (everything[:, :2] - centre[:2]) @ away
+    front = centre[:2] + away * min(0.0, float(depth.min()) + 0.5)
     if not studio.transparent:
         # The cove's foot 1.5 m behind the furthest the subject goes (a walk comes from it).
-        az = math.radians(preset.azimuth_deg)
-        away = np.array([-math.sin(az), math.cos(az)])
-        far = float(((everything[:, :2] - centre[:2]) @ away).max())
+        far = float(depth.max())
         drawn.append(cyclorama(preset.azimuth_deg, backdrop.color,
                                backdrop.wall and not rig.sky, centre[:2],
                                behind_m=max(3.0, far + 1.5)))
@@ -258,7 +263,9 @@ def render_job(meshes: Sequence[SceneMesh], studio: Studio, output: Path | Seque
         "hair_ribbons": quality.hair_ribbons, "subsurface": quality.subsurface,
         "denoise_quality": quality.denoise_quality,
         "transparent": studio.transparent, "meshes": specs,
-        "lights": [_light(li, preset.azimuth_deg, centre) for li in rig.lights],
+        # Lights stand round the front of what the subject covers (a walk comes towards
+        # the camera and must not pass its lights), aimed at its middle.
+        "lights": [_light(li, preset.azimuth_deg, front, centre) for li in rig.lights],
         "ambient": rig.ambient, "sky": rig.sky, "sky_strength": rig.sky_strength,
         "exposure": rig.exposure, "view": rig.view,
         "sun_elevation": math.radians(rig.sun_elevation_deg),
