@@ -157,3 +157,17 @@ def test_cli_writes_a_runway_walk_with_the_cloth_on_every_frame(dressed, tmp_pat
     assert np.abs(frames[0].astype(int) - frames[1].astype(int)).mean() > 0.5  # it moved
     r = cli("walk", str(path), "--seconds", "0.2", "-o", str(tmp_path / "walk.avi"))
     assert r.returncode == 1 and ".mp4 or .gif" in r.stderr
+
+
+def test_a_shot_can_change_the_face_and_nothing_else(dressed):
+    from dressform.errors import InvalidInputError
+    from dressform.render.shoot import load_clone
+
+    path, _ = dressed
+    neutral, smiling = load_clone(path), load_clone(path, "smile")
+    moved = np.linalg.norm(smiling.vertices - neutral.vertices, axis=1)
+    assert moved.max() > 0.003  # the mouth moved
+    head = neutral.part_mask("head")
+    assert moved[~head].max() < 0.001  # the garments still fit: the body is the same
+    with pytest.raises((InvalidInputError, ValueError), match="smile"):
+        load_clone(path, "smirk")

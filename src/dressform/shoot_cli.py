@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from dressform.body.face import EXPRESSION_PRESETS
 from dressform.body.pose import POSES
 from dressform.console import console, err
 from dressform.render.hair import HAIR_COLORS, HAIR_STYLES
@@ -25,6 +26,8 @@ Seed = Annotated[int, typer.Option(help="Sampling seed (same seed, same image)")
 HairOpt = Annotated[str | None, typer.Option("--hair", help=(
     f"Hairstyle: {', '.join(HAIR_STYLES)} (default: long for a woman, short for a man)"))]
 HairColor = Annotated[str, typer.Option(help=f"Hair colour: {_choices(HAIR_COLORS)}")]
+Expression = Annotated[str | None, typer.Option(help=(
+    f"Face: {', '.join(EXPRESSION_PRESETS)} (default: the clone's own)"))]
 Dressed = Annotated[Path, typer.Argument(help="A dressed clone (.glb from `dressform drape`) "
                                               "or a clone (.glb/.obj)")]
 
@@ -41,6 +44,7 @@ def shoot_cmd(
     seed: Seed = 0,
     hair: HairOpt = None,
     hair_color: HairColor = "dark-brown",
+    expression: Expression = None,
     transparent: Annotated[bool, typer.Option(help="No backdrop: a cut-out with alpha "
                                               "(.png)")] = False,
 ) -> None:
@@ -52,7 +56,8 @@ def shoot_cmd(
                     transparent=transparent)
     with err.status("loading the clone...") as status:
         result = shoot(dressed, output, pose=pose, studio=studio, hair=hair,
-                       hair_color=hair_color, progress=lambda what: status.update(what + "..."))
+                       hair_color=hair_color, expression=expression,
+                       progress=lambda what: status.update(what + "..."))
     console.print(f"wrote {result.path} ({result.width}×{result.height}, "
                   f"{result.seconds:.1f} s)")
 
@@ -71,6 +76,7 @@ def turntable_cmd(
     seed: Seed = 0,
     hair: HairOpt = None,
     hair_color: HairColor = "dark-brown",
+    expression: Expression = None,
 ) -> None:
     """Render a 360° turntable (the clone turns; camera, lights and backdrop stay)."""
     from dressform.render.shoot import turntable
@@ -79,7 +85,7 @@ def turntable_cmd(
     studio = Studio(light=light, backdrop=backdrop, camera=camera, quality=quality, seed=seed)
     with err.status("loading the clone...") as status:
         written = turntable(dressed, output, frames=frames, fps=fps, pose=pose, studio=studio,
-                            hair=hair, hair_color=hair_color,
+                            hair=hair, hair_color=hair_color, expression=expression,
                             progress=lambda what: status.update(what + "..."))
     console.print(f"wrote {', '.join(str(p) for p in written)}")
 

@@ -76,14 +76,26 @@ def default_hairstyle(body: Body) -> str:
     return "long" if body.spec.sex >= 0.5 else "short"
 
 
+def load_clone(dressed: str | os.PathLike[str], expression: str | None = None) -> Body:
+    """The clone in file `dressed`, with its face set to `expression` (a preset of
+    `dressform.body.face`) if given. Only the face changes, so garments draped on the file's
+    clone still fit it."""
+    body = load_body(dressed)
+    if expression is None or expression == body.spec.expression:
+        return body
+    from dressform.body.build import build
+
+    return build(body.spec.model_copy(update={"expression": expression}))
+
+
 def scene_from_file(dressed: str | os.PathLike[str], pose: str = "a-pose",
                     hair: str | None = None, hair_color: str = "dark-brown", seed: int = 0,
-                    progress: Callable[[str], None] | None = None
-                    ) -> tuple[list[SceneMesh], Hair | None]:
+                    progress: Callable[[str], None] | None = None,
+                    expression: str | None = None) -> tuple[list[SceneMesh], Hair | None]:
     """The meshes and hair of the dressed clone in file `dressed` (a GLB from `dressform
-    drape`, or an undressed clone) in `pose`, with `hair` (a style from `HAIR_STYLES`;
-    None: the clone's default)."""
-    body = load_body(dressed)
+    drape`, or an undressed clone) in `pose` and `expression`, with `hair` (a style from
+    `HAIR_STYLES`; None: the clone's default)."""
+    body = load_clone(dressed, expression)
     garments = load_garments(dressed) if Path(dressed).suffix.lower() == ".glb" else []
     meshes = dressed_scene(body, garments, pose, progress)
     if progress:
@@ -95,7 +107,7 @@ def scene_from_file(dressed: str | os.PathLike[str], pose: str = "a-pose",
 
 def shoot(dressed: str | os.PathLike[str], output: str | os.PathLike[str], *,
           pose: str = "a-pose", studio: Studio | None = None, hair: str | None = None,
-          hair_color: str = "dark-brown",
+          hair_color: str = "dark-brown", expression: str | None = None,
           progress: Callable[[str], None] | None = None) -> RenderResult:
     """A still of the dressed clone in file `dressed` (see `scene_from_file`) written to
     `output` (.png keeps alpha; .jpg/.jpeg is flattened on white)."""
@@ -104,7 +116,8 @@ def shoot(dressed: str | os.PathLike[str], output: str | os.PathLike[str], *,
     if suffix not in (".png", ".jpg", ".jpeg"):
         raise RenderError(f"{out.name}: write a still as .png, .jpg or .jpeg")
     studio = studio or Studio()
-    meshes, strands = scene_from_file(dressed, pose, hair, hair_color, studio.seed, progress)
+    meshes, strands = scene_from_file(dressed, pose, hair, hair_color, studio.seed, progress,
+                                      expression)
     if progress:
         progress(f"rendering {studio.size[0]}×{studio.size[1]} with Cycles")
     if suffix == ".png":
@@ -121,7 +134,7 @@ def shoot(dressed: str | os.PathLike[str], output: str | os.PathLike[str], *,
 def turntable(dressed: str | os.PathLike[str], outputs: Sequence[str | os.PathLike[str]], *,
               frames: int = 60, fps: float = 24.0, pose: str = "a-pose",
               studio: Studio | None = None, hair: str | None = None,
-              hair_color: str = "dark-brown",
+              hair_color: str = "dark-brown", expression: str | None = None,
               progress: Callable[[str], None] | None = None) -> list[Path]:
     """The dressed clone turned a full circle in `frames` frames, written as each of
     `outputs` (.mp4 and/or .gif)."""
@@ -133,7 +146,8 @@ def turntable(dressed: str | os.PathLike[str], outputs: Sequence[str | os.PathLi
         if Path(o).suffix.lower() not in (".mp4", ".gif"):
             raise RenderError(f"{Path(o).name}: write a turntable as .mp4 or .gif")
     studio = studio or Studio(quality="preview")
-    meshes, strands = scene_from_file(dressed, pose, hair, hair_color, studio.seed, progress)
+    meshes, strands = scene_from_file(dressed, pose, hair, hair_color, studio.seed, progress,
+                                      expression)
     if progress:
         progress(f"rendering {frames} frames of {studio.size[0]}×{studio.size[1]} with Cycles")
     with tempfile.TemporaryDirectory(prefix="dressform-turntable-") as tmp:
