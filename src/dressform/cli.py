@@ -192,7 +192,7 @@ def demo(
     """The main job: a 12-clone diverse cast, a clone from tape measurements, a T-shirt
     pattern made to the clone's measure, a skirt graded over the women's size chart, how
     well the T-shirt's sizes cover the cast (from the charts alone: no drapes), and the
-    T-shirt draped on the clone and shot photoreal in a relaxed pose."""
+    clone's chart-size T-shirt draped on it and shot photoreal in a relaxed pose."""
     from dressform.body.export import load_body
     from dressform.body.measure import measure as measure_body
     from dressform.garment.blocks import draft
@@ -212,10 +212,13 @@ def demo(
     coverage_cmd(output=output / "coverage", population=output / "cast" / "cast.csv",
                  cast=None, garment="tshirt", chart=None, intent=None, fabric="cotton_jersey",
                  sample=0, seed=0, spacing=25.0, max_frames=250)
-    drape_cmd(body=output / "me.glb", output=output / "dressed.glb",
-              pattern=output / "patterns" / "tshirt_me.json", block=None, size="me",
-              chart="women", fabric="cotton_jersey", spacing=20.0, max_frames=300,
-              preview=True, solver="projective")
+    from dressform.garment.blocks import fitting_size
+    from dressform.garment.sizes import builtin_chart
+
+    size = fitting_size("tshirt", builtin_chart("women"), body).label
+    drape_cmd(body=output / "me.glb", output=output / "dressed.glb", pattern=None,
+              block="tshirt", size=size, chart="women", fabric="cotton_jersey", spacing=20.0,
+              max_frames=300, preview=True, solver="projective")
     shoot_cmd(output / "dressed.glb", output=output / "look.jpg", pose="relaxed",
               camera="three-quarter", light="editorial", backdrop="white", quality="preview",
               seed=0, hair=None, hair_color="dark-brown", transparent=False)

@@ -82,7 +82,7 @@ def _both(left: Mapping[str, Sequence[Turn]], right: Mapping[str, Sequence[Turn]
     return out
 
 
-_RELAXED_ARMS = {"upperarm01.L": ((Y, 34.0), (X, -3.0)), "lowerarm01.L": ((HINGE, -28.0),)}
+_RELAXED_ARMS = {"upperarm01.L": ((Y, 24.0), (X, -3.0)), "lowerarm01.L": ((HINGE, -28.0),)}
 
 POSES: dict[str, Pose] = {p.name: p for p in (
     Pose("a-pose", "anny's rest pose: arms 47° below horizontal, feet apart"),

@@ -25,15 +25,54 @@ from dressform.drape.simulate import DrapedGarment, DrapeError, settle
 from dressform.garment.pattern import Pattern
 from dressform.geometry.normals import vertex_normals
 
+#: Body parts a panel placed round a limb moves with, by placement region: a sleeve goes
+#: with its arm even where the torso is nearer (a loose sleeve's underside in the A-pose).
+LIMB_PARTS: dict[str, tuple[str, ...]] = {
+    "arm_left": ("upper_arm_left", "forearm_left", "hand_left"),
+    "arm_right": ("upper_arm_right", "forearm_right", "hand_right"),
+    "leg_left": ("thigh_left", "shin_left", "foot_left"),
+    "leg_right": ("thigh_right", "shin_right", "foot_right"),
+}
 
-def carry(points: np.ndarray, old: Body, new: Body) -> np.ndarray:
+
+def limb_groups(garment: DrapedGarment, pattern: Pattern, body: Body
+                ) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(cloth vertex mask, body face indices) for each of the garment's panels placed round
+    a limb: the surface those vertices are carried on."""
+    regions = {p.name: p.placement.region if p.placement else "" for p in pattern.panels}
+    faces = np.asarray(body.faces)
+    out = []
+    for region, parts in LIMB_PARTS.items():
+        panels = [k for k, n in enumerate(garment.panel_names) if regions.get(n) == region]
+        if not panels:
+            continue
+        on = body.part_mask(*parts)[faces].all(axis=1)
+        out.append((np.isin(garment.panel, panels), np.flatnonzero(on)))
+    return out
+
+
+def carry(points: np.ndarray, old: Body, new: Body,
+          groups: Sequence[tuple[np.ndarray, np.ndarray]] = ()) -> np.ndarray:
     """Points near `old` moved with the surface onto `new` (same mesh): the same surface
-    point, the same signed distance along the normal."""
+    point, the same signed distance along the normal. `groups`: (point mask, face indices)
+    pairs whose points are carried on those faces only (a sleeve on its arm)."""
     face, bary, _ = SurfaceQuery(old.vertices, old.faces).nearest(points, 1.0)
+    for mask, allowed in groups:
+        sub = np.asarray(old.faces)[allowed]
+        f, b, _ = SurfaceQuery(old.vertices, sub).nearest(points[mask], 1.0)
+        face[mask] = np.where(f >= 0, allowed[np.maximum(f, 0)], face[mask])
+        bary[mask] = np.where((f >= 0)[:, None], b, bary[mask])
     if (face < 0).any():
         raise DrapeError("some cloth lies more than 1 m from the body it was draped on")
     faces = np.asarray(new.faces)[face]
     d = BodyDistance(old.vertices, old.faces)(points)
+    if groups:  # carried on a limb: keep the distance to that limb's surface
+        at_old = (np.asarray(old.vertices)[np.asarray(old.faces)[face]]
+                  * bary[:, :, None]).sum(axis=1)
+        limb = np.zeros(len(points), dtype=bool)
+        for mask, _ in groups:
+            limb |= mask
+        d[limb] = np.linalg.norm(points[limb] - at_old[limb], axis=1)
     normals = vertex_normals(np.asarray(new.vertices), np.asarray(new.faces))
     # warp's barycentric weights (u, v, 1 − u − v) go with the face's corners in order.
     at = (np.asarray(new.vertices)[faces] * bary[:, :, None]).sum(axis=1)
@@ -106,10 +145,11 @@ def follow(garment: DrapedGarment, pattern: Pattern, old: Body, bodies: Sequence
     if not bodies:
         return []
     physics, cloth = _checked(garment, pattern, old, bodies[-1], fabric)
+    groups = limb_groups(garment, pattern, old)
     out, q, before = [], garment.vertices, old
     for k, body in enumerate(bodies):
         distance = BodyDistance(body.vertices, body.faces)
-        start = distance.push_out(carry(q, before, body), SolverSettings().clearance_m)
+        start = distance.push_out(carry(q, before, body, groups), SolverSettings().clearance_m)
         q, _, _ = settle(cloth, start, distance, physics, steps_each)
         out.append(q)
         before = body
@@ -133,10 +173,11 @@ def redrape(garment: DrapedGarment, pattern: Pattern, old: Body, new: Body,
     """
     physics, cloth = _checked(garment, pattern, old, new, fabric)
     started = time.perf_counter()
+    groups = limb_groups(garment, pattern, old)
     q, before, steps = garment.vertices, old, 0
     for body in (*through, new):
         distance = BodyDistance(body.vertices, body.faces)
-        start = distance.push_out(carry(q, before, body), SolverSettings().clearance_m)
+        start = distance.push_out(carry(q, before, body, groups), SolverSettings().clearance_m)
         budget = max_frames if body is new else frames_between
         q, done, at_rest = settle(cloth, start, distance, physics, budget, progress, steps)
         before, steps = body, steps + done
