@@ -14,14 +14,9 @@ from pathlib import Path
 
 from PIL import Image
 
-from dressform.body import POSES, BodySpec, build, pose_body
-from dressform.body.export import ExtraMesh
-from dressform.body.measure import measure
+from dressed import dressed_woman, woman
+from dressform.body import POSES, build, pose_body
 from dressform.body.skin import skin_tone_hex
-from dressform.drape.redrape import garment_record
-from dressform.drape.simulate import drape
-from dressform.garment.blocks import draft_size, fitting_size
-from dressform.garment.sizes import builtin_chart
 from dressform.render.hair import HAIR_STYLES, grow_hair
 from dressform.render.looks import FABRIC_LOOK, fabric_look
 from dressform.render.photoreal import SceneMesh, body_scene, render_still
@@ -30,7 +25,7 @@ from dressform.render.studio import BACKDROPS, CAMERAS, LIGHTS, Studio
 from dressform.render.video import flatten
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "gallery"
-SPEC = BodySpec(sex="female", age_years=30, height_cm=168, weight_kg=62, skin_tone=6)
+SPEC = woman(6)
 #: Gallery pictures are this tall (JPEG, quality 85): small enough to keep in the repository.
 HEIGHT = 384
 
@@ -45,12 +40,7 @@ def _save(src: Path, name: str) -> str:
 
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    rest = build(SPEC)
-    size = fitting_size("aline_skirt", builtin_chart("women"), measure(rest).as_dict())
-    pattern = draft_size("aline_skirt", size, SPEC.height_cm)
-    g = drape(pattern, rest, "cotton_poplin", max_frames=300)
-    skirt = ExtraMesh("skirt", g.vertices, g.faces, g.uv, (0.62, 0.16, 0.2),
-                      extras=garment_record(pattern, "cotton_poplin", g))
+    rest, skirt = dressed_woman(SPEC, "aline_skirt", "cotton_poplin", (0.62, 0.16, 0.2))
     relaxed = dressed_scene(rest, [skirt], "relaxed")
     body = pose_body(rest, "relaxed")
     hair = grow_hair(body, "long", "dark-brown")

@@ -14,13 +14,8 @@ import time
 from pathlib import Path
 
 from clones import replace_section
-from dressform.body import BodySpec, build
-from dressform.body.export import ExtraMesh, export_glb
-from dressform.body.measure import measure
-from dressform.drape.redrape import garment_record
-from dressform.drape.simulate import drape
-from dressform.garment.blocks import draft_size, fitting_size
-from dressform.garment.sizes import builtin_chart
+from dressed import dressed_woman, woman
+from dressform.body.export import export_glb
 from dressform.render.shoot import turntable, walk_video
 from dressform.render.studio import Studio
 
@@ -29,13 +24,7 @@ VIDEOS = Path("docs/render")
 
 
 def dressed_file(folder: Path) -> Path:
-    spec = BodySpec(sex="female", age_years=30, height_cm=168, weight_kg=62, skin_tone=5)
-    body = build(spec)
-    size = fitting_size("aline_skirt", builtin_chart("women"), measure(body).as_dict())
-    pattern = draft_size("aline_skirt", size, spec.height_cm)
-    g = drape(pattern, body, "cotton_poplin", max_frames=300)
-    skirt = ExtraMesh("skirt", g.vertices, g.faces, g.uv, (0.62, 0.16, 0.2),
-                      extras=garment_record(pattern, "cotton_poplin", g))
+    body, skirt = dressed_woman(woman(5), "aline_skirt", "cotton_poplin", (0.62, 0.16, 0.2))
     return export_glb(body, folder / "dressed.glb", [skirt])
 
 

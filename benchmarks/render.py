@@ -22,13 +22,8 @@ from PIL import Image
 from scipy.ndimage import gaussian_filter
 
 from clones import replace_section
-from dressform.body import BodySpec, build, pose_body
-from dressform.body.export import ExtraMesh
-from dressform.body.measure import measure
-from dressform.drape.redrape import garment_record
-from dressform.drape.simulate import drape
-from dressform.garment.blocks import draft_size, fitting_size
-from dressform.garment.sizes import builtin_chart
+from dressed import dressed_woman, woman
+from dressform.body import build, pose_body
 from dressform.render.hair import grow_hair
 from dressform.render.photoreal import render_still
 from dressform.render.preview import Camera, PreviewMesh, body_mesh, render_meshes
@@ -42,13 +37,7 @@ PICTURES = Path("docs/render")
 
 
 def campaign_scene():
-    spec = BodySpec(sex="female", age_years=30, height_cm=168, weight_kg=62, skin_tone=5)
-    body = build(spec)
-    size = fitting_size("skirt", builtin_chart("women"), measure(body).as_dict())
-    pattern = draft_size("skirt", size, spec.height_cm)
-    g = drape(pattern, body, "denim", max_frames=300)
-    skirt = ExtraMesh("skirt", g.vertices, g.faces, g.uv, (0.13, 0.2, 0.38),
-                      extras=garment_record(pattern, "denim", g))
+    body, skirt = dressed_woman(woman(5), "skirt", "denim", (0.13, 0.2, 0.38))
     meshes = dressed_scene(body, [skirt], "relaxed")
     hair = grow_hair(pose_body(body, "relaxed"), "long", "dark-brown")
     return meshes, hair
@@ -118,8 +107,7 @@ def render_lines(presets: tuple[str, ...] = PRESETS, reference: bool = True) -> 
         lines.append(f"| {preset} | {q.width}×{q.height} | {q.samples} | {q.noise_threshold} | "
                      f"{'yes' if q.denoise else 'no'} | {result.seconds:.1f} {quality}")
     cloth = [PreviewMesh(m.vertices, m.faces, m.look.color) for m in meshes[1:]]
-    scene = [body_mesh(pose_body(build(BodySpec(sex="female", age_years=30, height_cm=168,
-                                                 weight_kg=62)), "relaxed")), *cloth]
+    scene = [body_mesh(pose_body(build(woman(5)), "relaxed")), *cloth]
     render_meshes(scene, width=1024, height=1536)  # GL context, once per process
     times = []
     for _ in range(5):

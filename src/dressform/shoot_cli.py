@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 
@@ -12,6 +13,8 @@ from dressform.body.pose import POSES
 from dressform.console import console, err
 from dressform.render.hair import HAIR_COLORS, HAIR_STYLES
 from dressform.render.studio import BACKDROPS, CAMERAS, LIGHTS, QUALITY
+
+T = TypeVar("T")
 
 
 def _choices(table: dict) -> str:
@@ -28,8 +31,17 @@ HairOpt = Annotated[str | None, typer.Option("--hair", help=(
 HairColor = Annotated[str, typer.Option(help=f"Hair colour: {_choices(HAIR_COLORS)}")]
 Expression = Annotated[str | None, typer.Option(help=(
     f"Face: {', '.join(EXPRESSION_PRESETS)} (default: the clone's own)"))]
+QualityOpt = Annotated[str, typer.Option("--quality", help=f"Quality: {_choices(QUALITY)}")]
+VideoOut = Annotated[list[Path], typer.Option("-o", "--output", help=(
+    "Video to write: .mp4 or .gif (give -o twice for both)"))]
 Dressed = Annotated[Path, typer.Argument(help="A dressed clone (.glb from `dressform drape`) "
                                               "or a clone (.glb/.obj)")]
+
+
+def _with_status(job: Callable[[Callable[[str], None]], T]) -> T:
+    """Run `job(progress)` under a spinner that shows what it says it is doing."""
+    with err.status("loading the clone...") as status:
+        return job(lambda what: status.update(what + "..."))
 
 
 def shoot_cmd(
@@ -40,7 +52,7 @@ def shoot_cmd(
     camera: CameraOpt = "front",
     light: LightOpt = "editorial",
     backdrop: Backdrop = "white",
-    quality: Annotated[str, typer.Option(help=f"Quality: {_choices(QUALITY)}")] = "campaign",
+    quality: QualityOpt = "campaign",
     seed: Seed = 0,
     hair: HairOpt = None,
     hair_color: HairColor = "dark-brown",
@@ -54,25 +66,23 @@ def shoot_cmd(
 
     studio = Studio(light=light, backdrop=backdrop, camera=camera, quality=quality, seed=seed,
                     transparent=transparent)
-    with err.status("loading the clone...") as status:
-        result = shoot(dressed, output, pose=pose, studio=studio, hair=hair,
-                       hair_color=hair_color, expression=expression,
-                       progress=lambda what: status.update(what + "..."))
+    result = _with_status(lambda progress: shoot(
+        dressed, output, pose=pose, studio=studio, hair=hair, hair_color=hair_color,
+        expression=expression, progress=progress))
     console.print(f"wrote {result.path} ({result.width}×{result.height}, "
                   f"{result.seconds:.1f} s)")
 
 
 def turntable_cmd(
     dressed: Dressed,
-    output: Annotated[list[Path], typer.Option("-o", "--output", help=(
-        "Video to write: .mp4 or .gif (give -o twice for both)"))],
+    output: VideoOut,
     frames: Annotated[int, typer.Option(help="Frames in the full turn")] = 60,
     fps: Annotated[float, typer.Option(help="Frames per second")] = 24.0,
     pose: Pose = "relaxed",
     camera: CameraOpt = "front",
     light: LightOpt = "editorial",
     backdrop: Backdrop = "white",
-    quality: Annotated[str, typer.Option(help=f"Quality: {_choices(QUALITY)}")] = "preview",
+    quality: QualityOpt = "preview",
     seed: Seed = 0,
     hair: HairOpt = None,
     hair_color: HairColor = "dark-brown",
@@ -83,24 +93,22 @@ def turntable_cmd(
     from dressform.render.studio import Studio
 
     studio = Studio(light=light, backdrop=backdrop, camera=camera, quality=quality, seed=seed)
-    with err.status("loading the clone...") as status:
-        written = turntable(dressed, output, frames=frames, fps=fps, pose=pose, studio=studio,
-                            hair=hair, hair_color=hair_color, expression=expression,
-                            progress=lambda what: status.update(what + "..."))
+    written = _with_status(lambda progress: turntable(
+        dressed, output, frames=frames, fps=fps, pose=pose, studio=studio, hair=hair,
+        hair_color=hair_color, expression=expression, progress=progress))
     console.print(f"wrote {', '.join(str(p) for p in written)}")
 
 
 def walk_cmd(
     dressed: Dressed,
-    output: Annotated[list[Path], typer.Option("-o", "--output", help=(
-        "Video to write: .mp4 or .gif (give -o twice for both)"))],
+    output: VideoOut,
     seconds: Annotated[float, typer.Option(help="Length of the walk")] = 5.0,
     fps: Annotated[float, typer.Option(help="Frames per second (30: the cloth in real time)")
                    ] = 30.0,
     camera: CameraOpt = "85mm",
     light: LightOpt = "editorial",
     backdrop: Backdrop = "white",
-    quality: Annotated[str, typer.Option(help=f"Quality: {_choices(QUALITY)}")] = "preview",
+    quality: QualityOpt = "preview",
     seed: Seed = 0,
     hair: HairOpt = None,
     hair_color: HairColor = "dark-brown",
@@ -110,8 +118,7 @@ def walk_cmd(
     from dressform.render.studio import Studio
 
     studio = Studio(light=light, backdrop=backdrop, camera=camera, quality=quality, seed=seed)
-    with err.status("loading the clone...") as status:
-        written = walk_video(dressed, output, seconds=seconds, fps=fps, studio=studio,
-                             hair=hair, hair_color=hair_color,
-                             progress=lambda what: status.update(what + "..."))
+    written = _with_status(lambda progress: walk_video(
+        dressed, output, seconds=seconds, fps=fps, studio=studio, hair=hair,
+        hair_color=hair_color, progress=progress))
     console.print(f"wrote {', '.join(str(p) for p in written)}")

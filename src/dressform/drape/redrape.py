@@ -132,6 +132,17 @@ def _checked(garment: DrapedGarment, pattern: Pattern, old: Body, new: Body,
     return physics, cloth
 
 
+def _onto(cloth: ClothMesh, physics: FabricPhysics, groups, q: np.ndarray, before: Body,
+          body: Body, steps: int, progress: Callable[[int, float], None] | None = None,
+          first_step: int = 0) -> tuple[np.ndarray, BodyDistance, int, bool]:
+    """Cloth `q` on `before` carried onto `body`, pushed out of it and stepped up to `steps`
+    solver steps: (positions, the body's distance field, steps taken, at rest)."""
+    distance = BodyDistance(body.vertices, body.faces)
+    start = distance.push_out(carry(q, before, body, groups), SolverSettings().clearance_m)
+    q, done, at_rest = settle(cloth, start, distance, physics, steps, progress, first_step)
+    return q, distance, done, at_rest
+
+
 def follow(garment: DrapedGarment, pattern: Pattern, old: Body, bodies: Sequence[Body],
            fabric: str | FabricPhysics = "cotton_jersey", *, steps_each: int = 2,
            progress: Callable[[int], None] | None = None) -> list[np.ndarray]:
@@ -148,9 +159,7 @@ def follow(garment: DrapedGarment, pattern: Pattern, old: Body, bodies: Sequence
     groups = limb_groups(garment, pattern, old)
     out, q, before = [], garment.vertices, old
     for k, body in enumerate(bodies):
-        distance = BodyDistance(body.vertices, body.faces)
-        start = distance.push_out(carry(q, before, body, groups), SolverSettings().clearance_m)
-        q, _, _ = settle(cloth, start, distance, physics, steps_each)
+        q, _, _, _ = _onto(cloth, physics, groups, q, before, body, steps_each)
         out.append(q)
         before = body
         if progress:
@@ -176,10 +185,9 @@ def redrape(garment: DrapedGarment, pattern: Pattern, old: Body, new: Body,
     groups = limb_groups(garment, pattern, old)
     q, before, steps = garment.vertices, old, 0
     for body in (*through, new):
-        distance = BodyDistance(body.vertices, body.faces)
-        start = distance.push_out(carry(q, before, body, groups), SolverSettings().clearance_m)
         budget = max_frames if body is new else frames_between
-        q, done, at_rest = settle(cloth, start, distance, physics, budget, progress, steps)
+        q, distance, done, at_rest = _onto(cloth, physics, groups, q, before, body, budget,
+                                           progress, steps)
         before, steps = body, steps + done
     return DrapedGarment(q, garment.faces, garment.uv, garment.panel, garment.panel_names,
                          distance(q), steps, time.perf_counter() - started, at_rest,

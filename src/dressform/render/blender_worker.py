@@ -25,11 +25,6 @@ from typing import Any
 import numpy as np
 
 
-def _linear(c: list[float]) -> tuple[float, float, float, float]:
-    lin = [x / 12.92 if x <= 0.04045 else ((x + 0.055) / 1.055) ** 2.4 for x in c]
-    return (lin[0], lin[1], lin[2], 1.0)
-
-
 def _material(bpy: Any, look: dict[str, Any], overlay: np.ndarray | None = None,
               subsurface: str = "BURLEY") -> Any:
     mat = bpy.data.materials.new(look["name"])
@@ -37,7 +32,7 @@ def _material(bpy: Any, look: dict[str, Any], overlay: np.ndarray | None = None,
     nodes, links = mat.node_tree.nodes, mat.node_tree.links
     bsdf = nodes["Principled BSDF"]
     inputs = bsdf.inputs
-    inputs["Base Color"].default_value = _linear(look["color"])
+    inputs["Base Color"].default_value = look["color"]
     inputs["Roughness"].default_value = look["roughness"]
     inputs["Sheen Weight"].default_value = look["sheen"]
     inputs["Sheen Roughness"].default_value = look["sheen_roughness"]
@@ -100,8 +95,8 @@ def _print(bpy: Any, nodes: Any, links: Any, uv: Any, look: dict[str, Any]) -> A
     links.new(uv, scale.inputs[0])
     mix = nodes.new("ShaderNodeMix")
     mix.data_type = "RGBA"
-    mix.inputs["A"].default_value = _linear(look["color"])
-    mix.inputs["B"].default_value = _linear(look["print_color"])
+    mix.inputs["A"].default_value = look["color"]
+    mix.inputs["B"].default_value = look["print_color"]
     if look["print_kind"] == "image":
         tex = nodes.new("ShaderNodeTexImage")
         tex.image = bpy.data.images.load(look["print_image"])

@@ -53,6 +53,11 @@ def face_overlay(body: Body, size: int = 1024, iris: str = "brown",
     return (np.clip(image, 0.0, 1.0) * 255).round().astype(np.uint8)
 
 
+def eyes_centre(body: Body) -> np.ndarray:
+    """The point between the clone's eyes (their bones' heads)."""
+    return (np.asarray(body.skeleton.head("eye.L")) + np.asarray(body.skeleton.head("eye.R"))) / 2
+
+
 def _paint(rgba: np.ndarray, alpha: np.ndarray, color: np.ndarray) -> None:
     """Lay `color` ((N, 3) or (3,)) over `rgba` with coverage `alpha` (N,)."""
     a = alpha[:, None]
@@ -110,7 +115,7 @@ def _lips(body: Body, points: np.ndarray, scale: float) -> tuple[np.ndarray, np.
     """Lips round the mouth: the mouth is 58 % of the way from the eyes to the chin, and the
     lips are the front of the face there."""
     v = np.asarray(body.vertices)
-    eyes = (np.asarray(body.skeleton.head("eye.L")) + np.asarray(body.skeleton.head("eye.R"))) / 2
+    eyes = eyes_centre(body)
     middle = body.part_mask("head") & (np.abs(v[:, 0]) < 0.004) & (v[:, 1] < eyes[1])
     chin = float(v[middle, 2].min())
     mouth_z = eyes[2] + 0.58 * (chin - eyes[2])

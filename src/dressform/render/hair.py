@@ -23,6 +23,7 @@ import numpy as np
 from dressform.body.mesh import Body
 from dressform.errors import UnknownNameError
 from dressform.names import suggest
+from dressform.render.face import eyes_centre
 
 HairStyle = Literal["none", "short", "long", "bun", "curly"]
 HAIR_STYLES: tuple[str, ...] = get_args(HairStyle)
@@ -73,7 +74,7 @@ _HAIRLINE = ((0.0, 0.05), (50.0, 0.045), (80.0, 0.04), (100.0, 0.035), (125.0, 0
 
 def _head_frame(body: Body) -> tuple[np.ndarray, float]:
     """The head's centre (between and ~8 cm behind the eyes, at eye height) and eye height."""
-    eyes = (np.asarray(body.skeleton.head("eye.L")) + np.asarray(body.skeleton.head("eye.R"))) / 2
+    eyes = eyes_centre(body)
     return eyes + np.array([0.0, 0.08, 0.0]), float(eyes[2])
 
 

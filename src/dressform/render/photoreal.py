@@ -33,6 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from dressform.body.mesh import Body
+from dressform.body.skin import srgb_to_linear
 from dressform.errors import RenderError
 from dressform.render.camera import SENSOR_LONG_SIDE_MM, place_camera
 from dressform.render.face import face_overlay
@@ -242,8 +243,12 @@ def render_job(meshes: Sequence[SceneMesh], studio: Studio, output: Path | Seque
             arrays[f"cuv{i}"] = np.asarray(m.corner_uv, dtype=np.float32).reshape(-1, 2)
         if m.overlay is not None:
             arrays[f"tex{i}"] = np.asarray(m.overlay, dtype=np.uint8)
-        specs.append({"index": i, "name": m.name, "look": m.look.model_dump(),
-                      "smooth": m.smooth, "subject": m.subject})
+        look = m.look.model_dump()
+        # Blender's colour sockets take scene-linear values; looks are written in sRGB.
+        for key in ("color", "print_color"):
+            look[key] = [*(srgb_to_linear(c) for c in look[key]), 1.0]
+        specs.append({"index": i, "name": m.name, "look": look, "smooth": m.smooth,
+                      "subject": m.subject})
     if hair is not None:
         arrays["hair"] = hair.strands
         for k, strands in enumerate(motion.hair if motion and motion.hair else []):

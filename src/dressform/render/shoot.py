@@ -19,7 +19,7 @@ from dressform.render.hair import Hair, grow_hair
 from dressform.render.looks import SurfaceLook, fabric_look
 from dressform.render.photoreal import RenderResult, SceneMesh, body_scene, render_still
 from dressform.render.studio import Studio
-from dressform.render.video import flatten
+from dressform.render.video import check_output, flatten
 
 #: Where a stool's top stands below the lowest point of a seated clone's hips (m): the seat
 #: touches the skin, the skin does not sink into it.
@@ -143,8 +143,7 @@ def turntable(dressed: str | os.PathLike[str], outputs: Sequence[str | os.PathLi
 
     check_frames(frames)
     for o in outputs:
-        if Path(o).suffix.lower() not in (".mp4", ".gif"):
-            raise RenderError(f"{Path(o).name}: write a turntable as .mp4 or .gif")
+        check_output(o, "a turntable")
     studio = studio or Studio(quality="preview")
     meshes, strands = scene_from_file(dressed, pose, hair, hair_color, studio.seed, progress,
                                       expression)
@@ -170,8 +169,7 @@ def walk_video(dressed: str | os.PathLike[str], outputs: Sequence[str | os.PathL
     from dressform.render.video import write_video
 
     for o in outputs:
-        if Path(o).suffix.lower() not in (".mp4", ".gif"):
-            raise RenderError(f"{Path(o).name}: write a walk as .mp4 or .gif")
+        check_output(o, "a walk")
     check_frames(round(seconds * fps))
     studio = studio or Studio(camera="85mm", quality="preview")
     body = load_body(dressed)

@@ -21,13 +21,19 @@ def flatten(path: Path, background: tuple[int, int, int] = (255, 255, 255)) -> I
     return flat
 
 
+def check_output(output: str | os.PathLike[str], what: str = "a video") -> Path:
+    """`output` as a path, if it names a video this module writes (.mp4 or .gif)."""
+    out = Path(output)
+    if out.suffix.lower() not in (".mp4", ".gif"):
+        raise RenderError(f"{out.name}: write {what} as .mp4 or .gif")
+    return out
+
+
 def write_video(frames: Sequence[Path], output: str | os.PathLike[str], fps: float = 24.0
                 ) -> Path:
     """`frames` (PNG files, one size) as an .mp4 or .gif, by `output`'s suffix."""
-    out = Path(output)
+    out = check_output(output)
     suffix = out.suffix.lower()
-    if suffix not in (".mp4", ".gif"):
-        raise RenderError(f"{out.name}: write a video as .mp4 or .gif")
     if not frames:
         raise RenderError("no frames to write")
     if not 1.0 <= fps <= 120.0:
