@@ -33,9 +33,12 @@ install: system-deps $(STAMP)
 demo: install
 	$(VENV)/bin/dressform demo -o $(OUT)
 
+# The store's tests also run on PostgreSQL: Debian's, started (and installed if missing) by
+# scripts/test-postgres.sh unless DRESSFORM_TEST_PG_URL names another server.
 test: install
 	$(VENV)/bin/ruff check src tests benchmarks
-	$(PY) -m pytest -q
+	DRESSFORM_TEST_PG_URL="$${DRESSFORM_TEST_PG_URL:-$$(scripts/test-postgres.sh)}" \
+	  $(PY) -m pytest -q
 
 bench: install
 	$(PY) benchmarks/run.py --output BENCHMARKS.md

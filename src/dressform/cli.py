@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from dressform.campaign_cli import campaign_app, consent_app, keys_app, verify_cmd
 from dressform.console import console, err, key_values
 from dressform.console import progress as _progress
 from dressform.drape_cli import drape_cmd, fabric_app, outfit_cmd
@@ -35,6 +36,10 @@ app.add_typer(fabric_app, name="fabric")
 app.command("shoot")(shoot_cmd)
 app.command("turntable")(turntable_cmd)
 app.command("walk")(walk_cmd)
+app.add_typer(campaign_app, name="campaign")
+app.add_typer(consent_app, name="consent")
+app.add_typer(keys_app, name="keys")
+app.command("verify")(verify_cmd)
 
 
 def _parse_measure(items: list[str]) -> dict[str, float]:

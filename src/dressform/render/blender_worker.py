@@ -16,7 +16,6 @@ costs about 1 s (measured in the render benchmark), small beside a still's rende
 
 from __future__ import annotations
 
-import contextlib
 import json
 import sys
 from pathlib import Path
@@ -304,17 +303,8 @@ def render(job_dir: Path) -> None:
         print(f"dressform: wrote {output}", flush=True)
 
 
-def _die_with_parent() -> None:
-    """Ask Linux to stop this worker if the process that started it dies (a killed batch
-    must not leave renders running on)."""
-    if sys.platform.startswith("linux"):
-        import ctypes
-        import signal
-
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PDEATHSIG
-
-
 if __name__ == "__main__":
-    _die_with_parent()
+    from dressform.processes import die_with_parent
+
+    die_with_parent()
     render(Path(sys.argv[1]))

@@ -1,0 +1,127 @@
+"""A campaign's proofs: a contact sheet (one PNG of every finished shot, labelled) and a
+lookbook PDF (a cover, then a page per look with its shots and captions), from the images on
+record. Both are rebuilt after every run and written in one step."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from PIL import Image
+
+from dressform.campaign.plan import Plan, Shot
+from dressform.campaign.spec import Campaign
+from dressform.store.db import Store
+
+DISCLOSURE = ("Every image is synthetic: a 3-D render of a digital clone, signed with a C2PA "
+              "manifest and watermarked.")
+
+
+def finished_shots(p: Plan, store: Store, root: Path) -> list[tuple[Shot, Path]]:
+    """The plan's shots whose image is on record and on disk, in plan order."""
+    recorded = {o.path for o in store.outputs(p.campaign.name)}
+    out = []
+    for s in p.shots:
+        path = root / s.output
+        if str(path) in recorded and path.is_file():
+            out.append((s, path))
+    return out
+
+
+def _caption(s: Shot) -> str:
+    return f"{s.member.name} · {s.drape.look} · {s.pose}"
+
+
+def _replace(tmp: str, path: Path) -> Path:
+    os.replace(tmp, path)
+    return path
+
+
+def contact_sheet(shots: list[tuple[Shot, Path]], path: Path, columns: int = 4) -> Path:
+    from dressform.render.preview import contact_sheet as sheet
+
+    images = []
+    for _, p in shots:
+        with Image.open(p) as im:
+            thumb = im.convert("RGB")
+            thumb.thumbnail((256, 384))
+            images.append(thumb)
+    picture = sheet(images, [_caption(s) for s, _ in shots], columns=min(columns, len(images)),
+                    tile_size=(256, 384))
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    picture.save(tmp, format="PNG")
+    return _replace(tmp, path)
+
+
+def lookbook(campaign: Campaign, shots: list[tuple[Shot, Path]], path: Path) -> Path:
+    """A landscape A4 PDF: the cover (campaign, cast, looks, disclosure), then each look on
+    pages of up to eight shots with their captions."""
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.units import mm
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen.canvas import Canvas
+
+    width, height = landscape(A4)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    pdf = Canvas(tmp, pagesize=(width, height))
+    pdf.setTitle(f"{campaign.name} lookbook")
+    pdf.setCreator("dressform")
+
+    def footer() -> None:
+        pdf.setFont("Helvetica-Oblique", 7)
+        pdf.drawString(10 * mm, 7 * mm, DISCLOSURE)
+
+    clones = sorted({s.member.name for s, _ in shots})
+    looks = list(dict.fromkeys(s.drape.look for s, _ in shots))
+    pdf.setFont("Helvetica-Bold", 30)
+    pdf.drawString(20 * mm, height - 40 * mm, campaign.name)
+    pdf.setFont("Helvetica", 12)
+    lines = (f"{len(shots)} images of {len(clones)} clones in {len(looks)} looks",
+             f"Use: {campaign.use}; territories: {', '.join(campaign.territories)}",
+             f"Made {datetime.now(UTC):%Y-%m-%d} with dressform")
+    for k, line in enumerate(lines):
+        pdf.drawString(20 * mm, height - (55 + 8 * k) * mm, line)
+    footer()
+    pdf.showPage()
+    cols, rows, gap = 4, 2, 6 * mm
+    cell_w = (width - 20 * mm - (cols - 1) * gap) / cols
+    cell_h = (height - 40 * mm - (rows - 1) * gap) / rows - 6 * mm
+    for look in looks:
+        page = [(s, p) for s, p in shots if s.drape.look == look]
+        for start in range(0, len(page), cols * rows):
+            pdf.setFont("Helvetica-Bold", 16)
+            pdf.drawString(10 * mm, height - 15 * mm, f"Look: {look}")
+            for k, (s, p) in enumerate(page[start:start + cols * rows]):
+                x = 10 * mm + (k % cols) * (cell_w + gap)
+                top = height - 22 * mm - (k // cols) * (cell_h + gap + 6 * mm)
+                with Image.open(p) as im:
+                    small = im.convert("RGB")
+                small.thumbnail((int(cell_w / mm * 8), int(cell_h / mm * 8)))
+                scale = min(cell_w / small.width, cell_h / small.height)
+                w, h = small.width * scale, small.height * scale
+                pdf.drawImage(ImageReader(small), x + (cell_w - w) / 2, top - h, w, h)
+                pdf.setFont("Helvetica", 8)
+                pdf.drawCentredString(x + cell_w / 2, top - cell_h - 4 * mm,
+                                      f"{s.member.name} - {s.pose}, {s.camera}")
+            footer()
+            pdf.showPage()
+    pdf.save()
+    return _replace(tmp, path)
+
+
+def publish(campaign: Campaign, p: Plan, store: Store, root: Path) -> list[Path]:
+    """The contact sheet and lookbook the campaign asks for, of what is finished so far."""
+    shots = finished_shots(p, store, root)
+    if not shots:
+        return []
+    out = []
+    if campaign.outputs.contact_sheet:
+        columns = max(len(campaign.shots.poses) * len(campaign.shots.cameras), 2)
+        out.append(contact_sheet(shots, root / "contact_sheet.png", columns=min(columns, 6)))
+    if campaign.outputs.lookbook:
+        out.append(lookbook(campaign, shots, root / "lookbook.pdf"))
+    return out

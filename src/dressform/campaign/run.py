@@ -1,0 +1,322 @@
+"""Run a campaign durably: every shot is a job in the store; a run does only what is missing.
+
+At-least-once with idempotent outputs: a job's image is written under its own name in one step
+(renamed into place) and recorded after it exists, in the same transaction that marks the job
+done. If the runner dies between the two, the next run finds the image, checks its signed
+manifest names this job, and records it without rendering again; if it dies earlier, the job is
+simply done again. Consent is checked when a job is dispatched and again before its image is
+recorded: an image whose consent ended while it rendered is deleted, not published. A revoked
+consent stops every remaining shot of that clone. A failed shot is retried with exponential
+back-off, then reported with its reason; the others go on.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from dressform.campaign.executors import Executor
+from dressform.campaign.plan import DrapeJob, Plan, Shot, drape_path, plan
+from dressform.campaign.spec import Campaign
+from dressform.campaign.work import (
+    DrapeTask,
+    ShotResult,
+    ShotTask,
+    drape_look,
+    remove_partials,
+    sha256_file,
+    shoot_look,
+)
+from dressform.errors import InvalidInputError
+from dressform.provenance.consent import Consent, ConsentError, check_use
+from dressform.provenance.keys import Credentials
+from dressform.store.db import Store
+from dressform.store.records import JobRecord, OutputRecord
+
+#: on_event(kind, shot, detail): kind is planned, skipped, adopted, drape-started, drape-done,
+#: started, done, retry, failed, refused, published.
+Events = Callable[[str, Shot | None, str], None]
+
+
+@dataclass
+class RunReport:
+    campaign: str
+    shots: int
+    done: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    adopted: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+    refused: dict[str, str] = field(default_factory=dict)
+    published: list[Path] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def complete(self) -> bool:
+        return not self.failed and not self.refused
+
+
+def stored_clones(campaign: Campaign, store: Store) -> dict[str, dict[str, Any]]:
+    """The specs of the cast's clones that live in the store (a clear error for a missing
+    one)."""
+    out = {}
+    for m in campaign.cast.clones:
+        if m.clone is not None:
+            rec = store.clone(m.clone)
+            out[m.clone] = {"spec": rec.spec, "synthetic": rec.synthetic}
+    return out
+
+
+def plan_campaign(campaign: Campaign, store: Store) -> Plan:
+    return plan(campaign, stored_clones(campaign, store))
+
+
+def watermark_payload(key: str) -> bytes:
+    """The bytes the invisible watermark carries: the start of the job's key, enough to find
+    the job (and so the clone and campaign) from a copy of the image stripped of its manifest."""
+    from dressform.provenance.watermark import PAYLOAD_BYTES
+
+    return bytes.fromhex(key)[:PAYLOAD_BYTES]
+
+
+class _Runner:
+    def __init__(self, campaign: Campaign, root: Path, store: Store, executor: Executor,
+                 creds: Credentials, today: date, on_event: Events, backoff_s: float) -> None:
+        self.c, self.root, self.store, self.ex = campaign, root, store, executor
+        self.creds, self.today, self.emit, self.backoff_s = creds, today, on_event, backoff_s
+        self.jobs: dict[str, JobRecord] = {}
+        self.attempts: dict[str, int] = {}
+        self.stopped: set[str] = set()  # clones whose consent was revoked during the run
+        self.report = RunReport(campaign.name, 0)
+        self.generation = 0  # bumped when a crashed worker pool is replaced
+
+    # -- consent --------------------------------------------------------------------------------
+    def consent(self, shot: Shot) -> Consent | None:
+        """The consent in force for the shot's clone, or a ConsentError (audited)."""
+        m = shot.member
+        if m.clone_id in self.stopped:
+            raise ConsentError("revoked", f"consent for {m.name} was revoked during the run")
+        current = None if m.synthetic else self.store.current_consent(m.clone_id, self.today)
+        try:
+            check_use(current, m.synthetic, self.c.use, tuple(self.c.territories), self.today,
+                      m.clone_id)
+        except ConsentError as exc:
+            self.store.audit("consent.refused", f"{exc} ({shot.output})", self.c.name,
+                             m.clone_id, current.id if current else None)
+            if exc.reason == "revoked":
+                self.stopped.add(m.clone_id)
+            raise
+        return current
+
+    def refuse(self, shot: Shot, reason: str) -> None:
+        self.store.set_job(self.jobs[shot.key].id, "refused", reason)
+        self.report.refused[shot.output] = reason
+        self.emit("refused", shot, reason)
+
+    # -- tasks ----------------------------------------------------------------------------------
+    def shot_task(self, shot: Shot, consent: Consent | None) -> ShotTask:
+        o = self.c.outputs
+        manifest = {"campaign": self.c.name, "clone_id": shot.member.clone_id,
+                    "synthetic_clone": shot.member.synthetic,
+                    "consent_ref": consent.id if consent else None,
+                    "licence_ref": consent.licence_ref if consent else None,
+                    "use": self.c.use, "job": shot.key, "shot": shot.describe()}
+        title = (f"{self.c.name}: {shot.member.name} in {shot.drape.look}, {shot.pose}, "
+                 f"{shot.camera}")
+        return ShotTask(drape_path(self.root, shot.drape), self.root / shot.output, shot.pose,
+                        shot.camera, shot.light, shot.backdrop, shot.expression, o.quality,
+                        o.renderer, self.c.shots.hair, o.label, self.creds, title, manifest,
+                        watermark_payload(shot.key))
+
+    def drape_task(self, d: DrapeJob) -> DrapeTask:
+        return DrapeTask(d.member.spec, d.garments, d.layering, self.c.drape.spacing_mm,
+                         self.c.drape.max_frames, drape_path(self.root, d))
+
+    # -- what is already there ------------------------------------------------------------------
+    def finished(self, shot: Shot, recorded: dict[int, OutputRecord]) -> bool:
+        """Whether the shot's image exists and is on record (or can be adopted)."""
+        from dressform.provenance.manifest import verify
+
+        job = self.jobs[shot.key]
+        path = self.root / shot.output
+        if not path.is_file():
+            return False
+        out = recorded.get(job.id)
+        if job.status == "done" and out is not None and out.sha256 == sha256_file(path):
+            self.report.skipped.append(shot.output)
+            self.emit("skipped", shot, "")
+            return True
+        m = verify(path, self.creds.trust)
+        untrusted_only = all(f == "signingCredential.untrusted" for f in m.failures)
+        if m.state in ("Trusted", "Valid") and untrusted_only and m.clone.get("job") == shot.key:
+            # Written by a run that died before recording it: record it now.
+            from PIL import Image
+
+            with Image.open(path) as im:
+                w, h = im.size
+            self.store.record_output(OutputRecord(job.id, str(path), sha256_file(path), w, h,
+                                                  shot.member.clone_id,
+                                                  m.clone.get("consent_ref"), 0.0), self.c.name)
+            self.report.adopted.append(shot.output)
+            self.emit("adopted", shot, "")
+            return True
+        path.unlink()  # not this job's signed image: make it again
+        return False
+
+    # -- the loop -------------------------------------------------------------------------------
+    def run(self, p: Plan) -> RunReport:
+        c = self.c
+        for m in p.members:
+            if m.synthetic:
+                self.store.put_clone(m.clone_id, m.spec, True, f"campaign {c.name}")
+        self.store.put_campaign(c.name, c.model_dump(mode="json"), str(self.root),
+                                {g.name: g.model_dump(mode="json") for g in c.collection})
+        for j in self.store.ensure_jobs(c.name, [(s.key, s.member.clone_id, s.describe())
+                                                 for s in p.shots]):
+            self.jobs[j.key] = j
+            self.attempts[j.key] = 0
+        self.report.shots = len(p.shots)
+        self.root.mkdir(parents=True, exist_ok=True)
+        remove_partials(self.root)
+        recorded = {o.job_id: o for o in self.store.outputs(c.name)}
+        todo = [s for s in p.shots if not self.finished(s, recorded)]
+        by_drape: dict[str, list[Shot]] = {}
+        for s in todo:
+            by_drape.setdefault(s.drape.key, []).append(s)
+        drapes = {d.key: d for d in p.drapes if d.key in by_drape}
+
+        pending: dict[Future[Any], tuple[str, Any, int]] = {}
+        later: list[tuple[float, str, Any]] = []  # (when, kind, item) waiting to retry
+        drape_tries: dict[str, int] = {}
+
+        def submit_shot(shot: Shot) -> None:
+            try:
+                consent = self.consent(shot)
+            except ConsentError as exc:
+                self.refuse(shot, str(exc))
+                return
+            self.attempts[shot.key] += 1
+            self.store.set_job(self.jobs[shot.key].id, "running",
+                               attempts=self.jobs[shot.key].attempts + self.attempts[shot.key])
+            self.emit("started", shot, f"attempt {self.attempts[shot.key]}")
+            pending[self.ex.submit(shoot_look, self.shot_task(shot, consent))] = (
+                "shot", shot, self.generation)
+
+        def submit_drape(d: DrapeJob) -> None:
+            shots = by_drape[d.key]
+            live = []
+            for s in shots:  # no drape for a clone no one may shoot
+                try:
+                    self.consent(s)
+                    live.append(s)
+                except ConsentError as exc:
+                    self.refuse(s, str(exc))
+            by_drape[d.key] = live
+            if not live:
+                return
+            if drape_path(self.root, d).is_file():
+                for s in live:
+                    submit_shot(s)
+                return
+            drape_tries[d.key] = drape_tries.get(d.key, 0) + 1
+            self.emit("drape-started", live[0], f"{d.look} on {d.member.name}")
+            pending[self.ex.submit(drape_look, self.drape_task(d))] = ("drape", d,
+                                                                     self.generation)
+
+        def fail(kind: str, item: Any, exc: BaseException) -> None:
+            tries = drape_tries[item.key] if kind == "drape" else self.attempts[item.key]
+            reason = f"{type(exc).__name__}: {exc}"
+            if tries <= c.retries and not isinstance(exc, InvalidInputError | ConsentError):
+                delay = self.backoff_s * 2 ** (tries - 1)
+                later.append((time.monotonic() + delay, kind, item))
+                for s in (by_drape[item.key] if kind == "drape" else [item]):
+                    self.emit("retry", s, f"{reason}; retrying in {delay:.0f} s")
+                return
+            for s in (by_drape[item.key] if kind == "drape" else [item]):
+                self.store.set_job(self.jobs[s.key].id, "failed", reason)
+                self.store.audit("job.failed", f"{s.output}: {reason}", c.name,
+                                 s.member.clone_id)
+                self.report.failed[s.output] = reason
+                self.emit("failed", s, reason)
+
+        def finish(shot: Shot, result: ShotResult) -> None:
+            try:
+                consent = self.consent(shot)  # it may have ended while the image rendered
+            except ConsentError as exc:
+                result.path.unlink(missing_ok=True)
+                self.refuse(shot, str(exc))
+                return
+            self.store.record_output(OutputRecord(
+                self.jobs[shot.key].id, str(result.path), result.sha256, result.width,
+                result.height, shot.member.clone_id, consent.id if consent else None,
+                result.seconds), c.name)
+            self.report.done.append(shot.output)
+            self.emit("done", shot, f"{result.seconds:.1f} s")
+
+        for d in drapes.values():
+            submit_drape(d)
+        while pending or later:
+            now = time.monotonic()
+            for item in [x for x in later if x[0] <= now]:
+                later.remove(item)
+                _, kind, obj = item
+                if kind == "drape":
+                    submit_drape(obj)
+                else:
+                    submit_shot(obj)
+            if not pending:
+                time.sleep(max(0.0, min(t for t, _, _ in later) - time.monotonic()))
+                continue
+            timeout = max(0.05, min(t for t, _, _ in later) - now) if later else None
+            done, _ = wait(list(pending), timeout=timeout, return_when=FIRST_COMPLETED)
+            broken = False
+            for fut in done:
+                kind, item, generation = pending.pop(fut)
+                try:
+                    value = fut.result()
+                except BrokenProcessPool as exc:
+                    # Every job of a crashed pool fails with it: replace the pool once.
+                    broken = broken or generation == self.generation
+                    fail(kind, item, exc)
+                    continue
+                except Exception as exc:  # a job's failure is reported, not raised
+                    fail(kind, item, exc)
+                    continue
+                if kind == "drape":
+                    self.emit("drape-done", by_drape[item.key][0] if by_drape[item.key]
+                              else None, str(value))
+                    for s in by_drape[item.key]:
+                        submit_shot(s)
+                else:
+                    finish(item, value)
+            if broken:
+                self.ex.restart()
+                self.generation += 1
+        return self.report
+
+
+def run_campaign(campaign: Campaign, output_dir: str | Path, *, store: Store,
+                 executor: Executor, credentials: Credentials, today: date | None = None,
+                 on_event: Events | None = None, backoff_s: float = 1.0) -> RunReport:
+    """Run every missing shot of `campaign` into `output_dir` on `executor`, recording jobs
+    and outputs in `store`; then write the contact sheet and lookbook of all finished shots."""
+    start = time.perf_counter()
+    emit: Events = on_event or (lambda kind, shot, detail: None)
+    root = Path(output_dir)
+    runner = _Runner(campaign, root, store, executor, credentials,
+                     today or datetime.now(UTC).date(), emit, backoff_s)
+    p = plan_campaign(campaign, store)
+    emit("planned", None, f"{len(p.shots)} shots")
+    report = runner.run(p)
+    from dressform.campaign.publish import publish
+
+    report.published = publish(campaign, p, store, root)
+    for path in report.published:
+        emit("published", None, str(path))
+    report.seconds = time.perf_counter() - start
+    return report

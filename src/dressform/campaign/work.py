@@ -1,0 +1,213 @@
+"""The work of a campaign's jobs, run in worker processes (a local pool or Ray): pure inputs
+in (picklable records), files and a result record out. Workers never touch the database: the
+runner records what they return.
+
+A drape is written once per look and clone and shared by every shot of that pair. A shot
+renders, labels, watermarks and signs its image, and writes it in one step (a temporary name
+renamed into place), so a killed worker leaves no corrupt output, only a stale temporary file
+that the next run removes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dressform.campaign.spec import GarmentItem
+from dressform.provenance.keys import Credentials
+
+
+@dataclass(frozen=True)
+class DrapeTask:
+    spec: dict[str, Any]
+    garments: tuple[GarmentItem, ...]
+    layering: str
+    spacing_mm: float
+    max_frames: int
+    output: Path
+
+
+@dataclass(frozen=True)
+class ShotTask:
+    dressed: Path
+    output: Path
+    pose: str
+    camera: str
+    light: str
+    backdrop: str
+    expression: str
+    quality: str
+    renderer: str
+    hair: str | None
+    label: bool
+    credentials: Credentials
+    title: str
+    manifest: dict[str, Any]
+    watermark: bytes
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class ShotResult:
+    path: Path
+    sha256: str
+    width: int
+    height: int
+    seconds: float
+    notes: tuple[str, ...] = field(default=())
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def worker_init(parent: int) -> None:
+    """Each worker: one torch thread (the 2-core rule in DESIGN.md) and death with its parent,
+    so a killed runner leaves no orphan rendering on. A runner killed while the worker was
+    still starting died before the request could take effect: then exit at once."""
+    from dressform.processes import die_with_parent
+
+    die_with_parent()
+    if os.getppid() != parent:
+        os._exit(1)
+    import torch
+
+    torch.set_num_threads(1)
+
+
+def _pattern(item: GarmentItem, body: Any) -> Any:
+    """The garment's pattern for this body: a block in the clone's own size (`own`) or a
+    named size of its chart, lengths drafted for the clone's height; or a pattern file."""
+    if item.pattern is not None:
+        from dressform.garment.io.files import read_pattern
+
+        return read_pattern(item.pattern)
+    from dressform.body.cast import sized_as
+    from dressform.body.measure import measure
+    from dressform.garment.blocks import draft_size, fitting_size
+    from dressform.garment.sizes import load_chart
+
+    chart = load_chart(item.chart or ("women" if sized_as(body.spec.sex) == "female"
+                                      else "men"))
+    assert item.block is not None
+    if item.size == "own":
+        girths = {k: v for k, v in measure(body).as_dict().items() if k != "weight_kg"}
+        size = fitting_size(item.block, chart, girths)
+    else:
+        size = chart.size(item.size)
+    return draft_size(item.block, size, body.spec.height_cm)
+
+
+def drape_look(task: DrapeTask) -> Path:
+    """Dress the clone of `task.spec` in the look and write it as a dressed GLB (with what
+    re-draping each garment into a pose needs)."""
+    from dressform.body.build import build
+    from dressform.body.export import ExtraMesh, export_glb
+    from dressform.body.spec import BodySpec
+    from dressform.drape.redrape import garment_record
+    from dressform.render.looks import parse_color
+
+    body = build(BodySpec(**task.spec))
+    patterns = [_pattern(g, body) for g in task.garments]
+    if len(patterns) == 1:
+        from dressform.drape.simulate import drape
+
+        draped = [drape(patterns[0], body, task.garments[0].fabric,
+                        spacing_mm=task.spacing_mm, max_frames=task.max_frames)]
+        records: list[dict[str, Any]] = [garment_record(patterns[0], task.garments[0].fabric,
+                                                        draped[0])]
+    else:
+        from dressform.drape.outfit import dress
+
+        outfit = dress(body, patterns[0], patterns[1],
+                       (task.garments[0].fabric, task.garments[1].fabric),
+                       task.layering,  # type: ignore[arg-type]
+                       spacing_mm=task.spacing_mm, max_frames=task.max_frames)
+        draped = [outfit.top, outfit.bottom]
+        records = [{"outfit": task.layering, "fabric": g.fabric} for g in task.garments]
+    meshes = [ExtraMesh(g.name, d.vertices, d.faces, d.uv, parse_color(g.color), extras=r)
+              for g, d, r in zip(task.garments, draped, records, strict=True)]
+    task.output.parent.mkdir(parents=True, exist_ok=True)
+    return export_glb(body, task.output, meshes)
+
+
+def _raster(task: ShotTask) -> Any:
+    """The shot from the preview rasteriser (proofs, tests): same scene, no Cycles."""
+    from dressform.body.export import load_garments
+    from dressform.render.preview import PreviewMesh, render_meshes
+    from dressform.render.shoot import dressed_scene, load_clone
+    from dressform.render.studio import BACKDROPS, CAMERAS, Studio
+
+    studio = Studio(light=task.light, backdrop=task.backdrop, camera=task.camera,
+                    quality=task.quality)
+    body = load_clone(task.dressed, task.expression)
+    meshes = dressed_scene(body, load_garments(task.dressed), task.pose)
+    w, h = studio.size
+    return render_meshes([PreviewMesh(m.vertices, m.faces, m.look.color) for m in meshes],
+                         width=w, height=h, camera=CAMERAS[task.camera].camera(),
+                         background=BACKDROPS[task.backdrop].color)
+
+
+def shoot_look(task: ShotTask) -> ShotResult:
+    """Render the shot, label it (optional), watermark it, sign it and move it into place."""
+    from PIL import Image
+
+    from dressform.provenance.disclosure import label_image
+    from dressform.provenance.manifest import sign
+    from dressform.provenance.watermark import embed
+
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="dressform-job-") as tmp:
+        if task.renderer == "raster":
+            image = _raster(task).convert("RGB")
+        else:
+            from dressform.render.shoot import shoot
+            from dressform.render.studio import Studio
+            from dressform.render.video import flatten
+
+            studio = Studio(light=task.light, backdrop=task.backdrop, camera=task.camera,
+                            quality=task.quality, seed=task.seed)
+            result = shoot(task.dressed, Path(tmp) / "render.png", pose=task.pose,
+                           studio=studio, hair=task.hair, expression=task.expression)
+            with Image.open(result.path) as im:
+                image = flatten(result.path) if im.mode == "RGBA" else im.convert("RGB")
+        if task.label:
+            image = label_image(image)
+        image = embed(image, task.watermark)
+        unsigned = Path(tmp) / f"unsigned{task.output.suffix}"
+        if task.output.suffix.lower() == ".png":
+            image.save(unsigned, format="PNG")
+        else:
+            image.save(unsigned, format="JPEG", quality=92)
+        task.output.parent.mkdir(parents=True, exist_ok=True)
+        sign(unsigned, task.output, task.credentials, title=task.title,
+             clone=task.manifest)
+    return ShotResult(task.output, sha256_file(task.output), image.width, image.height,
+                      time.perf_counter() - start)
+
+
+def call(fn_and_arg: tuple[Any, Any]) -> Any:
+    """`fn(arg)`: the one entry point executors ship to their workers."""
+    fn, arg = fn_and_arg
+    return fn(arg)
+
+
+def remove_partials(root: Path) -> int:
+    """Delete temporary files a killed run left under `root` (they never became outputs)."""
+    n = 0
+    for p in [*root.rglob(".*.partial"), *root.rglob(".*.tmp")]:
+        try:
+            os.unlink(p)
+            n += 1
+        except OSError:
+            pass
+    return n

@@ -1,0 +1,109 @@
+"""Consent records for clones of real people, and the check every job makes before it uses one.
+
+A clone cloned from a real person is the person's twin: they own it and license uses of it
+(as in the industry's digital-twin programmes), for some uses, in some territories, between two
+dates, revocable at any time, against a licence or compensation reference. A clone invented by
+sampling is marked synthetic and needs no consent.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from dressform.errors import DressformError, InvalidInputError
+
+#: The uses a person can grant, in the words of a model release.
+USES: tuple[str, ...] = ("e-commerce", "campaign", "social", "runway-video", "try-on")
+#: A territory that stands for all of them.
+WORLDWIDE = "worldwide"
+
+Refusal = Literal["no-consent", "not-yet-valid", "expired", "revoked", "use-not-granted",
+                  "territory-not-granted"]
+
+
+class ConsentError(DressformError):
+    """A use of a clone that its consent does not allow; `reason` is one of `Refusal`."""
+
+    def __init__(self, reason: Refusal, message: str) -> None:
+        self.reason = reason
+        super().__init__(message)
+
+
+def check_uses(uses: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """`uses` as a tuple, or a clear error for one that is not in `USES`."""
+    unknown = [u for u in uses if u not in USES]
+    if unknown:
+        raise InvalidInputError(f"unknown use(s) {', '.join(map(repr, unknown))}: a consent "
+                                f"grants some of {', '.join(USES)}")
+    if not uses:
+        raise InvalidInputError(f"grant at least one use of {', '.join(USES)}")
+    return tuple(dict.fromkeys(uses))
+
+
+class Consent(BaseModel):
+    """One person's licence of their clone."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    clone_id: str
+    person: str = Field(min_length=1)
+    uses: tuple[str, ...]
+    territories: tuple[str, ...] = (WORLDWIDE,)
+    starts: date
+    expires: date
+    licence_ref: str = Field(min_length=1)
+    revoked_at: datetime | None = None
+
+    @field_validator("uses")
+    @classmethod
+    def _uses(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        return check_uses(v)
+
+    @field_validator("territories")
+    @classmethod
+    def _territories(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        if not v:
+            raise ValueError(f"name at least one territory (or {WORLDWIDE!r})")
+        return tuple(t if t.lower() == WORLDWIDE else t.upper() for t in v)
+
+    @model_validator(mode="after")
+    def _dates(self) -> Consent:
+        if self.expires < self.starts:
+            raise ValueError(f"expires {self.expires} is before starts {self.starts}")
+        return self
+
+    def allows(self, use: str, territories: tuple[str, ...] | list[str], on: date) -> None:
+        """Nothing if this consent allows `use` in every one of `territories` on day `on`;
+        otherwise a `ConsentError` saying why not."""
+        who = f"{self.person}'s consent {self.id}"
+        if self.revoked_at is not None:
+            raise ConsentError("revoked", f"{who} was revoked on {self.revoked_at:%Y-%m-%d %H:%M}")
+        if on < self.starts:
+            raise ConsentError("not-yet-valid", f"{who} starts on {self.starts}, not {on}")
+        if on > self.expires:
+            raise ConsentError("expired", f"{who} expired on {self.expires}")
+        if use not in self.uses:
+            raise ConsentError("use-not-granted",
+                               f"{who} grants {', '.join(self.uses)}, not {use!r}")
+        if WORLDWIDE not in self.territories:
+            missing = [t for t in territories if t.upper() not in self.territories]
+            if missing:
+                raise ConsentError("territory-not-granted",
+                                   f"{who} covers {', '.join(self.territories)}, not "
+                                   f"{', '.join(missing)}")
+
+
+def check_use(consent: Consent | None, synthetic: bool, use: str,
+              territories: tuple[str, ...] | list[str], on: date, clone: str) -> None:
+    """Nothing if `clone` may be used for `use` in `territories` on `on`: it is synthetic, or
+    its `consent` allows it; otherwise a `ConsentError`."""
+    if synthetic:
+        return
+    if consent is None:
+        raise ConsentError("no-consent", f"clone {clone!r} is of a real person and has no "
+                           "consent on record: `dressform consent grant` first")
+    consent.allows(use, territories, on)

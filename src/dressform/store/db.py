@@ -1,0 +1,315 @@
+"""`Store`: clones, consents, campaigns, jobs, outputs and the audit log in one database.
+
+SQLite by default (`.dressform/dressform.db` under the working folder, or `$DRESSFORM_DATA`),
+PostgreSQL by URL (`postgresql+pg8000://user:password@host/db`, or `$DRESSFORM_DATABASE_URL`).
+Opening a store brings its schema up to date with Alembic, so an old database is migrated, not
+recreated. One process writes (the campaign runner or a CLI command); workers never touch the
+database, they return results to the runner.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from dressform.errors import DressformError, InvalidInputError, UnknownNameError
+from dressform.provenance.consent import Consent
+from dressform.store.models import (
+    AuditRow,
+    CampaignRow,
+    CloneRow,
+    ConsentRow,
+    GarmentRow,
+    JobRow,
+    OutputRow,
+)
+from dressform.store.records import JOB_STATES, AuditEvent, CloneRecord, JobRecord, OutputRecord
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+class StoreError(DressformError):
+    """The database cannot be opened or migrated (wrong URL, server down, newer schema)."""
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("DRESSFORM_DATA", ".dressform"))
+
+
+def default_url() -> str:
+    """`$DRESSFORM_DATABASE_URL`, else SQLite in `data_dir()`."""
+    url = os.environ.get("DRESSFORM_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{(data_dir() / 'dressform.db').resolve()}"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _utc(t: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes: they were written in UTC."""
+    return t if t is None or t.tzinfo else t.replace(tzinfo=UTC)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # WAL lets readers (a CLI `show`) run beside the writing runner; the busy timeout waits
+    # for a lock instead of failing at once; foreign keys are off in SQLite unless asked.
+    cur = dbapi_connection.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema of `engine`'s database to the newest Alembic revision."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+def open_store(url: str | None = None) -> Store:
+    """The store at `url` (default: `default_url()`), created or migrated as needed."""
+    url = url or default_url()
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        engine = create_engine(url)
+    except Exception as exc:  # an unknown dialect or a malformed URL
+        raise StoreError(f"cannot use database URL {url!r}: {exc}") from exc
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    try:
+        migrate(engine)
+    except OperationalError as exc:
+        raise StoreError(f"cannot open the database at {engine.url!r}: {exc.orig}") from exc
+    return Store(engine)
+
+
+class Store:
+    """Reads and writes records; every method is one transaction."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._session = sessionmaker(engine, expire_on_commit=False)
+
+    @contextmanager
+    def _tx(self) -> Iterator[Session]:
+        with self._session.begin() as s:
+            yield s
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- clones -------------------------------------------------------------------------------
+    def put_clone(self, clone_id: str, spec: dict[str, Any], synthetic: bool,
+                  source: str = "") -> CloneRecord:
+        """Add the clone, or update its spec and source (its id and kind never change)."""
+        with self._tx() as s:
+            row = s.get(CloneRow, clone_id)
+            if row is None:
+                row = CloneRow(id=clone_id, spec=spec, synthetic=synthetic, source=source,
+                               created_at=_now())
+                s.add(row)
+                s.add(AuditRow(at=_now(), kind="clone.added", clone_id=clone_id,
+                               detail="synthetic" if synthetic else "real person"))
+            elif row.synthetic != synthetic:
+                raise InvalidInputError(f"clone {clone_id!r} is already on record as "
+                                        f"{'synthetic' if row.synthetic else 'a real person'}")
+            else:
+                row.spec, row.source = spec, source
+            return CloneRecord(row.id, row.spec, row.synthetic, row.source)
+
+    def clone(self, clone_id: str) -> CloneRecord:
+        with self._tx() as s:
+            row = s.get(CloneRow, clone_id)
+            if row is None:
+                known = s.scalars(select(CloneRow.id).order_by(CloneRow.id)).all()
+                raise UnknownNameError(f"no clone {clone_id!r} in the store (known: "
+                                       f"{', '.join(known) or 'none'})")
+            return CloneRecord(row.id, row.spec, row.synthetic, row.source)
+
+    # -- consent ------------------------------------------------------------------------------
+    def grant(self, clone_id: str, person: str, uses: tuple[str, ...],
+              territories: tuple[str, ...], starts: date, expires: date,
+              licence_ref: str) -> Consent:
+        """Record a new consent for a real person's clone (validated as a `Consent`)."""
+        consent = Consent(id=f"consent-{uuid.uuid4().hex[:10]}", clone_id=clone_id,
+                          person=person, uses=uses, territories=territories, starts=starts,
+                          expires=expires, licence_ref=licence_ref)
+        with self._tx() as s:
+            clone = s.get(CloneRow, clone_id)
+            if clone is None:
+                raise UnknownNameError(f"no clone {clone_id!r} in the store: add it first")
+            if clone.synthetic:
+                raise InvalidInputError(f"clone {clone_id!r} is synthetic: it needs no consent")
+            s.add(ConsentRow(**consent.model_dump(mode="python") | {
+                "uses": list(consent.uses), "territories": list(consent.territories),
+                "created_at": _now()}))
+            s.add(AuditRow(at=_now(), kind="consent.granted", clone_id=clone_id,
+                           consent_id=consent.id,
+                           detail=f"{', '.join(uses)} in {', '.join(consent.territories)} "
+                                  f"{starts}..{expires}, licence {licence_ref}"))
+        return consent
+
+    def revoke(self, consent_id: str, reason: str = "") -> Consent:
+        with self._tx() as s:
+            row = s.get(ConsentRow, consent_id)
+            if row is None:
+                raise UnknownNameError(f"no consent {consent_id!r} in the store")
+            if row.revoked_at is None:
+                row.revoked_at = _now()
+                s.add(AuditRow(at=_now(), kind="consent.revoked", clone_id=row.clone_id,
+                               consent_id=consent_id, detail=reason))
+            return _consent(row)
+
+    def consents(self, clone_id: str) -> list[Consent]:
+        with self._tx() as s:
+            rows = s.scalars(select(ConsentRow).where(ConsentRow.clone_id == clone_id)
+                             .order_by(ConsentRow.created_at)).all()
+            return [_consent(r) for r in rows]
+
+    def consent(self, consent_id: str) -> Consent:
+        with self._tx() as s:
+            row = s.get(ConsentRow, consent_id)
+            if row is None:
+                raise UnknownNameError(f"no consent {consent_id!r} in the store")
+            return _consent(row)
+
+    def current_consent(self, clone_id: str, on: date) -> Consent | None:
+        """The consent that governs `clone_id` on day `on`: a revocation of any consent wins
+        (the person withdrew), else the newest one in force, else the newest one (so a refusal
+        names the consent that expired)."""
+        all_ = self.consents(clone_id)
+        if not all_:
+            return None
+        revoked = [c for c in all_ if c.revoked_at is not None]
+        live = [c for c in all_ if c.revoked_at is None and c.starts <= on <= c.expires]
+        return live[-1] if live and not revoked else (revoked or all_)[-1]
+
+    # -- campaigns and jobs -------------------------------------------------------------------
+    def put_campaign(self, campaign_id: str, spec: dict[str, Any], output_dir: str,
+                     garments: dict[str, dict[str, Any]]) -> None:
+        with self._tx() as s:
+            row = s.get(CampaignRow, campaign_id)
+            if row is None:
+                s.add(CampaignRow(id=campaign_id, spec=spec, output_dir=output_dir,
+                                  created_at=_now(), updated_at=_now()))
+                s.flush()
+            else:
+                row.spec, row.output_dir, row.updated_at = spec, output_dir, _now()
+            have = {g.name: g for g in s.scalars(
+                select(GarmentRow).where(GarmentRow.campaign_id == campaign_id))}
+            for name, g in garments.items():
+                if name in have:
+                    have[name].spec = g
+                else:
+                    s.add(GarmentRow(campaign_id=campaign_id, name=name, spec=g))
+
+    def ensure_jobs(self, campaign_id: str, jobs: list[tuple[str, str, dict[str, Any]]]
+                    ) -> list[JobRecord]:
+        """The campaign's job for each `(key, clone_id, shot)`, created where missing."""
+        with self._tx() as s:
+            have = {j.key: j for j in s.scalars(select(JobRow).where(
+                JobRow.campaign_id == campaign_id))}
+            for key, clone_id, shot in jobs:
+                if key not in have:
+                    row = JobRow(campaign_id=campaign_id, key=key, clone_id=clone_id,
+                                 shot=shot, status="pending", attempts=0, reason="",
+                                 updated_at=_now())
+                    s.add(row)
+                    have[key] = row
+            s.flush()
+            return [_job(have[k]) for k, _, _ in jobs]
+
+    def jobs(self, campaign_id: str) -> list[JobRecord]:
+        with self._tx() as s:
+            return [_job(r) for r in s.scalars(select(JobRow).where(
+                JobRow.campaign_id == campaign_id).order_by(JobRow.id))]
+
+    def set_job(self, job_id: int, status: str, reason: str = "",
+                attempts: int | None = None) -> None:
+        if status not in JOB_STATES:
+            raise ValueError(f"job state {status!r} is not one of {JOB_STATES}")
+        with self._tx() as s:
+            row = s.get(JobRow, job_id)
+            if row is None:
+                raise UnknownNameError(f"no job {job_id}")
+            row.status, row.reason, row.updated_at = status, reason, _now()
+            if attempts is not None:
+                row.attempts = attempts
+
+    def record_output(self, out: OutputRecord, campaign_id: str) -> None:
+        """Record `out` and mark its job done, in one transaction; recording the same job's
+        output again replaces the row (same file, same id), never adds a second one."""
+        with self._tx() as s:
+            row = s.scalars(select(OutputRow).where(OutputRow.job_id == out.job_id)).first()
+            fields = {"path": out.path, "sha256": out.sha256, "width": out.width,
+                      "height": out.height, "clone_id": out.clone_id,
+                      "consent_id": out.consent_id, "seconds": out.seconds}
+            if row is None:
+                s.add(OutputRow(job_id=out.job_id, campaign_id=campaign_id,
+                                created_at=_now(), **fields))
+            else:
+                for k, v in fields.items():
+                    setattr(row, k, v)
+            job = s.get(JobRow, out.job_id)
+            if job is not None:
+                job.status, job.reason, job.updated_at = "done", "", _now()
+            s.add(AuditRow(at=_now(), kind="output.written", campaign_id=campaign_id,
+                           clone_id=out.clone_id, consent_id=out.consent_id,
+                           detail=out.path))
+
+    def outputs(self, campaign_id: str) -> list[OutputRecord]:
+        with self._tx() as s:
+            return [OutputRecord(r.job_id, r.path, r.sha256, r.width, r.height, r.clone_id,
+                                 r.consent_id, r.seconds)
+                    for r in s.scalars(select(OutputRow).where(
+                        OutputRow.campaign_id == campaign_id).order_by(OutputRow.job_id))]
+
+    # -- audit --------------------------------------------------------------------------------
+    def audit(self, kind: str, detail: str = "", campaign_id: str | None = None,
+              clone_id: str | None = None, consent_id: str | None = None) -> None:
+        with self._tx() as s:
+            s.add(AuditRow(at=_now(), kind=kind, detail=detail, campaign_id=campaign_id,
+                           clone_id=clone_id, consent_id=consent_id))
+
+    def events(self, kind: str | None = None, clone_id: str | None = None,
+               campaign_id: str | None = None) -> list[AuditEvent]:
+        q = select(AuditRow).order_by(AuditRow.id)
+        if kind:
+            q = q.where(AuditRow.kind == kind)
+        if clone_id:
+            q = q.where(AuditRow.clone_id == clone_id)
+        if campaign_id:
+            q = q.where(AuditRow.campaign_id == campaign_id)
+        with self._tx() as s:
+            return [AuditEvent(_utc(r.at) or r.at, r.kind, r.detail, r.campaign_id,
+                               r.clone_id, r.consent_id) for r in s.scalars(q)]
+
+
+def _consent(row: ConsentRow) -> Consent:
+    return Consent(id=row.id, clone_id=row.clone_id, person=row.person, uses=tuple(row.uses),
+                   territories=tuple(row.territories), starts=row.starts, expires=row.expires,
+                   licence_ref=row.licence_ref, revoked_at=_utc(row.revoked_at))
+
+
+def _job(row: JobRow) -> JobRecord:
+    return JobRecord(row.id, row.campaign_id, row.key, row.clone_id, dict(row.shot), row.status,
+                     row.attempts, row.reason)
