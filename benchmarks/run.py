@@ -15,6 +15,7 @@ from pathlib import Path
 
 import torch
 
+from campaign import campaign_lines
 from clones import clone_lines
 from drape import drape_lines
 from dressform.body import BodySpec, build, build_many
@@ -121,6 +122,8 @@ def main() -> None:
     lines += render_lines()
     lines.append("")
     lines += motion_lines()
+    lines.append("")
+    lines += campaign_lines()
 
     header = (f"# dressform benchmarks\n\nMachine: {machine()}\n\n"
               f"Date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC. Command: "

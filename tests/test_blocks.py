@@ -194,3 +194,17 @@ def test_a_waistband_is_sized_so_its_finished_waist_closes_on_the_body():
     # A top is sized by its bust alone, as before.
     top = fitting_size("tshirt", chart, {"bust_girth_cm": m["bust_girth_cm"]})
     assert top == chart.size("M")
+
+
+@pytest.mark.parametrize("chart", ["women", "men"])
+def test_every_top_drafts_in_every_size_for_short_and_tall_people(chart):
+    """A short person in a large size once drafted a hoodie whose side seam doubled back at
+    the underarm (the bust line above the armhole's drop)."""
+    from dressform.garment.blocks import draft_size
+    from dressform.garment.sizes import load_chart
+
+    for size in load_chart(chart).sizes:
+        for height in (145.0, 157.0, 195.0):
+            for block in ("tshirt", "hoodie", "sheath_dress", "shift_dress"):
+                pattern = draft_size(block, size, height)
+                assert {"front", "back"} <= {p.name for p in pattern.panels}

@@ -68,7 +68,8 @@ def _grant(store, **kw):
 
 def test_outputs_are_signed_watermarked_recorded_and_resumed(studio, creds):
     text = campaign_text(cast="clones: [{name: sam, spec: {sex: female, age_years: 30, "
-                              "height_cm: 168, weight_kg: 62}}]")
+                              "height_cm: 168, weight_kg: 62}}]").replace(
+        "quality: draft}", "quality: draft, width: 480, height: 720}")
     report = studio(text)
     assert len(report.done) == 2 and report.complete
     p = plan_campaign(load(text), studio.store)
@@ -79,6 +80,7 @@ def test_outputs_are_signed_watermarked_recorded_and_resumed(studio, creds):
         assert m.clone["job"] == shot.key and m.clone["clone_id"] == "test.sam"
         assert m.clone["synthetic_clone"] is True and m.clone["consent_ref"] is None
         with Image.open(path) as im:
+            assert im.size == (480, 720)
             assert decode(im) == watermark_payload(shot.key)
             pixels = np.asarray(im.convert("L"), dtype=float)
         assert pixels.std() > 10  # a figure on the backdrop, not a blank frame
@@ -312,3 +314,31 @@ def test_a_campaign_runs_on_a_local_ray_cluster(tmp_path, dressed, creds):
         assert all(verify(o.path, creds.trust).trusted for o in outputs)
     finally:
         subprocess.run([ray, "stop", "--force"], capture_output=True, env=env, timeout=120)
+
+
+def test_a_size_smaller_than_the_clone_is_refused_before_draping(studio):
+    text = campaign_text(cast="clones: [{name: big, spec: {sex: female, age_years: 45, "
+                              "height_cm: 160, weight_kg: 100}}]", cameras="[front]")
+    text = (text.replace("looks: [{name: tee, garments: [tee]}]",
+                         "looks: [{name: small, garments: [xs]}]")
+            .replace("color: red}]", "color: red}, {name: xs, block: tshirt, size: XS, "
+                                     "chart: women}]"))
+    report = studio(text)
+    assert report.done == [] and len(report.failed) == 1
+    reason = next(iter(report.failed.values()))
+    assert "xs in size XS of the" in reason and "choose a larger size" in reason
+
+
+def test_a_pose_is_re_draped_once_for_all_its_shots(studio):
+    events: list[tuple[str, str]] = []
+    text = campaign_text(cast="clones: [{name: sam, spec: {sex: female, age_years: 30, "
+                              "height_cm: 168, weight_kg: 62}}]").replace(
+        "shots: {cameras:", "shots: {poses: [relaxed], cameras:")
+    report = studio(text, on_event=lambda kind, shot, detail: events.append((kind, detail)))
+    assert len(report.done) == 2 and report.complete
+    assert [k for k, _ in events].count("pose-started") == 1
+    assert len(list((studio.out / ".drapes").glob("*_relaxed.npz"))) == 1
+    front, back = (np.asarray(Image.open(studio.out / f"sam/tee/relaxed_{c}_high-key_white_"
+                                         "neutral.jpg").convert("L"), dtype=float)
+                   for c in ("front", "back"))
+    assert np.abs(front - back).mean() > 2  # two views, not one image twice

@@ -46,3 +46,19 @@ def test_impossible_consents_are_refused():
         _consent(starts=date(2027, 1, 1))
     with pytest.raises(ValidationError, match="at least one territory"):
         _consent(territories=())
+
+
+def test_errors_cross_a_process_boundary_intact():
+    """A campaign worker's error reaches the runner pickled: same type, message, fields."""
+    import pickle
+
+    from dressform.campaign.spec import CampaignError
+    from dressform.errors import PatternError, UnknownNameError
+
+    for exc in (PatternError(["panel 'front': the outline crosses itself", "seam 3 open"]),
+                CampaignError(["c.yaml:1:1: name: bad"]), UnknownNameError("no size 'XXL'"),
+                ConsentError("expired", "Ada's consent expired on 2026-01-01")):
+        back = pickle.loads(pickle.dumps(exc))
+        assert type(back) is type(exc) and str(back) == str(exc)
+        assert getattr(back, "problems", None) == getattr(exc, "problems", None)
+        assert getattr(back, "reason", None) == getattr(exc, "reason", None)

@@ -171,3 +171,9 @@ def test_a_shot_can_change_the_face_and_nothing_else(dressed):
     assert moved[~head].max() < 0.001  # the garments still fit: the body is the same
     with pytest.raises((InvalidInputError, ValueError), match="smile"):
         load_clone(path, "smirk")
+
+
+def test_the_default_hair_is_long_for_a_woman_and_short_for_a_man(woman, man):
+    from dressform.render.shoot import default_hairstyle
+
+    assert (default_hairstyle(woman), default_hairstyle(man)) == ("long", "short")

@@ -26,6 +26,15 @@ def _minutes(seconds: float) -> str:
     return f"{seconds / 60:.0f} min" if seconds >= 90 else f"{seconds:.0f} s"
 
 
+DEMO = Path(__file__).with_name("campaign") / "demo.yaml"
+
+
+@campaign_app.command("example")
+def example_cmd() -> None:
+    """Print an example campaign file (the demo's) to start from."""
+    typer.echo(DEMO.read_text(encoding="utf-8"), nl=False)
+
+
 @campaign_app.command("plan")
 def plan_cmd(file: Annotated[Path, typer.Argument(help="Campaign YAML file")],
              workers: Annotated[int, typer.Option(help="Workers to estimate for")] = 1,
@@ -100,8 +109,9 @@ def run_cmd(file: Annotated[Path, typer.Argument(help="Campaign YAML file")],
                     bar.update(task, description=f"{campaign.name}: {kind} {shot.output}")
                     if kind in ("failed", "refused"):
                         err.print(f"[yellow]{kind}[/] {shot.output}: {detail}")
-                elif kind in ("drape-started", "started", "retry"):
-                    what = detail if kind == "drape-started" else shot.output
+                elif kind in ("drape-started", "pose-started", "started", "retry"):
+                    what = detail if kind.endswith("-started") and kind != "started" else (
+                        shot.output)
                     bar.update(task, description=f"{campaign.name}: {kind} {what}")
 
             report = run_campaign(campaign, out, store=store, executor=ex, credentials=creds,

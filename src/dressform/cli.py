@@ -196,8 +196,9 @@ def demo(
 ) -> None:
     """The main job: a 12-clone diverse cast, a clone from tape measurements, a T-shirt
     pattern made to the clone's measure, a skirt graded over the women's size chart, how
-    well the T-shirt's sizes cover the cast (from the charts alone: no drapes), and the
-    clone's chart-size T-shirt draped on it and shot photoreal in a relaxed pose."""
+    well the T-shirt's sizes cover the cast (from the charts alone: no drapes), and a small
+    real campaign: four clones, two looks, two shots each, draped, shot photoreal, signed
+    (C2PA), watermarked, recorded in a SQLite store, with a contact sheet and a lookbook."""
     from dressform.body.export import load_body
     from dressform.body.measure import measure as measure_body
     from dressform.garment.blocks import draft
@@ -217,16 +218,18 @@ def demo(
     coverage_cmd(output=output / "coverage", population=output / "cast" / "cast.csv",
                  cast=None, garment="tshirt", chart=None, intent=None, fabric="cotton_jersey",
                  sample=0, seed=0, spacing=25.0, max_frames=250)
-    from dressform.garment.blocks import fitting_size
-    from dressform.garment.sizes import builtin_chart
+    from dressform.campaign_cli import DEMO, run_cmd
+    from dressform.provenance.keys import CHAIN_FILE, KEY_FILE, make_dev_credentials
 
-    size = fitting_size("tshirt", builtin_chart("women"), body).label
-    drape_cmd(body=output / "me.glb", output=output / "dressed.glb", pattern=None,
-              block="tshirt", size=size, chart="women", fabric="cotton_jersey", spacing=20.0,
-              max_frames=300, preview=True, solver="projective")
-    shoot_cmd(output / "dressed.glb", output=output / "look.jpg", pose="relaxed",
-              camera="three-quarter", light="editorial", backdrop="white", quality="preview",
-              seed=0, hair=None, hair_color="dark-brown", transparent=False)
+    keys = output / "keys"
+    if not (keys / KEY_FILE).is_file():
+        make_dev_credentials(keys)
+    db = f"sqlite:///{(output / 'dressform.db').resolve()}"
+    console.print(f"campaign {DEMO.name}: development signing keys in {keys}, store {db}")
+    run_cmd(DEMO, output=output / "campaign", executor="local", workers=2, address=None,
+            key=keys / KEY_FILE, chain=keys / CHAIN_FILE, db=db)
+    first = sorted((output / "campaign").glob("*/*/*.jpg"))[0]
+    verify_cmd(first, trust=keys / "ca.pem")
 
 
 def main() -> None:

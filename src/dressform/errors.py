@@ -34,6 +34,11 @@ class PatternError(InvalidInputError):
         head = f"{len(self.problems)} problem(s) in the pattern: " if len(self.problems) > 1 else ""
         super().__init__(head + "; ".join(self.problems))
 
+    def __reduce__(self) -> tuple[type, tuple[list[str]]]:
+        # Rebuilt from its problems when it crosses a process boundary (a campaign worker),
+        # not from its message (which would be read as a list of one-letter problems).
+        return (type(self), (self.problems,))
+
 
 class FitError(DressformError):
     """An optimisation (e.g. clone-from-measurements) failed to produce a usable result."""

@@ -59,7 +59,9 @@ class LocalExecutor:
 
     def _new(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=worker_init, initargs=(os.getpid(),))
+                                   initializer=worker_init,
+                                   initargs=(os.getpid(), max(1, (os.cpu_count() or 1)
+                                                              // self.workers)))
 
     def submit(self, fn: Any, arg: Any) -> Future[Any]:
         return self._pool.submit(call, (fn, arg))

@@ -14,7 +14,8 @@ from typing import Any
 from dressform.campaign.spec import Campaign, GarmentItem
 
 #: Seconds per unit of work on the 2-core reference machine (BENCHMARKS.md): a drape per
-#: garment at 20 mm, a re-drape into a pose, and a still per render quality. Estimates only.
+#: garment at 20 mm, a re-drape into a pose (once per look, clone and pose), and a still per
+#: render quality. Estimates only.
 DRAPE_S = 60.0
 REDRAPE_S = 20.0
 RENDER_S = {"draft": 5.0, "preview": 9.0, "campaign": 19.0, "print": 60.0, "reference": 420.0}
@@ -73,8 +74,9 @@ class Plan:
         out = self.campaign.outputs
         render = RASTER_S if out.renderer == "raster" else RENDER_S[out.quality]
         drape = sum(DRAPE_S * len(d.garments) for d in self.drapes)
-        shots = sum(render + (REDRAPE_S if s.pose != "a-pose" else 0.0) for s in self.shots)
-        return (drape + shots) / max(1, min(workers, len(self.shots)))
+        poses = {(s.drape.key, s.pose) for s in self.shots if s.pose != "a-pose"}
+        work = drape + REDRAPE_S * len(poses) + render * len(self.shots)
+        return work / max(1, min(workers, len(self.shots)))
 
 
 def digest(data: Any) -> str:
@@ -142,3 +144,9 @@ def drape_path(root: Path, drape: DrapeJob) -> Path:
     """Where a drape is cached: keyed by everything that makes it, so a changed look or
     clone drapes afresh and an unchanged one is reused across runs."""
     return root / ".drapes" / f"{drape.member.name}_{drape.look}_{drape.key}.glb"
+
+
+def posed_path(root: Path, drape: DrapeJob, pose: str) -> Path:
+    """Where a drape's garments re-draped into `pose` are cached (shared by that pose's shots
+    whatever their camera, light or expression)."""
+    return drape_path(root, drape).with_name(f"{drape_path(root, drape).stem}_{pose}.npz")

@@ -120,7 +120,10 @@ def publish(campaign: Campaign, p: Plan, store: Store, root: Path) -> list[Path]
         return []
     out = []
     if campaign.outputs.contact_sheet:
-        columns = max(len(campaign.shots.poses) * len(campaign.shots.cameras), 2)
+        # A row holds a clone's shots of one look, or of two looks when that is too few.
+        per_look = len(campaign.shots.poses) * len(campaign.shots.cameras) * len(
+            campaign.shots.scenes) * len(campaign.shots.expressions)
+        columns = per_look * (2 if per_look <= 3 and len(campaign.looks) > 1 else 1)
         out.append(contact_sheet(shots, root / "contact_sheet.png", columns=min(columns, 6)))
     if campaign.outputs.lookbook:
         out.append(lookbook(campaign, shots, root / "lookbook.pdf"))

@@ -22,13 +22,15 @@ from pathlib import Path
 from typing import Any
 
 from dressform.campaign.executors import Executor
-from dressform.campaign.plan import DrapeJob, Plan, Shot, drape_path, plan
+from dressform.campaign.plan import DrapeJob, Plan, Shot, drape_path, plan, posed_path
 from dressform.campaign.spec import Campaign
 from dressform.campaign.work import (
     DrapeTask,
+    PoseTask,
     ShotResult,
     ShotTask,
     drape_look,
+    pose_look,
     remove_partials,
     sha256_file,
     shoot_look,
@@ -40,7 +42,7 @@ from dressform.store.db import Store
 from dressform.store.records import JobRecord, OutputRecord
 
 #: on_event(kind, shot, detail): kind is planned, skipped, adopted, drape-started, drape-done,
-#: started, done, retry, failed, refused, published.
+#: pose-started, pose-done, started, done, retry, failed, refused, published.
 Events = Callable[[str, Shot | None, str], None]
 
 
@@ -131,7 +133,10 @@ class _Runner:
         return ShotTask(drape_path(self.root, shot.drape), self.root / shot.output, shot.pose,
                         shot.camera, shot.light, shot.backdrop, shot.expression, o.quality,
                         o.renderer, self.c.shots.hair, o.label, self.creds, title, manifest,
-                        watermark_payload(shot.key))
+                        watermark_payload(shot.key),
+                        size=None if o.width is None or o.height is None else (o.width, o.height),
+                        posed=None if shot.pose == "a-pose" else posed_path(
+                            self.root, shot.drape, shot.pose))
 
     def drape_task(self, d: DrapeJob) -> DrapeTask:
         return DrapeTask(d.member.spec, d.garments, d.layering, self.c.drape.spacing_mm,
@@ -185,14 +190,21 @@ class _Runner:
         remove_partials(self.root)
         recorded = {o.job_id: o for o in self.store.outputs(c.name)}
         todo = [s for s in p.shots if not self.finished(s, recorded)]
-        by_drape: dict[str, list[Shot]] = {}
+        # Each shot waits for its look's drape on its clone, and (out of the A-pose) for that
+        # drape re-draped into its pose: both made once, shared by the shots that need them.
+        groups: dict[str, list[Shot]] = {}  # a drape's key, or "drape key/pose"
         for s in todo:
-            by_drape.setdefault(s.drape.key, []).append(s)
-        drapes = {d.key: d for d in p.drapes if d.key in by_drape}
-
+            groups.setdefault(s.drape.key, []).append(s)
+        drapes = {d.key: d for d in p.drapes if d.key in groups}
         pending: dict[Future[Any], tuple[str, Any, int]] = {}
         later: list[tuple[float, str, Any]] = []  # (when, kind, item) waiting to retry
-        drape_tries: dict[str, int] = {}
+        tries: dict[str, int] = {}
+
+        def group_key(kind: str, item: Any) -> str:
+            return (item.key if kind in ("drape", "shot") else f"{item[0].key}/{item[1]}")
+
+        def shots_of(kind: str, item: Any) -> list[Shot]:
+            return [item] if kind == "shot" else groups[group_key(kind, item)]
 
         def submit_shot(shot: Shot) -> None:
             try:
@@ -207,37 +219,60 @@ class _Runner:
             pending[self.ex.submit(shoot_look, self.shot_task(shot, consent))] = (
                 "shot", shot, self.generation)
 
+        def submit_pose(d: DrapeJob, pose: str) -> None:
+            shots = groups[f"{d.key}/{pose}"]
+            target = posed_path(self.root, d, pose)
+            if target.is_file():
+                for s in shots:
+                    submit_shot(s)
+                return
+            tries[f"{d.key}/{pose}"] = tries.get(f"{d.key}/{pose}", 0) + 1
+            self.emit("pose-started", shots[0], f"{d.look} on {d.member.name} into {pose}")
+            pending[self.ex.submit(pose_look, PoseTask(drape_path(self.root, d), pose,
+                                                       target))] = (
+                "pose", (d, pose), self.generation)
+
+        def after_drape(d: DrapeJob) -> None:
+            by_pose: dict[str, list[Shot]] = {}
+            for s in groups[d.key]:
+                by_pose.setdefault(s.pose, []).append(s)
+            for pose, shots in by_pose.items():
+                if pose == "a-pose":
+                    for s in shots:
+                        submit_shot(s)
+                else:
+                    groups[f"{d.key}/{pose}"] = shots
+                    submit_pose(d, pose)
+
         def submit_drape(d: DrapeJob) -> None:
-            shots = by_drape[d.key]
             live = []
-            for s in shots:  # no drape for a clone no one may shoot
+            for s in groups[d.key]:  # no drape for a clone no one may shoot
                 try:
                     self.consent(s)
                     live.append(s)
                 except ConsentError as exc:
                     self.refuse(s, str(exc))
-            by_drape[d.key] = live
+            groups[d.key] = live
             if not live:
                 return
             if drape_path(self.root, d).is_file():
-                for s in live:
-                    submit_shot(s)
+                after_drape(d)
                 return
-            drape_tries[d.key] = drape_tries.get(d.key, 0) + 1
+            tries[d.key] = tries.get(d.key, 0) + 1
             self.emit("drape-started", live[0], f"{d.look} on {d.member.name}")
             pending[self.ex.submit(drape_look, self.drape_task(d))] = ("drape", d,
                                                                      self.generation)
 
         def fail(kind: str, item: Any, exc: BaseException) -> None:
-            tries = drape_tries[item.key] if kind == "drape" else self.attempts[item.key]
+            n = self.attempts[item.key] if kind == "shot" else tries[group_key(kind, item)]
             reason = f"{type(exc).__name__}: {exc}"
-            if tries <= c.retries and not isinstance(exc, InvalidInputError | ConsentError):
-                delay = self.backoff_s * 2 ** (tries - 1)
+            if n <= c.retries and not isinstance(exc, InvalidInputError | ConsentError):
+                delay = self.backoff_s * 2 ** (n - 1)
                 later.append((time.monotonic() + delay, kind, item))
-                for s in (by_drape[item.key] if kind == "drape" else [item]):
+                for s in shots_of(kind, item):
                     self.emit("retry", s, f"{reason}; retrying in {delay:.0f} s")
                 return
-            for s in (by_drape[item.key] if kind == "drape" else [item]):
+            for s in shots_of(kind, item):
                 self.store.set_job(self.jobs[s.key].id, "failed", reason)
                 self.store.audit("job.failed", f"{s.output}: {reason}", c.name,
                                  s.member.clone_id)
@@ -258,17 +293,21 @@ class _Runner:
             self.report.done.append(shot.output)
             self.emit("done", shot, f"{result.seconds:.1f} s")
 
+        def resubmit(kind: str, item: Any) -> None:
+            if kind == "drape":
+                submit_drape(item)
+            elif kind == "pose":
+                submit_pose(*item)
+            else:
+                submit_shot(item)
+
         for d in drapes.values():
             submit_drape(d)
         while pending or later:
             now = time.monotonic()
-            for item in [x for x in later if x[0] <= now]:
-                later.remove(item)
-                _, kind, obj = item
-                if kind == "drape":
-                    submit_drape(obj)
-                else:
-                    submit_shot(obj)
+            for entry in [x for x in later if x[0] <= now]:
+                later.remove(entry)
+                resubmit(entry[1], entry[2])
             if not pending:
                 time.sleep(max(0.0, min(t for t, _, _ in later) - time.monotonic()))
                 continue
@@ -288,9 +327,11 @@ class _Runner:
                     fail(kind, item, exc)
                     continue
                 if kind == "drape":
-                    self.emit("drape-done", by_drape[item.key][0] if by_drape[item.key]
-                              else None, str(value))
-                    for s in by_drape[item.key]:
+                    self.emit("drape-done", None, str(value))
+                    after_drape(item)
+                elif kind == "pose":
+                    self.emit("pose-done", None, str(value))
+                    for s in groups[group_key(kind, item)]:
                         submit_shot(s)
                 else:
                     finish(item, value)

@@ -26,9 +26,9 @@ outputs: {format: jpg, quality: campaign, contact_sheet: true, lookbook: true}
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -45,7 +45,7 @@ from pydantic import (
 
 from dressform.errors import InvalidInputError
 from dressform.names import suggest
-from dressform.provenance.consent import USES, WORLDWIDE
+from dressform.provenance.consent import WORLDWIDE
 
 Loc = tuple[str | int, ...]
 
@@ -57,6 +57,9 @@ class CampaignError(InvalidInputError):
         self.problems = problems
         head = f"{len(problems)} problems in the campaign file:\n  " if len(problems) > 1 else ""
         super().__init__(head + "\n  ".join(problems))
+
+    def __reduce__(self) -> tuple[type, tuple[list[str]]]:
+        return (type(self), (self.problems,))
 
 
 class _CrossRefs(Exception):
@@ -79,6 +82,27 @@ class _Strict(BaseModel):
 
 
 NAME = r"^[a-z0-9][a-z0-9_-]*$"
+
+
+def _named(what: str, module: str, table: str) -> Any:
+    """A string type that must be a key of `module.table` (imported when first checked: the
+    tables live in heavy modules that a campaign file's syntax check should not load)."""
+
+    def check(value: str) -> str:
+        return _known(value, getattr(importlib.import_module(module), table), what)
+
+    return Annotated[str, AfterValidator(check)]
+
+
+PoseName = _named("pose", "dressform.body.pose", "POSES")
+CameraName = _named("camera", "dressform.render.studio", "CAMERAS")
+ExpressionName = _named("expression", "dressform.body.face", "EXPRESSION_PRESETS")
+BlockName = _named("block", "dressform.garment.blocks", "BLOCKS")
+FabricName = _named("fabric", "dressform.drape.fabrics", "PRESETS")
+LightName = _named("light", "dressform.render.studio", "LIGHTS")
+BackdropName = _named("backdrop", "dressform.render.studio", "BACKDROPS")
+QualityName = _named("quality", "dressform.render.studio", "QUALITY")
+UseName = _named("use", "dressform.provenance.consent", "USES")
 
 
 class CastSample(_Strict):
@@ -124,26 +148,12 @@ class GarmentItem(_Strict):
     from the chart) or a pattern file, in a fabric and colour."""
 
     name: str = Field(pattern=NAME)
-    block: str | None = None
+    block: BlockName | None = None
     pattern: str | None = None
     size: str = "own"
     chart: str | None = None
-    fabric: str = "cotton_jersey"
+    fabric: FabricName = "cotton_jersey"
     color: str = "white"
-
-    @field_validator("block")
-    @classmethod
-    def _block(cls, v: str | None) -> str | None:
-        from dressform.garment.blocks import BLOCKS
-
-        return None if v is None else _known(v, BLOCKS, "block")
-
-    @field_validator("fabric")
-    @classmethod
-    def _fabric(cls, v: str) -> str:
-        from dressform.drape.fabrics import PRESETS
-
-        return _known(v, PRESETS, "fabric")
 
     @field_validator("color")
     @classmethod
@@ -172,50 +182,8 @@ class Look(_Strict):
 
 
 class Scene(_Strict):
-    light: str = "editorial"
-    backdrop: str = "white"
-
-    @field_validator("light")
-    @classmethod
-    def _light(cls, v: str) -> str:
-        from dressform.render.studio import LIGHTS
-
-        return _known(v, LIGHTS, "light")
-
-    @field_validator("backdrop")
-    @classmethod
-    def _backdrop(cls, v: str) -> str:
-        from dressform.render.studio import BACKDROPS
-
-        return _known(v, BACKDROPS, "backdrop")
-
-
-def _named(what: str, table: Callable[[], Any]) -> Any:
-    """A string type that must be a name in `table()` (looked up lazily: heavy modules)."""
-    return Annotated[str, AfterValidator(lambda v: _known(v, table(), what))]
-
-
-def _poses() -> Any:
-    from dressform.body.pose import POSES
-
-    return POSES
-
-
-def _cameras() -> Any:
-    from dressform.render.studio import CAMERAS
-
-    return CAMERAS
-
-
-def _expressions() -> Any:
-    from dressform.body.face import EXPRESSION_PRESETS
-
-    return EXPRESSION_PRESETS
-
-
-PoseName = _named("pose", _poses)
-CameraName = _named("camera", _cameras)
-ExpressionName = _named("expression", _expressions)
+    light: LightName = "editorial"
+    backdrop: BackdropName = "white"
 
 
 class Shots(_Strict):
@@ -236,23 +204,25 @@ class Shots(_Strict):
 
 
 class Outputs(_Strict):
-    """What is written: stills in a format and quality preset (`renderer: raster` uses the
-    fast preview rasteriser instead of Cycles, for proofs), a contact sheet, a lookbook PDF,
-    and an optional visible "AI-generated" label."""
+    """What is written: stills in a format and quality preset, optionally at another
+    resolution (`renderer: raster` uses the fast preview rasteriser instead of Cycles, for
+    proofs), a contact sheet, a lookbook PDF, and an optional visible "AI-generated" label."""
 
     format: Literal["jpg", "png"] = "jpg"
-    quality: str = "campaign"
+    quality: QualityName = "campaign"
+    #: Override the quality preset's resolution (pixels); both or neither.
+    width: int | None = Field(None, ge=64, le=8192)
+    height: int | None = Field(None, ge=64, le=8192)
     renderer: Literal["cycles", "raster"] = "cycles"
     contact_sheet: bool = True
     lookbook: bool = True
     label: bool = False
 
-    @field_validator("quality")
-    @classmethod
-    def _quality(cls, v: str) -> str:
-        from dressform.render.studio import QUALITY
-
-        return _known(v, QUALITY, "quality")
+    @model_validator(mode="after")
+    def _size(self) -> Outputs:
+        if (self.width is None) != (self.height is None):
+            raise ValueError("give both width and height, or neither")
+        return self
 
 
 class DrapeSettings(_Strict):
@@ -264,7 +234,7 @@ class Campaign(_Strict):
     """A whole campaign, as read from its file."""
 
     name: str = Field(pattern=NAME, max_length=60)
-    use: str = "campaign"
+    use: UseName = "campaign"
     territories: list[str] = [WORLDWIDE]
     cast: CastSpec
     collection: list[GarmentItem] = Field(min_length=1)
@@ -273,11 +243,6 @@ class Campaign(_Strict):
     outputs: Outputs = Outputs()
     drape: DrapeSettings = DrapeSettings()
     retries: int = Field(2, ge=0, le=10)
-
-    @field_validator("use")
-    @classmethod
-    def _use(cls, v: str) -> str:
-        return _known(v, USES, "use")
 
     @model_validator(mode="after")
     def _references(self) -> Campaign:

@@ -19,7 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from dressform.campaign.spec import GarmentItem
+from dressform.errors import InvalidInputError
 from dressform.provenance.keys import Credentials
+
+#: How much smaller than the body (cm, at a girth) a garment may be before a job refuses it.
+TIGHT_CM = 4.0
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,15 @@ class DrapeTask:
     layering: str
     spacing_mm: float
     max_frames: int
+    output: Path
+
+
+@dataclass(frozen=True)
+class PoseTask:
+    """A drape's garments re-draped into a pose, shared by every shot in that pose."""
+
+    dressed: Path
+    pose: str
     output: Path
 
 
@@ -50,6 +63,9 @@ class ShotTask:
     manifest: dict[str, Any]
     watermark: bytes
     seed: int = 0
+    size: tuple[int, int] | None = None
+    #: The garments re-draped into `pose` (from `pose_look`); None in the A-pose.
+    posed: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -70,15 +86,21 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def worker_init(parent: int) -> None:
-    """Each worker: one torch thread (the 2-core rule in DESIGN.md) and death with its parent,
-    so a killed runner leaves no orphan rendering on. A runner killed while the worker was
-    still starting died before the request could take effect: then exit at once."""
+def worker_init(parent: int, render_threads: int = 0) -> None:
+    """Each worker: one torch thread (the 2-core rule in DESIGN.md), its share of the cores
+    for Cycles, and death with its parent, so a killed runner leaves no orphan rendering on.
+    A runner killed while the worker was still starting died before the request could take
+    effect: then exit at once."""
     from dressform.processes import die_with_parent
 
     die_with_parent()
     if os.getppid() != parent:
         os._exit(1)
+    if render_threads > 0:
+        os.environ["DRESSFORM_RENDER_THREADS"] = str(render_threads)
+    import warp
+
+    warp.config.quiet = True  # the runner's console shows progress, not kernel loads
     import torch
 
     torch.set_num_threads(1)
@@ -99,12 +121,22 @@ def _pattern(item: GarmentItem, body: Any) -> Any:
     chart = load_chart(item.chart or ("women" if sized_as(body.spec.sex) == "female"
                                       else "men"))
     assert item.block is not None
-    if item.size == "own":
-        girths = {k: v for k, v in measure(body).as_dict().items() if k != "weight_kg"}
-        size = fitting_size(item.block, chart, girths)
-    else:
-        size = chart.size(item.size)
-    return draft_size(item.block, size, body.spec.height_cm)
+    girths = {k: v for k, v in measure(body).as_dict().items() if k != "weight_kg"}
+    size = (fitting_size(item.block, chart, girths) if item.size == "own"
+            else chart.size(item.size))
+    pattern = draft_size(item.block, size, body.spec.height_cm)
+    # A garment clearly smaller than the body cannot be put on: say so rather than drape
+    # cloth stretched past its limits (a clone beyond the chart's largest size, or a named
+    # size too small for them). Up to TIGHT_CM under the body is left to the drape and the
+    # fit report: soft tissue gives and knits stretch.
+    for k, ease in pattern.ease_cm.items():
+        body_girth, made = girths.get(f"{k}_girth_cm"), size.body_cm.get(f"{k}_girth_cm")
+        if body_girth is not None and made is not None and body_girth > made + ease + TIGHT_CM:
+            raise InvalidInputError(
+                f"{item.name} in size {size.label} of the {chart.name} chart measures "
+                f"{made + ease:.0f} cm at the {k}, less than the clone's {body_girth:.0f} cm: "
+                "choose a larger size or a chart that goes further")
+    return pattern
 
 
 def drape_look(task: DrapeTask) -> Path:
@@ -140,17 +172,50 @@ def drape_look(task: DrapeTask) -> Path:
     return export_glb(body, task.output, meshes)
 
 
+def pose_look(task: PoseTask) -> Path:
+    """Re-drape a dressed clone's garments into a pose and keep their vertices (.npz)."""
+    import numpy as np
+
+    from dressform.body.export import load_body, load_garments
+    from dressform.render.shoot import posed_garments
+
+    vertices = posed_garments(load_body(task.dressed), load_garments(task.dressed), task.pose)
+    task.output.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=task.output.parent, prefix=f".{task.output.name}.",
+                               suffix=".tmp")
+    with os.fdopen(fd, "wb") as f:
+        np.savez(f, **vertices)
+    os.replace(tmp, task.output)
+    return task.output
+
+
+def _posed(task: ShotTask) -> dict[str, Any] | None:
+    if task.posed is None:
+        return None
+    import numpy as np
+
+    with np.load(task.posed) as data:
+        return {k: data[k] for k in data.files}
+
+
+def _studio(task: ShotTask) -> Any:
+    from dressform.render.studio import Studio
+
+    w, h = task.size or (None, None)
+    return Studio(light=task.light, backdrop=task.backdrop, camera=task.camera,
+                  quality=task.quality, seed=task.seed, width=w, height=h)
+
+
 def _raster(task: ShotTask) -> Any:
     """The shot from the preview rasteriser (proofs, tests): same scene, no Cycles."""
     from dressform.body.export import load_garments
     from dressform.render.preview import PreviewMesh, render_meshes
     from dressform.render.shoot import dressed_scene, load_clone
-    from dressform.render.studio import BACKDROPS, CAMERAS, Studio
+    from dressform.render.studio import BACKDROPS, CAMERAS
 
-    studio = Studio(light=task.light, backdrop=task.backdrop, camera=task.camera,
-                    quality=task.quality)
+    studio = _studio(task)
     body = load_clone(task.dressed, task.expression)
-    meshes = dressed_scene(body, load_garments(task.dressed), task.pose)
+    meshes = dressed_scene(body, load_garments(task.dressed), task.pose, posed=_posed(task))
     w, h = studio.size
     return render_meshes([PreviewMesh(m.vertices, m.faces, m.look.color) for m in meshes],
                          width=w, height=h, camera=CAMERAS[task.camera].camera(),
@@ -171,13 +236,12 @@ def shoot_look(task: ShotTask) -> ShotResult:
             image = _raster(task).convert("RGB")
         else:
             from dressform.render.shoot import shoot
-            from dressform.render.studio import Studio
             from dressform.render.video import flatten
 
-            studio = Studio(light=task.light, backdrop=task.backdrop, camera=task.camera,
-                            quality=task.quality, seed=task.seed)
+            studio = _studio(task)
             result = shoot(task.dressed, Path(tmp) / "render.png", pose=task.pose,
-                           studio=studio, hair=task.hair, expression=task.expression)
+                           studio=studio, hair=task.hair, expression=task.expression,
+                           posed=_posed(task))
             with Image.open(result.path) as im:
                 image = flatten(result.path) if im.mode == "RGBA" else im.convert("RGB")
         if task.label:

@@ -35,10 +35,13 @@ LIMB_PARTS: dict[str, tuple[str, ...]] = {
 }
 
 
-def limb_groups(garment: DrapedGarment, pattern: Pattern, body: Body
-                ) -> list[tuple[np.ndarray, np.ndarray]]:
-    """(cloth vertex mask, body face indices) for each of the garment's panels placed round
-    a limb: the surface those vertices are carried on."""
+#: (cloth vertex mask, body face indices, the limb's body parts) of a panel round a limb.
+LimbGroup = tuple[np.ndarray, np.ndarray, tuple[str, ...]]
+
+
+def limb_groups(garment: DrapedGarment, pattern: Pattern, body: Body) -> list[LimbGroup]:
+    """(cloth vertex mask, body face indices, body parts) for each of the garment's panels
+    placed round a limb: the surface those vertices are carried on."""
     regions = {p.name: p.placement.region if p.placement else "" for p in pattern.panels}
     faces = np.asarray(body.faces)
     out = []
@@ -47,38 +50,53 @@ def limb_groups(garment: DrapedGarment, pattern: Pattern, body: Body
         if not panels:
             continue
         on = body.part_mask(*parts)[faces].all(axis=1)
-        out.append((np.isin(garment.panel, panels), np.flatnonzero(on)))
+        out.append((np.isin(garment.panel, panels), np.flatnonzero(on), parts))
     return out
 
 
+def _rigid(old: np.ndarray, new: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The rotation and translation that best move points `old` onto `new` (Kabsch)."""
+    co, cn = old.mean(axis=0), new.mean(axis=0)
+    u, _, vt = np.linalg.svd((old - co).T @ (new - cn))
+    d = np.sign(np.linalg.det(vt.T @ u.T))
+    r = vt.T @ np.diag([1.0, 1.0, d]) @ u.T
+    return r, cn - r @ co
+
+
 def carry(points: np.ndarray, old: Body, new: Body,
-          groups: Sequence[tuple[np.ndarray, np.ndarray]] = ()) -> np.ndarray:
+          groups: Sequence[LimbGroup] = ()) -> np.ndarray:
     """Points near `old` moved with the surface onto `new` (same mesh): the same surface
-    point, the same signed distance along the normal. `groups`: (point mask, face indices)
-    pairs whose points are carried on those faces only (a sleeve on its arm)."""
+    point, the same signed distance along the normal. `groups`: points round a limb (a
+    sleeve, a trouser leg) move instead with the limb segment under them (upper arm,
+    forearm...) as a rigid body: loose cloth keeps its shape round a turning limb, where
+    following the nearest skin would pull its near and far sides apart."""
     face, bary, _ = SurfaceQuery(old.vertices, old.faces).nearest(points, 1.0)
-    for mask, allowed in groups:
-        sub = np.asarray(old.faces)[allowed]
-        f, b, _ = SurfaceQuery(old.vertices, sub).nearest(points[mask], 1.0)
-        face[mask] = np.where(f >= 0, allowed[np.maximum(f, 0)], face[mask])
-        bary[mask] = np.where((f >= 0)[:, None], b, bary[mask])
     if (face < 0).any():
         raise DrapeError("some cloth lies more than 1 m from the body it was draped on")
     faces = np.asarray(new.faces)[face]
     d = BodyDistance(old.vertices, old.faces)(points)
-    if groups:  # carried on a limb: keep the distance to that limb's surface
-        at_old = (np.asarray(old.vertices)[np.asarray(old.faces)[face]]
-                  * bary[:, :, None]).sum(axis=1)
-        limb = np.zeros(len(points), dtype=bool)
-        for mask, _ in groups:
-            limb |= mask
-        d[limb] = np.linalg.norm(points[limb] - at_old[limb], axis=1)
     normals = vertex_normals(np.asarray(new.vertices), np.asarray(new.faces))
     # warp's barycentric weights (u, v, 1 − u − v) go with the face's corners in order.
     at = (np.asarray(new.vertices)[faces] * bary[:, :, None]).sum(axis=1)
     n = (normals[faces] * bary[:, :, None]).sum(axis=1)
     n /= np.maximum(np.linalg.norm(n, axis=1, keepdims=True), 1e-12)
-    return at + d[:, None] * n
+    out = at + d[:, None] * n
+    before, after = np.asarray(old.vertices), np.asarray(new.vertices)
+    for mask, allowed, parts in groups:
+        if not mask.any():
+            continue
+        sub = np.asarray(old.faces)[allowed]
+        f, _, _ = SurfaceQuery(old.vertices, sub).nearest(points[mask], 1.0)
+        segment = old.part_ids[sub[np.maximum(f, 0), 0]]
+        moved = out[mask]
+        for part in parts:
+            ids = old.part_mask(part)
+            here = (segment == old.part_names.index(part)) & (f >= 0)
+            if here.any() and ids.sum() >= 3:
+                r, t = _rigid(before[ids], after[ids])
+                moved[here] = points[mask][here] @ r.T + t
+        out[mask] = moved
+    return out
 
 
 def garment_record(pattern: Pattern, fabric: str, garment: DrapedGarment) -> dict[str, object]:

@@ -31,6 +31,9 @@ class ConsentError(DressformError):
         self.reason = reason
         super().__init__(message)
 
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:
+        return (type(self), (self.reason, str(self)))
+
 
 def check_uses(uses: list[str] | tuple[str, ...]) -> tuple[str, ...]:
     """`uses` as a tuple, or a clear error for one that is not in `USES`."""

@@ -17,6 +17,7 @@ costs about 1 s (measured in the render benchmark), small beside a still's rende
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -218,7 +219,12 @@ def render(job_dir: Path) -> None:
     scene.render.resolution_x, scene.render.resolution_y = job["width"], job["height"]
     scene.render.resolution_percentage = 100
     scene.render.film_transparent = job["transparent"]
-    scene.render.threads_mode = "AUTO"
+    # A campaign worker that shares the machine with others renders with its share of the
+    # cores (DRESSFORM_RENDER_THREADS), not all of them: fewer threads fighting over caches.
+    threads = int(os.environ.get("DRESSFORM_RENDER_THREADS", "0") or 0)
+    scene.render.threads_mode = "FIXED" if threads > 0 else "AUTO"
+    if threads > 0:
+        scene.render.threads = threads
     scene.render.image_settings.file_format = "PNG"
     scene.render.image_settings.color_mode = "RGBA"
     scene.view_settings.view_transform = job["view"]

@@ -47,33 +47,48 @@ def stool(body: Body) -> SceneMesh:
     return SceneMesh("stool", corners, faces, look, smooth=False)
 
 
-def dressed_scene(body: Body, garments: Sequence[ExtraMesh], pose: str = "a-pose",
-                  progress: Callable[[str], None] | None = None) -> list[SceneMesh]:
-    """The scene meshes of `body` (at its rest pose) in `pose`, wearing `garments` (rested on
-    the rest pose) re-draped into it."""
+def posed_garments(body: Body, garments: Sequence[ExtraMesh], pose: str = "a-pose",
+                   progress: Callable[[str], None] | None = None) -> dict[str, np.ndarray]:
+    """Each of `garments` (rested on `body` at its rest pose) re-draped into `pose`: its
+    vertices by garment name. The expensive part of a posed shot, and the same for every
+    camera, light and expression of that pose: compute it once and pass it to
+    `dressed_scene`."""
     from dressform.drape.redrape import redrape, restore
 
     chosen = get_pose(pose)
     *between, posed = pose_path(body, chosen)
-    meshes = body_scene(posed, rest=body)
+    out = {}
     for g in garments:
         vertices = np.asarray(g.vertices)
         if posed is not body:
             if progress:
                 progress(f"re-draping {g.name} into the {chosen.name} pose")
             rested, pattern, fabric = restore(vertices, g.extras)
-            vertices = redrape(rested, pattern, body, posed, fabric,
-                               through=between).vertices
-        meshes.append(SceneMesh(g.name, vertices, np.asarray(g.faces), garment_look(g),
-                                uv=np.asarray(g.uvs)))
+            vertices = redrape(rested, pattern, body, posed, fabric, through=between).vertices
+        out[g.name] = vertices
+    return out
+
+
+def dressed_scene(body: Body, garments: Sequence[ExtraMesh], pose: str = "a-pose",
+                  progress: Callable[[str], None] | None = None,
+                  posed: dict[str, np.ndarray] | None = None) -> list[SceneMesh]:
+    """The scene meshes of `body` (at its rest pose) in `pose`, wearing `garments` (rested on
+    the rest pose) re-draped into it — or, if given, `posed` (from `posed_garments`)."""
+    chosen = get_pose(pose)
+    posed_body = pose_path(body, chosen)[-1]
+    meshes = body_scene(posed_body, rest=body)
+    vertices = posed if posed is not None else posed_garments(body, garments, pose, progress)
+    for g in garments:
+        meshes.append(SceneMesh(g.name, vertices[g.name], np.asarray(g.faces),
+                                garment_look(g), uv=np.asarray(g.uvs)))
     if chosen.seated:
-        meshes.append(stool(posed))
+        meshes.append(stool(posed_body))
     return meshes
 
 
 def default_hairstyle(body: Body) -> str:
     """Long hair for a woman, short for a man (the CLI's default; any style suits anyone)."""
-    return "long" if body.spec.sex >= 0.5 else "short"
+    return "long" if body.spec.sex < 0.5 else "short"
 
 
 def load_clone(dressed: str | os.PathLike[str], expression: str | None = None) -> Body:
@@ -91,13 +106,15 @@ def load_clone(dressed: str | os.PathLike[str], expression: str | None = None) -
 def scene_from_file(dressed: str | os.PathLike[str], pose: str = "a-pose",
                     hair: str | None = None, hair_color: str = "dark-brown", seed: int = 0,
                     progress: Callable[[str], None] | None = None,
-                    expression: str | None = None) -> tuple[list[SceneMesh], Hair | None]:
+                    expression: str | None = None,
+                    posed: dict[str, np.ndarray] | None = None
+                    ) -> tuple[list[SceneMesh], Hair | None]:
     """The meshes and hair of the dressed clone in file `dressed` (a GLB from `dressform
     drape`, or an undressed clone) in `pose` and `expression`, with `hair` (a style from
-    `HAIR_STYLES`; None: the clone's default)."""
+    `HAIR_STYLES`; None: the clone's default); `posed` as in `dressed_scene`."""
     body = load_clone(dressed, expression)
     garments = load_garments(dressed) if Path(dressed).suffix.lower() == ".glb" else []
-    meshes = dressed_scene(body, garments, pose, progress)
+    meshes = dressed_scene(body, garments, pose, progress, posed)
     if progress:
         progress("growing hair")
     strands = grow_hair(pose_body(body, pose), hair or default_hairstyle(body), hair_color,
@@ -108,7 +125,8 @@ def scene_from_file(dressed: str | os.PathLike[str], pose: str = "a-pose",
 def shoot(dressed: str | os.PathLike[str], output: str | os.PathLike[str], *,
           pose: str = "a-pose", studio: Studio | None = None, hair: str | None = None,
           hair_color: str = "dark-brown", expression: str | None = None,
-          progress: Callable[[str], None] | None = None) -> RenderResult:
+          progress: Callable[[str], None] | None = None,
+          posed: dict[str, np.ndarray] | None = None) -> RenderResult:
     """A still of the dressed clone in file `dressed` (see `scene_from_file`) written to
     `output` (.png keeps alpha; .jpg/.jpeg is flattened on white)."""
     out = Path(output)
@@ -117,7 +135,7 @@ def shoot(dressed: str | os.PathLike[str], output: str | os.PathLike[str], *,
         raise RenderError(f"{out.name}: write a still as .png, .jpg or .jpeg")
     studio = studio or Studio()
     meshes, strands = scene_from_file(dressed, pose, hair, hair_color, studio.seed, progress,
-                                      expression)
+                                      expression, posed)
     if progress:
         progress(f"rendering {studio.size[0]}×{studio.size[1]} with Cycles")
     if suffix == ".png":

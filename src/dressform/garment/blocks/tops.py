@@ -60,8 +60,11 @@ def bodice(m: DraftMeasurements, design: Design, hem_y: float, neck_depth: float
         dart = min(25.0, 0.5 * 2.5 * max(0.0, min(girths["bust"], girths["hip"]) - girths["waist"]))
     drop = {"slim": 10.0, "regular": 20.0, "oversized": 50.0}[design.fit]
     under_y = m.armpit_y - drop
-    levels = sorted(((getattr(m, f"{k}_y"), 2.5 * g + (dart if k == "waist" else 0.0))
-                     for k, g in girths.items()))
+    # On a short figure with a deep armhole drop the bust line can reach the underarm point:
+    # the side seam then takes the bust width there (it runs straight up from the bust
+    # anyway) instead of doubling back on itself.
+    levels = sorted((getattr(m, f"{k}_y"), 2.5 * g + (dart if k == "waist" else 0.0))
+                    for k, g in girths.items() if getattr(m, f"{k}_y") < under_y - 10.0)
     hem_w = levels[0][1] if levels else 2.5 * (m.bust_girth_cm + EASE_CM[design.fit]["bust"])
     if design.flare_cm:
         hem_w += 10.0 * design.flare_cm
