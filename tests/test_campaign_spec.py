@@ -82,3 +82,19 @@ def test_a_missing_file_is_a_clear_error(tmp_path):
 
     with pytest.raises(InvalidInputError, match="no campaign file"):
         load_campaign(tmp_path / "none.yaml")
+
+
+def test_campaign_plan_command(tmp_path, cli):
+    good = tmp_path / "spring.yaml"
+    good.write_text(GOOD)
+    done = cli("campaign", "plan", str(good), "--db", f"sqlite:///{tmp_path / 'db.sqlite'}")
+    assert done.returncode == 0, done.stderr
+    assert "16 shots" in done.stdout and "about" in done.stdout and "synthetic" in done.stdout
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(GOOD.replace("poses: [relaxed, contrapposto]", "poses: [relaxed, sitting]"))
+    failed = cli("campaign", "plan", str(bad))
+    assert failed.returncode == 1 and "Traceback" not in failed.stderr
+    assert f"{bad}:15:20: shots.poses[1]: unknown pose 'sitting'" in " ".join(
+        failed.stderr.split())
+    example = cli("campaign", "example")
+    assert example.returncode == 0 and "name: demo-essentials" in example.stdout

@@ -13,7 +13,6 @@ import trimesh
 from dressform.body import Body, BodySpec, build
 from dressform.body.export import (
     VERTEX_MAP_ATTRIBUTE,
-    _new_file_mode,
     _read_accessor,
     export_body,
     export_glb,
@@ -24,6 +23,7 @@ from dressform.body.export import (
 )
 from dressform.body.skin import skin_tone_rgb, srgb_to_linear
 from dressform.errors import ExportError
+from dressform.files import new_file_mode
 
 
 @pytest.fixture(scope="module")
@@ -191,4 +191,4 @@ def test_glb_without_vertex_map_is_welded_by_position(body: Body, files: dict[st
 def test_exported_files_have_ordinary_permissions(files: dict[str, Path]):
     # Temporary files are created 0600; the result must get the usual 0666 & ~umask.
     for path in (files["glb"], files["obj"], files["obj"].with_suffix(".mtl")):
-        assert path.stat().st_mode & 0o777 == _new_file_mode()
+        assert path.stat().st_mode & 0o777 == new_file_mode()

@@ -25,9 +25,7 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -39,6 +37,7 @@ from dressform.body.mesh import Body, Skeleton
 from dressform.body.skin import linear_to_srgb, skin_tone_rgb, srgb_to_linear
 from dressform.body.spec import BodySpec
 from dressform.errors import ExportError
+from dressform.files import atomic_open
 from dressform.geometry.normals import vertex_normals
 
 #: Version of what dressform stores in its files (bump when the layout changes).
@@ -115,7 +114,7 @@ def export_glb(body: Body, path: str | os.PathLike[str],
     if extra:
         _add_extra(gltf, extra)
     chunks = gltf.save_to_bytes()
-    with _atomic_open(out, "wb") as f:
+    with atomic_open(out, "wb") as f:
         for chunk in chunks:
             f.write(chunk)
     return out
@@ -127,7 +126,7 @@ def export_obj(body: Body, path: str | os.PathLike[str]) -> Path:
     out = _output_path(path, ".obj")
     mtl = out.with_suffix(".mtl")
     r, g, b = skin_tone_rgb(body.spec.skin_tone)
-    with _atomic_open(mtl, "w") as f:
+    with atomic_open(mtl, "w") as f:
         f.write(
             f"{OBJ_MAGIC} material (format {FORMAT_VERSION})\n"
             f"# Kd is the Monk Skin Tone MST-{body.spec.skin_tone} swatch in sRGB (0-1).\n"
@@ -142,7 +141,7 @@ def export_obj(body: Body, path: str | os.PathLike[str]) -> Path:
             "illum 2\n"
         )
     spec_json = body.spec.model_dump_json()
-    with _atomic_open(out, "w") as f:
+    with atomic_open(out, "w") as f:
         f.write(
             f"{OBJ_MAGIC} (format {FORMAT_VERSION})\n"
             "# units: metres; axes: right-handed, Z up, front = -Y, the body's left = +X,\n"
@@ -698,35 +697,6 @@ def _output_path(path: str | os.PathLike[str], suffix: str) -> Path:
     if not out.parent.is_dir():
         raise ExportError(f"cannot write {out}: folder {out.parent} does not exist")
     return out
-
-
-@contextmanager
-def _atomic_open(path: Path, mode: str) -> Iterator[IO[Any]]:
-    """Write to a temporary file beside `path`, then rename it over `path` in one step."""
-    binary = "b" in mode
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, mode, **({} if binary else {"encoding": "utf-8", "newline": "\n"})) as f:
-            yield f
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, _new_file_mode())  # mkstemp makes 0600; give the usual 0666 & ~umask
-        os.replace(tmp, path)
-    except BaseException:
-        with suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
-def _new_file_mode() -> int:
-    """0666 minus the process umask (read without changing it, so thread-safe)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("Umask:"):
-                return 0o666 & ~int(line.split()[1], 8)
-    except (OSError, ValueError):
-        pass
-    return 0o644
 
 
 def _write_rows(f: IO[str], tag: str, rows: np.ndarray, fmt: str) -> None:

@@ -4,15 +4,15 @@ record. Both are rebuilt after every run and written in one step."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from PIL import Image
 
 from dressform.campaign.plan import Plan, Shot
 from dressform.campaign.spec import Campaign
+from dressform.files import atomic_path
 from dressform.store.db import Store
 
 DISCLOSURE = ("Every image is synthetic: a 3-D render of a digital clone, signed with a C2PA "
@@ -34,11 +34,6 @@ def _caption(s: Shot) -> str:
     return f"{s.member.name} · {s.drape.look} · {s.pose}"
 
 
-def _replace(tmp: str, path: Path) -> Path:
-    os.replace(tmp, path)
-    return path
-
-
 def contact_sheet(shots: list[tuple[Shot, Path]], path: Path, columns: int = 4) -> Path:
     from dressform.render.preview import contact_sheet as sheet
 
@@ -50,24 +45,28 @@ def contact_sheet(shots: list[tuple[Shot, Path]], path: Path, columns: int = 4) 
             images.append(thumb)
     picture = sheet(images, [_caption(s) for s, _ in shots], columns=min(columns, len(images)),
                     tile_size=(256, 384))
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    picture.save(tmp, format="PNG")
-    return _replace(tmp, path)
+    with atomic_path(path) as tmp:
+        picture.save(tmp, format="PNG")
+    return path
 
 
 def lookbook(campaign: Campaign, shots: list[tuple[Shot, Path]], path: Path) -> Path:
     """A landscape A4 PDF: the cover (campaign, cast, looks, disclosure), then each look on
     pages of up to eight shots with their captions."""
     from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.units import mm
-    from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen.canvas import Canvas
 
     width, height = landscape(A4)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    pdf = Canvas(tmp, pagesize=(width, height))
+    with atomic_path(path) as tmp:
+        _lookbook(campaign, shots, Canvas(str(tmp), pagesize=(width, height)), width, height)
+    return path
+
+
+def _lookbook(campaign: Campaign, shots: list[tuple[Shot, Path]], pdf: Any, width: float,
+              height: float) -> None:
+    from reportlab.lib.units import mm
+    from reportlab.lib.utils import ImageReader
+
     pdf.setTitle(f"{campaign.name} lookbook")
     pdf.setCreator("dressform")
 
@@ -110,7 +109,6 @@ def lookbook(campaign: Campaign, shots: list[tuple[Shot, Path]], path: Path) -> 
             footer()
             pdf.showPage()
     pdf.save()
-    return _replace(tmp, path)
 
 
 def publish(campaign: Campaign, p: Plan, store: Store, root: Path) -> list[Path]:

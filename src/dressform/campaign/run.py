@@ -31,11 +31,11 @@ from dressform.campaign.work import (
     ShotTask,
     drape_look,
     pose_look,
-    remove_partials,
     sha256_file,
     shoot_look,
 )
 from dressform.errors import InvalidInputError
+from dressform.files import remove_partials
 from dressform.provenance.consent import Consent, ConsentError, check_use
 from dressform.provenance.keys import Credentials
 from dressform.store.db import Store

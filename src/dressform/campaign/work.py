@@ -20,6 +20,7 @@ from typing import Any
 
 from dressform.campaign.spec import GarmentItem
 from dressform.errors import InvalidInputError
+from dressform.files import atomic_open
 from dressform.provenance.keys import Credentials
 
 #: How much smaller than the body (cm, at a girth) a garment may be before a job refuses it.
@@ -98,9 +99,6 @@ def worker_init(parent: int, render_threads: int = 0) -> None:
         os._exit(1)
     if render_threads > 0:
         os.environ["DRESSFORM_RENDER_THREADS"] = str(render_threads)
-    import warp
-
-    warp.config.quiet = True  # the runner's console shows progress, not kernel loads
     import torch
 
     torch.set_num_threads(1)
@@ -180,12 +178,8 @@ def pose_look(task: PoseTask) -> Path:
     from dressform.render.shoot import posed_garments
 
     vertices = posed_garments(load_body(task.dressed), load_garments(task.dressed), task.pose)
-    task.output.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=task.output.parent, prefix=f".{task.output.name}.",
-                               suffix=".tmp")
-    with os.fdopen(fd, "wb") as f:
+    with atomic_open(task.output, "wb") as f:
         np.savez(f, **vertices)
-    os.replace(tmp, task.output)
     return task.output
 
 
@@ -263,15 +257,3 @@ def call(fn_and_arg: tuple[Any, Any]) -> Any:
     """`fn(arg)`: the one entry point executors ship to their workers."""
     fn, arg = fn_and_arg
     return fn(arg)
-
-
-def remove_partials(root: Path) -> int:
-    """Delete temporary files a killed run left under `root` (they never became outputs)."""
-    n = 0
-    for p in [*root.rglob(".*.partial"), *root.rglob(".*.tmp")]:
-        try:
-            os.unlink(p)
-            n += 1
-        except OSError:
-            pass
-    return n

@@ -9,7 +9,9 @@ import warp as wp
 from dressform.geometry.edges import unshared_sides
 from dressform.geometry.normals import vertex_normals
 
-wp.config.quiet = True
+# Warp's start-up banner, kernel-cache lines and no-GPU warning are noise on a CPU-only
+# machine: progress bars say what is happening.
+wp.config.log_level = wp.LOG_ERROR
 
 
 @wp.kernel

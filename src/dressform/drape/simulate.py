@@ -234,7 +234,7 @@ def newton_settle(cloth: ClothMesh, start: np.ndarray, body: Body, physics: Fabr
     import warp as wp
     from newton.solvers import style3d
 
-    wp.config.quiet = True
+    wp.config.log_level = wp.LOG_ERROR
     builder = newton.ModelBuilder(up_axis=newton.Axis.Z)
     newton.solvers.SolverStyle3D.register_custom_attributes(builder)
     style3d.add_cloth_mesh(

@@ -15,6 +15,7 @@ from typing import Any
 
 from dressform import __version__
 from dressform.errors import DressformError, InvalidInputError
+from dressform.files import atomic_path
 from dressform.provenance.keys import Credentials
 
 ALGORITHMIC_MEDIA = "http://cv.iptc.org/newscodes/digitalsourcetype/algorithmicMedia"
@@ -85,20 +86,15 @@ def sign(src: str | os.PathLike[str], dst: str | os.PathLike[str], creds: Creden
                                private_key=creds.key.read_bytes(), ta_url=None)
     settings = {"builder": {"thumbnail": {"enabled": False}},
                 "verify": {"verify_after_sign": False, **_OFFLINE}}
-    partial = dst.with_name(f".{dst.name}.{os.getpid()}.partial")
     try:
-        with (c2pa.Context.from_dict(settings) as ctx, c2pa.Signer.from_info(info) as signer,
+        with (atomic_path(dst) as partial, c2pa.Context.from_dict(settings) as ctx,
+              c2pa.Signer.from_info(info) as signer,
               c2pa.Builder(definition, context=ctx) as builder,
               open(src, "rb") as fin, open(partial, "w+b") as fout):
             builder.sign(signer, mime, fin, fout)
-            fout.flush()
-            os.fsync(fout.fileno())
-        os.replace(partial, dst)
     except c2pa.C2paError as exc:
         raise ProvenanceError(f"could not sign {dst.name}: {exc} (check the key and its "
                               "certificate chain)") from exc
-    finally:
-        partial.unlink(missing_ok=True)
     return dst
 
 

@@ -370,6 +370,7 @@ def _move(src: Path, dst: Path) -> None:
     if os.stat(src).st_dev == os.stat(dst.parent).st_dev:
         os.replace(src, dst)
         return
-    tmp = dst.with_name(f".{dst.name}.partial")
-    tmp.write_bytes(src.read_bytes())
-    os.replace(tmp, dst)
+    from dressform.files import atomic_path
+
+    with atomic_path(dst) as tmp:
+        tmp.write_bytes(src.read_bytes())

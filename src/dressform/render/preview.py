@@ -25,10 +25,8 @@ Example::
 
 from __future__ import annotations
 
-import contextlib
 import math
 import os
-import tempfile
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -664,20 +662,11 @@ def save_png(image: Image.Image, path: str | os.PathLike[str]) -> Path:
     """
     if not isinstance(image, Image.Image):
         raise InvalidInputError(f"save_png needs a PIL image, not {type(image).__name__}")
+    from dressform.files import atomic_path
+
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            image.save(fh, format="PNG")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp_name, 0o644)  # mkstemp makes 0600; a PNG is an ordinary readable file
-        os.replace(tmp_name, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp_name)
-        raise
+    with atomic_path(target) as tmp:
+        image.save(tmp, format="PNG")
     return target
 
 

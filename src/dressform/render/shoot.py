@@ -15,6 +15,7 @@ from dressform.body.export import ExtraMesh, load_body, load_garments
 from dressform.body.mesh import Body
 from dressform.body.pose import get_pose, pose_body, pose_path
 from dressform.errors import RenderError
+from dressform.files import atomic_path
 from dressform.render.hair import Hair, grow_hair
 from dressform.render.looks import SurfaceLook, fabric_look
 from dressform.render.photoreal import RenderResult, SceneMesh, body_scene, render_still
@@ -142,10 +143,8 @@ def shoot(dressed: str | os.PathLike[str], output: str | os.PathLike[str], *,
         return render_still(meshes, studio, out, hair=strands)
     with tempfile.TemporaryDirectory(prefix="dressform-shot-") as tmp:
         result = render_still(meshes, studio, Path(tmp) / "still.png", hair=strands)
-        partial = out.with_name(f".{out.name}.partial")
-        out.parent.mkdir(parents=True, exist_ok=True)
-        flatten(result.path).save(partial, format="JPEG", quality=92)
-        os.replace(partial, out)
+        with atomic_path(out) as partial:
+            flatten(result.path).save(partial, format="JPEG", quality=92)
     return RenderResult(out, result.width, result.height, result.seconds, result.samples)
 
 

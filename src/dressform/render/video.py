@@ -11,6 +11,7 @@ import numpy as np
 from PIL import Image
 
 from dressform.errors import RenderError
+from dressform.files import atomic_path
 
 
 def flatten(path: Path, background: tuple[int, int, int] = (255, 255, 255)) -> Image.Image:
@@ -38,15 +39,13 @@ def write_video(frames: Sequence[Path], output: str | os.PathLike[str], fps: flo
         raise RenderError("no frames to write")
     if not 1.0 <= fps <= 120.0:
         raise RenderError(f"frames per second must be in 1–120, not {fps}")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    partial = out.with_name(f".{out.stem}.partial{suffix}")
-    if suffix == ".gif":
-        images = [flatten(p) for p in frames]
-        images[0].save(partial, save_all=True, append_images=images[1:], loop=0,
-                       duration=round(1000.0 / fps), optimize=True)
-    else:
-        _mp4([flatten(p) for p in frames], partial, fps)
-    os.replace(partial, out)
+    with atomic_path(out) as partial:
+        if suffix == ".gif":
+            images = [flatten(p) for p in frames]
+            images[0].save(partial, format="GIF", save_all=True, append_images=images[1:],
+                           loop=0, duration=round(1000.0 / fps), optimize=True)
+        else:
+            _mp4([flatten(p) for p in frames], partial, fps)
     return out
 
 
