@@ -10,8 +10,8 @@ from typing import Any
 
 from PIL import Image
 
-from dressform.campaign.plan import Plan, Shot
-from dressform.campaign.spec import Campaign
+from dressform.campaign.plan import Member, Plan, Shot
+from dressform.campaign.spec import Campaign, GarmentItem
 from dressform.files import atomic_path
 from dressform.store.db import Store
 
@@ -28,6 +28,22 @@ def finished_shots(p: Plan, store: Store, root: Path) -> list[tuple[Shot, Path]]
         if str(path) in recorded and path.is_file():
             out.append((s, path))
     return out
+
+
+def _who(m: Member) -> str:
+    from dressform.body.cast import sex_word
+    from dressform.body.spec import BodySpec
+
+    spec = BodySpec(**m.spec)
+    return (f"{m.name}: {sex_word(spec.sex)}, {spec.age_years:.0f} years, "
+            f"{spec.height_cm:.0f} cm, Monk skin tone {spec.skin_tone} "
+            f"({'synthetic' if m.synthetic else 'a real person, with consent'})")
+
+
+def _what(g: GarmentItem) -> str:
+    size = "each model's own size" if g.size == "own" else f"size {g.size}"
+    made = g.block or Path(g.pattern or "").name
+    return f"{made} in {g.color} {g.fabric.replace('_', ' ')} ({size})"
 
 
 def _caption(s: Shot) -> str:
@@ -82,8 +98,21 @@ def _lookbook(campaign: Campaign, shots: list[tuple[Shot, Path]], pdf: Any, widt
     lines = (f"{len(shots)} images of {len(clones)} clones in {len(looks)} looks",
              f"Use: {campaign.use}; territories: {', '.join(campaign.territories)}",
              f"Made {datetime.now(UTC):%Y-%m-%d} with dressform")
+    members = list({s.member.name: s.member for s, _ in shots}.values())
+    items = {g.name: g for g in campaign.collection}
+    lines += ("", "Cast", *[_who(m) for m in members], "", "Looks",
+              *[f"{lk.name}: " + " + ".join(_what(items[g]) for g in lk.garments)
+                for lk in campaign.looks if lk.name in looks])
     for k, line in enumerate(lines):
-        pdf.drawString(20 * mm, height - (55 + 8 * k) * mm, line)
+        bold = line in ("Cast", "Looks")
+        pdf.setFont("Helvetica-Bold" if bold else "Helvetica", 12 if k < 3 or bold else 10)
+        pdf.drawString(20 * mm, height - (55 + 7 * k) * mm, line)
+    hero_h = height - 50 * mm  # the first shot, full height on the right of the cover
+    with Image.open(shots[0][1]) as im:
+        hero = im.convert("RGB")
+    hero.thumbnail((1200, 1800))
+    hero_w = hero_h * hero.width / hero.height
+    pdf.drawImage(ImageReader(hero), width - 20 * mm - hero_w, 25 * mm, hero_w, hero_h)
     footer()
     pdf.showPage()
     cols, rows, gap = 4, 2, 6 * mm

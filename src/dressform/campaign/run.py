@@ -348,7 +348,7 @@ def run_campaign(campaign: Campaign, output_dir: str | Path, *, store: Store,
     and outputs in `store`; then write the contact sheet and lookbook of all finished shots."""
     start = time.perf_counter()
     emit: Events = on_event or (lambda kind, shot, detail: None)
-    root = Path(output_dir)
+    root = Path(output_dir).resolve()  # outputs are recorded by absolute path
     runner = _Runner(campaign, root, store, executor, credentials,
                      today or datetime.now(UTC).date(), emit, backoff_s)
     p = plan_campaign(campaign, store)
