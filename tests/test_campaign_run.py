@@ -166,7 +166,7 @@ def test_an_image_whose_consent_ends_while_it_renders_is_not_published(studio):
     assert not list(studio.out.glob("ada/**/*.jpg"))
 
 
-def test_failures_are_retried_with_backoff_then_reported(studio, monkeypatch):
+def test_failures_are_retried_with_backoff_then_reported(studio, monkeypatch, tmp_path, cli):
     import dressform.campaign.run as run_module
 
     real = run_module.shoot_look
@@ -192,6 +192,9 @@ def test_failures_are_retried_with_backoff_then_reported(studio, monkeypatch):
     job = next(j for j in studio.store.jobs("test") if j.shot["camera"] == "back")
     assert (job.status, job.attempts) == ("failed", 2)
     assert [e.kind for e in studio.store.events(kind="job.failed")] == ["job.failed"]
+    shown = cli("campaign", "status", "test", "--db", f"sqlite:///{tmp_path / 'db.sqlite'}")
+    assert shown.returncode == 0 and "3 shots: 2 done, 1 failed" in shown.stdout
+    assert "crashed (simulated)" in shown.stdout  # the reason, in a table
 
 
 def test_bad_input_fails_at_once_and_spares_the_other_looks(studio, tmp_path):
@@ -245,6 +248,11 @@ def test_sigkill_at_random_moments_loses_and_duplicates_nothing(tmp_path, dresse
            "DRESSFORM_SIGNING_CHAIN": str(creds.chain),
            "DRESSFORM_SIGNING_TRUST": str(creds.trust), "DRESSFORM_TEST_MARK": str(tmp_path)}
     args = ["campaign", "run", str(file), "-o", str(out), "--db", db, "--workers", "1"]
+    interrupted = _run_cli(args, env)  # Ctrl-C: a clear word and exit status 130
+    time.sleep(4.0)
+    interrupted.send_signal(signal.SIGINT)
+    assert interrupted.wait(timeout=60) == 130
+    assert "interrupted" in interrupted.stderr.read().decode()
     rng = random.Random(7)
     kills, deadline = 0, time.monotonic() + 240
     while kills < 20 and time.monotonic() < deadline:
@@ -276,6 +284,9 @@ def test_sigkill_at_random_moments_loses_and_duplicates_nothing(tmp_path, dresse
     jobs = store.jobs("test")
     assert len(jobs) == len(p.shots) and {j.status for j in jobs} == {"done"}
     assert sorted(o.path for o in outputs) == sorted(str(i) for i in images)
+    status = subprocess.run([sys.executable, "-m", "dressform.cli", "campaign", "status", "test",
+                             "--db", db], capture_output=True, text=True, env=env, timeout=120)
+    assert f"{len(p.shots)} shots: {len(p.shots)} done" in status.stdout
 
 
 def _free_port() -> int:

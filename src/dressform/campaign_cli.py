@@ -116,8 +116,13 @@ def run_cmd(file: Annotated[Path, typer.Argument(help="Campaign YAML file")],
 
             report = run_campaign(campaign, out, store=store, executor=ex, credentials=creds,
                                   on_event=on_event)
-    finally:
-        ex.shutdown()
+    except KeyboardInterrupt:
+        # Workers die with the runner; what was recorded stays, the rest is redone next time.
+        ex.shutdown(wait=False)
+        err.print(f"[yellow]interrupted[/]: run `dressform campaign run {file}` again to "
+                  "finish (finished shots are kept)")
+        raise typer.Exit(130) from None
+    ex.shutdown()
     console.print(f"{campaign.name}: {len(report.done)} rendered, {len(report.skipped)} "
                   f"already done, {len(report.adopted)} recovered, {len(report.failed)} "
                   f"failed, {len(report.refused)} refused, in {_minutes(report.seconds)}")
@@ -125,6 +130,34 @@ def run_cmd(file: Annotated[Path, typer.Argument(help="Campaign YAML file")],
         console.print(f"wrote {path}")
     if not report.complete:
         raise typer.Exit(1)
+
+
+@campaign_app.command("status")
+def status_cmd(name: Annotated[str, typer.Argument(help="Campaign name (from its file)")],
+               db: Db = None) -> None:
+    """How far a campaign got: its shots by state, and why any failed or were refused."""
+    from collections import Counter
+
+    from dressform.store import open_store
+
+    store = open_store(db)
+    jobs = store.jobs(name)
+    if not jobs:
+        from dressform.errors import UnknownNameError
+
+        raise UnknownNameError(f"no campaign {name!r} has run with this store")
+    counts = Counter(j.status for j in jobs)
+    console.print(f"{name}: {len(jobs)} shots: " + ", ".join(
+        f"{counts[s]} {s}" for s in ("done", "pending", "running", "failed", "refused")
+        if counts[s]))
+    problems = [j for j in jobs if j.status in ("failed", "refused")]
+    if problems:
+        table = Table(title="not done")
+        for h in ("shot", "state", "attempts", "why"):
+            table.add_column(h)
+        for j in problems:
+            table.add_row(j.shot.get("output", j.key), j.status, str(j.attempts), j.reason)
+        console.print(table)
 
 
 @consent_app.command("grant")

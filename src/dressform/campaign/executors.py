@@ -23,7 +23,7 @@ class Executor(Protocol):
 
     def restart(self) -> None: ...
 
-    def shutdown(self) -> None: ...
+    def shutdown(self, wait: bool = True) -> None: ...
 
 
 class InlineExecutor:
@@ -43,7 +43,7 @@ class InlineExecutor:
     def restart(self) -> None:
         pass
 
-    def shutdown(self) -> None:
+    def shutdown(self, wait: bool = True) -> None:
         pass
 
 
@@ -71,8 +71,8 @@ class LocalExecutor:
         self._pool.shutdown(wait=False, cancel_futures=True)
         self._pool = self._new()
 
-    def shutdown(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
+    def shutdown(self, wait: bool = True) -> None:
+        self._pool.shutdown(wait=wait, cancel_futures=True)
 
 
 class RayExecutor:
@@ -102,7 +102,7 @@ class RayExecutor:
     def restart(self) -> None:  # Ray replaces dead workers itself
         pass
 
-    def shutdown(self) -> None:
+    def shutdown(self, wait: bool = True) -> None:
         import ray
 
         if self._own or ray.is_initialized():
