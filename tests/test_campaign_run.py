@@ -301,7 +301,9 @@ def test_a_campaign_runs_on_a_local_ray_cluster(tmp_path, dressed, creds):
     """A Ray head started on loopback, the campaign sent to it by address."""
     ray = str(Path(sys.executable).with_name("ray"))
     port = _free_port()
-    env = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0"}
+    # Token authentication guards clusters reachable from a network; this one listens on
+    # loopback for the length of the test.
+    env = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0", "RAY_AUTH_MODE": "disabled"}
     subprocess.run([ray, "start", "--head", "--node-ip-address=127.0.0.1", f"--port={port}",
                     "--num-cpus=1", "--include-dashboard=false", "--disable-usage-stats"],
                    check=True, capture_output=True, env=env, timeout=120)

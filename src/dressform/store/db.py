@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from dressform.errors import DressformError, InvalidInputError, UnknownNameError
@@ -97,7 +97,7 @@ def open_store(url: str | None = None) -> Store:
         event.listen(engine, "connect", _sqlite_pragmas)
     try:
         migrate(engine)
-    except OperationalError as exc:
+    except DBAPIError as exc:  # server down, wrong credentials, no such database...
         raise StoreError(f"cannot open the database at {engine.url!r}: {exc.orig}") from exc
     return Store(engine)
 
