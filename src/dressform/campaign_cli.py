@@ -110,8 +110,7 @@ def run_cmd(file: Annotated[Path, typer.Argument(help="Campaign YAML file")],
                     if kind in ("failed", "refused"):
                         err.print(f"[yellow]{kind}[/] {shot.output}: {detail}")
                 elif kind in ("drape-started", "pose-started", "started", "retry"):
-                    what = detail if kind.endswith("-started") and kind != "started" else (
-                        shot.output)
+                    what = shot.output if kind in ("started", "retry") else detail
                     bar.update(task, description=f"{campaign.name}: {kind} {what}")
 
             report = run_campaign(campaign, out, store=store, executor=ex, credentials=creds,
@@ -251,18 +250,18 @@ def keys_dev_cmd(folder: Annotated[Path | None, typer.Option(help=(
 
 def verify_cmd(image: Annotated[Path, typer.Argument(help="A .jpg or .png")],
                trust: Annotated[Path | None, typer.Option(help=(
-                   "Trust anchors (PEM), default the development CA if there is one"))] = None
+                   "Trust anchors (PEM); default $DRESSFORM_SIGNING_TRUST, else the "
+                   "development CA"))] = None
                ) -> None:
     """Check an image's C2PA manifest and invisible watermark and print what they say."""
     from PIL import Image
 
     from dressform.errors import DressformError
-    from dressform.provenance.keys import CA_FILE, keys_dir
+    from dressform.provenance.keys import trust_anchors
     from dressform.provenance.manifest import verify
     from dressform.provenance.watermark import decode
 
-    anchors = trust or (keys_dir() / CA_FILE if (keys_dir() / CA_FILE).is_file() else None)
-    m = verify(image, anchors)
+    m = verify(image, trust_anchors(trust))
     with Image.open(image) as im:
         mark = decode(im)
     if not m.present:

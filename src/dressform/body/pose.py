@@ -63,6 +63,11 @@ class Pose:
     turns: Mapping[str, tuple[Turn, ...]] = field(default_factory=dict)
     seated: bool = False
 
+    @property
+    def at_rest(self) -> bool:
+        """No joint turned: anny's rest pose, the one garments are draped in."""
+        return not self.turns
+
 
 def _mirror_axis(axis: Axis | str) -> Axis | str:
     return axis if isinstance(axis, str) else (axis[0], -axis[1], -axis[2])

@@ -83,7 +83,6 @@ class RayExecutor:
         import ray
 
         self.workers = workers
-        self._own = address is None
         try:
             if address is None:
                 ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False,
@@ -105,8 +104,7 @@ class RayExecutor:
     def shutdown(self, wait: bool = True) -> None:
         import ray
 
-        if self._own or ray.is_initialized():
-            ray.shutdown()
+        ray.shutdown()  # stops a cluster started for the run; only disconnects from another
 
 
 def _ray_call(fn: Any, arg: Any) -> Any:

@@ -55,6 +55,13 @@ class Shot:
     expression: str
     output: str  # relative to the campaign's output folder
 
+    @property
+    def redraped(self) -> bool:
+        """Whether the shot's garments are re-draped into its pose (not the rest pose)."""
+        from dressform.body.pose import get_pose
+
+        return not get_pose(self.pose).at_rest
+
     def describe(self) -> dict[str, str]:
         """The shot as stored with its job and written into its manifest."""
         return {"clone": self.member.name, "look": self.drape.look, "pose": self.pose,
@@ -74,7 +81,7 @@ class Plan:
         out = self.campaign.outputs
         render = RASTER_S if out.renderer == "raster" else RENDER_S[out.quality]
         drape = sum(DRAPE_S * len(d.garments) for d in self.drapes)
-        poses = {(s.drape.key, s.pose) for s in self.shots if s.pose != "a-pose"}
+        poses = {(s.drape.key, s.pose) for s in self.shots if s.redraped}
         work = drape + REDRAPE_S * len(poses) + render * len(self.shots)
         return work / max(1, min(workers, len(self.shots)))
 

@@ -46,6 +46,14 @@ def _what(g: GarmentItem) -> str:
     return f"{made} in {g.color} {g.fabric.replace('_', ' ')} ({size})"
 
 
+def _thumbnail(path: Path, box: tuple[int, int]) -> Image.Image:
+    """The image at `path` in RGB, shrunk (never enlarged) to fit `box`."""
+    with Image.open(path) as im:
+        small = im.convert("RGB")
+    small.thumbnail(box)
+    return small
+
+
 def _caption(s: Shot) -> str:
     return f"{s.member.name} · {s.drape.look} · {s.pose}"
 
@@ -53,12 +61,7 @@ def _caption(s: Shot) -> str:
 def contact_sheet(shots: list[tuple[Shot, Path]], path: Path, columns: int = 4) -> Path:
     from dressform.render.preview import contact_sheet as sheet
 
-    images = []
-    for _, p in shots:
-        with Image.open(p) as im:
-            thumb = im.convert("RGB")
-            thumb.thumbnail((256, 384))
-            images.append(thumb)
+    images = [_thumbnail(p, (256, 384)) for _, p in shots]
     picture = sheet(images, [_caption(s) for s, _ in shots], columns=min(columns, len(images)),
                     tile_size=(256, 384))
     with atomic_path(path) as tmp:
@@ -108,9 +111,7 @@ def _lookbook(campaign: Campaign, shots: list[tuple[Shot, Path]], pdf: Any, widt
         pdf.setFont("Helvetica-Bold" if bold else "Helvetica", 12 if k < 3 or bold else 10)
         pdf.drawString(20 * mm, height - (55 + 7 * k) * mm, line)
     hero_h = height - 50 * mm  # the first shot, full height on the right of the cover
-    with Image.open(shots[0][1]) as im:
-        hero = im.convert("RGB")
-    hero.thumbnail((1200, 1800))
+    hero = _thumbnail(shots[0][1], (1200, 1800))
     hero_w = hero_h * hero.width / hero.height
     pdf.drawImage(ImageReader(hero), width - 20 * mm - hero_w, 25 * mm, hero_w, hero_h)
     footer()
@@ -126,9 +127,7 @@ def _lookbook(campaign: Campaign, shots: list[tuple[Shot, Path]], pdf: Any, widt
             for k, (s, p) in enumerate(page[start:start + cols * rows]):
                 x = 10 * mm + (k % cols) * (cell_w + gap)
                 top = height - 22 * mm - (k // cols) * (cell_h + gap + 6 * mm)
-                with Image.open(p) as im:
-                    small = im.convert("RGB")
-                small.thumbnail((int(cell_w / mm * 8), int(cell_h / mm * 8)))
+                small = _thumbnail(p, (int(cell_w / mm * 8), int(cell_h / mm * 8)))
                 scale = min(cell_w / small.width, cell_h / small.height)
                 w, h = small.width * scale, small.height * scale
                 pdf.drawImage(ImageReader(small), x + (cell_w - w) / 2, top - h, w, h)

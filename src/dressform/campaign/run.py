@@ -135,8 +135,8 @@ class _Runner:
                         o.renderer, self.c.shots.hair, o.label, self.creds, title, manifest,
                         watermark_payload(shot.key),
                         size=None if o.width is None or o.height is None else (o.width, o.height),
-                        posed=None if shot.pose == "a-pose" else posed_path(
-                            self.root, shot.drape, shot.pose))
+                        posed=posed_path(self.root, shot.drape, shot.pose) if shot.redraped
+                        else None)
 
     def drape_task(self, d: DrapeJob) -> DrapeTask:
         return DrapeTask(d.member.spec, d.garments, d.layering, self.c.drape.spacing_mm,
@@ -235,14 +235,13 @@ class _Runner:
         def after_drape(d: DrapeJob) -> None:
             by_pose: dict[str, list[Shot]] = {}
             for s in groups[d.key]:
-                by_pose.setdefault(s.pose, []).append(s)
-            for pose, shots in by_pose.items():
-                if pose == "a-pose":
-                    for s in shots:
-                        submit_shot(s)
+                if s.redraped:
+                    by_pose.setdefault(s.pose, []).append(s)
                 else:
-                    groups[f"{d.key}/{pose}"] = shots
-                    submit_pose(d, pose)
+                    submit_shot(s)
+            for pose, shots in by_pose.items():
+                groups[f"{d.key}/{pose}"] = shots
+                submit_pose(d, pose)
 
         def submit_drape(d: DrapeJob) -> None:
             live = []

@@ -218,7 +218,6 @@ def _raster(task: ShotTask) -> Any:
 
 def shoot_look(task: ShotTask) -> ShotResult:
     """Render the shot, label it (optional), watermark it, sign it and move it into place."""
-    from PIL import Image
 
     from dressform.provenance.disclosure import label_image
     from dressform.provenance.manifest import sign
@@ -236,8 +235,7 @@ def shoot_look(task: ShotTask) -> ShotResult:
             result = shoot(task.dressed, Path(tmp) / "render.png", pose=task.pose,
                            studio=studio, hair=task.hair, expression=task.expression,
                            posed=_posed(task))
-            with Image.open(result.path) as im:
-                image = flatten(result.path) if im.mode == "RGBA" else im.convert("RGB")
+            image = flatten(result.path)
         if task.label:
             image = label_image(image)
         image = embed(image, task.watermark)

@@ -62,13 +62,20 @@ def credentials(key: str | os.PathLike[str] | None = None,
     folder = keys_dir()
     k = Path(key or os.environ.get("DRESSFORM_SIGNING_KEY") or folder / KEY_FILE)
     c = Path(chain or os.environ.get("DRESSFORM_SIGNING_CHAIN") or folder / CHAIN_FILE)
-    t = trust or os.environ.get("DRESSFORM_SIGNING_TRUST") or folder / CA_FILE
     for what, p in (("signing key", k), ("certificate chain", c)):
         if not p.is_file():
             raise InvalidInputError(f"no {what} at {p}: run `dressform keys dev` for a local "
                                     "development certificate, or set DRESSFORM_SIGNING_KEY "
                                     "and DRESSFORM_SIGNING_CHAIN to your own")
-    return Credentials(k, c, Path(t) if Path(t).is_file() else None)
+    return Credentials(k, c, trust_anchors(trust))
+
+
+def trust_anchors(trust: str | os.PathLike[str] | None = None) -> Path | None:
+    """The PEM file of trust anchors to verify against: `trust`, else
+    `$DRESSFORM_SIGNING_TRUST`, else the development CA of `dressform keys dev` if there is
+    one (None: only the signer's own chain is known)."""
+    t = Path(trust or os.environ.get("DRESSFORM_SIGNING_TRUST") or keys_dir() / CA_FILE)
+    return t if t.is_file() else None
 
 
 def make_dev_credentials(folder: str | os.PathLike[str] | None = None,
