@@ -28,3 +28,19 @@ def cli():
                               capture_output=True, text=True, timeout=600)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def tryon_data(tmp_path_factory):
+    """A data folder with try-on drapes prepared (40 mm, to be quick): the T-shirt in L and
+    XL on the 158 cm / 64 kg grid woman and in XS on the 158 cm / 51 kg one."""
+    from dressform.tryon.catalogue import catalogue_garment, grid
+    from dressform.tryon.library import DrapeLibrary
+
+    data = tmp_path_factory.mktemp("tryon-data")
+    library = DrapeLibrary(data / "tryon", spacing_mm=40.0, max_frames=150)
+    tee = catalogue_garment("tee")
+    women = grid("female")
+    for g, size in ((women[1], "L"), (women[1], "XL"), (women[0], "XS")):
+        library.get(tee, g, size)
+    return data

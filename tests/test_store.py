@@ -40,9 +40,9 @@ def test_migrations_create_every_table_at_head(url):
     store = open_store(url)
     tables = set(inspect(store.engine).get_table_names())
     assert {"clones", "consents", "garments", "campaigns", "jobs", "outputs", "audit_events",
-            "alembic_version"} <= tables
+            "api_keys", "patterns", "alembic_version"} <= tables
     with store.engine.connect() as conn:
-        assert conn.execute(text("select version_num from alembic_version")).scalar() == "0001"
+        assert conn.execute(text("select version_num from alembic_version")).scalar() == "0002"
     store.close()
     open_store(url).close()  # opening again migrates nothing and loses nothing
 
@@ -101,3 +101,27 @@ def test_a_bad_database_url_is_a_clear_error(tmp_path):
         open_store("nosuchdb://x")
     with pytest.raises(StoreError, match="cannot open the database"):
         open_store("postgresql+pg8000://nobody:x@127.0.0.1:1/none")
+
+
+def test_an_old_database_is_migrated_with_its_data(tmp_path):
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    from dressform.store.db import MIGRATIONS
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = create_engine(url)
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+        conn.execute(text("insert into clones (id, spec, synthetic, source, created_at) "
+                          "values ('old', '{}', 1, '', '2026-01-01 00:00:00')"))
+    engine.dispose()
+    store = open_store(url)
+    assert store.clone("old").synthetic
+    _, key = store.add_api_key("after the upgrade")
+    assert store.api_key(key) is not None and store.api_key(key + "x") is None
+    store.close()

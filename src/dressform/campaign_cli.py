@@ -19,7 +19,8 @@ campaign_app = typer.Typer(help="Campaigns: every shot of a campaign file, durab
                                 "resumable.", no_args_is_help=True)
 consent_app = typer.Typer(help="The consent ledger of real people's clones.",
                           no_args_is_help=True)
-keys_app = typer.Typer(help="Signing credentials for C2PA manifests.", no_args_is_help=True)
+keys_app = typer.Typer(help="Keys: C2PA signing credentials (dev) and studio API keys (api).",
+                        no_args_is_help=True)
 
 
 def _minutes(seconds: float) -> str:

@@ -19,6 +19,7 @@ from dressform.errors import DressformError, InvalidInputError
 from dressform.fit_cli import coverage_cmd, fit_cmd
 from dressform.pattern_cli import grade_cmd, pattern_app
 from dressform.shoot_cli import shoot_cmd, turntable_cmd, walk_cmd
+from dressform.web_cli import serve_cmd, tryon_app
 
 app = typer.Typer(
     name="dressform",
@@ -40,6 +41,8 @@ app.add_typer(campaign_app, name="campaign")
 app.add_typer(consent_app, name="consent")
 app.add_typer(keys_app, name="keys")
 app.command("verify")(verify_cmd)
+app.command("serve")(serve_cmd)
+app.add_typer(tryon_app, name="tryon")
 
 
 def _parse_measure(items: list[str]) -> dict[str, float]:

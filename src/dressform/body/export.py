@@ -103,6 +103,8 @@ class ExtraMesh:
     #: particle spacing), kept in the mesh's glTF extras so a dressed clone can be re-draped
     #: into a pose from the file alone.
     extras: dict[str, Any] = field(default_factory=dict)
+    #: (V, 3) sRGB colours per vertex (a fit heat map) painted instead of `color`.
+    vertex_colors: np.ndarray | None = None
 
 
 def export_glb(body: Body, path: str | os.PathLike[str],
@@ -110,14 +112,18 @@ def export_glb(body: Body, path: str | os.PathLike[str],
     """Write `body` (and any `extra` meshes, e.g. its garments, two-sided) as a binary glTF
     2.0 file (Y up, metres); returns the path written. `load_body` reads the body back."""
     out = _output_path(path, ".glb")
+    data = glb_bytes(body, extra)
+    with atomic_open(out, "wb") as f:
+        f.write(data)
+    return out
+
+
+def glb_bytes(body: Body, extra: Sequence[ExtraMesh] = ()) -> bytes:
+    """`export_glb`'s file as bytes (to serve it without touching the disk)."""
     gltf = _body_to_gltf(body)
     if extra:
         _add_extra(gltf, extra)
-    chunks = gltf.save_to_bytes()
-    with atomic_open(out, "wb") as f:
-        for chunk in chunks:
-            f.write(chunk)
-    return out
+    return b"".join(gltf.save_to_bytes())
 
 
 def export_obj(body: Body, path: str | os.PathLike[str]) -> Path:
@@ -452,6 +458,11 @@ def _add_extra(gltf: pygltflib.GLTF2, extra: Sequence[ExtraMesh]) -> None:
         indices = binary.add(faces.astype(np.uint32).ravel(), "SCALAR",
                              pygltflib.ELEMENT_ARRAY_BUFFER)
         r, g, b = (srgb_to_linear(c) for c in mesh.color)
+        if mesh.vertex_colors is not None:  # glTF multiplies COLOR_0 by the base colour
+            c = np.clip(np.asarray(mesh.vertex_colors, np.float64), 0.0, 1.0)
+            linear = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+            attrs.COLOR_0 = binary.add(linear.astype(np.float32), "VEC3", pygltflib.ARRAY_BUFFER)
+            r = g = b = 1.0
         gltf.materials.append(pygltflib.Material(
             name=mesh.name, doubleSided=True,
             pbrMetallicRoughness=pygltflib.PbrMetallicRoughness(

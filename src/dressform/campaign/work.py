@@ -202,18 +202,12 @@ def _studio(task: ShotTask) -> Any:
 
 def _raster(task: ShotTask) -> Any:
     """The shot from the preview rasteriser (proofs, tests): same scene, no Cycles."""
-    from dressform.body.export import load_garments
-    from dressform.render.preview import PreviewMesh, render_meshes
-    from dressform.render.shoot import dressed_scene, load_clone
-    from dressform.render.studio import BACKDROPS, CAMERAS
+    from dressform.render.shoot import raster_proof
 
-    studio = _studio(task)
-    body = load_clone(task.dressed, task.expression)
-    meshes = dressed_scene(body, load_garments(task.dressed), task.pose, posed=_posed(task))
-    w, h = studio.size
-    return render_meshes([PreviewMesh(m.vertices, m.faces, m.look.color) for m in meshes],
-                         width=w, height=h, camera=CAMERAS[task.camera].camera(),
-                         background=BACKDROPS[task.backdrop].color)
+    w, h = _studio(task).size
+    return raster_proof(task.dressed, camera=task.camera, backdrop=task.backdrop, width=w,
+                        height=h, pose=task.pose, expression=task.expression,
+                        posed=_posed(task))
 
 
 def shoot_look(task: ShotTask) -> ShotResult:

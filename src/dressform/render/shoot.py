@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
+from PIL import Image
 
 from dressform.body.export import ExtraMesh, load_body, load_garments
 from dressform.body.mesh import Body
@@ -102,6 +103,24 @@ def load_clone(dressed: str | os.PathLike[str], expression: str | None = None) -
     from dressform.body.build import build
 
     return build(body.spec.model_copy(update={"expression": expression}))
+
+
+def raster_proof(dressed: str | os.PathLike[str], *, camera: str = "front",
+                 backdrop: str = "white", width: int = 512, height: int = 768,
+                 pose: str = "a-pose", expression: str | None = None,
+                 posed: dict[str, np.ndarray] | None = None) -> Image.Image:
+    """The dressed clone in file `dressed` from the preview rasteriser (proofs, the studio
+    API, tests): the campaign's scene and camera presets, no Cycles, no hair."""
+    from dressform.render.preview import PreviewMesh, render_meshes
+    from dressform.render.studio import BACKDROPS, CAMERAS
+
+    Studio(camera=camera, backdrop=backdrop)  # checks the names, with a did-you-mean
+    body = load_clone(dressed, expression)
+    garments = load_garments(dressed) if Path(dressed).suffix.lower() == ".glb" else []
+    meshes = dressed_scene(body, garments, pose, posed=posed)
+    return render_meshes([PreviewMesh(m.vertices, m.faces, m.look.color) for m in meshes],
+                         width=width, height=height, camera=CAMERAS[camera].camera(),
+                         background=BACKDROPS[backdrop].color)
 
 
 def scene_from_file(dressed: str | os.PathLike[str], pose: str = "a-pose",

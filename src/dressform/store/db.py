@@ -9,7 +9,9 @@ database, they return results to the runner.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import secrets
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,6 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from dressform.errors import DressformError, InvalidInputError, UnknownNameError
 from dressform.provenance.consent import Consent
 from dressform.store.models import (
+    ApiKeyRow,
     AuditRow,
     CampaignRow,
     CloneRow,
@@ -31,8 +34,21 @@ from dressform.store.models import (
     GarmentRow,
     JobRow,
     OutputRow,
+    PatternRow,
 )
-from dressform.store.records import JOB_STATES, AuditEvent, CloneRecord, JobRecord, OutputRecord
+from dressform.store.records import (
+    JOB_STATES,
+    ApiKeyRecord,
+    AuditEvent,
+    CampaignRecord,
+    CloneRecord,
+    JobRecord,
+    OutputRecord,
+    PatternRecord,
+)
+
+#: Every studio API key starts with this, so a key pasted in the wrong place is recognisable.
+API_KEY_PREFIX = "dfk_"
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -138,12 +154,26 @@ class Store:
 
     def clone(self, clone_id: str) -> CloneRecord:
         with self._tx() as s:
+            row = _required(s, CloneRow, CloneRow.id, clone_id, "clone", "the store")
+            return CloneRecord(row.id, row.spec, row.synthetic, row.source)
+
+    def clones(self) -> list[CloneRecord]:
+        with self._tx() as s:
+            return [CloneRecord(r.id, r.spec, r.synthetic, r.source)
+                    for r in s.scalars(select(CloneRow).order_by(CloneRow.id))]
+
+    def delete_clone(self, clone_id: str) -> None:
+        """Erase a clone and its consents (a person's right to erasure). Outputs already made
+        keep their files and rows; the audit log keeps that the clone existed and was erased."""
+        with self._tx() as s:
             row = s.get(CloneRow, clone_id)
             if row is None:
-                known = s.scalars(select(CloneRow.id).order_by(CloneRow.id)).all()
-                raise UnknownNameError(f"no clone {clone_id!r} in the store (known: "
-                                       f"{', '.join(known) or 'none'})")
-            return CloneRecord(row.id, row.spec, row.synthetic, row.source)
+                raise UnknownNameError(f"no clone {clone_id!r} in the store")
+            for c in s.scalars(select(ConsentRow).where(ConsentRow.clone_id == clone_id)):
+                s.delete(c)
+            s.flush()  # the consents go first: they refer to the clone
+            s.delete(row)
+            s.add(AuditRow(at=_now(), kind="clone.deleted", clone_id=clone_id))
 
     # -- consent ------------------------------------------------------------------------------
     def grant(self, clone_id: str, person: str, uses: tuple[str, ...],
@@ -204,6 +234,11 @@ class Store:
         return live[-1] if live and not revoked else (revoked or all_)[-1]
 
     # -- campaigns and jobs -------------------------------------------------------------------
+    def campaigns(self) -> list[CampaignRecord]:
+        with self._tx() as s:
+            return [CampaignRecord(r.id, r.spec, r.output_dir, _utc(r.created_at) or r.created_at)
+                    for r in s.scalars(select(CampaignRow).order_by(CampaignRow.created_at))]
+
     def put_campaign(self, campaign_id: str, spec: dict[str, Any], output_dir: str,
                      garments: dict[str, dict[str, Any]]) -> None:
         with self._tx() as s:
@@ -283,6 +318,64 @@ class Store:
                     for r in s.scalars(select(OutputRow).where(
                         OutputRow.campaign_id == campaign_id).order_by(OutputRow.job_id))]
 
+    # -- API keys -----------------------------------------------------------------------------
+    def add_api_key(self, name: str) -> tuple[ApiKeyRecord, str]:
+        """A new key for `name`: (its record, the secret). The secret is shown once and
+        only its hash is kept."""
+        secret = API_KEY_PREFIX + secrets.token_urlsafe(24)
+        record = ApiKeyRecord(f"key-{uuid.uuid4().hex[:10]}", name, _now(), None)
+        with self._tx() as s:
+            s.add(ApiKeyRow(id=record.id, name=name, sha256=_digest(secret),
+                            created_at=record.created_at, revoked_at=None))
+            s.add(AuditRow(at=_now(), kind="apikey.created", detail=f"{record.id} ({name})"))
+        return record, secret
+
+    def api_key(self, secret: str) -> ApiKeyRecord | None:
+        """The live key whose secret this is, else None."""
+        with self._tx() as s:
+            row = s.scalars(select(ApiKeyRow).where(ApiKeyRow.sha256 == _digest(secret))).first()
+            if row is None or row.revoked_at is not None:
+                return None
+            return _api_key(row)
+
+    def api_keys(self) -> list[ApiKeyRecord]:
+        with self._tx() as s:
+            return [_api_key(r) for r in s.scalars(select(ApiKeyRow).order_by(
+                ApiKeyRow.created_at))]
+
+    def revoke_api_key(self, key_id: str) -> ApiKeyRecord:
+        with self._tx() as s:
+            row = s.get(ApiKeyRow, key_id)
+            if row is None:
+                raise UnknownNameError(f"no API key {key_id!r}")
+            if row.revoked_at is None:
+                row.revoked_at = _now()
+                s.add(AuditRow(at=_now(), kind="apikey.revoked", detail=key_id))
+            return _api_key(row)
+
+    # -- pattern library ----------------------------------------------------------------------
+    def put_pattern(self, name: str, pattern_json: str, source: str) -> PatternRecord:
+        """Add or replace the library's pattern `name` (dressform pattern JSON)."""
+        with self._tx() as s:
+            row = s.get(PatternRow, name)
+            if row is None:
+                row = PatternRow(name=name, pattern=pattern_json, source=source,
+                                 created_at=_now())
+                s.add(row)
+            else:
+                row.pattern, row.source = pattern_json, source
+            return PatternRecord(row.name, row.pattern, row.source)
+
+    def pattern(self, name: str) -> PatternRecord:
+        with self._tx() as s:
+            row = _required(s, PatternRow, PatternRow.name, name, "pattern", "the library")
+            return PatternRecord(row.name, row.pattern, row.source)
+
+    def patterns(self) -> list[PatternRecord]:
+        with self._tx() as s:
+            return [PatternRecord(r.name, r.pattern, r.source)
+                    for r in s.scalars(select(PatternRow).order_by(PatternRow.name))]
+
     # -- audit --------------------------------------------------------------------------------
     def audit(self, kind: str, detail: str = "", campaign_id: str | None = None,
               clone_id: str | None = None, consent_id: str | None = None) -> None:
@@ -308,6 +401,25 @@ def _consent(row: ConsentRow) -> Consent:
     return Consent(id=row.id, clone_id=row.clone_id, person=row.person, uses=tuple(row.uses),
                    territories=tuple(row.territories), starts=row.starts, expires=row.expires,
                    licence_ref=row.licence_ref, revoked_at=_utc(row.revoked_at))
+
+
+def _required(s: Session, table: Any, column: Any, key: str, what: str, where: str) -> Any:
+    """The row of `table` with this key, else `UnknownNameError` naming some that exist."""
+    row = s.get(table, key)
+    if row is None:
+        known = s.scalars(select(column).order_by(column).limit(21)).all()
+        listed = ", ".join(known[:20]) + (", ..." if len(known) > 20 else "")
+        raise UnknownNameError(f"no {what} {key!r} in {where} (known: {listed or 'none'})")
+    return row
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _api_key(row: ApiKeyRow) -> ApiKeyRecord:
+    return ApiKeyRecord(row.id, row.name, _utc(row.created_at) or row.created_at,
+                        _utc(row.revoked_at))
 
 
 def _job(row: JobRow) -> JobRecord:

@@ -104,3 +104,24 @@ class AuditRow(Base):
     clone_id: Mapped[str | None] = mapped_column(String(80))
     consent_id: Mapped[str | None] = mapped_column(String(80))
     detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class ApiKeyRow(Base):
+    """A studio API key: only its SHA-256 is kept, so a leaked database leaks no key."""
+
+    __tablename__ = "api_keys"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class PatternRow(Base):
+    """A sewing pattern in the studio's library (uploaded or drafted), as dressform JSON."""
+
+    __tablename__ = "patterns"
+    name: Mapped[str] = mapped_column(String(80), primary_key=True)
+    pattern: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -50,3 +50,26 @@ class AuditEvent:
     campaign_id: str | None = None
     clone_id: str | None = None
     consent_id: str | None = None
+
+
+@dataclass(frozen=True)
+class CampaignRecord:
+    id: str
+    spec: dict[str, Any]
+    output_dir: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class ApiKeyRecord:
+    id: str
+    name: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+@dataclass(frozen=True)
+class PatternRecord:
+    name: str
+    pattern: str  # dressform pattern JSON
+    source: str  # "dxf-aama", "garmentcode", "draft"

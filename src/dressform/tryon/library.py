@@ -1,0 +1,144 @@
+"""Drapes of the catalogue prepared on the grid bodies, kept on disk and made on first need.
+
+A drape is a minute of CPU for a T-shirt, far more than a shopper waits; a carried re-drape
+onto the shopper's clone is about a second. So each garment is draped once per size on the
+grid bodies that size is made for (`prepare`, or the first request that needs it), and every
+shopper starts from the nearest of those.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from dressform.drape.redrape import garment_record, restore
+from dressform.drape.simulate import DrapedGarment, drape
+from dressform.errors import DressformError, UnknownNameError
+from dressform.files import atomic_open, atomic_path
+from dressform.garment.blocks import CONTROL_DIMENSIONS, draft_size
+from dressform.garment.pattern import Pattern
+from dressform.names import suggest
+from dressform.tryon.catalogue import (
+    GridBody,
+    TryOnGarment,
+    chart_for,
+    grid,
+    grid_body,
+    grid_measurements,
+)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A garment at rest on a grid body, ready to carry onto a shopper."""
+
+    grid: GridBody
+    size: str
+    garment: DrapedGarment
+    pattern: Pattern
+    fabric: str
+
+
+class DrapeRefused(DressformError):
+    """The size cannot be draped on this body (too small for it): a fit answer, not a fault."""
+
+
+def chart_size(garment: TryOnGarment, sex: str, label: str) -> str:
+    """The chart's own spelling of size `label` (else `UnknownNameError`)."""
+    chart = chart_for(sex)
+    for s in chart.sizes:
+        if s.label.lower() == label.strip().lower():
+            return s.label
+    raise UnknownNameError(f"{garment.title} has no size {label!r} in the "
+                           f"{chart.name} chart{suggest(label, chart.labels)} "
+                           f"(sizes: {', '.join(chart.labels)})")
+
+
+def sizes_for(garment: TryOnGarment, g: GridBody, spread: int = 1) -> list[str]:
+    """The sizes worth preparing on grid body `g`: its own and `spread` either side."""
+    chart = chart_for(g.sex)
+    pick = chart.smallest_fitting(grid_measurements(g), CONTROL_DIMENSIONS[garment.block])
+    i = chart.sizes.index(pick)
+    return [s.label for s in chart.sizes[max(0, i - spread): i + spread + 1]]
+
+
+class DrapeLibrary:
+    """Prepared drapes under `root` (one `.npz` per garment, grid body and size; a refusal is
+    kept as a `.refused` text so it is not tried again on every request)."""
+
+    def __init__(self, root: str | Path, spacing_mm: float = 25.0, max_frames: int = 300):
+        self.root = Path(root)
+        self.spacing_mm = spacing_mm
+        self.max_frames = max_frames
+        self._locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
+        self._loaded: dict[str, Prepared] = {}
+
+    def _path(self, garment: TryOnGarment, g: GridBody, size: str) -> Path:
+        return self.root / garment.name / g.key / f"{size}.npz"
+
+    def _lock(self, key: str) -> threading.Lock:
+        with self._guard:
+            return self._locks.setdefault(key, threading.Lock())
+
+    def ready(self, garment: TryOnGarment, sex: str, size: str) -> list[GridBody]:
+        """Grid bodies of `sex` with `size` already draped (not refused)."""
+        return [g for g in grid(sex) if self._path(garment, g, size).is_file()]
+
+    def refused(self, garment: TryOnGarment, g: GridBody, size: str) -> str | None:
+        p = self._path(garment, g, size).with_suffix(".refused")
+        return p.read_text(encoding="utf-8") if p.is_file() else None
+
+    def get(self, garment: TryOnGarment, g: GridBody, size: str) -> Prepared:
+        """The drape of `garment` in `size` on `g`, made now if it is not on disk yet.
+        Raises `DrapeRefused` if that size cannot be draped on that body."""
+        path = self._path(garment, g, size)
+        key = str(path)
+        with self._lock(key):
+            if key in self._loaded:
+                return self._loaded[key]
+            reason = self.refused(garment, g, size)
+            if reason is not None:
+                raise DrapeRefused(reason)
+            if not path.is_file():
+                self._make(garment, g, size, path)
+            with np.load(path) as data:
+                record = json.loads(str(data["record"]))
+                dressed, pattern, fabric = restore(data["vertices"], record)
+            prepared = Prepared(g, size, dressed, pattern, fabric)
+            self._loaded[key] = prepared
+            return prepared
+
+    def _make(self, garment: TryOnGarment, g: GridBody, size: str, path: Path) -> None:
+        pattern = draft_size(garment.block, chart_for(g.sex).size(size), g.height_cm)
+        try:
+            dressed = drape(pattern, grid_body(g), garment.fabric, spacing_mm=self.spacing_mm,
+                            max_frames=self.max_frames)
+        except DressformError as err:  # too small for this body: remember the answer
+            with atomic_open(path.with_suffix(".refused"), "w") as f:
+                f.write(str(err))
+            raise DrapeRefused(str(err)) from err
+        record = json.dumps(garment_record(pattern, garment.fabric, dressed))
+        with atomic_path(path) as tmp, open(tmp, "wb") as f:
+            np.savez(f, vertices=dressed.vertices, record=np.array(record))
+
+    def prepare(self, garment: TryOnGarment, sex: str, spread: int = 1,
+                progress: Callable[[str], None] | None = None) -> tuple[int, int]:
+        """Drape `garment` on every grid body of `sex` in the sizes made for it (and `spread`
+        either side). (prepared, refused) counts; what is on disk already is kept."""
+        made = refused = 0
+        for g in grid(sex):
+            for size in sizes_for(garment, g, spread):
+                if progress:
+                    progress(f"{garment.name} {size} on {g.key}")
+                try:
+                    self.get(garment, g, size)
+                    made += 1
+                except DrapeRefused:
+                    refused += 1
+        return made, refused

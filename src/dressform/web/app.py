@@ -1,0 +1,107 @@
+"""`create_app`: the FastAPI application — studio API, shopper API, pages, static assets."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from pydantic import ValidationError
+
+from dressform.body.spec import describe_validation_error
+from dressform.errors import DressformError, UnknownNameError
+from dressform.provenance.consent import ConsentError
+from dressform.store.db import StoreError, open_store
+from dressform.tryon.library import DrapeLibrary
+from dressform.tryon.shopper import NotPrepared
+from dressform.web.jobs import JobBoard
+from dressform.web.limits import BodySizeLimit, RateLimiter
+from dressform.web.sessions import ShopSessions
+from dressform.web.settings import WebSettings
+from dressform.web.shop import shop_router
+from dressform.web.studio import studio_router
+
+STATIC = Path(__file__).with_name("static")
+#: The 3-D viewer, copied from npm's @google/model-viewer by `make install` (not committed).
+VIEWER = STATIC / "vendor" / "model-viewer.min.js"
+log = logging.getLogger("dressform.web")
+
+
+def status_for(exc: DressformError) -> int:
+    """The HTTP status a stage error is answered with (its message is the body)."""
+    if isinstance(exc, UnknownNameError):
+        return 404
+    if isinstance(exc, ConsentError):
+        return 403
+    if isinstance(exc, NotPrepared):
+        return 409
+    if isinstance(exc, StoreError):
+        return 503
+    return 422  # bad input, and work that cannot be done with it (a diverging drape)
+
+
+def create_app(settings: WebSettings | None = None) -> FastAPI:
+    """The application for `settings` (default: `WebSettings.from_env()`)."""
+    settings = settings or WebSettings.from_env()
+    store = open_store(settings.database_url)
+    library = DrapeLibrary(settings.data / "tryon", settings.tryon_spacing_mm)
+    sessions = ShopSessions(settings.retention_s, settings.max_sessions)
+    board = JobBoard()
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if not VIEWER.is_file():
+            log.warning("the 3-D viewer is missing (%s): run `make install`", VIEWER)
+        yield
+        board.shutdown()
+        store.close()
+
+    app = FastAPI(
+        title="dressform", version="0.1.0", lifespan=lifespan,
+        description="Digital clones in fashion: the studio API (clones, patterns, drapes, "
+                    "fit, renders, campaigns, consent; API key in `X-API-Key`) and the "
+                    "shopper try-on API (no login, rate-limited, nothing kept).")
+    app.state.settings, app.state.store, app.state.library = settings, store, library
+    app.state.sessions, app.state.jobs = sessions, board
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
+
+    @app.exception_handler(DressformError)
+    async def stage_error(_: Request, exc: DressformError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=status_for(exc))
+
+    @app.exception_handler(ValidationError)
+    async def invalid_record(_: Request, exc: ValidationError) -> JSONResponse:
+        # A library record (a consent, a pattern) refusing what the request carried.
+        return JSONResponse({"detail": describe_validation_error(exc, exc.title)},
+                            status_code=422)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        # Pydantic's report, without echoing the input back (it may be a shopper's body).
+        errors = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""),
+                   "type": e.get("type", "")} for e in exc.errors()]
+        return JSONResponse({"detail": errors}, status_code=422)
+
+    app.include_router(shop_router(settings, library, sessions,
+                                   RateLimiter(settings.shop_requests_per_minute)))
+    app.include_router(studio_router(settings, store, board))
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def tryon_page() -> FileResponse:
+        return FileResponse(STATIC / "tryon.html")
+
+    @app.get("/studio", include_in_schema=False)
+    def studio_page() -> FileResponse:
+        return FileResponse(STATIC / "studio.html")
+
+    @app.get("/healthz", tags=["server"])
+    def health() -> dict[str, object]:
+        return {"ok": True, "viewer": VIEWER.is_file(), "shopper_sessions": len(sessions)}
+
+    return app

@@ -1,0 +1,102 @@
+"""Long studio work (drapes, renders, campaigns) as jobs: started by a request that answers
+202 at once, run in a worker process (the solver and the renderer never share the server's
+threads), and followed with GET until done."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from dressform.campaign.work import call, worker_init
+from dressform.errors import UnknownNameError
+
+JOB_STATUSES = ("queued", "running", "done", "failed")
+
+
+@dataclass(frozen=True)
+class Job:
+    id: str
+    kind: str
+    status: str
+    created: float
+    detail: dict[str, Any] = field(default_factory=dict)
+    error: str = ""
+    result: Any = None
+    seconds: float = 0.0
+
+
+class JobBoard:
+    """Jobs of this server's life (results that matter, the files, are on disk)."""
+
+    def __init__(self, workers: int = 1) -> None:
+        self.workers = workers
+        self._jobs: dict[str, Job] = {}
+        self._lock = threading.Lock()
+        self._pool: ProcessPoolExecutor | None = None
+
+    def _executor(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            ctx = multiprocessing.get_context("spawn")
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx,
+                                             initializer=worker_init,
+                                             initargs=(os.getpid(), 0))
+        return self._pool
+
+    def submit(self, kind: str, fn: Callable[[Any], Any], arg: Any,
+               detail: dict[str, Any] | None = None,
+               finish: Callable[[Any], Any] | None = None) -> Job:
+        """Run `fn(arg)` in a worker process; `finish(result)` (in this process) turns the
+        worker's result into the job's."""
+        job = Job(f"{kind}-{uuid.uuid4().hex[:12]}", kind, "queued", time.time(),
+                  dict(detail or {}))
+        with self._lock:
+            self._jobs[job.id] = job
+        try:
+            future = self._executor().submit(call, (fn, arg))
+        except BrokenProcessPool:  # a worker died (killed, out of memory): start afresh
+            self._pool = None
+            future = self._executor().submit(call, (fn, arg))
+        self._set(job.id, status="running")
+        started = time.perf_counter()
+
+        def done(f: Future[Any]) -> None:
+            seconds = time.perf_counter() - started
+            try:
+                value = f.result()
+                result = finish(value) if finish else value
+            except Exception as exc:  # the job's failure is its answer, kept for GET
+                self._set(job.id, status="failed", error=str(exc) or type(exc).__name__,
+                          seconds=seconds)
+                return
+            self._set(job.id, status="done", result=result, seconds=seconds)
+
+        future.add_done_callback(done)
+        return self.get(job.id)
+
+    def _set(self, job_id: str, **changes: Any) -> None:
+        with self._lock:
+            self._jobs[job_id] = replace(self._jobs[job_id], **changes)
+
+    def get(self, job_id: str) -> Job:
+        with self._lock:
+            job = self._jobs.get(job_id)
+        if job is None:
+            raise UnknownNameError(f"no job {job_id!r}")
+        return job
+
+    def list(self, kind: str | None = None) -> list[Job]:
+        with self._lock:
+            return [j for j in self._jobs.values() if kind is None or j.kind == kind]
+
+    def shutdown(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
