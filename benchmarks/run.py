@@ -29,6 +29,7 @@ from garments import garment_lines
 from motion import motion_lines
 from render import render_lines
 from timing import ms, timed
+from tryon import tryon_lines
 
 
 def machine() -> str:
@@ -124,6 +125,8 @@ def main() -> None:
     lines += motion_lines()
     lines.append("")
     lines += campaign_lines()
+    lines.append("")
+    lines += tryon_lines()
 
     header = (f"# dressform benchmarks\n\nMachine: {machine()}\n\n"
               f"Date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC. Command: "

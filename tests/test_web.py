@@ -98,6 +98,16 @@ def test_request_bodies_are_limited(tryon_data, tmp_path):
         assert r.status_code == 413 and "1000 byte limit" in r.json()["detail"]
 
 
+def test_work_over_the_time_limit_is_answered_504(tryon_data, tmp_path):
+    app, key = make_app(tryon_data, tmp_path / "s.db", request_timeout_s=0.01)
+    with TestClient(app) as client:
+        r = client.post("/api/clones", headers={"X-API-Key": key}, json={
+            "id": "slow", "measurements": {"height_cm": 170, "weight_kg": 70}})
+        assert r.status_code == 504 and "0.01 s" in r.json()["detail"]
+        r = tryon(client)
+        assert r.status_code == 504 and "try again in a minute" in r.json()["detail"]
+
+
 def test_studio_needs_a_live_key(web):
     for headers in ({"X-API-Key": ""}, {"X-API-Key": "dfk_wrong"}):
         r = web.get("/api/clones", headers=headers)
@@ -153,6 +163,11 @@ def test_patterns_upload_grade_and_reject(web, tmp_path):
     for name, data in (("x.dxf", b"not a dxf"), ("x.txt", b"hello"), ("x.json", b"{}")):
         r = web.post("/api/patterns", files={"file": (name, data)})
         assert r.status_code == 422, (name, r.text)
+    r = web.post("/api/patterns", files={"file": ("Our Skirt!.dxf", dxf.read_bytes())})
+    assert r.status_code == 422 and "?name=" in r.json()["detail"]
+    r = web.post("/api/patterns?name=our-skirt", files={"file": ("Our Skirt!.dxf",
+                                                                 dxf.read_bytes())})
+    assert r.status_code == 201 and r.json()["name"] == "our-skirt"
     g = web.post("/api/patterns/grade", json={"block": "tshirt", "chart": "women"})
     assert g.status_code == 201 and not g.json()["problems"]
     assert "tshirt-m" in {p["name"] for p in web.get("/api/patterns").json()}

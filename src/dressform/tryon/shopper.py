@@ -148,7 +148,7 @@ def try_on(body: ShopperBody, garment: TryOnGarment, size: str | None,
     dressed, refused, report, used = None, "", None, ""
     try:
         prepared = None
-        for g in _nearest_first(body.sex, body_cm, ready)[: None if prepare else len(ready)]:
+        for g in nearest_first(body.sex, body_cm, ready)[: None if prepare else len(ready)]:
             try:
                 prepared = library.get(garment, g, label)
                 break
@@ -167,7 +167,7 @@ def try_on(body: ShopperBody, garment: TryOnGarment, size: str | None,
                  time.perf_counter() - started)
 
 
-def _nearest_first(sex: str, body_cm: dict[str, float], ready: list[GridBody]
+def nearest_first(sex: str, body_cm: dict[str, float], ready: list[GridBody]
                    ) -> list[GridBody]:
     """Grid bodies of `sex`, those with the drape ready first, each group nearest first
     (height and the three girths, in cm)."""

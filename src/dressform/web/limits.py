@@ -89,11 +89,11 @@ class RateLimiter:
                     del self._buckets[k]
 
 
-async def bounded(timeout_s: float, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """`fn(*args, **kwargs)` in a worker thread, answered 504 if it takes over `timeout_s`
-    (the thread finishes its work; its result is dropped)."""
+async def bounded(timeout_s: float, fn: Callable[..., T], *args: Any,
+                  hint: str = "start it as a job instead", **kwargs: Any) -> T:
+    """`fn(*args, **kwargs)` in a worker thread, answered 504 (with `hint`) if it takes
+    over `timeout_s` (the thread finishes its work; its result is dropped)."""
     try:
         return await asyncio.wait_for(run_in_threadpool(fn, *args, **kwargs), timeout_s)
     except TimeoutError:
-        raise HTTPException(504, f"the work took over {timeout_s:g} s; start it as a job "
-                                 "instead") from None
+        raise HTTPException(504, f"the work took over {timeout_s:g} s: {hint}") from None

@@ -143,7 +143,11 @@ def shop_router(settings: WebSettings, library: DrapeLibrary, sessions: ShopSess
                            prepare=settings.prepare_on_demand)
             return (_summary(t), *tryon_glbs(t))
 
-        summary, glb, heat = await bounded(settings.request_timeout_s, run)
+        # A size no grid body has yet is draped first (a minute or more); the drape is kept
+        # when the request gives up, so the shopper's next try is quick.
+        summary, glb, heat = await bounded(
+            settings.request_timeout_s, run,
+            hint="this size is being prepared for try-on; please try again in a minute")
         session = sessions.add(summary, glb, heat)
         log.info("try-on %s in size %s: %.2f s", garment.name, summary["size"],
                  summary["seconds"])

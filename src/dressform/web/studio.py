@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import tempfile
 import threading
 import time
@@ -280,6 +281,9 @@ def studio_router(settings: WebSettings, store: Store, board: JobBoard) -> APIRo
         pattern = await bounded(limit, read_upload, file.filename or "pattern", data)
         check(pattern)
         key = name or Path(file.filename or pattern.name).stem.lower().replace(" ", "-")
+        if not re.fullmatch(NAME, key) or len(key) > 80:
+            raise InvalidInputError(f"{key!r} cannot name a pattern (lower-case letters, "
+                                    "digits, - and _): give ?name=")
         source = "dxf-aama" if (file.filename or "").lower().endswith(".dxf") else "garmentcode"
         store.put_pattern(key, pattern.model_dump_json(), source)
         return pattern_out(key)

@@ -45,7 +45,7 @@ function show(t) {
   $("verdict").className = "verdict " + (t.fits ? "ok" : "bad");
   $("ease").querySelector("tbody").replaceChildren(...t.ease.map((e) => {
     const tr = document.createElement("tr");
-    for (const v of [e.girth, `${e.body_cm} cm`, `${e.garment_cm} cm`, `${e.ease_cm > 0 ? "+" : ""}${e.ease_cm} cm`]) {
+    for (const v of [e.girth.replaceAll("_", " "), `${e.body_cm} cm`, `${e.garment_cm} cm`, `${e.ease_cm > 0 ? "+" : ""}${e.ease_cm} cm`]) {
       const td = document.createElement("td"); td.textContent = v; tr.append(td);
     }
     return tr;
