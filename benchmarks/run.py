@@ -25,6 +25,7 @@ from dressform.body.model import get_model
 from dressform.render.preview import render_body
 from fit_analytics import fit_lines
 from fitting import fitting_lines
+from forecast import forecast_lines
 from garments import garment_lines
 from motion import motion_lines
 from render import render_lines
@@ -127,6 +128,8 @@ def main() -> None:
     lines += campaign_lines()
     lines.append("")
     lines += tryon_lines()
+    lines.append("")
+    lines += forecast_lines()
 
     header = (f"# dressform benchmarks\n\nMachine: {machine()}\n\n"
               f"Date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC. Command: "

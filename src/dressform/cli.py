@@ -17,6 +17,7 @@ from dressform.console import progress as _progress
 from dressform.drape_cli import drape_cmd, fabric_app, outfit_cmd
 from dressform.errors import DressformError, InvalidInputError
 from dressform.fit_cli import coverage_cmd, fit_cmd
+from dressform.forecast_cli import forecast_cmd, sales_example_cmd
 from dressform.pattern_cli import grade_cmd, pattern_app
 from dressform.shoot_cli import shoot_cmd, turntable_cmd, walk_cmd
 from dressform.web_cli import serve_cmd, tryon_app
@@ -42,6 +43,8 @@ app.add_typer(consent_app, name="consent")
 app.add_typer(keys_app, name="keys")
 app.command("verify")(verify_cmd)
 app.command("serve")(serve_cmd)
+app.command("forecast")(forecast_cmd)
+app.command("sales-example")(sales_example_cmd)
 app.add_typer(tryon_app, name="tryon")
 
 

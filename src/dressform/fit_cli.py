@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from dressform.console import console, progress
 from dressform.drape_cli import MaxFrames, Spacing, _garment, _ticker
+
+if TYPE_CHECKING:
+    from dressform.fit.population import Population
 
 
 def fit_cmd(
@@ -93,24 +96,14 @@ def coverage_cmd(
 ) -> None:
     """Which share of a population each size of a garment fits, the share the size set fits,
     who no size fits and why, and a size curve — from the chart, corrected by drapes."""
-    from dressform.body.cast import cast as sample_cast
     from dressform.errors import InvalidInputError
     from dressform.fit.coverage import coverage
     from dressform.fit.coverage_page import write_coverage
-    from dressform.fit.population import population_from_bodies, read_population
     from dressform.garment.sizes import builtin_chart, load_chart
 
     if (population is None) == (cast is None):
         raise InvalidInputError("give one of --population FILE.csv or --cast N")
-    if population is not None:
-        people = read_population(population)
-    else:
-        if not cast or cast < 1:
-            raise InvalidInputError("--cast needs at least one clone")
-        with console.status(f"sampling, building and measuring a cast of {cast}"):
-            c = sample_cast(cast, seed=seed)
-            people = population_from_bodies([f"clone_{i:03d}" for i in range(1, cast + 1)],
-                                            c.bodies)
+    people = load_people(population, cast, seed)
     if chart:
         charts = [load_chart(chart)]
     else:
@@ -126,3 +119,19 @@ def coverage_cmd(
             console.print(line)
         written = write_coverage(report, output / f"coverage_{ch.name.split()[-1]}.png")
         console.print(f"wrote {', '.join(str(p) for p in written)}")
+
+
+def load_people(population: Path | None, cast: int | None, seed: int = 0) -> Population:
+    """People from a CSV file, else a sampled diverse cast of `cast` clones (measured)."""
+    from dressform.body.cast import cast as sample_cast
+    from dressform.errors import InvalidInputError
+    from dressform.fit.population import population_from_bodies, read_population
+
+    if population is not None:
+        return read_population(population)
+    if not cast or cast < 1:
+        raise InvalidInputError("--cast needs at least one clone")
+    with console.status(f"sampling, building and measuring a cast of {cast}"):
+        c = sample_cast(cast, seed=seed)
+        return population_from_bodies([f"clone_{i:03d}" for i in range(1, cast + 1)],
+                                      c.bodies)
