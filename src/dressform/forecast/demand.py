@@ -10,8 +10,10 @@ the lowest MASE over the windows is chosen and refitted on the whole history. We
 carries a yearly season of 52 weeks, longer than ETS takes (it fits trend and level); the
 seasonal naive carries the year over, and wins where the year repeats.
 
-Series too short to back-test (a launch of the last weeks) get the naive forecast, marked
-`short`.
+A series whose history cannot hold a full year before the back-test windows (a customer who
+came later than the data begins) is compared with a 13- or 4-week seasonal naive instead.
+Series too short to back-test at all (a launch of the last weeks) get the naive forecast,
+marked `short`.
 """
 
 from __future__ import annotations
@@ -34,6 +36,9 @@ ADI_CUTOFF = 1.32
 #: AutoARIMA costs ~50× AutoETS per series: above this many smooth series it is left out
 #: (ETS and the baseline remain) to keep tens of thousands of series within minutes.
 ARIMA_MAX_SERIES = 2000
+#: Above this many smooth series, the back-test fits each model once (at the first origin)
+#: rather than at every origin.
+REFIT_MAX_SERIES = 2000
 
 
 @dataclass(frozen=True)
@@ -62,7 +67,7 @@ class Demand:
     forecast: pd.DataFrame = field(repr=False)
     choices: pd.DataFrame = field(repr=False)
     settings: DemandSettings
-    season_length: int
+    season_length: int  # the baseline's season of most series
     seconds: float
     notes: tuple[str, ...] = ()
 
@@ -127,59 +132,61 @@ def forecast_demand(series: pd.DataFrame, settings: DemandSettings | None = None
     h, level = settings.horizon, settings.level
     kinds = classify(series)
     span = settings.windows * h
-    weeks = int(kinds["n"].max())
-    season = season_for(weeks, settings)
+    # Each series is back-tested against the longest season its history can carry: a
+    # customer who came later has fewer weeks than the data.
+    kinds["season"] = [season_for(int(n), settings) for n in kinds["n"]]
+    kinds.loc[kinds["n"] < span + 8, "kind"] = "short"
     notes = []
-    if season != settings.season_length:
-        notes.append(f"{weeks} weeks of history: the baseline's season is {season} weeks, "
-                     f"not {settings.season_length} (a full season must precede the "
-                     f"{settings.windows} back-test windows of {h} weeks)")
-    short = kinds["n"] < season + span + 1
-    kinds.loc[short, "kind"] = "short"
     conformal = ConformalIntervals(h=h, n_windows=2)
-    small_m = season if season <= 24 else 1
-    groups: dict[str, list] = {
-        "smooth": [AutoETS(season_length=small_m, alias="AutoETS")],
-        "intermittent": [CrostonOptimized(prediction_intervals=conformal),
-                         TSB(alpha_d=0.2, alpha_p=0.2, prediction_intervals=conformal)],
-    }
     n_smooth = int((kinds["kind"] == "smooth").sum())
-    if n_smooth <= ARIMA_MAX_SERIES:
-        groups["smooth"].append(AutoARIMA(season_length=small_m, alias="AutoARIMA"))
-    elif n_smooth:
+    if n_smooth > ARIMA_MAX_SERIES:
         notes.append(f"{n_smooth} smooth series: AutoARIMA left out (over "
                      f"{ARIMA_MAX_SERIES}); AutoETS and the baseline compete")
     forecasts, choices = [], []
-    for kind, models in groups.items():
-        ids = kinds.loc[kinds["kind"] == kind, "unique_id"]
-        if ids.empty:
-            continue
+    for (kind, season), part in kinds[kinds["kind"] != "short"].groupby(["kind", "season"]):
+        m = int(season)
+        if m != settings.season_length:
+            notes.append(f"{len(part)} {kind} series have too few weeks for a "
+                         f"{settings.season_length}-week season before the back-test: their "
+                         f"baseline repeats {m} week(s)")
+        small_m = m if m <= 24 else 1  # ETS takes no season over 24
+        if kind == "smooth":
+            models = [AutoETS(season_length=small_m, alias="AutoETS")]
+            if n_smooth <= ARIMA_MAX_SERIES:
+                models.append(AutoARIMA(season_length=small_m, alias="AutoARIMA"))
+        else:
+            models = [CrostonOptimized(prediction_intervals=conformal),
+                      TSB(alpha_d=0.2, alpha_p=0.2, prediction_intervals=conformal)]
+        ids = part["unique_id"]
         df = series[series["unique_id"].isin(ids)]
-        base = SeasonalNaive(season_length=season, alias=BASELINE)
-        names = [m.alias for m in models] + [BASELINE]
+        names = [mod.alias for mod in models] + [BASELINE]
         if progress:
             progress(f"back-testing {len(ids)} {kind} series ({', '.join(names)})")
-        sf = StatsForecast(models=[*models, base], freq=FREQ, n_jobs=settings.n_jobs)
+        sf = StatsForecast(models=[*models, SeasonalNaive(season_length=m, alias=BASELINE)],
+                           freq=FREQ, n_jobs=settings.n_jobs)
+        # Above REFIT_MAX_SERIES smooth series, ETS and ARIMA are fitted at the first origin
+        # and their states carried through the later windows (half the cost); Croston and
+        # TSB are cheap and cannot be carried, so they are refitted.
+        refit = kind != "smooth" or len(ids) <= REFIT_MAX_SERIES
         cv = sf.cross_validation(df=df, h=h, n_windows=settings.windows, step_size=h,
-                                 level=[level])
-        scores = _scores(cv, df, names, season, level)
-        chosen = _choose(scores, names)
-        chosen = chosen.merge(kinds[["unique_id", "kind", "adi"]], on="unique_id")
+                                 level=[level], refit=refit)
+        chosen = _choose(_scores(cv, df, names, m, level), names)
+        chosen = chosen.merge(part[["unique_id", "kind", "adi", "season"]], on="unique_id")
         choices.append(chosen)
         if progress:
             progress(f"forecasting {len(ids)} {kind} series")
-        fc = sf.forecast(df=df, h=h, level=[level])
-        forecasts.append(_pick(fc, chosen, level))
-    ids = kinds.loc[kinds["kind"] == "short", "unique_id"]
-    if not ids.empty:
-        df = series[series["unique_id"].isin(ids)]
+        forecasts.append(_pick(sf.forecast(df=df, h=h, level=[level]), chosen, level))
+    short = kinds[kinds["kind"] == "short"]
+    if not short.empty:
+        df = series[series["unique_id"].isin(short["unique_id"])]
         fc = StatsForecast(models=[Naive()], freq=FREQ, n_jobs=1).forecast(
             df=df, h=h, level=[level])
-        chosen = kinds.loc[kinds["kind"] == "short", ["unique_id", "kind", "adi"]].assign(
-            model="Naive")
+        chosen = short[["unique_id", "kind", "adi", "season"]].assign(model="Naive")
         forecasts.append(_pick(fc, chosen, level))
         choices.append(chosen)
-        notes.append(f"{len(ids)} series too short to back-test: naive forecast")
+        notes.append(f"{len(short)} series too short to back-test (under {span + 8} weeks): "
+                     "naive forecast")
+    season = int(kinds["season"].mode().iloc[0])
     return Demand(pd.concat(forecasts, ignore_index=True),
                   pd.concat(choices, ignore_index=True), settings, season,
                   time.perf_counter() - started, tuple(notes))
