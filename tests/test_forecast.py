@@ -144,7 +144,7 @@ def test_bad_sales_files_are_refused_with_the_line(tmp_path):
     with pytest.raises(SalesError, match="no sales file"):
         read_sales(tmp_path / "none.csv")
     ok = tmp_path / "ok.csv"
-    ok.write_text("Date,SKU,Qty,Color\n2026-01-05,a,2,Red\n")
+    ok.write_text("Date,SKU,Qty,Color\n2026-01-05,a,2,Red\n2026-01-06,b,1,Blue\n")
     s = read_sales(ok)
     assert s.attributes == ("colour",) and s.frame["colour"][0] == "red"
 
@@ -171,3 +171,24 @@ def test_cli_writes_the_report(cli, tmp_path):
     assert len(pd.read_csv(out / "forecast.csv")) == 4 * 8  # 8 series × 4 weeks
     r = cli("forecast", str(tmp_path / "missing.csv"))
     assert r.returncode != 0 and "no sales file" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_identifier_columns_are_not_attributes_and_a_part_week_is_dropped(tmp_path):
+    frame = known_case(weeks=60).frame
+    frame = frame[frame["date"] <= "2024-02-20"]  # ends on a Tuesday
+    frame = frame.assign(email=[f"p{i}@example.com" for i in range(len(frame))],
+                         shop="online")
+    s = validate_sales(frame)
+    assert set(s.attributes) == {"colour", "fit"} and set(s.ignored) == {"email", "shop"}
+    w = weekly(s, "article")
+    assert w["ds"].max() == pd.Timestamp("2024-02-12")  # the last whole week's Monday
+
+
+def test_short_intermittent_series_do_not_stop_the_run():
+    weeks = pd.date_range("2025-01-06", periods=36, freq="W-MON")
+    y = [0.0] * 36
+    y[5], y[20] = 2.0, 1.0
+    df = pd.concat([pd.DataFrame({"unique_id": f"a{k}", "ds": weeks, "y": y})
+                    for k in range(3)], ignore_index=True)
+    d = forecast_demand(df, DemandSettings(horizon=8, windows=3))
+    assert set(d.choices["kind"]) == {"short"} and len(d.forecast) == 3 * 8

@@ -160,6 +160,11 @@ def test_patterns_upload_grade_and_reject(web, tmp_path):
     assert r.json()["name"] == "skirt" and r.json()["source"] == "dxf-aama"
     assert len(r.json()["panels"]) >= 2
     assert web.get("/api/patterns/skirt").json()["panels"]
+    gc = write_pattern(draft("tshirt", {**builtin_chart("women").size("S").body_cm,
+                                        "height_cm": 165}), tmp_path / "tee.json")
+    r = web.post("/api/patterns", files={"file": ("tee.json", gc.read_bytes())})
+    assert r.status_code == 201, r.text
+    assert r.json()["source"] == "garmentcode" and r.json()["stitches"] > 0
     for name, data in (("x.dxf", b"not a dxf"), ("x.txt", b"hello"), ("x.json", b"{}")):
         r = web.post("/api/patterns", files={"file": (name, data)})
         assert r.status_code == 422, (name, r.text)
@@ -222,6 +227,22 @@ def test_a_bad_campaign_is_refused_with_its_line(web):
                  headers={"Content-Type": "application/yaml"})
     assert r.status_code == 422 and "request:" in r.json()["detail"]
     assert web.get("/api/campaigns/nope").status_code == 404
+
+
+def test_the_api_reads_no_server_paths(web):
+    from campaign_fixtures import campaign_text
+
+    web.post("/api/clones", json={"id": "ada", "spec": {"sex": "female"}})
+    text = campaign_text(name="paths").replace(
+        "{name: tee, block: tshirt, size: M, chart: women, color: red}",
+        "{name: tee, pattern: /etc/passwd, color: red}")
+    r = web.post("/api/campaigns", content=text.encode())
+    assert r.status_code == 422 and "cannot name a pattern" in r.json()["detail"]
+    text = campaign_text(name="paths").replace("chart: women", "chart: /etc/passwd.csv")
+    r = web.post("/api/campaigns", content=text.encode())
+    assert r.status_code == 422 and "one of women, men" in r.json()["detail"]
+    r = web.post("/api/patterns/grade", json={"block": "tshirt", "chart": "/etc/x.csv"})
+    assert r.status_code == 404 and "unknown size chart" in r.json()["detail"]
 
 
 # --- schemathesis: every operation, generated input, never a server error ------------------

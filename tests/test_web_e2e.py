@@ -141,7 +141,8 @@ def test_shopper_page_on_desktop_and_phone(server, browser, tmp_path):
     log = server["log"].read_text()
     assert "POST /api/shop/tryons" in log  # the access log is on...
     for value in ("160.37", "63.21", "93.17"):
-        assert value not in log  # ...and says nothing personal
+        assert value not in log  # ...and says nothing personal,
+    assert "/api/shop/tryons/<id>/model.glb" in log  # nor the try-ons' ids
 
 
 def test_studio_page_follows_a_campaign_live(server, browser, tmp_path):

@@ -135,7 +135,10 @@ def forecast_demand(series: pd.DataFrame, settings: DemandSettings | None = None
     # Each series is back-tested against the longest season its history can carry: a
     # customer who came later has fewer weeks than the data.
     kinds["season"] = [season_for(int(n), settings) for n in kinds["n"]]
-    kinds.loc[kinds["n"] < span + 8, "kind"] = "short"
+    # Too short to back-test: under 8 weeks before the first origin, or for intermittent
+    # series under the 2·h + 1 their conformal intervals are calibrated on.
+    need = np.where(kinds["kind"] == "intermittent", span + 2 * h + 1, span + 8)
+    kinds.loc[kinds["n"] < need, "kind"] = "short"
     notes = []
     conformal = ConformalIntervals(h=h, n_windows=2)
     n_smooth = int((kinds["kind"] == "smooth").sum())
@@ -162,8 +165,10 @@ def forecast_demand(series: pd.DataFrame, settings: DemandSettings | None = None
         names = [mod.alias for mod in models] + [BASELINE]
         if progress:
             progress(f"back-testing {len(ids)} {kind} series ({', '.join(names)})")
+        # A model that cannot be fitted to a series (too few non-zero weeks) gives way to
+        # the naive forecast for it rather than stopping the run.
         sf = StatsForecast(models=[*models, SeasonalNaive(season_length=m, alias=BASELINE)],
-                           freq=FREQ, n_jobs=settings.n_jobs)
+                           freq=FREQ, n_jobs=settings.n_jobs, fallback_model=Naive())
         # Above REFIT_MAX_SERIES smooth series, ETS and ARIMA are fitted at the first origin
         # and their states carried through the later windows (half the cost); Croston and
         # TSB are cheap and cannot be carried, so they are refitted.
@@ -184,8 +189,8 @@ def forecast_demand(series: pd.DataFrame, settings: DemandSettings | None = None
         chosen = short[["unique_id", "kind", "adi", "season"]].assign(model="Naive")
         forecasts.append(_pick(fc, chosen, level))
         choices.append(chosen)
-        notes.append(f"{len(short)} series too short to back-test (under {span + 8} weeks): "
-                     "naive forecast")
+        notes.append(f"{len(short)} series too short to back-test (under {span + 8} weeks, "
+                     f"intermittent under {span + 2 * h + 1}): naive forecast")
     season = int(kinds["season"].mode().iloc[0])
     return Demand(pd.concat(forecasts, ignore_index=True),
                   pd.concat(choices, ignore_index=True), settings, season,
@@ -195,16 +200,21 @@ def forecast_demand(series: pd.DataFrame, settings: DemandSettings | None = None
 def _scores(cv: pd.DataFrame, history: pd.DataFrame, names: list[str], season: int,
             level: int) -> pd.DataFrame:
     """Per series and model over all windows: MASE (scaled by the series' in-sample
-    seasonal-naive error, lag `season`, or lag 1 where that is zero), sMAPE (%, 0–200) and
-    the share of actuals inside the interval."""
-    scale = _scale(history, season)
+    seasonal-naive error before the first origin, lag `season`, or lag 1 where that is
+    zero), sMAPE (%, 0–200) and the share of actuals inside the interval."""
+    # The scale comes from the history before each series' first origin only: the test
+    # windows must not inform their own yardstick.
+    first = cv.groupby("unique_id")["cutoff"].min()
+    before = history[history["ds"] <= history["unique_id"].map(first)]
+    scale = _scale(before, season)
     rows = []
     for name in names:
         err = (cv["y"] - cv[name]).abs()
         denom = cv["y"].abs() + cv[name].abs()
         smape = np.where(denom > 0, 2.0 * err / denom.where(denom > 0, 1.0), 0.0)
         lo, hi = cv.get(f"{name}-lo-{level}"), cv.get(f"{name}-hi-{level}")
-        inside = ((cv["y"] >= lo) & (cv["y"] <= hi)).astype(float) if lo is not None else np.nan
+        inside = (((cv["y"] >= lo) & (cv["y"] <= hi)).astype(float).where(lo.notna() & hi.notna())
+                  if lo is not None and hi is not None else np.nan)
         part = pd.DataFrame({"unique_id": cv["unique_id"], "err": err, "smape": smape,
                              "inside": inside})
         g = part.groupby("unique_id").agg(mae=("err", "mean"), smape=("smape", "mean"),

@@ -31,9 +31,12 @@ def write_report(result: ForecastResult, out: str | Path, top: int = 6) -> Path:
     _csv(d.choices, folder / "backtest.csv")
     trends = pd.DataFrame([t.__dict__ for t in result.trends])
     _csv(trends, folder / "trends.csv")
+    ignored = result.sales.ignored
     parts = [f"<h1>Demand forecast</h1><p>{html.escape(result.sales.describe())}. Source: "
              f"{html.escape(result.sales.source)}. Horizon {d.settings.horizon} weeks, "
-             f"{d.settings.level} % intervals; computed in {result.seconds:.0f} s.</p>"]
+             f"{d.settings.level} % intervals; computed in {result.seconds:.0f} s.</p>"
+             + (f"<p class='note'>Columns left out (not attributes: one value, or over 50): "
+                f"{html.escape(', '.join(ignored))}.</p>" if ignored else "")]
     parts += _demand(result, folder, top)
     parts += _trends(result, trends, folder)
     parts += _sizes(result, folder)
@@ -98,7 +101,8 @@ def _demand(result: ForecastResult, folder: Path, top: int) -> list[str]:
     out.append(_table(counts))
     out += [f"<p class='note'>{html.escape(n)}</p>" for n in d.notes]
     units = result.series.groupby("unique_id")["y"].sum().sort_values(ascending=False)
-    ids = [u for u in units.index if "=" not in u][:top] or list(units.index[:top])
+    articles = set(result.sales.frame["article"])
+    ids = [u for u in units.index if u in articles][:top] or list(units.index[:top])
     fig, axes = plt.subplots(len(ids), 1, figsize=(10, 2.3 * len(ids)), squeeze=False)
     for ax, uid in zip(axes[:, 0], ids, strict=True):
         hist = result.series[result.series["unique_id"] == uid].tail(78)

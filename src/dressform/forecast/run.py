@@ -41,7 +41,8 @@ def run_forecast(sales: Sales, settings: DemandSettings | None = None,
     settings = settings or DemandSettings()
     say = progress or (lambda _: None)
     say("weekly series per article and attribute")
-    series = pd.concat([weekly(sales, "article"), *(weekly(sales, a) for a in sales.attributes)],
+    articles = weekly(sales, "article")
+    series = pd.concat([articles, *(weekly(sales, a) for a in sales.attributes)],
                        ignore_index=True)
     demand = forecast_demand(series, settings, progress)
     say("trends")
@@ -50,8 +51,9 @@ def run_forecast(sales: Sales, settings: DemandSettings | None = None,
     customers = behaviour(sales)
     sizes = link = None
     if sales.has("size"):
-        articles = demand.forecast[~demand.forecast["unique_id"].str.contains("=")]
-        sizes = size_curve(sales, float(articles["y_hat"].sum()), coverage)
+        ids = set(articles["unique_id"])
+        total = demand.forecast.loc[demand.forecast["unique_id"].isin(ids), "y_hat"].sum()
+        sizes = size_curve(sales, float(total), coverage)
         if coverage is not None:
             link = fit_return_link(customers.by_size, coverage)
     return ForecastResult(sales, series, demand, trends, sizes, customers, link, coverage,

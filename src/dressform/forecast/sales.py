@@ -12,7 +12,8 @@ Columns (names are case- and space-insensitive; common aliases are accepted):
 - `returned`: units of the line sent back, 0 ≤ returned ≤ quantity.
 - `return_reason`: why, free text; "too small", "too large" (or "too big"), "fit" count as
   returns for fit.
-- any other column is an attribute of the article (category, colour, pattern, fit…).
+- any other column with 2–50 values is an attribute of the article (category, colour,
+  pattern, fit…); others (an id, an e-mail) are left out and listed in `Sales.ignored`.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ import pandas as pd
 from dressform.errors import InvalidInputError
 
 REQUIRED = ("date", "article", "quantity")
+#: An attribute column has at most this many values (more: an identifier, not a grouping).
+MAX_ATTRIBUTE_VALUES = 50
 KNOWN = (*REQUIRED, "size", "price", "customer_id", "order_id", "returned", "return_reason")
 ALIASES = {"sku": "article", "item": "article", "product": "article", "style": "article",
            "article_id": "article", "qty": "quantity", "units": "quantity",
@@ -48,6 +51,8 @@ class Sales:
     frame: pd.DataFrame = field(repr=False)
     attributes: tuple[str, ...]
     source: str
+    #: Extra columns left out: one value throughout, or too many to be an attribute.
+    ignored: tuple[str, ...] = ()
 
     @property
     def start(self) -> pd.Timestamp:
@@ -120,11 +125,16 @@ def validate_sales(raw: pd.DataFrame, source: str = "<sales>") -> Sales:
             raise SalesError(f"{source}: returned exceeds quantity on {_rows(over)}")
     if "return_reason" in df:
         out["return_reason"] = df["return_reason"].astype(str).str.strip().str.lower()
-    attributes = tuple(c for c in df.columns if c not in KNOWN)
+    extra = [c for c in df.columns if c not in KNOWN]
+    values = {c: df[c].astype(str).str.strip().str.lower().replace("", "unknown") for c in extra}
+    # An attribute groups articles (a colour, a fit): a column with a value per line (an
+    # e-mail, a postcode) is not one, and may be personal data: left out, and said so.
+    attributes = tuple(c for c in extra if 2 <= values[c].nunique() <= MAX_ATTRIBUTE_VALUES)
     for a in attributes:
-        out[a] = df[a].astype(str).str.strip().str.lower().replace("", "unknown")
+        out[a] = values[a]
+    ignored = tuple(c for c in extra if c not in attributes)
     return Sales(out.sort_values("date", kind="stable").reset_index(drop=True), attributes,
-                 source)
+                 source, ignored)
 
 
 def _column(name: str) -> str:

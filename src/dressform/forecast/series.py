@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dressform.errors import UnknownNameError
+from dressform.errors import InvalidInputError, UnknownNameError
 from dressform.forecast.sales import Sales
 from dressform.names import suggest
 
@@ -19,7 +19,8 @@ def week_of(dates: pd.Series) -> pd.Series:
 def weekly(sales: Sales, by: str = "article", net_of_returns: bool = False) -> pd.DataFrame:
     """Units per week of each value of column `by` (an article, or an attribute: one series
     per colour...), every week from the series' first sale to the data's last week filled
-    (no sale: 0). `net_of_returns`: units kept rather than sold."""
+    (no sale: 0); a last week the data stops in the middle of is left out.
+    `net_of_returns`: units kept rather than sold."""
     f = sales.frame
     if by not in f.columns:
         known = ["article", *sales.attributes, *(["size"] if sales.has("size") else [])]
@@ -31,6 +32,11 @@ def weekly(sales: Sales, by: str = "article", net_of_returns: bool = False) -> p
                        "y": units.astype(float)})
     df = df.groupby(["unique_id", "ds"], as_index=False)["y"].sum()
     last = df["ds"].max()
+    if sales.end.dayofweek != 6:  # the data stops mid-week: that week is not a week's sales
+        df = df[df["ds"] < last]
+        last -= pd.Timedelta(weeks=1)
+        if df.empty:
+            raise InvalidInputError("the sales cover less than one whole week")
     first = df.groupby("unique_id")["ds"].min()
     full = [pd.DataFrame({"unique_id": uid, "ds": pd.date_range(start, last, freq=FREQ)})
             for uid, start in first.items()]

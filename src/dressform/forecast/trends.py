@@ -49,6 +49,8 @@ def detect_trends(sales: Sales, attributes: tuple[str, ...] | None = None,
             continue
         for value, g in a.groupby("v"):
             x_r, x_b = int(g.loc[g.r, "q"].sum()), int(g.loc[g.b, "q"].sum())
+            if x_r + x_b == 0:  # not sold in either window: nothing to test
+                continue
             p_r, p_b = x_r / n_r, x_b / n_b
             pooled = (x_r + x_b) / (n_r + n_b)
             se = np.sqrt(pooled * (1 - pooled) * (1 / n_r + 1 / n_b))

@@ -18,7 +18,7 @@ import numpy as np
 
 from dressform.drape.redrape import garment_record, restore
 from dressform.drape.simulate import DrapedGarment, drape
-from dressform.errors import DressformError, UnknownNameError
+from dressform.errors import DressformError, InvalidInputError, UnknownNameError
 from dressform.files import atomic_open, atomic_path
 from dressform.garment.blocks import CONTROL_DIMENSIONS, draft_size
 from dressform.garment.pattern import Pattern
@@ -119,9 +119,11 @@ class DrapeLibrary:
         try:
             dressed = drape(pattern, grid_body(g), garment.fabric, spacing_mm=self.spacing_mm,
                             max_frames=self.max_frames)
-        except DressformError as err:  # too small for this body: remember the answer
+        except InvalidInputError as err:  # too small for this body: remember the answer
             with atomic_open(path.with_suffix(".refused"), "w") as f:
                 f.write(str(err))
+            raise DrapeRefused(str(err)) from err
+        except DressformError as err:  # the solver failed this time: not remembered
             raise DrapeRefused(str(err)) from err
         record = json.dumps(garment_record(pattern, garment.fabric, dressed))
         with atomic_path(path) as tmp, open(tmp, "wb") as f:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -32,6 +33,25 @@ VIEWER = STATIC / "vendor" / "model-viewer.min.js"
 log = logging.getLogger("dressform.web")
 
 
+class RedactTryOnIds(logging.Filter):
+    """Takes the try-on id out of access-log lines: whoever holds it sees that shopper's
+    clone until it expires, and logs are read by more people than shoppers would like."""
+
+    PATH = re.compile(r"(/api/shop/tryons/)[^/?\s\"]+")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(self.PATH.sub(r"\1<id>", a) if isinstance(a, str) else a
+                                for a in record.args)
+        return True
+
+
+def redact_access_log() -> None:
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, RedactTryOnIds) for f in access.filters):
+        access.addFilter(RedactTryOnIds())
+
+
 def status_for(exc: DressformError) -> int:
     """The HTTP status a stage error is answered with (its message is the body)."""
     if isinstance(exc, UnknownNameError):
@@ -55,6 +75,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        redact_access_log()
         if not VIEWER.is_file():
             log.warning("the 3-D viewer is missing (%s): run `make install`", VIEWER)
         yield

@@ -19,6 +19,8 @@ from dressform.campaign.work import call, worker_init
 from dressform.errors import UnknownNameError
 
 JOB_STATUSES = ("queued", "running", "done", "failed")
+#: Finished jobs remembered (the oldest are forgotten first).
+KEEP_FINISHED = 1000
 
 
 @dataclass(frozen=True)
@@ -42,13 +44,20 @@ class JobBoard:
         self._lock = threading.Lock()
         self._pool: ProcessPoolExecutor | None = None
 
-    def _executor(self) -> ProcessPoolExecutor:
-        if self._pool is None:
-            ctx = multiprocessing.get_context("spawn")
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx,
-                                             initializer=worker_init,
-                                             initargs=(os.getpid(), 0))
-        return self._pool
+    def _executor(self, fresh: bool = False) -> ProcessPoolExecutor:
+        # Callers submit from the event loop's thread (async handlers): a worker dies with
+        # the thread that started it (PR_SET_PDEATHSIG), and that thread lives as long as
+        # the server.
+        with self._lock:
+            if fresh and self._pool is not None:
+                self._pool.shutdown(wait=False, cancel_futures=True)
+                self._pool = None
+            if self._pool is None:
+                ctx = multiprocessing.get_context("spawn")
+                self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx,
+                                                 initializer=worker_init,
+                                                 initargs=(os.getpid(), 0))
+            return self._pool
 
     def submit(self, kind: str, fn: Callable[[Any], Any], arg: Any,
                detail: dict[str, Any] | None = None,
@@ -59,11 +68,13 @@ class JobBoard:
                   dict(detail or {}))
         with self._lock:
             self._jobs[job.id] = job
+            done_ids = [k for k, j in self._jobs.items() if j.status in ("done", "failed")]
+            for k in done_ids[: max(0, len(done_ids) - KEEP_FINISHED)]:
+                del self._jobs[k]  # the oldest finished jobs (their files stay on disk)
         try:
             future = self._executor().submit(call, (fn, arg))
         except BrokenProcessPool:  # a worker died (killed, out of memory): start afresh
-            self._pool = None
-            future = self._executor().submit(call, (fn, arg))
+            future = self._executor(fresh=True).submit(call, (fn, arg))
         self._set(job.id, status="running")
         started = time.perf_counter()
 
@@ -83,7 +94,8 @@ class JobBoard:
 
     def _set(self, job_id: str, **changes: Any) -> None:
         with self._lock:
-            self._jobs[job_id] = replace(self._jobs[job_id], **changes)
+            if job_id in self._jobs:
+                self._jobs[job_id] = replace(self._jobs[job_id], **changes)
 
     def get(self, job_id: str) -> Job:
         with self._lock:
@@ -97,6 +109,7 @@ class JobBoard:
             return [j for j in self._jobs.values() if kind is None or j.kind == kind]
 
     def shutdown(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
+        with self._lock:
+            if self._pool is not None:
+                self._pool.shutdown(wait=False, cancel_futures=True)
+                self._pool = None

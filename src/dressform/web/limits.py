@@ -4,6 +4,7 @@ and a time limit on work done inside a request."""
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 import time
 from collections.abc import Callable
@@ -38,22 +39,24 @@ class BodySizeLimit:
             nonlocal seen
             message = await receive()
             seen += len(message.get("body", b""))
-            if seen > self.max_bytes:
-                raise _TooLarge
+            if seen > self.max_bytes:  # FastAPI answers an HTTPException raised while it
+                raise HTTPException(413, too_large(self.max_bytes))  # reads the body
             return message
 
         try:
             await self.app(scope, counted, send)
-        except _TooLarge:
+        except HTTPException as exc:  # read outside FastAPI's handling (a plain route)
+            if exc.status_code != 413:
+                raise
             await _too_large(send, self.max_bytes)
 
 
-class _TooLarge(Exception):
-    pass
+def too_large(limit: int) -> str:
+    return f"the request body is over the {limit} byte limit"
 
 
 async def _too_large(send: Send, limit: int) -> None:
-    body = f'{{"detail":"the request body is over the {limit} byte limit"}}'.encode()
+    body = json.dumps({"detail": too_large(limit)}).encode()
     await send({"type": "http.response.start", "status": 413,
                 "headers": [(b"content-type", b"application/json"),
                             (b"content-length", str(len(body)).encode())]})

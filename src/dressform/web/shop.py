@@ -7,7 +7,7 @@ import logging
 import threading
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from dressform.tryon.catalogue import CATALOGUE, SEXES, catalogue_garment, chart_for
@@ -27,6 +27,8 @@ from dressform.web.settings import WebSettings
 
 log = logging.getLogger("dressform.web.shop")
 GLB = "model/gltf-binary"
+#: How long a try-on waits for the solver before answering 503.
+BUSY_WAIT_S = 15.0
 
 
 class GarmentOut(BaseModel):
@@ -95,7 +97,7 @@ def _summary(t: TryOn) -> dict[str, Any]:
 def shop_router(settings: WebSettings, library: DrapeLibrary, sessions: ShopSessions,
                 limit: Any) -> APIRouter:
     router = APIRouter(prefix="/api/shop", tags=["shopper"], dependencies=[Depends(limit)])
-    # One try-on at a time: the solver's kernels and torch are not shared between threads,
+    # One try-on at a time: the solver's (warp's) kernels are not shared between threads,
     # and on a small machine two at once finish no sooner than one after the other.
     solver = threading.Lock()
 
@@ -138,9 +140,16 @@ def shop_router(settings: WebSettings, library: DrapeLibrary, sessions: ShopSess
         garment = catalogue_garment(req.garment)
 
         def run() -> tuple[dict[str, Any], bytes, bytes]:
-            with solver:
+            # A shopper waits for the one before (a second or so), not for a size being
+            # prepared (a minute): then the answer is "busy, try again".
+            if not solver.acquire(timeout=BUSY_WAIT_S):
+                raise HTTPException(503, "the fitting room is busy: please try again in a "
+                                         "moment", headers={"Retry-After": "10"})
+            try:
                 t = try_on(req.body, garment, req.size, library, settings.tryon_steps,
                            prepare=settings.prepare_on_demand)
+            finally:
+                solver.release()
             return (_summary(t), *tryon_glbs(t))
 
         # A size no grid body has yet is draped first (a minute or more); the drape is kept

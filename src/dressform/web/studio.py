@@ -249,6 +249,21 @@ def studio_router(settings: WebSettings, store: Store, board: JobBoard) -> APIRo
         return store.revoke(consent_id, reason).model_dump(mode="json")
 
     # -- patterns -----------------------------------------------------------------------------
+    def library_name(key: str, hint: str = "") -> str:
+        """`key` if it can name a library pattern (and so a file of it), else 422."""
+        if not re.fullmatch(NAME, key) or len(key) > 80:
+            raise InvalidInputError(f"{key!r} cannot name a pattern (lower-case letters, "
+                                    f"digits, - and _){hint}")
+        return key
+
+    def library_file(name: str) -> str:
+        """The library pattern `name` written where a drape worker can read it."""
+        rec = store.pattern(library_name(name))
+        path = work / "patterns" / f"{rec.name}.json"
+        with atomic_open(path, "w") as f:
+            f.write(rec.pattern)
+        return str(path)
+
     def pattern_out(name: str) -> PatternOut:
         from dressform.garment.pattern import Pattern
 
@@ -280,10 +295,8 @@ def studio_router(settings: WebSettings, store: Store, board: JobBoard) -> APIRo
         data = await file.read()
         pattern = await bounded(limit, read_upload, file.filename or "pattern", data)
         check(pattern)
-        key = name or Path(file.filename or pattern.name).stem.lower().replace(" ", "-")
-        if not re.fullmatch(NAME, key) or len(key) > 80:
-            raise InvalidInputError(f"{key!r} cannot name a pattern (lower-case letters, "
-                                    "digits, - and _): give ?name=")
+        key = library_name(name or Path(file.filename or pattern.name).stem.lower()
+                           .replace(" ", "-"), hint=": give ?name=")
         source = "dxf-aama" if (file.filename or "").lower().endswith(".dxf") else "garmentcode"
         store.put_pattern(key, pattern.model_dump_json(), source)
         return pattern_out(key)
@@ -293,14 +306,13 @@ def studio_router(settings: WebSettings, store: Store, board: JobBoard) -> APIRo
         """Draft a block in every size of a chart into the library, and check the nest."""
         from dressform.garment.grading import grade as grade_block
         from dressform.garment.grading import grading_problems
-        from dressform.garment.sizes import load_chart
+        from dressform.garment.sizes import builtin_chart
 
-        graded = await bounded(limit, grade_block, body.block, load_chart(body.chart))
-        names = []
-        for size, p in graded.items():
-            key = f"{body.prefix or body.block}-{size}".lower()
+        # Over HTTP a chart is one of the built-in ones: a path would read the server's files.
+        graded = await bounded(limit, grade_block, body.block, builtin_chart(body.chart))
+        names = [library_name(f"{body.prefix or body.block}-{size}".lower()) for size in graded]
+        for key, p in zip(names, graded.values(), strict=True):
             store.put_pattern(key, p.model_dump_json(), "draft")
-            names.append(key)
         return GradeOut(patterns=names, problems=grading_problems(graded))
 
     @router.get("/patterns", response_model=list[PatternOut])
@@ -319,12 +331,8 @@ def studio_router(settings: WebSettings, store: Store, board: JobBoard) -> APIRo
         if body.garment in BLOCKS:
             return GarmentItem(name=body.garment, block=body.garment, size=body.size,
                                fabric=body.fabric, color=body.color)  # type: ignore[arg-type]
-        rec = store.pattern(body.garment)
-        path = work / "patterns" / f"{rec.name}.json"
-        with atomic_open(path, "w") as f:
-            f.write(rec.pattern)
-        return GarmentItem(name=body.garment, pattern=str(path), fabric=body.fabric,
-                           color=body.color)  # type: ignore[arg-type]
+        return GarmentItem(name=body.garment, pattern=library_file(body.garment),
+                           fabric=body.fabric, color=body.color)  # type: ignore[arg-type]
 
     def check_size(item: GarmentItem, spacing_mm: float) -> int:
         """The cloth's particle count (refused over the limit before any work starts)."""
@@ -392,7 +400,7 @@ def studio_router(settings: WebSettings, store: Store, board: JobBoard) -> APIRo
     @router.get("/drapes/{job_id}/model.glb", responses={200: {"content": {GLB: {}}}})
     def drape_model(job_id: str) -> FileResponse:
         """The dressed clone (GLB with the pattern kept for re-drapes)."""
-        return FileResponse(finished(job_id, "drape").result["path"], media_type=GLB)
+        return FileResponse(existing(finished(job_id, "drape").result["path"]), media_type=GLB)
 
     @router.get("/drapes/{job_id}/fit")
     async def drape_fit(job_id: str,
@@ -403,7 +411,7 @@ def studio_router(settings: WebSettings, store: Store, board: JobBoard) -> APIRo
         return await bounded(limit, fit_summary, path, intent)
 
     @router.post("/renders", response_model=JobOut, status_code=202)
-    def start_render(body: RenderIn) -> JobOut:
+    async def start_render(body: RenderIn) -> JobOut:
         """A proof of a finished drape (preview rasteriser; `dressform shoot` and campaigns
         make the photoreal ones): a job; GET /api/renders/{id}.png when done."""
         from dressform.render.studio import Studio
@@ -422,7 +430,7 @@ def studio_router(settings: WebSettings, store: Store, board: JobBoard) -> APIRo
 
     @router.get("/renders/{job_id}.png", responses={200: {"content": {PNG: {}}}})
     def render_png(job_id: str) -> FileResponse:
-        return FileResponse(finished(job_id, "render").result["path"], media_type=PNG)
+        return FileResponse(existing(finished(job_id, "render").result["path"]), media_type=PNG)
 
     # -- campaigns ----------------------------------------------------------------------------
     def progress(campaign_id: str) -> CampaignOut:
@@ -436,6 +444,20 @@ def studio_router(settings: WebSettings, store: Store, board: JobBoard) -> APIRo
     def known_campaign(campaign_id: str) -> None:
         if campaign_id not in runs and campaign_id not in {c.id for c in store.campaigns()}:
             raise UnknownNameError(f"no campaign {campaign_id!r}")
+
+    def served_campaign(campaign: Any) -> Any:
+        """The campaign with each `pattern` (a name in the pattern library, over HTTP: a
+        path would read the server's files) replaced by its file; charts built in only."""
+        from dressform.garment.sizes import BUILTIN
+
+        items = []
+        for g in campaign.collection:
+            if g.chart is not None and g.chart not in BUILTIN:
+                raise InvalidInputError(f"collection {g.name}: chart {g.chart!r} — over the "
+                                        f"API a chart is one of {', '.join(BUILTIN)}")
+            items.append(g.model_copy(update={"pattern": library_file(g.pattern)})
+                         if g.pattern else g)
+        return campaign.model_copy(update={"collection": items})
 
     @router.post("/campaigns", response_model=CampaignOut, status_code=202,
                  openapi_extra={"requestBody": {"required": True, "content": {
@@ -452,7 +474,7 @@ def studio_router(settings: WebSettings, store: Store, board: JobBoard) -> APIRo
             text = (await request.body()).decode("utf-8")
         except UnicodeDecodeError:
             raise InvalidInputError("the campaign file must be UTF-8 text") from None
-        campaign = parse_campaign(text, "request")
+        campaign = served_campaign(parse_campaign(text, "request"))
         creds = credentials()
         running = runs.get(campaign.name, {}).get("thread")
         if running is not None and running.is_alive():
@@ -539,10 +561,17 @@ def studio_router(settings: WebSettings, store: Store, board: JobBoard) -> APIRo
     def campaign_output(campaign_id: str, job_id: int) -> FileResponse:
         for o in store.outputs(campaign_id):
             if o.job_id == job_id:
-                return FileResponse(o.path)
+                return FileResponse(existing(o.path))
         raise UnknownNameError(f"campaign {campaign_id!r} has no output of job {job_id}")
 
     return router
+
+
+def existing(path: str) -> str:
+    """`path`, if the file is still there (else 404: it was removed by hand)."""
+    if not Path(path).is_file():
+        raise UnknownNameError(f"the file {Path(path).name} is no longer on the server")
+    return path
 
 
 def fit_summary(dressed: str, intent: str) -> dict[str, Any]:
