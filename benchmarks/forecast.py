@@ -39,7 +39,8 @@ def forecast_lines() -> list[str]:
     settings = DemandSettings(horizon=8, windows=3)
     lines = [TITLE, f"Run {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC. Rolling-origin "
              "back-test: 3 windows of 8 weeks, each forecast from the history before it; "
-             "MASE scaled by each series' in-sample seasonal-naive error; sMAPE in % (0–200; "
+             "MASE scaled by each series' seasonal-naive error over its history before the "
+             "first origin; sMAPE in % (0–200; "
              "it punishes any non-zero forecast of a zero week by 200 %, so intermittent "
              "series read high); coverage of the 80 % intervals. One process "
              "(n_jobs = 1).", "",
