@@ -28,11 +28,9 @@ import numpy as np
 from clones import replace_section
 from dressform.body.cast import cast, sized_as
 from dressform.body.measure import measure
-from dressform.drape.redrape import redrape
-from dressform.fit.report import assess
-from dressform.tryon.catalogue import catalogue_garment, grid_body
+from dressform.tryon.catalogue import catalogue_garment
 from dressform.tryon.library import DrapeLibrary
-from dressform.tryon.shopper import ShopperBody, advise, nearest_first, shopper_clone
+from dressform.tryon.shopper import ShopperBody, try_on
 
 TITLE = "### web try-on: first view"
 DATA = Path(".dressform/bench-tryon")
@@ -133,22 +131,12 @@ def browser(url: str, forms: list[dict]) -> tuple[list[float], list[float]]:
 def redrape_error(forms: list[dict], library: DrapeLibrary, steps: int = 8
                   ) -> tuple[float, float, float]:
     """Mean |ease after `steps` − ease at rest| at the bust and waist (cm), and the mean
-    steps to rest, over `forms`."""
+    steps to rest, over `forms`: the same try-on settled `steps` steps and to rest."""
     bust, waist, rest_steps = [], [], []
     for form in forms:
-        body = ShopperBody(**form)
-        clone = shopper_clone(body)
-        cm = clone.measurements.as_dict()
-        size = advise(TEE, body.sex, cm).size
-        g = nearest_first(body.sex, cm, library.ready(TEE, body.sex, size))[0]
-        p = library.get(TEE, g, size)
-        eases = []
-        for n in (steps, 400):
-            d = redrape(p.garment, p.pattern, grid_body(g), clone.body, p.fabric, max_frames=n)
-            e = {x.name: x.ease_cm for x in assess(d, clone.body, p.fabric).ease}
-            eases.append(e)
-            if n == 400:
-                rest_steps.append(d.frames)
+        short, rest = (try_on(ShopperBody(**form), TEE, None, library, n) for n in (steps, 400))
+        eases = [{x.name: x.ease_cm for x in t.report.ease} for t in (short, rest)]
+        rest_steps.append(rest.dressed.frames)
         bust.append(abs(eases[0]["bust_girth_cm"] - eases[1]["bust_girth_cm"]))
         waist.append(abs(eases[0]["waist_girth_cm"] - eases[1]["waist_girth_cm"]))
     return statistics.mean(bust), statistics.mean(waist), statistics.mean(rest_steps)

@@ -75,13 +75,12 @@ def sales_example_cmd(
 ) -> None:
     """Write example sales lines to try `dressform forecast` on."""
     from dressform.errors import InvalidInputError
-    from dressform.files import atomic_open
     from dressform.forecast.data import cdnow, known_case
+    from dressform.forecast.report import write_csv
 
     makers = {"known": known_case, "cdnow": cdnow}
     if which not in makers:
         raise InvalidInputError(f"unknown example {which!r}: use known or cdnow")
     frame = makers[which]().frame
-    with atomic_open(output, "w") as f:
-        frame.to_csv(f, index=False, date_format="%Y-%m-%d")
+    write_csv(frame, output)
     console.print(f"wrote {output} ({len(frame)} lines)")

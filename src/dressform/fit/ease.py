@@ -48,6 +48,11 @@ class GirthEase:
     def ease_pct(self) -> float:
         return 100.0 * self.ease_cm / self.body_cm
 
+    def rounded_cm(self) -> dict[str, float]:
+        """Body, garment and ease in cm to the millimetre (a table row, an API answer)."""
+        return {"body_cm": round(self.body_cm, 1), "garment_cm": round(self.garment_cm, 1),
+                "ease_cm": round(self.ease_cm, 1)}
+
 
 def loop_length_m(section: Section) -> float:
     """Length of a section loop along its segments (m): the cloth's own length round."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from dressform.forecast.sales import FIT_REASONS, Sales
+from dressform.forecast.sales import Sales, in_size_order
 
 
 @dataclass(frozen=True, eq=False)
@@ -33,19 +33,19 @@ def behaviour(sales: Sales) -> Behaviour:
         customers = len(n_orders)
         repeat = float((n_orders > 1).mean())
         orders = float(n_orders.mean())
-    by_size = _returns(f, "size") if sales.has("size") else pd.DataFrame()
-    by_fit = _returns(f, "fit") if "fit" in sales.attributes else pd.DataFrame()
+    by_size = _returns(sales, "size") if sales.has("size") else pd.DataFrame()
+    by_fit = _returns(sales, "fit") if "fit" in sales.attributes else pd.DataFrame()
     return Behaviour(customers, repeat, orders, by_size, by_fit)
 
 
-def _returns(f: pd.DataFrame, by: str) -> pd.DataFrame:
+def _returns(sales: Sales, by: str) -> pd.DataFrame:
+    f = sales.frame
     units = f.groupby(by)["quantity"].sum()
     out = pd.DataFrame({"units": units})
     if "returned" not in f.columns:
         return _ordered(out, by)
     out["returned"] = f.groupby(by)["returned"].sum()
-    reason = (f["return_reason"].map(FIT_REASONS) if "return_reason" in f.columns
-              else pd.Series(np.nan, index=f.index))
+    reason = sales.fit_reason
     for name, mask in (("fit_returns", reason.notna()), ("too_small", reason == "too small"),
                        ("too_large", reason == "too large")):
         out[name] = f.loc[mask].groupby(by)["returned"].sum().reindex(out.index).fillna(0)
@@ -60,8 +60,4 @@ def _returns(f: pd.DataFrame, by: str) -> pd.DataFrame:
 def _ordered(out: pd.DataFrame, by: str) -> pd.DataFrame:
     """Rows per value of `by` as columns, sizes in size order."""
     out = out.reset_index()
-    if by == "size":
-        from dressform.forecast.sizes import size_order
-
-        out = out.sort_values("size", key=lambda c: c.map(size_order), kind="stable")
-    return out.reset_index(drop=True)
+    return (in_size_order(out) if by == "size" else out).reset_index(drop=True)

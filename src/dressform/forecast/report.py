@@ -27,10 +27,10 @@ def write_report(result: ForecastResult, out: str | Path, top: int = 6) -> Path:
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     d = result.demand
-    _csv(d.forecast, folder / "forecast.csv")
-    _csv(d.choices, folder / "backtest.csv")
+    write_csv(d.forecast, folder / "forecast.csv")
+    write_csv(d.choices, folder / "backtest.csv")
     trends = pd.DataFrame([t.__dict__ for t in result.trends])
-    _csv(trends, folder / "trends.csv")
+    write_csv(trends, folder / "trends.csv")
     ignored = result.sales.ignored
     parts = [f"<h1>Demand forecast</h1><p>{html.escape(result.sales.describe())}. Source: "
              f"{html.escape(result.sales.source)}. Horizon {d.settings.horizon} weeks, "
@@ -49,9 +49,10 @@ def write_report(result: ForecastResult, out: str | Path, top: int = 6) -> Path:
     return page
 
 
-def _csv(df: pd.DataFrame, path: Path) -> None:
+def write_csv(df: pd.DataFrame, path: str | Path) -> None:
+    """`df` as a CSV file (dates as days), written atomically."""
     with atomic_open(path, "w") as f:
-        df.to_csv(f, index=False)
+        df.to_csv(f, index=False, date_format="%Y-%m-%d")
 
 
 def _table(df: pd.DataFrame, formats: dict[str, str] | None = None) -> str:
@@ -154,7 +155,7 @@ def _sizes(result: ForecastResult, folder: Path) -> list[str]:
     if result.sizes is None:
         return ["<h2>Size curve</h2><p>The sales have no size column.</p>"]
     c = result.sizes
-    _csv(c.table, folder / "sizes.csv")
+    write_csv(c.table, folder / "sizes.csv")
     src = ("sales (kept units) and the population's coverage, "
            f"{100 * c.weight_sales:.0f} : {100 * (1 - c.weight_sales):.0f}"
            if result.coverage is not None else "sales (kept units); no population given")
@@ -186,7 +187,7 @@ def _customers(result: ForecastResult, folder: Path) -> list[str]:
     for name, df in (("size", b.by_size), ("fit", b.by_fit)):
         if df.empty or "return_rate" not in df.columns:
             continue
-        _csv(df, folder / f"returns_by_{name}.csv")
+        write_csv(df, folder / f"returns_by_{name}.csv")
         out.append(f"<h3>Returns by {name}</h3>" + _table(
             df, {"return_rate": "{:.1%}", "fit_return_rate": "{:.1%}"}))
     if not b.by_size.empty and "fit_return_rate" in b.by_size.columns:

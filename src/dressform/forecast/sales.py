@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from dressform.errors import InvalidInputError
@@ -38,6 +39,26 @@ ALIASES = {"sku": "article", "item": "article", "product": "article", "style": "
 FIT_REASONS = {"too small": "too small", "small": "too small", "too tight": "too small",
                "too large": "too large", "too big": "too large", "large": "too large",
                "too loose": "too large", "fit": "fit", "poor fit": "fit", "size": "fit"}
+
+
+LETTER_SIZES = ("XXXS", "XXS", "XS", "S", "M", "L", "XL", "XXL", "2XL", "XXXL", "3XL", "4XL",
+                "5XL", "6XL", "7XL")
+
+
+def size_order(label: str) -> tuple[int, float, str]:
+    """A sort key putting sizes in size order: letters (XS < S < … < 7XL), then numbers
+    (36 < 38), then anything else alphabetically."""
+    if label in LETTER_SIZES:
+        return (0, float(LETTER_SIZES.index(label)), label)
+    try:
+        return (1, float(label), label)
+    except ValueError:
+        return (2, 0.0, label)
+
+
+def in_size_order(df: pd.DataFrame) -> pd.DataFrame:
+    """`df`'s rows sorted by its `size` column in size order (see `size_order`)."""
+    return df.sort_values("size", key=lambda c: c.map(size_order), kind="stable")
 
 
 class SalesError(InvalidInputError):
@@ -64,6 +85,14 @@ class Sales:
 
     def has(self, column: str) -> bool:
         return column in self.frame.columns
+
+    @property
+    def fit_reason(self) -> pd.Series:
+        """Per line, why its returned units came back if it was for fit ("too small", "too
+        large" or "fit"), else NaN."""
+        if not self.has("return_reason"):
+            return pd.Series(np.nan, index=self.frame.index, dtype=object)
+        return self.frame["return_reason"].map(FIT_REASONS)
 
     def describe(self) -> str:
         f = self.frame

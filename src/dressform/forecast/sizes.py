@@ -12,21 +12,7 @@ import pandas as pd
 from dressform.errors import InvalidInputError
 from dressform.fit.coverage import CoverageReport
 from dressform.fit.verdict import EASE_BANDS_PCT
-from dressform.forecast.sales import FIT_REASONS, Sales
-
-LETTER_SIZES = ("XXXS", "XXS", "XS", "S", "M", "L", "XL", "XXL", "2XL", "XXXL", "3XL", "4XL",
-                "5XL", "6XL", "7XL")
-
-
-def size_order(label: str) -> tuple[int, float, str]:
-    """A sort key putting sizes in size order: letters (XS < S < … < 7XL), then numbers
-    (36 < 38), then anything else alphabetically."""
-    if label in LETTER_SIZES:
-        return (0, float(LETTER_SIZES.index(label)), label)
-    try:
-        return (1, float(label), label)
-    except ValueError:
-        return (2, 0.0, label)
+from dressform.forecast.sales import Sales, in_size_order, size_order
 
 
 @dataclass(frozen=True, eq=False)
@@ -61,9 +47,9 @@ def size_curve(sales: Sales, units: float, coverage: CoverageReport | None = Non
         raise InvalidInputError(f"weight_sales must be 0–1, not {weight_sales}")
     f = sales.frame
     kept = f["quantity"].astype(float)
-    if sales.has("returned") and sales.has("return_reason"):
+    if sales.has("returned"):
         # A return for fit means the buyer's size was another one: not demand for this one.
-        kept = kept - f["returned"].where(f["return_reason"].map(FIT_REASONS).notna(), 0)
+        kept = kept - f["returned"].where(sales.fit_reason.notna(), 0)
     sold = kept.groupby(f["size"]).sum()
     sold = sold / max(sold.sum(), 1e-9)
     chart = coverage.labels if coverage is not None else []
@@ -112,4 +98,4 @@ def fit_return_link(by_size: pd.DataFrame, coverage: CoverageReport) -> pd.DataF
     r["too_small_rate"] = r["too_small"] / r["units"].replace(0, np.nan)
     r["too_large_rate"] = r["too_large"] / r["units"].replace(0, np.nan)
     out = link.merge(r[["size", "too_small_rate", "too_large_rate"]], on="size", how="outer")
-    return out.sort_values("size", key=lambda c: c.map(size_order), kind="stable")
+    return in_size_order(out)

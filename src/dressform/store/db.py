@@ -338,11 +338,6 @@ class Store:
                 return None
             return _api_key(row)
 
-    def api_keys(self) -> list[ApiKeyRecord]:
-        with self._tx() as s:
-            return [_api_key(r) for r in s.scalars(select(ApiKeyRow).order_by(
-                ApiKeyRow.created_at))]
-
     def revoke_api_key(self, key_id: str) -> ApiKeyRecord:
         with self._tx() as s:
             row = s.get(ApiKeyRow, key_id)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
 from dressform.body import Body, BodySpec, build, make_spec
 from dressform.body.measure import measure
 from dressform.errors import UnknownNameError
-from dressform.garment.sizes import SizeChart, builtin_chart
+from dressform.garment.blocks import CONTROL_DIMENSIONS
+from dressform.garment.sizes import Size, SizeChart, builtin_chart
 from dressform.names import suggest
 
 SEXES = ("female", "male")
@@ -42,6 +44,12 @@ def catalogue_garment(name: str) -> TryOnGarment:
 
 def chart_for(sex: str) -> SizeChart:
     return builtin_chart("men" if sex == "male" else "women")
+
+
+def chart_size(garment: TryOnGarment, sex: str, body_cm: Mapping[str, float]) -> Size:
+    """The chart's size of `garment` for a body: the smallest made for it at the garment's
+    control girths."""
+    return chart_for(sex).smallest_fitting(body_cm, CONTROL_DIMENSIONS[garment.block])
 
 
 #: Grid heights per sex (a petite/regular and a regular/tall fitting) and body-mass indices:

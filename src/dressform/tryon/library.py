@@ -20,13 +20,14 @@ from dressform.drape.redrape import garment_record, restore
 from dressform.drape.simulate import DrapedGarment, drape
 from dressform.errors import DressformError, InvalidInputError, UnknownNameError
 from dressform.files import atomic_open, atomic_path
-from dressform.garment.blocks import CONTROL_DIMENSIONS, draft_size
+from dressform.garment.blocks import draft_size
 from dressform.garment.pattern import Pattern
 from dressform.names import suggest
 from dressform.tryon.catalogue import (
     GridBody,
     TryOnGarment,
     chart_for,
+    chart_size,
     grid,
     grid_body,
     grid_measurements,
@@ -48,7 +49,7 @@ class DrapeRefused(DressformError):
     """The size cannot be draped on this body (too small for it): a fit answer, not a fault."""
 
 
-def chart_size(garment: TryOnGarment, sex: str, label: str) -> str:
+def size_label(garment: TryOnGarment, sex: str, label: str) -> str:
     """The chart's own spelling of size `label` (else `UnknownNameError`)."""
     chart = chart_for(sex)
     for s in chart.sizes:
@@ -62,8 +63,7 @@ def chart_size(garment: TryOnGarment, sex: str, label: str) -> str:
 def sizes_for(garment: TryOnGarment, g: GridBody, spread: int = 1) -> list[str]:
     """The sizes worth preparing on grid body `g`: its own and `spread` either side."""
     chart = chart_for(g.sex)
-    pick = chart.smallest_fitting(grid_measurements(g), CONTROL_DIMENSIONS[garment.block])
-    i = chart.sizes.index(pick)
+    i = chart.sizes.index(chart_size(garment, g.sex, grid_measurements(g)))
     return [s.label for s in chart.sizes[max(0, i - spread): i + spread + 1]]
 
 

@@ -24,11 +24,12 @@ from dressform.tryon.catalogue import (
     GridBody,
     TryOnGarment,
     chart_for,
+    chart_size,
     grid,
     grid_body,
     grid_measurements,
 )
-from dressform.tryon.library import DrapeLibrary, DrapeRefused, chart_size
+from dressform.tryon.library import DrapeLibrary, DrapeRefused, size_label
 
 BodyShape = Literal["hourglass", "pear", "apple", "rectangle", "inverted_triangle"]
 
@@ -93,7 +94,7 @@ def advise(garment: TryOnGarment, sex: str, body_cm: dict[str, float]) -> Advice
     """The chart's size for this body, and the girth that decides it."""
     chart = chart_for(sex)
     dims = CONTROL_DIMENSIONS[garment.block]
-    size = chart.smallest_fitting(body_cm, dims)
+    size = chart_size(garment, sex, body_cm)
     said = ", ".join(f"{d.removesuffix('_girth_cm')} {body_cm[d]:.0f} cm (size {size.label} "
                      f"is made for {size.body_cm[d]:.0f})" for d in dims)
     if size is chart.sizes[-1] and any(body_cm[d] > size.body_cm[d] + 1.0 for d in dims):
@@ -140,7 +141,7 @@ def try_on(body: ShopperBody, garment: TryOnGarment, size: str | None,
     clone = shopper_clone(body)
     body_cm = clone.measurements.as_dict()
     advice = advise(garment, body.sex, body_cm)
-    label = chart_size(garment, body.sex, size) if size else advice.size
+    label = size_label(garment, body.sex, size) if size else advice.size
     ready = library.ready(garment, body.sex, label)
     if not ready and not prepare:
         raise NotPrepared(f"{garment.title} in size {label} is not prepared for try-on yet: "
@@ -168,7 +169,7 @@ def try_on(body: ShopperBody, garment: TryOnGarment, size: str | None,
 
 
 def nearest_first(sex: str, body_cm: dict[str, float], ready: list[GridBody]
-                   ) -> list[GridBody]:
+                  ) -> list[GridBody]:
     """Grid bodies of `sex`, those with the drape ready first, each group nearest first
     (height and the three girths, in cm)."""
     def distance(g: GridBody) -> float:
@@ -185,13 +186,17 @@ def house_model(garment: TryOnGarment, sex: str, library: DrapeLibrary) -> bytes
     """The garment on the grid's middle body in its own size (GLB): what the page shows
     before the shopper's clone is made. `NotPrepared` if that drape is not made yet."""
     g = grid(sex)[len(GRID_BMI) + len(GRID_BMI) // 2]  # the taller height, middle BMI
-    size = chart_for(sex).smallest_fitting(grid_measurements(g),
-                                           CONTROL_DIMENSIONS[garment.block]).label
+    size = chart_size(garment, sex, grid_measurements(g)).label
     if g not in library.ready(garment, sex, size):
         raise NotPrepared(f"{garment.title} is not prepared for try-on yet")
-    d = library.get(garment, g, size).garment
-    mesh = ExtraMesh(garment.name, d.vertices, d.faces, d.uv, parse_color(garment.color))
-    return glb_bytes(grid_body(g), [mesh])
+    return glb_bytes(grid_body(g), [garment_mesh(garment, library.get(garment, g, size).garment)])
+
+
+def garment_mesh(garment: TryOnGarment, d: DrapedGarment, colours: np.ndarray | None = None
+                 ) -> ExtraMesh:
+    """The draped garment to write beside its body: in its colour, or painted per vertex."""
+    base = parse_color(garment.color) if colours is None else (1.0, 1.0, 1.0)
+    return ExtraMesh(garment.name, d.vertices, d.faces, d.uv, base, vertex_colors=colours)
 
 
 def tryon_glbs(t: TryOn) -> tuple[bytes, bytes]:
@@ -200,10 +205,7 @@ def tryon_glbs(t: TryOn) -> tuple[bytes, bytes]:
     if t.dressed is None or t.report is None:
         plain = glb_bytes(t.clone.body)
         return plain, plain
-    d = t.dressed
-    mesh = ExtraMesh(t.garment.name, d.vertices, d.faces, d.uv, parse_color(t.garment.color))
     stretch, _ = t.report.heat_maps()
     colours = ramp(stretch.values * stretch.scale / stretch.top)
-    heat = ExtraMesh(t.garment.name, d.vertices, d.faces, d.uv, (1.0, 1.0, 1.0),
-                     vertex_colors=colours)
-    return glb_bytes(t.clone.body, [mesh]), glb_bytes(t.clone.body, [heat])
+    return (glb_bytes(t.clone.body, [garment_mesh(t.garment, t.dressed)]),
+            glb_bytes(t.clone.body, [garment_mesh(t.garment, t.dressed, colours)]))

@@ -26,7 +26,7 @@ from dressform.web.sessions import ShopSessions
 from dressform.web.settings import WebSettings
 
 log = logging.getLogger("dressform.web.shop")
-GLB = "model/gltf-binary"
+GLB = "model/gltf-binary"  # the media type of glTF binary files
 #: How long a try-on waits for the solver before answering 503.
 BUSY_WAIT_S = 15.0
 
@@ -80,9 +80,7 @@ class TryOnOut(BaseModel):
 def _summary(t: TryOn) -> dict[str, Any]:
     m = t.clone.measurements
     ease = [] if t.report is None else [
-        {"girth": e.name.removesuffix("_girth_cm"), "body_cm": round(e.body_cm, 1),
-         "garment_cm": round(e.garment_cm, 1), "ease_cm": round(e.ease_cm, 1)}
-        for e in t.report.ease]
+        {"girth": e.name.removesuffix("_girth_cm"), **e.rounded_cm()} for e in t.report.ease]
     return {
         "garment": t.garment.name, "size": t.size,
         "advice": {"size": t.advice.size, "reason": t.advice.reason},

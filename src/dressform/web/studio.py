@@ -26,14 +26,15 @@ from dressform.campaign.work import DrapeTask, drape_look
 from dressform.errors import InvalidInputError, UnknownNameError
 from dressform.files import atomic_open
 from dressform.store.db import Store
+from dressform.store.records import PatternRecord
 from dressform.web.jobs import Job, JobBoard
 from dressform.web.limits import bounded
 from dressform.web.settings import WebSettings
+from dressform.web.shop import GLB
 
 api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False,
                               description="a key from `dressform keys api`")
 PNG = "image/png"
-GLB = "model/gltf-binary"
 Id = Annotated[str, Field(pattern=NAME, max_length=80)]
 
 
@@ -264,10 +265,9 @@ def studio_router(settings: WebSettings, store: Store, board: JobBoard) -> APIRo
             f.write(rec.pattern)
         return str(path)
 
-    def pattern_out(name: str) -> PatternOut:
+    def pattern_out(rec: PatternRecord) -> PatternOut:
         from dressform.garment.pattern import Pattern
 
-        rec = store.pattern(name)
         p = Pattern.model_validate_json(rec.pattern)
         return PatternOut(name=rec.name, source=rec.source, panels=[x.name for x in p.panels],
                           stitches=len(p.stitches))
@@ -298,8 +298,7 @@ def studio_router(settings: WebSettings, store: Store, board: JobBoard) -> APIRo
         key = library_name(name or Path(file.filename or pattern.name).stem.lower()
                            .replace(" ", "-"), hint=": give ?name=")
         source = "dxf-aama" if (file.filename or "").lower().endswith(".dxf") else "garmentcode"
-        store.put_pattern(key, pattern.model_dump_json(), source)
-        return pattern_out(key)
+        return pattern_out(store.put_pattern(key, pattern.model_dump_json(), source))
 
     @router.post("/patterns/grade", response_model=GradeOut, status_code=201)
     async def grade(body: GradeIn) -> GradeOut:
@@ -317,7 +316,7 @@ def studio_router(settings: WebSettings, store: Store, board: JobBoard) -> APIRo
 
     @router.get("/patterns", response_model=list[PatternOut])
     def list_patterns() -> list[PatternOut]:
-        return [pattern_out(p.name) for p in store.patterns()]
+        return [pattern_out(p) for p in store.patterns()]
 
     @router.get("/patterns/{name}")
     def get_pattern(name: str) -> dict[str, Any]:
@@ -335,15 +334,17 @@ def studio_router(settings: WebSettings, store: Store, board: JobBoard) -> APIRo
                            fabric=body.fabric, color=body.color)  # type: ignore[arg-type]
 
     def check_size(item: GarmentItem, spacing_mm: float) -> int:
-        """The cloth's particle count (refused over the limit before any work starts)."""
+        """The cloth's particle count (refused over the limit before any work starts); a
+        library pattern is checked to be sewable too."""
         from dressform.drape.cloth_mesh import mesh_pattern
         from dressform.drape.folding import fold_bands
         from dressform.garment.blocks import draft_size
         from dressform.garment.io.files import read_pattern
         from dressform.garment.sizes import load_chart
+        from dressform.garment.validate import check
 
         if item.pattern:
-            pattern = read_pattern(item.pattern)
+            pattern = check(read_pattern(item.pattern))
         else:
             assert item.block is not None
             chart = load_chart(item.chart or "women")
@@ -360,21 +361,15 @@ def studio_router(settings: WebSettings, store: Store, board: JobBoard) -> APIRo
     async def start_drape(body: DrapeIn) -> JobOut:
         """Drape a garment (block or library pattern) on a clone: a job; its result is the
         dressed clone (GLB), its fit report and renders."""
-        from dressform.garment.validate import check
-
         clone = store.clone(body.clone)
         item = garment_item(body)
-        if item.pattern:
-            from dressform.garment.io.files import read_pattern
-
-            check(read_pattern(item.pattern))
         particles = await bounded(limit, check_size, item, body.spacing_mm)
         job_id_dir = work / "drapes"
         task_out = job_id_dir / f"{body.clone}-{body.garment}-{time.time_ns()}.glb"
         task = DrapeTask(clone.spec, (item,), "", body.spacing_mm, body.max_frames, task_out)
 
         def finish(path: Any) -> dict[str, Any]:
-            return {"path": str(path), "model_url": "", "particles": particles}
+            return {"path": str(path), "particles": particles}
 
         job = board.submit("drape", drape_look, task, body.model_dump(), finish)
         return _job_out(job)
@@ -586,9 +581,7 @@ def fit_summary(dressed: str, intent: str) -> dict[str, Any]:
     report = assess(garment, body, fabric, intent)  # type: ignore[arg-type]
     return {
         "summary": report.summary(), "tight": report.tight,
-        "ease": [{"girth": e.name, "body_cm": round(e.body_cm, 1),
-                  "garment_cm": round(e.garment_cm, 1), "ease_cm": round(e.ease_cm, 1)}
-                 for e in report.ease],
+        "ease": [{"girth": e.name, **e.rounded_cm()} for e in report.ease],
         "verdicts": {k: {"verdict": v.verdict, "reason": v.reason}
                      for k, v in report.verdicts.items()},
         "lengths": [c.describe() for c in report.lengths],
