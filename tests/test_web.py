@@ -207,6 +207,9 @@ def test_drape_fit_and_render_jobs(web):
     fit = web.get(f"/api/drapes/{job['id']}/fit").json()
     bust = next(e for e in fit["ease"] if e["girth"] == "bust_girth_cm")
     assert bust["ease_cm"] > 0 and "bust ease" in fit["summary"]
+    slim = web.get(f"/api/drapes/{job['id']}/fit", params={"intent": "slim"})
+    assert slim.status_code == 200 and slim.json()["ease"] == fit["ease"]
+    assert web.get(f"/api/drapes/{job['id']}/fit", params={"intent": "fitted"}).status_code == 422
     bad = web.post("/api/renders", json={"drape": job["id"], "camera": "drone"})
     assert bad.status_code == 422 and "drone" in bad.json()["detail"]
     r = web.post("/api/renders", json={"drape": job["id"], "width": 200, "height": 300})

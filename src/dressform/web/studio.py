@@ -25,6 +25,7 @@ from dressform.campaign.spec import NAME, GarmentItem
 from dressform.campaign.work import DrapeTask, drape_look
 from dressform.errors import InvalidInputError, UnknownNameError
 from dressform.files import atomic_open
+from dressform.fit.verdict import Intent
 from dressform.store.db import Store
 from dressform.store.records import PatternRecord
 from dressform.web.jobs import Job, JobBoard
@@ -399,7 +400,7 @@ def studio_router(settings: WebSettings, store: Store, board: JobBoard) -> APIRo
 
     @router.get("/drapes/{job_id}/fit")
     async def drape_fit(job_id: str,
-                        intent: Literal["fitted", "regular", "loose"] = "regular"
+                        intent: Intent = "regular"
                         ) -> dict[str, Any]:
         """The fit report of a finished drape: ease per girth, verdict per region, lengths."""
         path = finished(job_id, "drape").result["path"]
