@@ -122,6 +122,7 @@ def _demand(result: ForecastResult, folder: Path, top: int) -> list[str]:
 
 def _trends(result: ForecastResult, trends: pd.DataFrame, folder: Path) -> list[str]:
     import matplotlib.pyplot as plt
+    from matplotlib.colors import is_color_like
 
     out = ["<h2>Trends</h2>"]
     if trends.empty:
@@ -140,7 +141,9 @@ def _trends(result: ForecastResult, trends: pd.DataFrame, folder: Path) -> list[
     for ax, attr in zip(axes[:, 0], attrs, strict=True):
         shares = share_series(result.sales, attr).rolling(4, min_periods=1).mean()
         for col in shares.columns:
-            ax.plot(shares.index, 100 * shares[col], lw=1.5, label=str(col))
+            # A colour's line is drawn in that colour (green in green), else the cycle's.
+            own = {"color": str(col)} if is_color_like(str(col)) else {}
+            ax.plot(shares.index, 100 * shares[col], lw=1.5, label=str(col), **own)
         ax.set_ylabel("% of units")
         ax.set_title(f"{attr}: share of units (4-week mean)", loc="left", fontsize=10)
         ax.legend(fontsize=8, ncol=4)
