@@ -16,6 +16,11 @@ from dressform.body.model import get_model
 from timing import ms, timed
 
 REPEAT = 3
+SHOPPER_NAMES = ("height_cm", "weight_kg", "bust_girth_cm", "waist_girth_cm", "hip_girth_cm")
+SHOPPERS = [("female", (168, 62, 88, 70, 96)), ("male", (180, 80, 100, 86, 99)),
+            ("female", (160, 75, 102, 88, 110)), ("male", (175, 95, 112, 104, 108)),
+            ("female", (155, 50, 82, 65, 90)), ("female", (175, 68, 90, 72, 100)),
+            ("male", (170, 65, 92, 78, 92))]
 FREESEWING = Path(__file__).resolve().parents[2] / "shared" / "data" / "freesewing_models.json"
 
 
@@ -30,6 +35,16 @@ def fitting_lines(quick: bool = False) -> list[str]:
     worst = max(abs(x.residual) for x in r.residuals.values())
     lines.append(f"- height, weight, bust, waist, hip (168/62/88/70/96): {ms(times)}, "
                  f"worst residual {worst:.2f} cm, all within ISO 20685: {r.ok}")
+    # What a shopper types (height, weight, bust, waist, hip), over a spread of bodies.
+    shopper_times, shopper_ok = [], 0
+    for sex, values in SHOPPERS:
+        t = time.perf_counter()
+        r = clone_from_measurements(dict(zip(SHOPPER_NAMES, values, strict=True)), sex=sex)
+        shopper_times.append(time.perf_counter() - t)
+        shopper_ok += r.ok
+    lines.append(f"- {len(SHOPPERS)} shoppers' sets (height, weight, bust, waist, hip; women and "
+                 f"men, 50–95 kg): median {statistics.median(shopper_times):.2f} s, slowest "
+                 f"{max(shopper_times):.2f} s; all within ISO 20685: {shopper_ok}/{len(SHOPPERS)}")
     sets = json.loads(FREESEWING.read_text())
     names = list(sets)[:: 7] if quick else list(sets)
     lines.append("")

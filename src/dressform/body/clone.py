@@ -88,6 +88,7 @@ ROUND_GAIN = 0.02  # a round of fresh tapes gaining less than this share of the 
 STALLS = 2  # ...twice in a row ends the fit
 LM_GAIN = 0.02  # an iteration that gains less than this share of the cost ends the solve
 ROBUST_DELTA = 3.0  # allowable errors: beyond this a residual weighs linearly, not squared
+MU0 = 1e-3  # the Levenberg–Marquardt damping a fit starts with
 FD_STEP = 1e-3  # step in θ of the forward differences (θ is 0–1; float32 shapes stay exact)
 
 
@@ -316,14 +317,17 @@ def _fit(model: AnnyModel, params: AnnyParams, targets: dict[str, float]
     best = (float(r @ r), theta, tapes, r)
     iterations = 0
     stalled = 0
+    # The damping carries over from round to round: fresh tapes move the problem a little,
+    # not its curvature, and restarting at MU0 had every round reject its first steps.
+    mu = MU0
     for _ in range(MAX_ROUNDS):
         # Done when the fresh tapes read every measurement within its allowable error (what
         # is reported), or when a round of tapes moving gained little.
         if _converged(r, len(names), 1.0) or stalled >= STALLS:
             break
-        solved, it = _levenberg_marquardt(
+        solved, it, mu = _levenberg_marquardt(
             lambda th, c=held: problem.residuals(th, c),
-            lambda th, c=held: problem.linearised(th, c), theta, r, lo, hi, len(names))
+            lambda th, c=held: problem.linearised(th, c), theta, r, lo, hi, len(names), mu)
         iterations += it
         for _ in range(6):  # a landmark lost on this shape: step back towards the last body
             try:
@@ -354,19 +358,23 @@ def _robust(r: torch.Tensor, delta: float = ROBUST_DELTA) -> torch.Tensor:
 
 def _converged(r: torch.Tensor, n: int, limit: float = 0.5) -> bool:
     """Every measurement within `limit` allowable errors (a solve on held tapes aims for half
-    of one: margin for the tapes moving when they are found again)."""
-    return bool((r[:n].abs() <= limit).all())
+    of one: margin for the tapes moving when they are found again). `r` holds the robust
+    residuals, which shrink errors, so the limit goes through the same function: compared
+    with `limit` itself, an error of 1.01 allowable errors passed as within one."""
+    bound = float(_robust(torch.tensor(limit, dtype=torch.float64)))
+    return bool((r[:n].abs() <= bound).all())
 
 
 def _levenberg_marquardt(residuals: Callable[[torch.Tensor], torch.Tensor],
                          linearised: Callable[[torch.Tensor], tuple[torch.Tensor, torch.Tensor]],
                          theta: torch.Tensor, r: torch.Tensor, lo: torch.Tensor,
-                         hi: torch.Tensor, n: int) -> tuple[torch.Tensor, int]:
+                         hi: torch.Tensor, n: int, mu: float = 1e-3
+                         ) -> tuple[torch.Tensor, int, float]:
     """Box-constrained Levenberg–Marquardt on the cost ``|residuals(theta)|²`` from `theta`,
     whose residuals `r` the caller has, with the model ``linearised(theta)`` → (J, r); the
-    first `n` residuals are the measurements. The damping follows the gain ratio (Nielsen's
-    rule). Returns the solution and the iteration count."""
-    mu, nu = 1e-3, 2.0
+    first `n` residuals are the measurements. The damping starts at `mu` and follows the gain
+    ratio (Nielsen's rule). Returns the solution, the iteration count and the last damping."""
+    nu = 2.0
     cost = float(r @ r)
     it = 0
     for it in range(1, MAX_ITERATIONS + 1):  # noqa: B007 (the count is returned)
@@ -393,5 +401,5 @@ def _levenberg_marquardt(residuals: Callable[[torch.Tensor], torch.Tensor],
         theta, r, previous, cost = cand, r_c, cost, cost_c
         if previous - cost < LM_GAIN * previous:
             break
-    return theta, it
+    return theta, it, mu
 
