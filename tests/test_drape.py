@@ -157,8 +157,42 @@ def test_trousers_that_cannot_go_on_are_refused_by_what_is_wrong(woman):
     plus = build(BodySpec(sex="female", age_years=40, height_cm=165, weight_kg=95))
     big = fold_bands(draft("trousers", {**builtin_chart("women").size("5XL").body_cm,
                                         "height_cm": 165}))
-    with pytest.raises(PatternError, match="thighs touch"):
+    with pytest.raises(PatternError, match=r"thighs touch .* fitting stance"):
         place(mesh_pattern(big, 30.0), big, plus)
+
+
+def test_trousers_go_on_thighs_that_touch_in_the_fitting_stance():
+    from dressform.body import BodySpec, build
+    from dressform.body.pose import STANCES, pose_body
+    from dressform.drape.checks import check
+
+    plus = pose_body(build(BodySpec(sex="female", age_years=40, height_cm=165, weight_kg=95)),
+                     STANCES["fitting"])
+    big = draft("trousers", {**builtin_chart("women").size("5XL").body_cm, "height_cm": 165})
+    g = drape(big, plus, "cotton_jersey", spacing_mm=30.0, max_frames=250)
+    c = check(g.vertices, g.faces, g.contact_m)
+    assert c.inside_m <= 0.001 and c.intersections == 0
+    for leg, sign in (("l", 1.0), ("r", -1.0)):  # each leg round its own, past the knee
+        mine = np.isin(g.panel, [g.panel_names.index(f"front_{leg}"),
+                                 g.panel_names.index(f"back_{leg}")])
+        knee = g.vertices[mine & (np.abs(g.vertices[:, 2] - 0.45) < 0.05)]
+        assert len(knee) > 10 and (sign * knee[:, 0] > 0.0).all()
+
+
+def test_a_skirt_on_a_straight_torso_stays_at_the_waist():
+    from dressform.body import BodySpec, build
+    from dressform.body.measure import measure
+    from dressform.garment.blocks import fitting_size
+
+    # A man's torso narrows little above the hips: a skirt that fell while it was being
+    # sewn came to rest 5 cm below his waist, held by its band's stretch alone.
+    man = build(BodySpec(sex="male", age_years=35, height_cm=180, weight_kg=80))
+    size = fitting_size("skirt", builtin_chart("men"), measure(man).as_dict())
+    skirt = draft("skirt", {**size.body_cm, "height_cm": 180}, size=size.label)
+    g = drape(skirt, man, "cotton_poplin", spacing_mm=30.0, max_frames=200)
+    band = g.vertices[g.panel == g.panel_names.index("waistband"), 2]
+    waist = skirt.levels_mm["waist"] / 1000 + level_offset(skirt, man)
+    assert g.at_rest and abs(np.median(band) - waist) < 0.03
 
 
 def test_a_hood_is_placed_round_the_head_with_the_face_open(woman):
@@ -336,9 +370,17 @@ def test_cli_drapes_a_block_onto_a_clone_file(woman, tmp_path, cli):
     me = export_glb(woman, tmp_path / "me.glb")
     out = tmp_path / "dressed.glb"
     r = cli("drape", "--body", str(me), "--block", "skirt", "--size", "L", "--fabric",
-                "cotton_poplin", "--spacing", "30", "--max-frames", "120", "-o", str(out))
+                "cotton_poplin", "--spacing", "30", "--max-frames", "120", "-o", str(out),
+                "--stance", "fitting")
     assert r.returncode == 0, r.stderr
     assert "at rest" in r.stdout and out.stat().st_size > 100_000
+    # Dressed in the fitting stance, and written so: the feet stand further apart.
+    from dressform.body.export import load_body
+
+    def stride(v: np.ndarray) -> float:
+        return float(np.ptp(v[v[:, 2] < 0.05, 0]))
+
+    assert stride(load_body(out).vertices) > stride(woman.vertices) + 0.03
     assert (tmp_path / "dressed_skirt.obj").exists()
     img = np.asarray(Image.open(tmp_path / "dressed.png").convert("RGB")).astype(int)
     blue = (img[..., 2] > img[..., 0] + 60).mean()
@@ -346,6 +388,9 @@ def test_cli_drapes_a_block_onto_a_clone_file(woman, tmp_path, cli):
     r = cli("drape", "--body", str(me), "--block", "skirt", "--size", "XXS", "-o",
                 str(out))
     assert r.returncode == 1 and "too small" in r.stderr and "Traceback" not in r.stderr
+    r = cli("drape", "--body", str(me), "--block", "skirt", "--stance", "fittin", "-o",
+            str(out))
+    assert r.returncode == 1 and "did you mean 'fitting'" in r.stderr
 
 
 def test_cli_runs_a_drape_test_and_refuses_unknown_fabrics(tmp_path, cli):

@@ -14,6 +14,9 @@ from dressform.errors import InvalidInputError, PatternError
 GARMENT_RGB = (0.16, 0.27, 0.55)
 Spacing = Annotated[float, typer.Option(help="Particle spacing, mm (finer is slower)")]
 MaxFrames = Annotated[int, typer.Option(help="Stop each drape after this many steps")]
+Stance = Annotated[str, typer.Option(help=(
+    "How the clone stands while dressed: a-pose (anny's rest pose) or fitting (each leg 4° "
+    "further out: room for trouser legs between thighs that touch)"))]
 
 
 def drape_cmd(
@@ -33,13 +36,13 @@ def drape_cmd(
     solver: Annotated[str, typer.Option(help=(
         "projective (dressform's own, fast) or newton (Newton's Style3D, the reference)"))
                       ] = "projective",
+    stance: Stance = "a-pose",
 ) -> None:
     """Sew a pattern onto a clone and simulate the cloth until it rests."""
-    from dressform.body.export import load_body
     from dressform.drape.simulate import drape
 
     garment = _garment(pattern, block, size, chart)
-    clone = load_body(body)
+    clone = _standing(body, stance)
     with progress() as bar:
         dressed = drape(garment, clone, fabric, spacing_mm=spacing, max_frames=max_frames,
                         progress=_ticker(bar, garment.name, max_frames), solver=solver)
@@ -67,15 +70,15 @@ def outfit_cmd(
     spacing: Spacing = 20.0,
     max_frames: MaxFrames = 400,
     preview: Annotated[bool, typer.Option(help="Also write a preview PNG")] = True,
+    stance: Stance = "a-pose",
 ) -> None:
     """Dress a clone in a top and a bottom, layered: the inner one drapes first, the outer
     one over it."""
-    from dressform.body.export import load_body
     from dressform.drape.outfit import dress
 
     garments = [_garment(*((Path(g), None) if Path(g).suffix else (None, g)), size, chart)
                 for g in (top, bottom)]
-    clone = load_body(body)
+    clone = _standing(body, stance)
     with progress() as bar:
         ticks = {name: _ticker(bar, f"{name}: {g.name}", max_frames)
                  for name, g in zip(("top", "bottom"), garments, strict=True)}
@@ -92,6 +95,15 @@ def outfit_cmd(
     outfit = {"outfit": layering}
     _write(clone, [(garments[0].name, result.top, outfit),
                    (garments[1].name, result.bottom, outfit)], output, preview)
+
+
+def _standing(path: Path, stance: str):
+    """The clone read from `path`, in the stance it is dressed in (the file written holds
+    it so: a shoot poses it from there)."""
+    from dressform.body.export import load_body
+    from dressform.body.pose import get_stance, pose_body
+
+    return pose_body(load_body(path), get_stance(stance))
 
 
 def _garment(pattern: Path | None, block: str | None, size: str, chart: str):

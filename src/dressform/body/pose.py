@@ -130,6 +130,22 @@ POSES: dict[str, Pose] = {p.name: p for p in (
 )}
 
 
+#: How a clone stands while it is dressed (draping starts from these, not from shoot poses).
+STANCES: dict[str, Pose] = {
+    "a-pose": POSES["a-pose"],
+    "fitting": Pose("fitting", "a fit model's stance: anny's rest pose with each leg turned "
+                    "out 4° more, so that trouser legs have room between thighs that would "
+                    "touch", _both({"upperleg01.L": ((Y, -4.0),)})),
+}
+
+
+def get_stance(name: str) -> Pose:
+    if name not in STANCES:
+        raise UnknownNameError(f"unknown stance {name!r}{suggest(name, STANCES)} "
+                               f"(stances: {', '.join(STANCES)})")
+    return STANCES[name]
+
+
 def partial(pose: str | Pose, fraction: float) -> Pose:
     """`pose` part of the way from the rest pose: every turn's angle times `fraction`."""
     chosen = get_pose(pose)

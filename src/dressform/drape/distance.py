@@ -87,10 +87,14 @@ class BodyDistance:
     def push_out(self, points: np.ndarray, clearance: float, rounds: int = 4) -> np.ndarray:
         """The points, those nearer the surface than `clearance` (or inside) moved out to
         `clearance` along the line from their nearest surface point (again, a few rounds, for
-        points pushed out of one part of the body into another, as in an armpit)."""
+        points pushed out of one part of the body into another, as in an armpit). In a gap
+        narrower than twice `clearance` (thighs that nearly touch) no place is that far from
+        both sides: a point outside that the rounds left inside stays where it was."""
+        start = points
         for _ in range(rounds):
             points = self._push_once(points, clearance)
-        return points
+        lost = (self(points) < 0.0) & (self(start) >= 0.0)
+        return np.where(lost[:, None], start, points)
 
     def _push_once(self, points: np.ndarray, clearance: float) -> np.ndarray:
         d, near = self.query(points)

@@ -13,7 +13,9 @@ above it, one loop takes all four, pinched between the legs where the body's cut
 two legs. Sleeves are tubes along the upper arm and on along the forearm; a hood goes up,
 its rows round the head with the back seam at the centre back and the face left open, blended
 down to the neckline it is sewn to. Garments that cannot go on are refused by what is wrong:
-too small at a named level, legs longer than the body's, thighs that touch.
+too small at a named level, legs longer than the body's, thighs that touch (below the fork
+of the crotch, where the trousers' own crotch sits, closer than two layers of cloth need:
+the clone can be dressed in the fitting stance, `dressform.body.pose.STANCES`).
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ LEGS_BELOW = 0.55  # of the body's height: the crotch is near 0.47
 FACE_M = 0.22  # the face opening a hood is placed with (its edges clear of the eyes)
 ANKLE_BELOW_M = 0.02  # a hem may reach this far below the ankle joint
 LEG_GAP_M = 0.003  # the two legs of trousers start at least twice this far apart
+CLOTH_ROOM_M = 0.003  # ...and each leg's cloth this far clear of the thigh it goes round
+CROTCH_APEX_M = 0.03  # legs closer than that this far under the crotch are still its fork
 
 _ORDER = {"front": 0, "left": 1, "back": 2, "right": 3, "centre": 4}
 
@@ -140,7 +144,7 @@ def _wrap_body(cloth: ClothMesh, pattern: Pattern, body: Body, wrapped: list[int
         y_mm = row * ROW_M * 1000.0
         here = [k for k in order
                 if reach[k][0] - 500.0 * ROW_M <= y_mm <= reach[k][1] + 500.0 * ROW_M]
-        if y_mm > crotch:
+        if y_mm > crotch or sections.at_crotch(round(row * ROW_M + lift, 4)):
             tubes = [(here, 0.0)]
         else:
             tubes = [([k for k in here if placements[k].region == leg], sign)
@@ -174,10 +178,13 @@ def _wrap_row(cloth: ClothMesh, rows: np.ndarray, pattern: Pattern, sections: _S
     total = sum(hi - lo for lo, hi in spans) / 1000.0
     z = round(row * ROW_M + lift, 4)
     hull = sections.hull(z, leg)
-    if leg and min(abs(hull.bounds[0]), abs(hull.bounds[2])) < LEG_GAP_M and \
-            sections.legs_apart(z):
-        raise PatternError([f"the thighs touch {100 * z:.0f} cm up: there is no room between "
-                            "them for the trouser legs' inseams"])
+    if leg and sections.legs_apart(z):
+        gap = sections.leg_gap(z)
+        if gap < 2.0 * (LEG_GAP_M + CLOTH_ROOM_M):
+            raise PatternError([
+                f"the thighs touch {100 * z:.0f} cm up ({1000 * gap:.0f} mm apart): there is "
+                "no room between them for the trouser legs' inseams; drape on the clone in "
+                "the fitting stance (legs a little apart: `--stance fitting`)"])
     skin = hull.length
     if skin > total * (1.0 + max_stretch):
         raise PatternError([_too_small(pattern, y_mm, total, skin)])
@@ -443,6 +450,19 @@ class _Sections:
     def legs_apart(self, z: float) -> bool:
         """Whether the body's cut at height z is two legs (below the crotch)."""
         return self._points(round(z, 4))[1]
+
+    def at_crotch(self, z: float) -> bool:
+        """Whether height z is just under the body's crotch (within `CROTCH_APEX_M`), where
+        its two legs have parted but leave no room for two layers of cloth: trouser
+        legs there go round both legs as one pinched loop, as above their crotch seam (the
+        seam sits in the fork; a tube round each leg would have no room between them)."""
+        return (self.legs_apart(z) and not self.legs_apart(z + CROTCH_APEX_M)
+                and self.leg_gap(z) < 2.0 * (LEG_GAP_M + CLOTH_ROOM_M))
+
+    def leg_gap(self, z: float) -> float:
+        """The gap (m) between the legs at height z, across the midline."""
+        x = self._points(round(z, 4))[0][:, 0]
+        return float(x[x > 0].min() - x[x < 0].max())
 
     def hull(self, z: float, leg: float = 0.0):
         """Convex hull of the body's cut at height z (of one leg: `leg` +1 left, -1 right):

@@ -4,7 +4,8 @@ Two solvers, same pipeline and same checks:
 
 - ``"projective"`` (default), dressform's own projective-dynamics solver
   (`dressform.drape.projective`): the panels are placed loose round the body, their seams
-  pulled together by stiff springs under gravity and the fabric's friction (sewing) until
+  pulled together by stiff springs (sewing: under gravity, or held where placed for a
+  garment that hangs from the waist) until
   every seam is closed to under 2 mm, then fused into one surface and settled with body
   contact, friction and self-contact. About 5–10 times faster than Newton here
   (BENCHMARKS.md). `over=` drapes on top of garments already at rest (outfits).
@@ -139,7 +140,8 @@ def drape(pattern: Pattern, body: Body, fabric: str | FabricPhysics = "cotton_je
             panels = distance.push_out(panels, MARGIN_M)
         _refuse_inside(distance(panels))
         q, frames, at_rest, gap = _sew_and_settle(coarse, panels, distance, physics,
-                                                  max_frames, progress)
+                                                  max_frames, progress,
+                                                  held=hangs_from_waist(pattern) and not over)
         if coarse is not cloth:
             start = distance.push_out(carry_to_mesh(coarse, q, cloth),
                                       SolverSettings().clearance_m)
@@ -175,20 +177,33 @@ def _refuse_inside(d: np.ndarray) -> None:
                             "garment is too small here to be placed round it"])
 
 
+def hangs_from_waist(pattern: Pattern) -> bool:
+    """Whether the garment hangs from the waist (a skirt, trousers), not the shoulders."""
+    return "waist" in pattern.levels_mm and "hps" not in pattern.levels_mm
+
+
 def _sew_and_settle(cloth: ClothMesh, panels: np.ndarray, distance: BodyDistance,
-                    physics: FabricPhysics, max_frames: int, progress
+                    physics: FabricPhysics, max_frames: int, progress, held: bool = False
                     ) -> tuple[np.ndarray, int, bool, float]:
-    start, sewing, gap = sew(cloth, panels, distance, physics, progress)
+    start, sewing, gap = sew(cloth, panels, distance, physics, progress, held)
     q, steps, at_rest = settle(cloth, start, distance, physics, max(1, max_frames - sewing),
                                progress, sewing)
     return q, sewing + steps, at_rest, gap
 
 
 def sew(cloth: ClothMesh, panels: np.ndarray, distance: BodyDistance, physics: FabricPhysics,
-        progress=None) -> tuple[np.ndarray, int, float]:
+        progress=None, held: bool = False) -> tuple[np.ndarray, int, float]:
     """Loose panels at `panels` (pattern vertices) pulled together by their seams until every
     seam is closed (or `SEWING_STEPS` pass), fused into one surface and lifted clear of the
-    body: (fused positions, steps taken, the widest seam gap when sewing ended)."""
+    body: (fused positions, steps taken, the widest seam gap when sewing ended).
+
+    `held`: the garment is held where it was placed while it is sewn (no gravity), as a
+    skirt is held at the waist while it is closed. Its waist is placed a margin off the
+    body and only closes onto it as the seams pull it in; falling meanwhile, a waistband
+    on a straight (a man's) torso dropped 7 cm before it touched, to where the body is wide
+    enough to hold it by its stretch alone. Held, it closes at the waist, where friction
+    then keeps it. (Not over an outfit's inner layer: a band left open at its lap over a
+    tucked top, held while sewn, did not come to rest on the top's folds.)"""
     settings = SolverSettings()
 
     def sewn(x: np.ndarray) -> bool:
@@ -196,7 +211,8 @@ def sew(cloth: ClothMesh, panels: np.ndarray, distance: BodyDistance, physics: F
 
     try:
         loose = relax(cloth_model(cloth, physics, settings.step_s, sewing=True), panels,
-                      distance, 0.0, settings, SEWING_STEPS, progress, done=sewn)
+                      distance, 0.0, settings, SEWING_STEPS, progress, done=sewn,
+                      gravity=not held)
     except DivergedError as e:
         raise DrapeError(f"{e}; try a finer spacing or a stiffer fabric") from e
     start = distance.push_out(fuse(cloth, loose.positions), settings.clearance_m)
