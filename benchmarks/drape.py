@@ -17,7 +17,7 @@ from dressform.drape.fabrics import PRESETS, fabric_preset
 from dressform.drape.folding import fold_bands
 from dressform.drape.placement import place_panels
 from dressform.drape.redrape import redrape
-from dressform.drape.simulate import drape, newton_settle, settle, sew
+from dressform.drape.simulate import drape, hangs_from_waist, newton_settle, settle, sew
 from dressform.garment.blocks import draft
 from dressform.garment.sizes import builtin_chart
 
@@ -35,7 +35,7 @@ def _same_start(block: str, pattern, fabric: str, spacing: float, body) -> str:
     physics = fabric_preset(fabric)
     distance = BodyDistance(body.vertices, body.faces)
     start, _, _ = sew(cloth, place_panels(cloth, folded, body, physics.max_stretch), distance,
-                      physics)
+                      physics, held=hangs_from_waist(pattern))
     t = time.perf_counter()
     ours, _, _ = settle(cloth, start, distance, physics, 400)
     t_ours = time.perf_counter() - t
