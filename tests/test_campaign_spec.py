@@ -65,9 +65,6 @@ def test_errors_point_at_the_line_and_field():
     ("- a\n- b\n", "is a mapping"),
     ("name: x\ncast: {}\ncollection: [{name: t, block: tshirt}]\nlooks: [{name: l, "
      "garments: [t]}]\n", "the cast is empty"),
-    ("name: x\ncast: {sample: {n: 2}}\ncollection: [{name: t, block: tshirt}, {name: s, "
-     "block: skirt}]\nlooks: [{name: l, garments: [t, s]}]\nshots: {poses: [seated]}\n",
-     "two-layer look"),
     ("name: Bad Name\ncast: {sample: {n: 2}}\ncollection: [{name: t, block: tshirt}]\n"
      "looks: [{name: l, garments: [t]}]\n", "c.yaml:1:7: name"),
     ("name: x\ncast: {clones: [{name: a, spec: {skin_tone: 12}}]}\ncollection: [{name: t, "

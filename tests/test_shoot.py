@@ -54,7 +54,7 @@ def test_a_garment_is_redraped_into_the_pose_not_skinned(woman, dressed):
             assert moved.max() > 0.03  # it follows the stride
 
 
-def test_a_garment_without_its_pattern_or_from_an_outfit_is_not_redraped(dressed):
+def test_a_garment_saved_without_its_pattern_is_not_redraped(dressed):
     path, rested = dressed
     with pytest.raises(DrapeError, match="outfit"):
         restore(rested.vertices, {"outfit": "tucked"})

@@ -75,6 +75,7 @@ def outfit_cmd(
     """Dress a clone in a top and a bottom, layered: the inner one drapes first, the outer
     one over it."""
     from dressform.drape.outfit import dress
+    from dressform.drape.redrape import outfit_records
 
     garments = [_garment(*((Path(g), None) if Path(g).suffix else (None, g)), size, chart)
                 for g in (top, bottom)]
@@ -90,11 +91,10 @@ def outfit_cmd(
     verdict = ("[green]no cloth through cloth[/]" if not result.crossings else
                f"[red]{result.crossings} cloth edges through the other garment[/]")
     console.print(f"layering: top {layering}; {verdict}")
-    # An outfit's layers are simulated together; re-draping one alone would pass through the
-    # other, so the file records them as an outfit (not re-drapable one by one).
-    outfit = {"outfit": layering}
-    _write(clone, [(garments[0].name, result.top, outfit),
-                   (garments[1].name, result.bottom, outfit)], output, preview)
+    # The layers are re-draped together (into a pose, `redrape_layers`), never one alone.
+    records = outfit_records(result, (garments[0], garments[1]), (top_fabric, bottom_fabric))
+    _write(clone, [(garments[0].name, result.top, records[0]),
+                   (garments[1].name, result.bottom, records[1])], output, preview)
 
 
 def _standing(path: Path, stance: str):

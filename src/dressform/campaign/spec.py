@@ -246,8 +246,6 @@ class Campaign(_Strict):
 
     @model_validator(mode="after")
     def _references(self) -> Campaign:
-        from dressform.body.pose import POSES
-
         problems: list[tuple[Loc, str]] = []
         garments = {g.name for g in self.collection}
         for what, names in (("collection", [g.name for g in self.collection]),
@@ -266,9 +264,6 @@ class Campaign(_Strict):
                     problems.append((("looks", i, "garments", j),
                                      f"no garment {g!r} in the collection"
                                      f"{suggest(g, garments)}"))
-            if len(look.garments) == 2 and not all(POSES[p].at_rest for p in self.shots.poses):
-                problems.append((("looks", i, "garments"), "a two-layer look can only be shot "
-                                 "in the a-pose (outfits are not re-draped into poses yet)"))
         if problems:
             raise _CrossRefs(problems)
         return self

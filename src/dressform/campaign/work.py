@@ -143,7 +143,7 @@ def drape_look(task: DrapeTask) -> Path:
     from dressform.body.build import build
     from dressform.body.export import ExtraMesh, export_glb
     from dressform.body.spec import BodySpec
-    from dressform.drape.redrape import garment_record
+    from dressform.drape.redrape import garment_record, outfit_records
     from dressform.render.looks import parse_color
 
     body = build(BodySpec(**task.spec))
@@ -163,7 +163,8 @@ def drape_look(task: DrapeTask) -> Path:
                        task.layering,  # type: ignore[arg-type]
                        spacing_mm=task.spacing_mm, max_frames=task.max_frames)
         draped = [outfit.top, outfit.bottom]
-        records = [{"outfit": task.layering, "fabric": g.fabric} for g in task.garments]
+        records = outfit_records(outfit, (patterns[0], patterns[1]),
+                                 (task.garments[0].fabric, task.garments[1].fabric))
     meshes = [ExtraMesh(g.name, d.vertices, d.faces, d.uv, parse_color(g.color), extras=r)
               for g, d, r in zip(task.garments, draped, records, strict=True)]
     task.output.parent.mkdir(parents=True, exist_ok=True)

@@ -11,17 +11,18 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 import numpy as np
 
 from dressform.body.mesh import Body
 from dressform.drape.cloth_mesh import ClothMesh, mesh_pattern, triangle_strain
-from dressform.drape.distance import BodyDistance, SurfaceQuery
+from dressform.drape.distance import BodyDistance, SurfaceQuery, open_edge_mask
 from dressform.drape.fabrics import FabricPhysics, fabric_preset
 from dressform.drape.folding import fold_bands
 from dressform.drape.placement import place_panels
 from dressform.drape.projective import SolverSettings
-from dressform.drape.simulate import DrapedGarment, DrapeError, settle
+from dressform.drape.simulate import DrapedGarment, DrapeError, collider, settle
 from dressform.garment.pattern import Pattern
 from dressform.geometry.normals import vertex_normals
 
@@ -106,20 +107,31 @@ def garment_record(pattern: Pattern, fabric: str, garment: DrapedGarment) -> dic
             "spacing_mm": garment.spacing_mm}
 
 
+def outfit_records(outfit, patterns: tuple[Pattern, Pattern], fabrics: tuple[str, str]
+                   ) -> list[dict[str, object]]:
+    """The `garment_record`s of an outfit's top and bottom (`dressform.drape.outfit.Outfit`),
+    each marked with the layering and its layer, so that `redrape_layers` can re-drape them
+    together: the outer layer's band was left open at its lap (`fold_bands`)."""
+    return [{**garment_record(p, f, g), "outfit": outfit.layering,
+             "layer": "inner" if g is outfit.inner else "outer"}
+            for g, p, f in zip((outfit.top, outfit.bottom), patterns, fabrics, strict=True)]
+
+
 def restore(vertices: np.ndarray, record: dict[str, object]) -> tuple[DrapedGarment, Pattern,
                                                                       str]:
     """A garment read back from a file (its rested `vertices` and its `garment_record`), as
-    (garment, pattern, fabric) ready to `redrape`. Raises `DrapeError` if the record is
-    missing or does not match the vertices."""
-    if record and "outfit" in record:
-        raise DrapeError("this garment is one layer of an outfit; re-draping an outfit into "
-                         "a pose or onto another body is not supported yet")
+    (garment, pattern, fabric) ready to `redrape` (an outfit's layer: `redrape_layers`).
+    Raises `DrapeError` if the record is missing or does not match the vertices."""
     if not record or "pattern" not in record:
+        if record and "outfit" in record:
+            raise DrapeError("this outfit was saved without its patterns (by an older "
+                             "dressform), so it cannot be re-draped: dress the clone again "
+                             "with `dressform outfit`")
         raise DrapeError("this garment was saved without its pattern, so it cannot be "
                          "re-draped: drape it again with `dressform drape`")
     pattern = Pattern.model_validate_json(str(record["pattern"]))
     spacing = float(record.get("spacing_mm", 20.0))  # type: ignore[arg-type]
-    cloth = mesh_pattern(fold_bands(pattern), spacing)
+    cloth = mesh_pattern(fold_bands(pattern, fasten=_fastened(record)), spacing)
     if cloth.vertex_count != len(vertices):
         raise DrapeError(f"the saved garment has {len(vertices)} vertices but its pattern "
                          f"meshes to {cloth.vertex_count}: the file was changed")
@@ -130,15 +142,22 @@ def restore(vertices: np.ndarray, record: dict[str, object]) -> tuple[DrapedGarm
     return garment, pattern, str(record.get("fabric", "cotton_jersey"))
 
 
+def _fastened(record: dict[str, object]) -> bool:
+    """Whether the garment's bands were fastened when it was draped (an outfit's outer
+    layer's are left open at the lap)."""
+    return record.get("layer") != "outer"
+
+
 def _checked(garment: DrapedGarment, pattern: Pattern, old: Body, new: Body,
-             fabric: str | FabricPhysics) -> tuple[FabricPhysics, ClothMesh]:
+             fabric: str | FabricPhysics, fastened: bool = True
+             ) -> tuple[FabricPhysics, ClothMesh]:
     """The fabric's physics and the garment's cloth mesh, once the garment is known to
     belong to the pattern and the bodies to share a mesh (else `DrapeError`)."""
     if old.vertices.shape != new.vertices.shape or not np.array_equal(old.faces, new.faces):
         raise DrapeError("re-drape carries cloth between bodies with the same mesh (clones "
                          "built by dressform.body); drape the pattern afresh instead")
     physics = fabric if isinstance(fabric, FabricPhysics) else fabric_preset(fabric)
-    folded = fold_bands(pattern)
+    folded = fold_bands(pattern, fasten=fastened)
     cloth = mesh_pattern(folded, garment.spacing_mm)
     if cloth.vertex_count != len(garment.vertices):
         raise DrapeError(f"this garment was not draped from pattern {pattern.name!r} at "
@@ -152,13 +171,18 @@ def _checked(garment: DrapedGarment, pattern: Pattern, old: Body, new: Body,
 
 def _onto(cloth: ClothMesh, physics: FabricPhysics, groups, q: np.ndarray, before: Body,
           body: Body, steps: int, progress: Callable[[int, float], None] | None = None,
-          first_step: int = 0) -> tuple[np.ndarray, BodyDistance, int, bool]:
-    """Cloth `q` on `before` carried onto `body`, pushed out of it and stepped up to `steps`
-    solver steps: (positions, the body's distance field, steps taken, at rest)."""
-    distance = BodyDistance(body.vertices, body.faces)
+          first_step: int = 0, over: Sequence[DrapedGarment] = (),
+          held: np.ndarray | None = None) -> tuple[np.ndarray, BodyDistance, int, bool]:
+    """Cloth `q` on `before` carried onto `body`, pushed out of it (and of the garments
+    `over`, already on `body`) and stepped up to `steps` solver steps, vertices `held`
+    kept where they were carried: (positions, the body's distance field, steps taken, at
+    rest)."""
+    skin = BodyDistance(body.vertices, body.faces)
+    distance = collider(body, over) if over else skin
     start = distance.push_out(carry(q, before, body, groups), SolverSettings().clearance_m)
-    q, done, at_rest = settle(cloth, start, distance, physics, steps, progress, first_step)
-    return q, distance, done, at_rest
+    q, done, at_rest = settle(cloth, start, distance, physics, steps, progress, first_step,
+                              held)
+    return q, skin, done, at_rest
 
 
 def follow(garment: DrapedGarment, pattern: Pattern, old: Body, bodies: Sequence[Body],
@@ -210,3 +234,53 @@ def redrape(garment: DrapedGarment, pattern: Pattern, old: Body, new: Body,
     return DrapedGarment(q, garment.faces, garment.uv, garment.panel, garment.panel_names,
                          distance(q), steps, time.perf_counter() - started, at_rest,
                          triangle_strain(cloth, q), garment.spacing_mm, garment.seam_gap_m)
+
+
+#: One layer of an outfit to re-drape: (garment at rest, its pattern, its fabric, whether its
+#: bands were fastened).
+Layer = tuple[DrapedGarment, Pattern, str | FabricPhysics, bool]
+
+
+def redrape_layers(layers: Sequence[Layer], old: Body, new: Body, *, max_frames: int = 240,
+                   through: Sequence[Body] = (), frames_between: int = 20
+                   ) -> list[DrapedGarment]:
+    """An outfit's layers (inner first, all rested on `old`) settled onto `new` together:
+    on each body on the way (`through`, as in `redrape`) the inner layer is carried and
+    settled first, then the outer one over it, colliding with it as with the body.
+
+    Raises what `redrape` raises for any layer.
+    """
+    checked = [_checked(g, p, old, new, f, fastened) for g, p, f, fastened in layers]
+    groups = [limb_groups(g, p, old) for g, p, _, _ in layers]
+    # What an outer layer covers of the layers under it (a tucked top's hem inside the
+    # skirt) moves with the body, held by it: settled alone, before the outer layer is back
+    # over it, it sprang out through where that layer lies.
+    covers = [np.zeros(0, dtype=np.int64) for _ in layers]
+    for k in range(len(layers) - 1):
+        inside = np.zeros(len(layers[k][0].vertices), dtype=bool)
+        for shell, _, _, _ in layers[k + 1:]:
+            d = BodyDistance(shell.vertices, shell.faces, open_edge_mask(shell.faces))
+            inside |= d(layers[k][0].vertices) < 0.0
+        covers[k] = np.flatnonzero(inside)
+    started = time.perf_counter()
+    qs = [g.vertices for g, _, _, _ in layers]
+    steps = [0] * len(layers)
+    rested = [False] * len(layers)
+    before = old
+    skin = BodyDistance(new.vertices, new.faces)
+    for body in (*through, new):
+        budget = max_frames if body is new else frames_between
+        placed: list[DrapedGarment] = []
+        for k, (garment, _, _, _) in enumerate(layers):
+            physics, cloth = checked[k]
+            qs[k], skin, done, rested[k] = _onto(cloth, physics, groups[k], qs[k], before,
+                                                 body, budget, over=placed,
+                                                 held=covers[k] if len(covers[k]) else None)
+            steps[k] += done
+            placed.append(replace(garment, vertices=qs[k]))
+        before = body
+    seconds = time.perf_counter() - started
+    return [DrapedGarment(q, g.faces, g.uv, g.panel, g.panel_names, skin(q), n, seconds, ok,
+                          triangle_strain(checked[k][1], q), g.spacing_mm, g.seam_gap_m)
+            for k, ((g, _, _, _), q, n, ok) in enumerate(zip(layers, qs, steps, rested,
+                                                             strict=True))]

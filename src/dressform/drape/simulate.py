@@ -227,16 +227,18 @@ def seam_gap(cloth: ClothMesh, positions: np.ndarray) -> float:
 
 
 def settle(cloth: ClothMesh, start: np.ndarray, distance: BodyDistance,
-           physics: FabricPhysics, max_steps: int, progress=None, first_step: int = 0
-           ) -> tuple[np.ndarray, int, bool]:
+           physics: FabricPhysics, max_steps: int, progress=None, first_step: int = 0,
+           pinned: np.ndarray | None = None) -> tuple[np.ndarray, int, bool]:
     """The fused cloth from `start` (outside the body) stepped under gravity until it rests:
-    positions, steps taken, at rest. `progress` sees steps counted from `first_step`."""
+    positions, steps taken, at rest. `progress` sees steps counted from `first_step`;
+    `pinned` vertices are held where they start."""
     settings = SolverSettings()
     try:
         rest = relax(cloth_model(cloth, physics, settings.step_s), start, distance,
                      physics.friction, settings, max_steps,
                      None if progress is None else
-                     (lambda step, speed: progress(first_step + step, speed)), sides=True)
+                     (lambda step, speed: progress(first_step + step, speed)),
+                     pinned=pinned, sides=True)
     except DivergedError as e:
         raise DrapeError(f"{e}; try a finer spacing or a stiffer fabric") from e
     return rest.positions, rest.steps, rest.at_rest

@@ -55,19 +55,32 @@ def posed_garments(body: Body, garments: Sequence[ExtraMesh], pose: str = "a-pos
     vertices by garment name. The expensive part of a posed shot, and the same for every
     camera, light and expression of that pose: compute it once and pass it to
     `dressed_scene`."""
-    from dressform.drape.redrape import redrape, restore
+    from dressform.drape.redrape import redrape, redrape_layers, restore
 
     chosen = get_pose(pose)
     *between, posed = pose_path(body, chosen)
-    out = {}
+    out = {g.name: np.asarray(g.vertices) for g in garments}
+    if posed is body:
+        return out
+    # An outfit's layers go together, the inner first: the outer settles over it.
+    layers = sorted((g for g in garments if g.extras and "outfit" in g.extras),
+                    key=lambda g: g.extras.get("layer") != "inner")
+    if layers:
+        if progress:
+            progress(f"re-draping the outfit ({', '.join(g.name for g in layers)}) into the "
+                     f"{chosen.name} pose")
+        restored = [(*restore(out[g.name], g.extras), g.extras.get("layer") != "outer")
+                    for g in layers]
+        for g, moved in zip(layers, redrape_layers(restored, body, posed, through=between),
+                            strict=True):
+            out[g.name] = moved.vertices
     for g in garments:
-        vertices = np.asarray(g.vertices)
-        if posed is not body:
-            if progress:
-                progress(f"re-draping {g.name} into the {chosen.name} pose")
-            rested, pattern, fabric = restore(vertices, g.extras)
-            vertices = redrape(rested, pattern, body, posed, fabric, through=between).vertices
-        out[g.name] = vertices
+        if "outfit" in (g.extras or {}):
+            continue
+        if progress:
+            progress(f"re-draping {g.name} into the {chosen.name} pose")
+        rested, pattern, fabric = restore(out[g.name], g.extras)
+        out[g.name] = redrape(rested, pattern, body, posed, fabric, through=between).vertices
     return out
 
 
@@ -210,6 +223,10 @@ def walk_video(dressed: str | os.PathLike[str], outputs: Sequence[str | os.PathL
     studio = studio or Studio(camera="85mm", quality="preview")
     body = load_body(dressed)
     garments = load_garments(dressed) if Path(dressed).suffix.lower() == ".glb" else []
+    if any("outfit" in (g.extras or {}) for g in garments):
+        raise RenderError("a walk in a two-layer outfit is not simulated yet (each layer "
+                          "would pass through the other frame by frame): shoot it still, "
+                          "in any pose, or walk one garment")
     frames = walk(body, seconds, fps)
     *lead_in, _ = pose_path(body, walk_pose(0.0))
     moving: dict[str, list[np.ndarray]] = {"body": [np.asarray(f.vertices) for f in frames]}
