@@ -242,21 +242,23 @@ Layer = tuple[DrapedGarment, Pattern, str | FabricPhysics, bool]
 
 
 def redrape_layers(layers: Sequence[Layer], old: Body, new: Body, *, max_frames: int = 240,
-                   through: Sequence[Body] = (), frames_between: int = 20
-                   ) -> list[DrapedGarment]:
+                   through: Sequence[Body] = (), frames_between: int = 20,
+                   tucked: bool = False) -> list[DrapedGarment]:
     """An outfit's layers (inner first, all rested on `old`) settled onto `new` together:
     on each body on the way (`through`, as in `redrape`) the inner layer is carried and
     settled first, then the outer one over it, colliding with it as with the body.
+
+    `tucked`: the inner layer is tucked into the outer (a top into a skirt); what the outer
+    covers of it is then held by it, moving with the body (settled alone, before the skirt
+    was back over it, the top's hem sprang out through the skirt). A layer worn over
+    another does not hold it: trousers under a T-shirt settle on their own.
 
     Raises what `redrape` raises for any layer.
     """
     checked = [_checked(g, p, old, new, f, fastened) for g, p, f, fastened in layers]
     groups = [limb_groups(g, p, old) for g, p, _, _ in layers]
-    # What an outer layer covers of the layers under it (a tucked top's hem inside the
-    # skirt) moves with the body, held by it: settled alone, before the outer layer is back
-    # over it, it sprang out through where that layer lies.
     covers = [np.zeros(0, dtype=np.int64) for _ in layers]
-    for k in range(len(layers) - 1):
+    for k in range(len(layers) - 1 if tucked else 0):
         inside = np.zeros(len(layers[k][0].vertices), dtype=bool)
         for shell, _, _, _ in layers[k + 1:]:
             d = BodyDistance(shell.vertices, shell.faces, open_edge_mask(shell.faces))

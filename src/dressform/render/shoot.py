@@ -71,8 +71,9 @@ def posed_garments(body: Body, garments: Sequence[ExtraMesh], pose: str = "a-pos
                      f"{chosen.name} pose")
         restored = [(*restore(out[g.name], g.extras), g.extras.get("layer") != "outer")
                     for g in layers]
-        for g, moved in zip(layers, redrape_layers(restored, body, posed, through=between),
-                            strict=True):
+        tucked = layers[0].extras.get("outfit") == "tucked"
+        for g, moved in zip(layers, redrape_layers(restored, body, posed, through=between,
+                                                   tucked=tucked), strict=True):
             out[g.name] = moved.vertices
     for g in garments:
         if "outfit" in (g.extras or {}):
