@@ -140,10 +140,7 @@ STANCES: dict[str, Pose] = {
 
 
 def get_stance(name: str) -> Pose:
-    if name not in STANCES:
-        raise UnknownNameError(f"unknown stance {name!r}{suggest(name, STANCES)} "
-                               f"(stances: {', '.join(STANCES)})")
-    return STANCES[name]
+    return _named("stance", name, STANCES)
 
 
 def partial(pose: str | Pose, fraction: float) -> Pose:
@@ -169,12 +166,14 @@ def pose_names() -> list[str]:
 
 
 def get_pose(name: str | Pose) -> Pose:
-    if isinstance(name, Pose):
-        return name
-    if name not in POSES:
-        raise UnknownNameError(f"unknown pose {name!r}{suggest(name, POSES)} "
-                               f"(poses: {', '.join(POSES)})")
-    return POSES[name]
+    return name if isinstance(name, Pose) else _named("pose", name, POSES)
+
+
+def _named(kind: str, name: str, table: dict[str, Pose]) -> Pose:
+    if name not in table:
+        raise UnknownNameError(f"unknown {kind} {name!r}{suggest(name, table)} "
+                               f"({kind}s: {', '.join(table)})")
+    return table[name]
 
 
 def rotation_matrix(axis: Axis | np.ndarray, degrees: float) -> np.ndarray:

@@ -178,13 +178,12 @@ def _wrap_row(cloth: ClothMesh, rows: np.ndarray, pattern: Pattern, sections: _S
     total = sum(hi - lo for lo, hi in spans) / 1000.0
     z = round(row * ROW_M + lift, 4)
     hull = sections.hull(z, leg)
-    if leg and sections.legs_apart(z):
+    if leg and sections.legs_apart(z) and sections.no_room(z):
         gap = sections.leg_gap(z)
-        if gap < 2.0 * (LEG_GAP_M + CLOTH_ROOM_M):
-            raise PatternError([
-                f"the thighs touch {100 * z:.0f} cm up ({1000 * gap:.0f} mm apart): there is "
-                "no room between them for the trouser legs' inseams; drape on the clone in "
-                "the fitting stance (legs a little apart: `--stance fitting`)"])
+        raise PatternError([
+            f"the thighs touch {100 * z:.0f} cm up ({1000 * gap:.0f} mm apart): there is "
+            "no room between them for the trouser legs' inseams; drape on the clone in "
+            "the fitting stance (legs a little apart: `--stance fitting`)"])
     skin = hull.length
     if skin > total * (1.0 + max_stretch):
         raise PatternError([_too_small(pattern, y_mm, total, skin)])
@@ -457,7 +456,11 @@ class _Sections:
         legs there go round both legs as one pinched loop, as above their crotch seam (the
         seam sits in the fork; a tube round each leg would have no room between them)."""
         return (self.legs_apart(z) and not self.legs_apart(z + CROTCH_APEX_M)
-                and self.leg_gap(z) < 2.0 * (LEG_GAP_M + CLOTH_ROOM_M))
+                and self.no_room(z))
+
+    def no_room(self, z: float) -> bool:
+        """Whether the legs at height z (apart) leave no room for a trouser leg round each."""
+        return self.leg_gap(z) < 2.0 * (LEG_GAP_M + CLOTH_ROOM_M)
 
     def leg_gap(self, z: float) -> float:
         """The gap (m) between the legs at height z, across the midline."""

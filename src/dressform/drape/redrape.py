@@ -222,61 +222,58 @@ def redrape(garment: DrapedGarment, pattern: Pattern, old: Body, new: Body,
     Raises `DrapeError` if the bodies do not share a mesh or the garment was not draped from
     this pattern, and `PatternError` if the garment is too small for the new body.
     """
-    physics, cloth = _checked(garment, pattern, old, new, fabric)
-    started = time.perf_counter()
-    groups = limb_groups(garment, pattern, old)
-    q, before, steps = garment.vertices, old, 0
-    for body in (*through, new):
-        budget = max_frames if body is new else frames_between
-        q, distance, done, at_rest = _onto(cloth, physics, groups, q, before, body, budget,
-                                           progress, steps)
-        before, steps = body, steps + done
-    return DrapedGarment(q, garment.faces, garment.uv, garment.panel, garment.panel_names,
-                         distance(q), steps, time.perf_counter() - started, at_rest,
-                         triangle_strain(cloth, q), garment.spacing_mm, garment.seam_gap_m)
+    return redrape_layers([(garment, pattern, fabric)], old, new, max_frames=max_frames,
+                          through=through, frames_between=frames_between,
+                          progress=progress)[0]
 
 
-#: One layer of an outfit to re-drape: (garment at rest, its pattern, its fabric, whether its
-#: bands were fastened).
-Layer = tuple[DrapedGarment, Pattern, str | FabricPhysics, bool]
+#: One layer of an outfit to re-drape: (garment at rest, its pattern, its fabric).
+Layer = tuple[DrapedGarment, Pattern, str | FabricPhysics]
 
 
 def redrape_layers(layers: Sequence[Layer], old: Body, new: Body, *, max_frames: int = 240,
                    through: Sequence[Body] = (), frames_between: int = 20,
-                   tucked: bool = False) -> list[DrapedGarment]:
-    """An outfit's layers (inner first, all rested on `old`) settled onto `new` together:
-    on each body on the way (`through`, as in `redrape`) the inner layer is carried and
-    settled first, then the outer one over it, colliding with it as with the body.
+                   tucked: bool = False,
+                   progress: Callable[[int, float], None] | None = None
+                   ) -> list[DrapedGarment]:
+    """Garments at rest on `old` settled onto `new` (`redrape`), several as an outfit's
+    layers, inner first: on each body on the way (`through`) the inner layer is carried
+    and settled first, then each outer one over those under it, colliding with them as
+    with the body. As when they were draped (`drape(over=...)`), every layer but the first
+    has its bands open at the lap.
 
     `tucked`: the inner layer is tucked into the outer (a top into a skirt); what the outer
     covers of it is then held by it, moving with the body (settled alone, before the skirt
     was back over it, the top's hem sprang out through the skirt). A layer worn over
     another does not hold it: trousers under a T-shirt settle on their own.
 
-    Raises what `redrape` raises for any layer.
+    Raises `DrapeError` if the bodies do not share a mesh or a garment was not draped from
+    its pattern, and `PatternError` if a garment is too small for the new body.
     """
-    checked = [_checked(g, p, old, new, f, fastened) for g, p, f, fastened in layers]
-    groups = [limb_groups(g, p, old) for g, p, _, _ in layers]
-    covers = [np.zeros(0, dtype=np.int64) for _ in layers]
-    for k in range(len(layers) - 1 if tucked else 0):
-        inside = np.zeros(len(layers[k][0].vertices), dtype=bool)
-        for shell, _, _, _ in layers[k + 1:]:
-            d = BodyDistance(shell.vertices, shell.faces, open_edge_mask(shell.faces))
-            inside |= d(layers[k][0].vertices) < 0.0
-        covers[k] = np.flatnonzero(inside)
+    checked = [_checked(g, p, old, new, f, fastened=k == 0)
+               for k, (g, p, f) in enumerate(layers)]
     started = time.perf_counter()
-    qs = [g.vertices for g, _, _, _ in layers]
+    groups = [limb_groups(g, p, old) for g, p, _ in layers]
+    covers = [np.zeros(0, dtype=np.int64) for _ in layers]
+    if tucked:
+        for k in range(len(layers) - 1):
+            inside = np.zeros(len(layers[k][0].vertices), dtype=bool)
+            for shell, _, _ in layers[k + 1:]:
+                d = BodyDistance(shell.vertices, shell.faces, open_edge_mask(shell.faces))
+                inside |= d(layers[k][0].vertices) < 0.0
+            covers[k] = np.flatnonzero(inside)
+    qs = [g.vertices for g, _, _ in layers]
     steps = [0] * len(layers)
     rested = [False] * len(layers)
     before = old
-    skin = BodyDistance(new.vertices, new.faces)
     for body in (*through, new):
         budget = max_frames if body is new else frames_between
         placed: list[DrapedGarment] = []
-        for k, (garment, _, _, _) in enumerate(layers):
+        for k, (garment, _, _) in enumerate(layers):
             physics, cloth = checked[k]
             qs[k], skin, done, rested[k] = _onto(cloth, physics, groups[k], qs[k], before,
-                                                 body, budget, over=placed,
+                                                 body, budget, progress, steps[k],
+                                                 over=placed,
                                                  held=covers[k] if len(covers[k]) else None)
             steps[k] += done
             placed.append(replace(garment, vertices=qs[k]))
@@ -284,5 +281,5 @@ def redrape_layers(layers: Sequence[Layer], old: Body, new: Body, *, max_frames:
     seconds = time.perf_counter() - started
     return [DrapedGarment(q, g.faces, g.uv, g.panel, g.panel_names, skin(q), n, seconds, ok,
                           triangle_strain(checked[k][1], q), g.spacing_mm, g.seam_gap_m)
-            for k, ((g, _, _, _), q, n, ok) in enumerate(zip(layers, qs, steps, rested,
-                                                             strict=True))]
+            for k, ((g, _, _), q, n, ok) in enumerate(zip(layers, qs, steps, rested,
+                                                          strict=True))]

@@ -69,8 +69,7 @@ def posed_garments(body: Body, garments: Sequence[ExtraMesh], pose: str = "a-pos
         if progress:
             progress(f"re-draping the outfit ({', '.join(g.name for g in layers)}) into the "
                      f"{chosen.name} pose")
-        restored = [(*restore(out[g.name], g.extras), g.extras.get("layer") != "outer")
-                    for g in layers]
+        restored = [restore(out[g.name], g.extras) for g in layers]
         tucked = layers[0].extras.get("outfit") == "tucked"
         for g, moved in zip(layers, redrape_layers(restored, body, posed, through=between,
                                                    tucked=tucked), strict=True):
