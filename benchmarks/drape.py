@@ -16,6 +16,7 @@ from dressform.drape.distance import BodyDistance
 from dressform.drape.fabrics import PRESETS, fabric_preset
 from dressform.drape.folding import fold_bands
 from dressform.drape.placement import place_panels
+from dressform.drape.projective import SolverSettings
 from dressform.drape.redrape import redrape
 from dressform.drape.simulate import drape, hangs_from_waist, newton_settle, settle, sew
 from dressform.garment.blocks import draft
@@ -28,11 +29,25 @@ def _row(label: str, spacing: float, vertices: int, g) -> str:
             f"{g.seconds / g.frames:.3f} | {1000 * g.contact_m.min():+.1f} |")
 
 
-def _same_start(block: str, pattern, fabric: str, spacing: float, body) -> str:
-    """A table row: the projective solver and Newton's each settling the same sewn start."""
+def _dc(r) -> str:
+    return f"{r.coefficient:.2f}{'' if r.in_published_range else ' (outside)'}"
+
+
+def _dc_range(fabric) -> str:
+    lo, hi = fabric.drape_range or (float("nan"), float("nan"))
+    return f"{lo:.2f}–{hi:.2f}"
+
+
+def _median_mm(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.median(np.linalg.norm(a - b, axis=1)) * 1000)
+
+
+def _same_start(block: str, pattern, fabric: str, spacing: float, body, slack: float) -> str:
+    """A table row: the projective solver and Newton's each settling the same sewn start,
+    then each started from the other's rest (does it stay there?)."""
     folded = fold_bands(pattern)
     cloth = mesh_pattern(folded, spacing)
-    physics = fabric_preset(fabric)
+    physics = fabric_preset(fabric).model_copy(update={"compression_slack": slack})
     distance = BodyDistance(body.vertices, body.faces)
     start, _, _ = sew(cloth, place_panels(cloth, folded, body, physics.max_stretch), distance,
                       physics, held=hangs_from_waist(pattern))
@@ -43,8 +58,13 @@ def _same_start(block: str, pattern, fabric: str, spacing: float, body) -> str:
     ref, _, _ = newton_settle(cloth, start, body, physics, 400)
     t_ref = time.perf_counter() - t
     gap = np.linalg.norm(ours - ref, axis=1) * 1000
-    return (f"| {block} | {t_ours:.1f} / {t_ref:.1f} | {np.median(gap):.1f} | "
-            f"{np.quantile(gap, 0.9):.1f} | {(distance(ours) < -0.001).sum()} / "
+    ours_from_ref, _, _ = settle(cloth, distance.push_out(ref, SolverSettings().clearance_m),
+                                 distance, physics, 400)
+    ref_from_ours, _, _ = newton_settle(cloth, ours, body, physics, 400)
+    material = "none (Style3D's)" if slack == 0 else f"{100 * slack:.0f} % (ours)"
+    return (f"| {block} | {material} | {t_ours:.1f} / {t_ref:.1f} | {np.median(gap):.1f} | "
+            f"{np.quantile(gap, 0.9):.1f} | {_median_mm(ours_from_ref, ref):.1f} / "
+            f"{_median_mm(ref_from_ours, ours):.1f} | {(distance(ours) < -0.001).sum()} / "
             f"{(distance(ref) < -0.001).sum()} | {self_intersections(ours, cloth.faces)} / "
             f"{self_intersections(ref, cloth.faces)} |")
 
@@ -57,6 +77,7 @@ def drape_lines() -> list[str]:
              "placement to rest. *projective*: dressform's own solver (sewing, then settling; "
              "steps of 1/30 s × 8 iterations; rest = 99 % of vertices under 1 cm/s for 3 "
              "steps). *newton*: Newton 1.8 SolverStyle3D, 60 fps × 10 substeps × 4 iterations, "
+             "body contact 4 mm off the skin (our clearance) at 1000 N/m, the fabric's friction; "
              "rest = every vertex under 1 cm/s for 3 frames; its kernels already compiled (a "
              "fresh environment compiles them once, about a minute). Same meshes, same fabric "
              "presets.",
@@ -81,7 +102,8 @@ def drape_lines() -> list[str]:
         compare.append(f"| {block} | {ref.seconds / ours.seconds:.1f}× | "
                        f"{np.median(gap):.1f} | {np.quantile(gap, 0.9):.1f} | "
                        f"{(ours.contact_m < -0.001).sum()} / {(ref.contact_m < -0.001).sum()} |")
-        same_start.append(_same_start(block, pattern, fabric, spacing, body))
+        same_start += [_same_start(block, pattern, fabric, spacing, body, slack)
+                       for slack in (fabric_preset(fabric).compression_slack, 0.0)]
     tee = draft("tshirt", size_l)
     bigger = build(BodySpec(sex="female", age_years=30, height_cm=170, weight_kg=68))
     fresh = drape(tee, bigger, "cotton_jersey", spacing_mm=20.0, max_frames=400)
@@ -109,12 +131,19 @@ def drape_lines() -> list[str]:
               "|---|---|---|---|---|", *compare,
               "",
               "The two solvers alone, from the same start (the panels sewn by ours, fused and "
-              "lifted clear of the body), each settled to rest:",
+              "lifted clear of the body), each settled to rest; then each started from the "
+              "other's rest and settled again (how far it moved: a rest of one that the other "
+              "keeps is a rest of both). *Compression slack*: how far cloth may shorten along "
+              "its yarns before it resists: ours by default (`FabricPhysics."
+              "compression_slack`), or none, the energy Style3D uses, to check the solver "
+              "itself on the same energy:",
               "",
-              "| garment | seconds, ours / Newton | median vertex distance between the two "
-              "rests (mm) | 90th percentile (mm) | vertices > 1 mm inside the body (ours / "
-              "Newton) | cloth edges through cloth (ours / Newton) |",
-              "|---|---|---|---|---|---|", *same_start,
+              "| garment | compression slack | seconds, ours / Newton | median vertex distance "
+              "between the two rests (mm) | 90th percentile (mm) | moved when started from "
+              "the other's rest (mm, median: ours from Newton's / Newton from ours) | "
+              "vertices > 1 mm inside the body (ours / Newton) | cloth edges through cloth "
+              "(ours / Newton) |",
+              "|---|---|---|---|---|---|---|---|", *same_start,
               "",
               redrape_line,
               "",
@@ -140,16 +169,16 @@ def drape_lines() -> list[str]:
               "(disc − support) from the shadow rasterised at 0.5 mm.",
               "",
               "| fabric | g/m² | bending weft/warp (N·m) | drape coefficient | published range "
-              "| nodes | steps | seconds |",
-              "|---|---|---|---|---|---|---|---|"]
+              "| nodes | steps | seconds | DC with no compression slack (Style3D's energy) |",
+              "|---|---|---|---|---|---|---|---|---|"]
     for name, fabric in PRESETS.items():
         t = time.perf_counter()
         r = drape_test(name)
-        lo, hi = fabric.drape_range or (float("nan"), float("nan"))
+        seconds = time.perf_counter() - t
+        stiff = drape_test(fabric.model_copy(update={"compression_slack": 0.0}))
         lines.append(f"| {name} | {fabric.weight_gsm:.0f} | {fabric.bending[0]:.1e} / "
-                     f"{fabric.bending[1]:.1e} | {r.coefficient:.2f}"
-                     f"{'' if r.in_published_range else ' (outside)'} | {lo:.2f}–{hi:.2f} | "
-                     f"{r.nodes} | {r.steps} | {time.perf_counter() - t:.1f} |")
+                     f"{fabric.bending[1]:.1e} | {_dc(r)} | {_dc_range(fabric)} | "
+                     f"{r.nodes} | {r.steps} | {seconds:.1f} | {_dc(stiff)} |")
     return lines
 
 

@@ -324,6 +324,27 @@ def test_nan_from_the_solver_is_stopped(skirt, woman, monkeypatch):
         drape(skirt, woman, "cotton_jersey", spacing_mm=30.0, max_frames=10, solver="newton")
 
 
+@pytest.mark.parametrize("slack, grows", [(0.1, False), (0.0, True)])
+def test_compressed_cloth_resists_only_past_the_fabrics_slack(slack, grows):
+    from dressform.drape.cloth_mesh import mesh_piece
+    from dressform.drape.projective import SolverSettings, cloth_model, relax
+
+    piece = mesh_piece(np.array([[0, 0], [80, 0], [80, 80], [0, 80]]), 20.0)
+    physics = fabric_preset("cotton_poplin").model_copy(update={"compression_slack": slack})
+    squeezed = np.column_stack([piece.uv * [0.95, 1.0], np.zeros(len(piece.uv))])
+    settings = SolverSettings()
+    rest = relax(cloth_model(piece, physics, settings.step_s), squeezed, None, 0.0, settings,
+                 20, gravity=False)
+    width = np.ptp(rest.positions[:, 0]) / np.ptp(piece.uv[:, 0])
+    # 5 % shorter weftwise: inside a 10 % slack it stays so; with none it springs back.
+    assert (width > 0.99) if grows else (width < 0.97), width
+
+
+def test_newtons_reference_keeps_the_cloth_out_of_the_body(skirt, woman):
+    g = drape(skirt, woman, "cotton_poplin", spacing_mm=40.0, max_frames=150, solver="newton")
+    assert g.at_rest and g.contact_m.min() > -0.001, g.contact_m.min()
+
+
 def test_cusick_drape_orders_fabrics_like_real_ones():
     from dressform.drape.cusick import drape_coefficient, drape_test
 

@@ -10,6 +10,14 @@
   Textile Res. J. 68 (1998) 57–64).
 - Bending rigidity (weft, warp, bias) in N·m: KES-FB2 values, 1 gf·cm²/cm = 9.8e-5 N·m, from
   chiffon (≈0.005–0.01 gf·cm²/cm) through shirting (≈0.1) to denim (≈1–2).
+- `compression_slack`: how far the cloth may shorten along its yarns before it resists. Real
+  cloth buckles under compression rather than shrink, in folds as fine as its yarns; a mesh
+  of 8–25 mm cannot show folds that fine, so with no slack it buckles only in mesh-sized
+  folds and drapes too stiffly: our Cusick drape coefficients with none put 6 of the 7
+  presets above their published range (all but denim; chiffon 0.52 against 0.15–0.40).
+  With 10 % all seven fall in range. Newton's Style3D
+  resists compression as it does stretch (no slack); set 0 to drape with its energy, as the
+  benchmark does to check our solver against it (BENCHMARKS.md).
 - `drape_range`: the drape coefficient a Cusick drape test (30 cm disc on an 18 cm support)
   gives fabrics of this type in the drape literature: low for chiffon and charmeuse, middling
   for jersey and shirting, high for suiting and denim. `dressform fabric drape-test` simulates
@@ -35,6 +43,9 @@ class FabricPhysics(BaseModel):
     #: How far the cloth may be stretched round the body before it is "too small" (0.03 for
     #: wovens: a little give; knits far more).
     max_stretch: float = Field(default=0.03, ge=0, le=1)
+    #: Share of compression along the yarns taken without resistance (sub-mesh buckling;
+    #: 0 = compression resisted as stretch is, the energy Newton's Style3D uses).
+    compression_slack: float = Field(default=0.1, ge=0, lt=1)
     #: Published Cusick drape coefficients of this fabric type (low, high); None if unknown.
     drape_range: tuple[float, float] | None = None
 

@@ -15,7 +15,8 @@ Energies, per triangle of area A with deformation gradient F = [f_weft, f_warp] 
 flat pattern (the rest shape):
 
 - stretch, weft and warp: k/2 · A · (|f| − 1)² for |f| > 1 (k in N/m, the fabric's tensile
-  stiffness), and against compression only past `SLACK` (cloth buckles rather than shrinks);
+  stiffness), and against compression only past the fabric's `compression_slack` (cloth
+  buckles rather than shrinks);
 - shear: k_shear/2 · A · ‖F − S‖², S the columns of F turned to a right angle at their own
   lengths;
 - bending: the quadratic isometric bending energy of Bergou et al. 2006 (exact for a flat rest
@@ -56,13 +57,11 @@ GRAVITY = np.array([0.0, 0.0, -9.81])
 #: Inside the body by less than this, a cloth vertex is pushed out to the nearest surface;
 #: deeper, it is sent back to where it was.
 SHALLOW_M = 0.01
-#: Cloth yields to compression along its yarns by up to this share before it resists: real
-#: cloth buckles into folds rather than shrink, and folds finer than the mesh can show
-#: would otherwise lock the cloth stiff.
-SLACK = 0.1
-#: ... but within the slack it still resists with this share of its stiffness: with nothing
-#: at all, the bending energy of a tube of cloth round a body shrinks it (a smaller tube
-#: bends less), which real cloth does not do.
+#: Within the fabric's compression slack (real cloth buckles into folds rather than shrink,
+#: and folds finer than the mesh can show would otherwise lock it stiff), cloth still
+#: resists with this share of its stiffness: with nothing at all, the bending energy of a
+#: tube of cloth round a body shrinks it (a smaller tube bends less), which real cloth does
+#: not do.
 COMPRESSION_SHARE = 1e-3
 CHEBYSHEV_DELAY = 2
 #: Vertices this much further out than the clearance are tied to the body as well.
@@ -111,6 +110,7 @@ class ClothModel:
     anchor_w: np.ndarray  # (V,) weight tying a vertex near the body to its projection
     step_s: float
     system: sp.csc_matrix  # the global matrix without contact ties
+    slack: float  # share of compression along the yarns taken without resistance
 
     def factor(self, tie: np.ndarray):
         """The global matrix with each vertex tied to an anchor by weight `tie` (V,),
@@ -167,7 +167,7 @@ def cloth_model(cloth: ClothMesh, physics: FabricPhysics, step_s: float, *,
         edges = np.vstack([edges, _fused_pairs(cloth.weld)])
     neighbours = np.unique(edges[:, 0].astype(np.int64) * v + edges[:, 1])
     return ClothModel(mass, columns, stretch_w, shear_w, faces, neighbours, anchor_w, step_s,
-                      system)
+                      system, physics.compression_slack)
 
 
 def _fused_pairs(weld: np.ndarray) -> np.ndarray:
@@ -230,12 +230,12 @@ def _bending_matrix(faces: np.ndarray, faces_uv: np.ndarray, uv: np.ndarray,
 
 def _local_targets(model: ClothModel, x: np.ndarray) -> np.ndarray:
     """(2T, 3) weighted projections of each triangle's F columns: k·A times the column with
-    its length clamped into [1 − SLACK, 1] (stretch), plus k_shear·A times the column turned,
+    its length clamped into [1 − slack, 1] (stretch), plus k_shear·A times the column turned,
     at its own length, to meet the other at a right angle (shear)."""
     f = (model.columns @ x).reshape(-1, 2, 3)  # (T, column, xyz)
     norms = np.linalg.norm(f, axis=2, keepdims=True)
     unit = f / np.maximum(norms, 1e-12)
-    stretch = unit * np.clip(norms, 1.0 - SLACK, 1.0)
+    stretch = unit * np.clip(norms, 1.0 - model.slack, 1.0)
     # Shear: the two directions rotated symmetrically in their plane to 90° apart.
     bis = unit[:, 0] + unit[:, 1]
     dif = unit[:, 0] - unit[:, 1]

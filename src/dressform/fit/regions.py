@@ -15,12 +15,12 @@ from scipy.spatial import cKDTree
 
 from dressform.body.measure import Tape
 from dressform.body.mesh import Body
-from dressform.drape.simulate import SKIN_OFFSET_M
+from dressform.drape.projective import SolverSettings
 from dressform.fit.ease import body_tapes
 
-#: Cloth this close to the skin touches it: the solver keeps cloth a skin offset away, and
-#: resting cloth settles a millimetre or two beyond that.
-TOUCH_M = SKIN_OFFSET_M + 0.002
+#: Cloth this close to the skin touches it: the solver keeps cloth its clearance (4 mm) away,
+#: and resting cloth settles a millimetre beyond that.
+TOUCH_M = SolverSettings().clearance_m + 0.001
 REGIONS: tuple[str, ...] = ("shoulders", "bust", "waist", "hip", "thigh", "sleeves")
 _TORSO_PARTS = frozenset({"neck", "torso", "hips"})
 _LEG_PARTS = ("thigh", "shin", "foot")
