@@ -28,6 +28,7 @@ from fitting import fitting_lines
 from forecast import forecast_lines
 from garments import garment_lines
 from motion import motion_lines
+from outfits import outfit_lines
 from render import render_lines
 from timing import ms, timed
 from tryon import tryon_lines
@@ -118,6 +119,8 @@ def main() -> None:
     lines += drape_lines()
     lines.append("")
     lines += clone_lines()
+    lines.append("")
+    lines += outfit_lines()
     lines.append("")
     lines += fit_lines()
     lines.append("")
