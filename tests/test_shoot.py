@@ -177,3 +177,29 @@ def test_the_default_hair_is_long_for_a_woman_and_short_for_a_man(woman, man):
     from dressform.render.shoot import default_hairstyle
 
     assert (default_hairstyle(woman), default_hairstyle(man)) == ("long", "short")
+
+
+def test_a_garment_that_does_not_settle_in_a_pose_is_reported(dressed, monkeypatch, capsys):
+    import warnings
+
+    import dressform.drape.redrape as rd
+    from dressform.body.export import load_body, load_garments
+    from dressform.cli import _show_warning
+    from dressform.errors import DressformWarning
+    from dressform.render.shoot import posed_garments
+
+    real = rd.redrape
+    # Cut short after a step on each body of the way: the skirt is still moving.
+    monkeypatch.setattr(rd, "redrape", lambda *a, **k: real(
+        *a, **{**k, "max_frames": 1, "frames_between": 1}))
+    path, _ = dressed
+    with pytest.warns(DressformWarning, match="the skirt did not come to rest") as caught:
+        posed_garments(load_body(path), load_garments(path), "relaxed")
+    # The CLI prints it as one plain line, not a source location.
+    w = next(w for w in caught if issubclass(w.category, DressformWarning))
+    _show_warning(w.message, w.category, w.filename, w.lineno)
+    assert capsys.readouterr().err.startswith("warning: re-draped into the relaxed pose")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DressformWarning)  # a settled skirt says nothing
+        monkeypatch.setattr(rd, "redrape", real)
+        posed_garments(load_body(path), load_garments(path), "relaxed")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import sys
+import warnings
 from pathlib import Path
 from typing import Annotated
 
@@ -15,7 +16,7 @@ from dressform.campaign_cli import campaign_app, consent_app, keys_app, verify_c
 from dressform.console import console, err, key_values
 from dressform.console import progress as _progress
 from dressform.drape_cli import drape_cmd, fabric_app, outfit_cmd
-from dressform.errors import DressformError, InvalidInputError
+from dressform.errors import DressformError, DressformWarning, InvalidInputError
 from dressform.fit_cli import coverage_cmd, fit_cmd
 from dressform.forecast_cli import forecast_cmd, sales_example_cmd
 from dressform.pattern_cli import grade_cmd, pattern_app
@@ -238,7 +239,19 @@ def demo(
     verify_cmd(first, trust=keys / "ca.pem")
 
 
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """dressform's own warnings as one plain line on stderr, not a source location."""
+    if issubclass(category, DressformWarning):
+        err.print(f"[yellow]warning:[/] {message}")
+    else:
+        _default_show(message, category, filename, lineno, file, line)
+
+
+_default_show = warnings.showwarning
+
+
 def main() -> None:
+    warnings.showwarning = _show_warning
     try:
         app()
     except DressformError as exc:

@@ -11,6 +11,11 @@ class DressformError(Exception):
     """Base class: a problem the user can act on (never a bug in dressform)."""
 
 
+class DressformWarning(UserWarning):
+    """A result made, but short of the mark in a way the user should hear of (a garment that
+    did not come to rest in a pose): the CLI prints it as a warning."""
+
+
 class InvalidInputError(DressformError, ValueError):
     """A value is missing, not a number, of the wrong type or outside its allowed range."""
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PIL import Image
@@ -15,13 +17,16 @@ from PIL import Image
 from dressform.body.export import ExtraMesh, load_body, load_garments
 from dressform.body.mesh import Body
 from dressform.body.pose import get_pose, pose_body, pose_path
-from dressform.errors import RenderError
+from dressform.errors import DressformWarning, RenderError
 from dressform.files import atomic_path
 from dressform.render.hair import Hair, grow_hair
 from dressform.render.looks import SurfaceLook, fabric_look
 from dressform.render.photoreal import RenderResult, SceneMesh, body_scene, render_still
 from dressform.render.studio import Studio
 from dressform.render.video import check_output, flatten
+
+if TYPE_CHECKING:
+    from dressform.drape.simulate import DrapedGarment
 
 #: Where a stool's top stands below the lowest point of a seated clone's hips (m): the seat
 #: touches the skin, the skin does not sink into it.
@@ -54,7 +59,9 @@ def posed_garments(body: Body, garments: Sequence[ExtraMesh], pose: str = "a-pos
     """Each of `garments` (rested on `body` at its rest pose) re-draped into `pose`: its
     vertices by garment name. The expensive part of a posed shot, and the same for every
     camera, light and expression of that pose: compute it once and pass it to
-    `dressed_scene`."""
+    `dressed_scene`. A garment that did not come to rest in the pose, or passes through
+    cloth, is still returned, with a `DressformWarning` saying so."""
+    from dressform.drape.checks import crossings
     from dressform.drape.redrape import redrape, redrape_layers, restore
 
     chosen = get_pose(pose)
@@ -71,17 +78,41 @@ def posed_garments(body: Body, garments: Sequence[ExtraMesh], pose: str = "a-pos
                      f"{chosen.name} pose")
         restored = [restore(out[g.name], g.extras) for g in layers]
         tucked = layers[0].extras.get("outfit") == "tucked"
-        for g, moved in zip(layers, redrape_layers(restored, body, posed, through=between,
-                                                   tucked=tucked), strict=True):
-            out[g.name] = moved.vertices
+        moved = redrape_layers(restored, body, posed, through=between, tucked=tucked)
+        for g, m in zip(layers, moved, strict=True):
+            out[g.name] = m.vertices
+            _warn_if_unsettled(g.name, chosen.name, m)
+        through_other = crossings(*((m.vertices, m.faces) for m in moved))
+        if through_other:
+            warnings.warn(DressformWarning(
+                f"in the {chosen.name} pose {through_other} cloth edges of "
+                f"{' and '.join(g.name for g in layers)} pass through the other garment"),
+                stacklevel=2)
     for g in garments:
         if "outfit" in (g.extras or {}):
             continue
         if progress:
             progress(f"re-draping {g.name} into the {chosen.name} pose")
         rested, pattern, fabric = restore(out[g.name], g.extras)
-        out[g.name] = redrape(rested, pattern, body, posed, fabric, through=between).vertices
+        m = redrape(rested, pattern, body, posed, fabric, through=between)
+        out[g.name] = m.vertices
+        _warn_if_unsettled(g.name, chosen.name, m)
     return out
+
+
+def _warn_if_unsettled(name: str, pose: str, garment: DrapedGarment) -> None:
+    """A `DressformWarning` when a re-draped garment did not come to rest or passes through
+    itself: the shot is still made, but the user should know what it shows."""
+    from dressform.drape.checks import self_intersections
+
+    tangled = self_intersections(garment.vertices, garment.faces)
+    if garment.at_rest and not tangled:
+        return
+    what = [] if garment.at_rest else [f"did not come to rest ({garment.frames} solver steps)"]
+    if tangled:
+        what.append(f"has {tangled} cloth edges through its own cloth")
+    warnings.warn(DressformWarning(f"re-draped into the {pose} pose, the {name} "
+                                   f"{' and '.join(what)}"), stacklevel=3)
 
 
 def dressed_scene(body: Body, garments: Sequence[ExtraMesh], pose: str = "a-pose",
