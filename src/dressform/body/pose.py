@@ -108,8 +108,10 @@ POSES: dict[str, Pose] = {p.name: p for p in (
           "lowerarm01.L": ((HINGE, -38.0), (Y, 70.0))}),
     Pose("walking", "mid-stride: the left leg forward, the right back, arms swinging "
          "against the legs",
-         {"upperarm01.L": ((Y, 38.0), (X, 15.0)), "lowerarm01.L": ((HINGE, -25.0),),
-          "upperarm01.R": ((Y, -38.0), (X, -18.0)), "lowerarm01.R": ((HINGE, -10.0),),
+         # Arms brought down no further than at ease: at 38° the swinging forearm lay
+         # 2 mm from the hip, and a garment's side was caught inside it (22 mm deep).
+         {"upperarm01.L": ((Y, 26.0), (X, 15.0)), "lowerarm01.L": ((HINGE, -25.0),),
+          "upperarm01.R": ((Y, -30.0), (X, -18.0)), "lowerarm01.R": ((HINGE, -10.0),),
           "upperleg01.L": ((X, -22.0),), "lowerleg01.L": ((X, 8.0),),
           "upperleg01.R": ((X, 14.0),), "lowerleg01.R": ((X, 18.0),),
           "foot.R": ((X, -10.0),),
