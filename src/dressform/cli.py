@@ -7,7 +7,7 @@ import csv
 import sys
 import warnings
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TextIO
 
 import typer
 from rich.table import Table
@@ -239,7 +239,8 @@ def demo(
     verify_cmd(first, trust=keys / "ca.pem")
 
 
-def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+def _show_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                  file: TextIO | None = None, line: str | None = None) -> None:
     """dressform's own warnings as one plain line on stderr, not a source location."""
     if issubclass(category, DressformWarning):
         err.print(f"[yellow]warning:[/] {message}")
