@@ -38,8 +38,9 @@ def _dc_range(fabric) -> str:
     return f"{lo:.2f}–{hi:.2f}"
 
 
-def _median_mm(a: np.ndarray, b: np.ndarray) -> float:
-    return float(np.median(np.linalg.norm(a - b, axis=1)) * 1000)
+def _gap_mm(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The distance (mm) between each vertex of two rests of the same cloth."""
+    return np.linalg.norm(a - b, axis=1) * 1000
 
 
 def _same_start(block: str, pattern, fabric: str, spacing: float, body, slack: float) -> str:
@@ -57,14 +58,14 @@ def _same_start(block: str, pattern, fabric: str, spacing: float, body, slack: f
     t = time.perf_counter()
     ref, _, _ = newton_settle(cloth, start, body, physics, 400)
     t_ref = time.perf_counter() - t
-    gap = np.linalg.norm(ours - ref, axis=1) * 1000
+    gap = _gap_mm(ours, ref)
     ours_from_ref, _, _ = settle(cloth, distance.push_out(ref, SolverSettings().clearance_m),
                                  distance, physics, 400)
     ref_from_ours, _, _ = newton_settle(cloth, ours, body, physics, 400)
     material = "none (Style3D's)" if slack == 0 else f"{100 * slack:.0f} % (ours)"
     return (f"| {block} | {material} | {t_ours:.1f} / {t_ref:.1f} | {np.median(gap):.1f} | "
-            f"{np.quantile(gap, 0.9):.1f} | {_median_mm(ours_from_ref, ref):.1f} / "
-            f"{_median_mm(ref_from_ours, ours):.1f} | {(distance(ours) < -0.001).sum()} / "
+            f"{np.quantile(gap, 0.9):.1f} | {np.median(_gap_mm(ours_from_ref, ref)):.1f} / "
+            f"{np.median(_gap_mm(ref_from_ours, ours)):.1f} | {(distance(ours) < -0.001).sum()} / "
             f"{(distance(ref) < -0.001).sum()} | {self_intersections(ours, cloth.faces)} / "
             f"{self_intersections(ref, cloth.faces)} |")
 
@@ -98,7 +99,7 @@ def drape_lines() -> list[str]:
                     solver="newton")
         lines.append(_row(f"{block}, {fabric}, projective", spacing, n, ours))
         lines.append(_row(f"{block}, {fabric}, newton", spacing, n, ref))
-        gap = np.linalg.norm(ours.vertices - ref.vertices, axis=1) * 1000
+        gap = _gap_mm(ours.vertices, ref.vertices)
         compare.append(f"| {block} | {ref.seconds / ours.seconds:.1f}× | "
                        f"{np.median(gap):.1f} | {np.quantile(gap, 0.9):.1f} | "
                        f"{(ours.contact_m < -0.001).sum()} / {(ref.contact_m < -0.001).sum()} |")
@@ -108,7 +109,7 @@ def drape_lines() -> list[str]:
     bigger = build(BodySpec(sex="female", age_years=30, height_cm=170, weight_kg=68))
     fresh = drape(tee, bigger, "cotton_jersey", spacing_mm=20.0, max_frames=400)
     again = redrape(ours, tee, body, bigger, "cotton_jersey", max_frames=400)
-    gap = np.linalg.norm(again.vertices - fresh.vertices, axis=1) * 1000
+    gap = _gap_mm(again.vertices, fresh.vertices)
     redrape_line = (f"- Re-drape (warm start): the 20 mm T-shirt at rest on her, carried onto a "
                     f"170 cm / 68 kg woman and settled: {again.frames} steps, "
                     f"{again.seconds:.1f} s{'' if again.at_rest else ' (not at rest)'}, against "

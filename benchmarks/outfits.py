@@ -25,8 +25,8 @@ def _depth_mm(g) -> str:
     return f"{max(0.0, -1000 * float(g.contact_m.min())):.1f}"
 
 
-def _row(look: str, pose: str, seconds: float, inner, outer) -> str:
-    top_bottom = (inner, outer) if look.startswith("tucked") else (outer, inner)
+def _row(look: str, tucked: bool, pose: str, seconds: float, inner, outer) -> str:
+    top_bottom = (inner, outer) if tucked else (outer, inner)
     through = crossings(*((g.vertices, g.faces) for g in top_bottom))
     selves = " / ".join(str(self_intersections(g.vertices, g.faces)) for g in top_bottom)
     rest = " / ".join(f"{g.frames}{'' if g.at_rest else ' (not at rest)'}"
@@ -41,21 +41,22 @@ def outfit_lines() -> list[str]:
     rows = []
     for layering, top, bottom in LOOKS:
         patterns = (draft(top, size_l), draft(bottom, size_l))
+        tucked = layering == "tucked"
         t = time.perf_counter()
         outfit = dress(body, *patterns, FABRICS, layering, spacing_mm=SPACING_MM)
-        look = f"{layering}: {top} {'into' if layering == 'tucked' else 'over'} {bottom}"
-        rows.append(_row(look, "a-pose (dressed)", time.perf_counter() - t, outfit.inner,
-                         outfit.outer))
+        look = f"{layering}: {top} {'into' if tucked else 'over'} {bottom}"
+        rows.append(_row(look, tucked, "a-pose (dressed)", time.perf_counter() - t,
+                         outfit.inner, outfit.outer))
         inner_first = [(outfit.top, patterns[0], FABRICS[0]),
                        (outfit.bottom, patterns[1], FABRICS[1])]
-        if layering == "over":
+        if not tucked:
             inner_first.reverse()
         for pose in POSES:
             *between, posed = pose_path(body, pose)
             t = time.perf_counter()
             inner, outer = redrape_layers(inner_first, body, posed, through=between,
-                                          tucked=layering == "tucked")
-            rows.append(_row(look, pose, time.perf_counter() - t, inner, outer))
+                                          tucked=tucked)
+            rows.append(_row(look, tucked, pose, time.perf_counter() - t, inner, outer))
     return ["### outfits in poses",
             f"A size L T-shirt ({FABRICS[0]}) tucked into a size L skirt and worn over size L "
             f"trousers (both {FABRICS[1]}), {SPACING_MM:.0f} mm meshes, on a 168 cm / 62 kg "

@@ -70,7 +70,7 @@ def posed_garments(body: Body, garments: Sequence[ExtraMesh], pose: str = "a-pos
     if posed is body:
         return out
     # An outfit's layers go together, the inner first: the outer settles over it.
-    layers = sorted((g for g in garments if g.extras and "outfit" in g.extras),
+    layers = sorted((g for g in garments if _in_outfit(g)),
                     key=lambda g: g.extras.get("layer") != "inner")
     if layers:
         if progress:
@@ -89,7 +89,7 @@ def posed_garments(body: Body, garments: Sequence[ExtraMesh], pose: str = "a-pos
                 f"{' and '.join(g.name for g in layers)} pass through the other garment"),
                 stacklevel=2)
     for g in garments:
-        if "outfit" in (g.extras or {}):
+        if _in_outfit(g):
             continue
         if progress:
             progress(f"re-draping {g.name} into the {chosen.name} pose")
@@ -98,6 +98,11 @@ def posed_garments(body: Body, garments: Sequence[ExtraMesh], pose: str = "a-pos
         out[g.name] = m.vertices
         _warn_if_unsettled(g.name, chosen.name, m)
     return out
+
+
+def _in_outfit(garment: ExtraMesh) -> bool:
+    """Whether the garment is one layer of an outfit (re-draped with the other)."""
+    return "outfit" in (garment.extras or {})
 
 
 def _warn_if_unsettled(name: str, pose: str, garment: DrapedGarment) -> None:
