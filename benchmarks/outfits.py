@@ -1,5 +1,6 @@
 """Outfit benchmarks: two-layer looks re-draped into poses (`redrape_layers`), by layering
-and pose: time, steps, cloth through cloth and how deep either layer dips into the body."""
+and pose: time, steps, cloth through cloth and how deep either layer dips into the body;
+and a T-shirt alone re-draped into the same poses from 20 mm and from the default spacing."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ from dressform.body import BodySpec, build
 from dressform.body.pose import pose_path
 from dressform.drape.checks import crossings, self_intersections
 from dressform.drape.outfit import dress
-from dressform.drape.redrape import redrape_layers
+from dressform.drape.redrape import redrape, redrape_layers
+from dressform.drape.simulate import drape
+from dressform.drape.spacing import DRAPE_SPACING_MM, SEW_SPACING_MM
 from dressform.garment.blocks import draft
 from dressform.garment.sizes import builtin_chart
 
-SPACING_MM = 20.0
+SPACING_MM = DRAPE_SPACING_MM
 POSES = ("relaxed", "hand-on-hip", "walking", "contrapposto")
 FABRICS = ("cotton_jersey", "cotton_poplin")
 #: (layering, top block, bottom block): a T-shirt tucked into a skirt, one over trousers.
@@ -33,6 +36,24 @@ def _row(look: str, tucked: bool, pose: str, seconds: float, inner, outer) -> st
                       for g in (inner, outer))
     return (f"| {look} | {pose} | {seconds:.1f} | {rest} | {through} | {selves} | "
             f"{_depth_mm(top_bottom[0])} / {_depth_mm(top_bottom[1])} |")
+
+
+def spacing_rows(body, size_l) -> list[str]:
+    """A T-shirt alone re-draped into each pose from a drape at 20 mm and at the default: what
+    the default's spacing was chosen on."""
+    tee = draft("tshirt", size_l)
+    rows = []
+    for spacing in (SEW_SPACING_MM, SPACING_MM):
+        rested = drape(tee, body, FABRICS[0], spacing_mm=spacing)
+        for pose in POSES:
+            *between, posed = pose_path(body, pose)
+            t = time.perf_counter()
+            g = redrape(rested, tee, body, posed, FABRICS[0], through=between)
+            rows.append(f"| {spacing:.0f} | {len(g.vertices)} | {pose} | "
+                        f"{time.perf_counter() - t:.1f} | {g.frames}"
+                        f"{'' if g.at_rest else ' (not at rest)'} | "
+                        f"{self_intersections(g.vertices, g.faces)} | {_depth_mm(g)} |")
+    return rows
 
 
 def outfit_lines() -> list[str]:
@@ -62,13 +83,21 @@ def outfit_lines() -> list[str]:
             f"trousers (both {FABRICS[1]}), {SPACING_MM:.0f} mm meshes, on a 168 cm / 62 kg "
             "woman: dressed in the a-pose (`dress`), then re-draped into each pose "
             "(`redrape_layers`: on every body of the way into the pose the inner layer "
-            "settles, then the outer over it; a tucked top's covered part is held by the "
-            "skirt). Steps are the solver's, summed over the way into the pose.",
+            "settles, then the outer over it; a tucked top settles inside the skirt as it is "
+            "carried onto that body). Steps are the solver's, summed over the way into the pose.",
             "",
             "| look | pose | seconds | steps (inner / outer) | cloth edges through the other "
             "layer | cloth edges through itself (top / bottom) | deepest inside the body, mm "
             "(top / bottom) |",
-            "|---|---|---|---|---|---|---|", *rows]
+            "|---|---|---|---|---|---|---|", *rows,
+            "",
+            f"The default spacing: the T-shirt alone ({FABRICS[0]}), draped at "
+            f"{SEW_SPACING_MM:.0f} mm and at {SPACING_MM:.0f} mm, re-draped into each pose "
+            "(`redrape`).",
+            "",
+            "| spacing, mm | vertices | pose | seconds | steps | cloth edges through itself | "
+            "deepest inside the body, mm |",
+            "|---|---|---|---|---|---|---|", *spacing_rows(body, size_l)]
 
 
 if __name__ == "__main__":

@@ -342,7 +342,21 @@ def test_a_size_smaller_than_the_clone_is_refused_before_draping(studio):
     assert "xs in size XS of the" in reason and "choose a larger size" in reason
 
 
-def test_a_pose_is_re_draped_once_for_all_its_shots(studio):
+def test_a_pose_is_re_draped_once_for_all_its_shots(studio, monkeypatch):
+    import warnings
+
+    import dressform.render.shoot as shoot
+    from dressform.errors import DressformWarning
+
+    real = shoot.posed_garments
+    note = "re-draped into the relaxed pose, the tee: did not come to rest (a test)"
+
+    def uneasy(*args, **kwargs):  # the re-drape warns, as one that does not settle does
+        out = real(*args, **kwargs)
+        warnings.warn(DressformWarning(note), stacklevel=1)
+        return out
+
+    monkeypatch.setattr(shoot, "posed_garments", uneasy)
     events: list[tuple[str, str]] = []
     text = campaign_text(cast="clones: [{name: sam, spec: {sex: female, age_years: 30, "
                               "height_cm: 168, weight_kg: 62}}]").replace(
@@ -350,6 +364,9 @@ def test_a_pose_is_re_draped_once_for_all_its_shots(studio):
     report = studio(text, on_event=lambda kind, shot, detail: events.append((kind, detail)))
     assert len(report.done) == 2 and report.complete
     assert [k for k, _ in events].count("pose-started") == 1
+    # The shots are made, and each made from the re-drape carries its warning.
+    assert all(note in report.warnings[shot] for shot in report.done)
+    assert ("warning", note) in events
     assert len(list((studio.out / ".drapes").glob("*_relaxed.npz"))) == 1
     front, back = (np.asarray(Image.open(studio.out / f"sam/tee/relaxed_{c}_high-key_white_"
                                          "neutral.jpg").convert("L"), dtype=float)

@@ -459,3 +459,29 @@ def _other_mesh(body):
     import dataclasses
 
     return dataclasses.replace(body, faces=np.asarray(body.faces)[1:].copy())
+
+
+def test_cloth_caught_in_a_gap_narrower_than_the_clearance_rests_in_its_middle():
+    """Between an arm lowered against the side and the torso there is no place the
+    clearance off both: pushed its full clearance off one side, a vertex lands inside the
+    other, is sent back, and never rests. In such a gap it goes to the middle."""
+    import trimesh
+
+    from dressform.drape.projective import GAP_SHARE, _collide
+
+    clearance, gap = 0.004, 0.005
+    slabs = [trimesh.creation.box((0.2, 0.2, 0.05)) for _ in range(2)]
+    slabs[0].apply_translation((0.0, 0.0, -0.025))  # top face at z = 0
+    slabs[1].apply_translation((0.0, 0.0, gap + 0.025))  # bottom face at z = gap
+    both = trimesh.util.concatenate(slabs)
+    collider = BodyDistance(np.asarray(both.vertices), np.asarray(both.faces))
+    assert collider.gaps(np.array([[0.0, 0.0, 0.0]]), np.array([[0.0, 0.0, 1.0]]), 0.05)[0] \
+        == pytest.approx(gap, abs=1e-5)
+    x = np.array([[0.01, 0.0, 0.001], [0.0, 0.01, 0.0045]])  # 1 mm off each face
+    for _ in range(3):  # near the middle, still nearer its own side; and there it stays
+        x, _ = _collide(x, x, collider, clearance, 0.0)
+        assert np.allclose(x[:, 2], [GAP_SHARE * gap, (1 - GAP_SHARE) * gap], atol=1e-5)
+    # In a gap wide enough, cloth keeps its full clearance.
+    far = BodyDistance(np.asarray(slabs[0].vertices), np.asarray(slabs[0].faces))
+    out, _ = _collide(np.array([[0.0, 0.0, 0.001]]), np.zeros((1, 3)), far, clearance, 0.0)
+    assert out[0, 2] == pytest.approx(clearance, abs=1e-5)

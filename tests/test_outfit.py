@@ -23,6 +23,8 @@ def test_a_top_over_trousers_stays_outside_them(woman):
                    "over", spacing_mm=30.0, max_frames=400)
     assert outfit.crossings == 0
     assert outfit.inner is outfit.bottom and outfit.outer is outfit.top
+    # Draped over the trousers, the top's bands were left open at the lap.
+    assert outfit.bottom.bands_fastened and not outfit.top.bands_fastened
     for g in (outfit.top, outfit.bottom):
         assert g.at_rest and g.contact_m.min() > -0.001
     # No vertex of the top inside the trousers: it hangs over their waistband.
@@ -64,11 +66,16 @@ def _repose_outfit(dressed) -> None:
     from dressform.body.pose import pose_body
     from dressform.drape.checks import crossings
     from dressform.drape.distance import BodyDistance
+    from dressform.drape.redrape import restore
     from dressform.errors import RenderError
     from dressform.render.shoot import posed_garments, walk_video
 
     body, garments = load_body(dressed), load_garments(dressed)
     assert {g.extras["layer"] for g in garments} == {"inner", "outer"}
+    # Read back, each layer is meshed as it was draped: the outer one's band open.
+    for g in garments:
+        restored = restore(np.asarray(g.vertices), g.extras)[0]
+        assert restored.bands_fastened == (g.extras["layer"] == "inner")
     posed = posed_garments(body, garments, "relaxed")
     after = pose_body(body, "relaxed")
     skin = BodyDistance(after.vertices, after.faces)
@@ -76,13 +83,35 @@ def _repose_outfit(dressed) -> None:
     # The top's sleeves came down with the arms.
     assert np.abs(top[0] - garments[0].vertices).max() > 0.04
     assert skin(bottom[0]).min() > -0.001
-    # Held under the skirt, the top cannot slide as the arm comes down to its side, and the
-    # cloth caught between them dips a hair past 1 mm (1.1 mm, one vertex, on this mesh; a
-    # T-shirt re-draped alone stays 3 mm out).
-    assert skin(top[0]).min() > -0.002
+    # Settled inside the skirt, the top slides where the arm comes down to its side: no
+    # cloth in the body (held where the skirt covered it, it dipped 1.1 mm in).
+    assert skin(top[0]).min() > -0.001
     # Re-draped apart, the top's tucked hem sprang out through the skirt (10 edges on this
-    # 30 mm mesh); held under it, a crossing or two may remain where the top leaves the
-    # band (the layers are settled one after the other, not together).
+    # 30 mm mesh); inside it, a crossing or two may remain where the top leaves the band
+    # (the layers are settled one after the other, not together).
     assert crossings(top, bottom) <= 2
     with pytest.raises(RenderError, match="two-layer outfit"):
         walk_video(dressed, [Path(dressed).with_suffix(".mp4")], seconds=1.0)
+
+
+def test_a_tucked_layer_is_kept_inside_the_garment_over_it(woman):
+    """`collider(around=...)`: a garment a layer is tucked into is a wall from inside (its
+    triangles turned inwards): cloth between it and the body is outside the collider, cloth
+    beyond it inside, and so pushed back in."""
+    from types import SimpleNamespace
+
+    import trimesh
+
+    v = np.asarray(woman.vertices)
+    z = 1.0
+    ring = v[np.abs(v[:, 2] - z) < 0.01]
+    cx, cy = ring[:, 0].mean(), ring[:, 1].mean()
+    tube = trimesh.creation.cylinder(radius=0.3, height=0.2, sections=48)
+    walls = np.abs(tube.face_normals[:, 2]) < 0.5  # an open tube: no caps, as a skirt
+    skirt = SimpleNamespace(vertices=tube.vertices + np.array([cx, cy, z]),
+                            faces=tube.faces[walls])
+    between, beyond = np.array([[cx, cy - 0.25, z], [cx, cy - 0.35, z]])
+    around = collider(woman, [], around=[skirt])
+    d_between, d_beyond = around(np.array([between, beyond]))
+    assert d_between > 0.03 and d_beyond < -0.03
+    assert collider(woman, [skirt])(beyond[None])[0] > 0.03  # worn under, the other way

@@ -193,7 +193,7 @@ def test_a_garment_that_does_not_settle_in_a_pose_is_reported(dressed, monkeypat
     monkeypatch.setattr(rd, "redrape", lambda *a, **k: real(
         *a, **{**k, "max_frames": 1, "frames_between": 1}))
     path, _ = dressed
-    with pytest.warns(DressformWarning, match="the skirt did not come to rest") as caught:
+    with pytest.warns(DressformWarning, match="the skirt: did not come to rest") as caught:
         posed_garments(load_body(path), load_garments(path), "relaxed")
     # The CLI prints it as one plain line, not a source location.
     w = next(w for w in caught if issubclass(w.category, DressformWarning))

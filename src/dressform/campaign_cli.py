@@ -110,6 +110,8 @@ def run_cmd(file: Annotated[Path, typer.Argument(help="Campaign YAML file")],
                     bar.update(task, description=f"{campaign.name}: {kind} {shot.output}")
                     if kind in ("failed", "refused"):
                         err.print(f"[yellow]{kind}[/] {shot.output}: {detail}")
+                elif kind == "warning":
+                    err.print(f"[yellow]warning[/] {shot.output}: {detail}")
                 elif kind in ("drape-started", "pose-started", "started", "retry"):
                     what = shot.output if kind in ("started", "retry") else detail
                     bar.update(task, description=f"{campaign.name}: {kind} {what}")
@@ -125,7 +127,9 @@ def run_cmd(file: Annotated[Path, typer.Argument(help="Campaign YAML file")],
     ex.shutdown()
     console.print(f"{campaign.name}: {len(report.done)} rendered, {len(report.skipped)} "
                   f"already done, {len(report.adopted)} recovered, {len(report.failed)} "
-                  f"failed, {len(report.refused)} refused, in {_minutes(report.seconds)}")
+                  f"failed, {len(report.refused)} refused, in {_minutes(report.seconds)}"
+                  + (f"; {len(report.warnings)} with warnings (above)" if report.warnings
+                     else ""))
     for path in report.published:
         console.print(f"wrote {path}")
     if not report.complete:

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from dressform.console import console, err, progress
+from dressform.drape.spacing import DRAPE_SPACING_MM
 from dressform.errors import InvalidInputError, PatternError
 
 GARMENT_RGB = (0.16, 0.27, 0.55)
@@ -29,7 +30,7 @@ def drape_cmd(
     size: Annotated[str, typer.Option(help="Size for --block")] = "M",
     chart: Annotated[str, typer.Option(help="Size chart for --block")] = "women",
     fabric: Annotated[str, typer.Option(help="Fabric preset")] = "cotton_jersey",
-    spacing: Spacing = 20.0,
+    spacing: Spacing = DRAPE_SPACING_MM,
     max_frames: Annotated[int, typer.Option(help="Stop after this many solver steps")
                           ] = 300,
     preview: Annotated[bool, typer.Option(help="Also write a preview PNG")] = True,
@@ -67,7 +68,7 @@ def outfit_cmd(
                           ] = "cotton_jersey",
     bottom_fabric: Annotated[str, typer.Option(help="Fabric preset of the bottom")
                              ] = "cotton_poplin",
-    spacing: Spacing = 20.0,
+    spacing: Spacing = DRAPE_SPACING_MM,
     max_frames: MaxFrames = 400,
     preview: Annotated[bool, typer.Option(help="Also write a preview PNG")] = True,
     stance: Stance = "a-pose",

@@ -42,7 +42,8 @@ from dressform.store.db import Store
 from dressform.store.records import JobRecord, OutputRecord
 
 #: on_event(kind, shot, detail): kind is planned, skipped, adopted, drape-started, drape-done,
-#: pose-started, pose-done, started, done, retry, failed, refused, published.
+#: pose-started, pose-done, started, warning (detail: what a made shot shows amiss), done,
+#: retry, failed, refused, published.
 Events = Callable[[str, Shot | None, str], None]
 
 
@@ -56,6 +57,8 @@ class RunReport:
     failed: dict[str, str] = field(default_factory=dict)
     refused: dict[str, str] = field(default_factory=dict)
     published: list[Path] = field(default_factory=list)
+    #: Shots made, but with something to know (a garment not at rest in the pose), by output.
+    warnings: dict[str, list[str]] = field(default_factory=dict)
     seconds: float = 0.0
 
     @property
@@ -290,6 +293,9 @@ class _Runner:
                 result.height, shot.member.clone_id, consent.id if consent else None,
                 result.seconds), c.name)
             self.report.done.append(shot.output)
+            for note in result.notes:
+                self.report.warnings.setdefault(shot.output, []).append(note)
+                self.emit("warning", shot, note)
             self.emit("done", shot, f"{result.seconds:.1f} s")
 
         def resubmit(kind: str, item: Any) -> None:

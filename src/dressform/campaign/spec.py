@@ -43,6 +43,7 @@ from pydantic import (
     model_validator,
 )
 
+from dressform.drape.spacing import DRAPE_SPACING_MM
 from dressform.errors import InvalidInputError
 from dressform.names import suggest
 from dressform.provenance.consent import WORLDWIDE
@@ -226,7 +227,7 @@ class Outputs(_Strict):
 
 
 class DrapeSettings(_Strict):
-    spacing_mm: float = Field(20.0, ge=8.0, le=60.0)
+    spacing_mm: float = Field(DRAPE_SPACING_MM, ge=8.0, le=60.0)
     max_frames: int = Field(300, ge=10, le=5000)
 
 

@@ -76,6 +76,7 @@ class ShotResult:
     width: int
     height: int
     seconds: float
+    #: What the shot shows that the user should know of (a garment not at rest in the pose).
     notes: tuple[str, ...] = field(default=())
 
 
@@ -171,26 +172,44 @@ def drape_look(task: DrapeTask) -> Path:
     return export_glb(body, task.output, meshes)
 
 
+#: Key of the re-drape's warnings in a posed-garments file (garment names are the others).
+WARNINGS_KEY = "_warnings"
+
+
 def pose_look(task: PoseTask) -> Path:
-    """Re-drape a dressed clone's garments into a pose and keep their vertices (.npz)."""
+    """Re-drape a dressed clone's garments into a pose and keep their vertices (.npz), with
+    what the re-drape warned of (a garment not at rest, cloth through cloth), so that every
+    shot made from it reports it, on this run or a later one."""
+    import warnings
+
     import numpy as np
 
     from dressform.body.export import load_body, load_garments
+    from dressform.errors import DressformWarning
     from dressform.render.shoot import posed_garments
 
-    vertices = posed_garments(load_body(task.dressed), load_garments(task.dressed), task.pose)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", DressformWarning)
+        vertices = posed_garments(load_body(task.dressed), load_garments(task.dressed),
+                                  task.pose)
+    notes = [str(w.message) for w in caught if issubclass(w.category, DressformWarning)]
     with atomic_open(task.output, "wb") as f:
-        np.savez(f, **vertices)
+        np.savez(f, **vertices, **{WARNINGS_KEY: np.array(notes, dtype=str)})
     return task.output
 
 
-def _posed(task: ShotTask) -> dict[str, Any] | None:
-    if task.posed is None:
-        return None
+def _read_posed(path: Path) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """(garment vertices by name, the re-drape's warnings) from a `pose_look` file."""
     import numpy as np
 
-    with np.load(task.posed) as data:
-        return {k: data[k] for k in data.files}
+    with np.load(path) as data:
+        notes = tuple(str(n) for n in data[WARNINGS_KEY]) if WARNINGS_KEY in data.files \
+            else ()
+        return {k: data[k] for k in data.files if k != WARNINGS_KEY}, notes
+
+
+def _posed(task: ShotTask) -> dict[str, Any] | None:
+    return None if task.posed is None else _read_posed(task.posed)[0]
 
 
 def _studio(task: ShotTask) -> Any:
@@ -242,8 +261,9 @@ def shoot_look(task: ShotTask) -> ShotResult:
         task.output.parent.mkdir(parents=True, exist_ok=True)
         sign(unsigned, task.output, task.credentials, title=task.title,
              clone=task.manifest)
+    notes = () if task.posed is None else _read_posed(task.posed)[1]
     return ShotResult(task.output, sha256_file(task.output), image.width, image.height,
-                      time.perf_counter() - start)
+                      time.perf_counter() - start, notes)
 
 
 def call(fn_and_arg: tuple[Any, Any]) -> Any:

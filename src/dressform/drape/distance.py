@@ -39,6 +39,21 @@ def _signed_distance(mesh: wp.uint64, points: wp.array(dtype=wp.vec3),
         nearest[i] = p
 
 
+@wp.kernel
+def _gap_along(mesh: wp.uint64, starts: wp.array(dtype=wp.vec3),
+               directions: wp.array(dtype=wp.vec3), max_gap: float, solid: int,
+               out: wp.array(dtype=float)):
+    i = wp.tid()
+    q = wp.mesh_query_ray(mesh, starts[i], directions[i], max_gap)
+    # Only the body met from outside closes a gap. Met from behind, a surface is one the
+    # point is already inside; a garment worn under (faces from `solid` on) is soft, and
+    # its folds overlap: cloth over it is kept off it by its own thickness, not squeezed.
+    if q.result and q.sign > 0.0 and q.face < solid:
+        out[i] = q.t
+    else:
+        out[i] = max_gap
+
+
 def open_edge_mask(faces: np.ndarray) -> np.ndarray:
     """(F,) bit mask per triangle of its edges that no other triangle shares: bit 0 the edge
     opposite corner 0 (corners 1–2), bit 1 opposite corner 1, bit 2 opposite corner 2."""
@@ -58,10 +73,13 @@ class BodyDistance:
     """A body mesh ready for distance queries (build once, query many point sets)."""
 
     def __init__(self, vertices: np.ndarray, faces: np.ndarray,
-                 open_edges: np.ndarray | None = None) -> None:
+                 open_edges: np.ndarray | None = None, solid_faces: int | None = None
+                 ) -> None:
         """`open_edges`: optional `open_edge_mask` of faces that belong to open surfaces
-        (garments worn under); a closed body needs none."""
+        (garments worn under); a closed body needs none. `solid_faces`: the first this many
+        faces are the body's (the rest are garments worn under); all of them by default."""
         self._points, self._faces, self._mesh = _warp_mesh(vertices, faces)
+        self._solid = len(faces) if solid_faces is None else solid_faces
         self.vertices = np.asarray(vertices, dtype=np.float64)
         self.normals = vertex_normals(self.vertices, np.asarray(faces))
         mask = np.zeros(len(faces), dtype=np.int32) if open_edges is None else open_edges
@@ -83,6 +101,26 @@ class BodyDistance:
                   inputs=[self._mesh.id, pts, max_dist, self._open, out, nearest],
                   device="cpu")
         return out.numpy().astype(np.float64), nearest.numpy().astype(np.float64)
+
+    def gaps(self, surface_points: np.ndarray, outward: np.ndarray, max_gap: float
+             ) -> np.ndarray:
+        """(N,) how far each surface point can go out along its unit `outward` direction
+        before it meets the body again, from outside (capped at `max_gap`): the width of the
+        gap between two body parts there (an arm hanging against the side), which cloth
+        caught in it must share."""
+        if not len(surface_points):
+            return np.zeros(0)
+        # Start just off the surface, or the ray would find the face it starts on.
+        lift = 1e-5
+        starts = np.ascontiguousarray(surface_points + lift * outward, dtype=np.float32)
+        out = wp.zeros(len(starts), dtype=float, device="cpu")
+        wp.launch(_gap_along, dim=len(starts),
+                  inputs=[self._mesh.id, wp.array(starts, dtype=wp.vec3, device="cpu"),
+                          wp.array(np.ascontiguousarray(outward, dtype=np.float32),
+                                   dtype=wp.vec3, device="cpu"), max_gap, self._solid,
+                          out],
+                  device="cpu")
+        return np.minimum(out.numpy().astype(np.float64) + lift, max_gap)
 
     def push_out(self, points: np.ndarray, clearance: float, rounds: int = 4) -> np.ndarray:
         """The points, those nearer the surface than `clearance` (or inside) moved out to

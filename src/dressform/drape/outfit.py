@@ -15,7 +15,8 @@ from typing import Literal
 from dressform.body.mesh import Body
 from dressform.drape.checks import crossings
 from dressform.drape.fabrics import FabricPhysics
-from dressform.drape.simulate import DRAPE_SPACING_MM, DrapedGarment, drape
+from dressform.drape.simulate import DrapedGarment, drape
+from dressform.drape.spacing import DRAPE_SPACING_MM
 from dressform.errors import DressformError
 from dressform.garment.pattern import Pattern
 

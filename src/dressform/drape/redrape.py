@@ -17,7 +17,7 @@ import numpy as np
 
 from dressform.body.mesh import Body
 from dressform.drape.cloth_mesh import ClothMesh, mesh_pattern, triangle_strain
-from dressform.drape.distance import BodyDistance, SurfaceQuery, open_edge_mask
+from dressform.drape.distance import BodyDistance, SurfaceQuery
 from dressform.drape.fabrics import FabricPhysics, fabric_preset
 from dressform.drape.folding import fold_bands
 from dressform.drape.placement import place_panels
@@ -131,14 +131,16 @@ def restore(vertices: np.ndarray, record: dict[str, object]) -> tuple[DrapedGarm
                          "re-draped: drape it again with `dressform drape`")
     pattern = Pattern.model_validate_json(str(record["pattern"]))
     spacing = float(record.get("spacing_mm", 20.0))  # type: ignore[arg-type]
-    cloth = mesh_pattern(fold_bands(pattern, fasten=_fastened(record)), spacing)
+    fastened = _fastened(record)
+    cloth = mesh_pattern(fold_bands(pattern, fasten=fastened), spacing)
     if cloth.vertex_count != len(vertices):
         raise DrapeError(f"the saved garment has {len(vertices)} vertices but its pattern "
                          f"meshes to {cloth.vertex_count}: the file was changed")
     rep = cloth.representative()
     q = np.asarray(vertices, dtype=np.float64)
     garment = DrapedGarment(q, cloth.faces, cloth.uv[rep], cloth.panel[rep], cloth.panel_names,
-                            np.zeros(len(q)), 0, 0.0, True, triangle_strain(cloth, q), spacing)
+                            np.zeros(len(q)), 0, 0.0, True, triangle_strain(cloth, q), spacing,
+                            bands_fastened=fastened)
     return garment, pattern, str(record.get("fabric", "cotton_jersey"))
 
 
@@ -149,15 +151,14 @@ def _fastened(record: dict[str, object]) -> bool:
 
 
 def _checked(garment: DrapedGarment, pattern: Pattern, old: Body, new: Body,
-             fabric: str | FabricPhysics, fastened: bool = True
-             ) -> tuple[FabricPhysics, ClothMesh]:
+             fabric: str | FabricPhysics) -> tuple[FabricPhysics, ClothMesh]:
     """The fabric's physics and the garment's cloth mesh, once the garment is known to
     belong to the pattern and the bodies to share a mesh (else `DrapeError`)."""
     if old.vertices.shape != new.vertices.shape or not np.array_equal(old.faces, new.faces):
         raise DrapeError("re-drape carries cloth between bodies with the same mesh (clones "
                          "built by dressform.body); drape the pattern afresh instead")
     physics = fabric if isinstance(fabric, FabricPhysics) else fabric_preset(fabric)
-    folded = fold_bands(pattern, fasten=fastened)
+    folded = fold_bands(pattern, fasten=garment.bands_fastened)
     cloth = mesh_pattern(folded, garment.spacing_mm)
     if cloth.vertex_count != len(garment.vertices):
         raise DrapeError(f"this garment was not draped from pattern {pattern.name!r} at "
@@ -172,17 +173,22 @@ def _checked(garment: DrapedGarment, pattern: Pattern, old: Body, new: Body,
 def _onto(cloth: ClothMesh, physics: FabricPhysics, groups, q: np.ndarray, before: Body,
           body: Body, steps: int, progress: Callable[[int, float], None] | None = None,
           first_step: int = 0, over: Sequence[DrapedGarment] = (),
-          held: np.ndarray | None = None) -> tuple[np.ndarray, BodyDistance, int, bool]:
+          inside: Sequence[DrapedGarment] = ()) -> tuple[np.ndarray, BodyDistance, int, bool]:
     """Cloth `q` on `before` carried onto `body`, pushed out of it (and of the garments
-    `over`, already on `body`) and stepped up to `steps` solver steps, vertices `held`
-    kept where they were carried: (positions, the body's distance field, steps taken, at
-    rest)."""
+    `over`, already on `body`, and into those it is `inside`) and stepped up to `steps`
+    solver steps: (positions, the body's distance field, steps taken, at rest)."""
     skin = BodyDistance(body.vertices, body.faces)
-    distance = collider(body, over) if over else skin
-    start = distance.push_out(carry(q, before, body, groups), SolverSettings().clearance_m)
-    q, done, at_rest = settle(cloth, start, distance, physics, steps, progress, first_step,
-                              held)
+    distance = collider(body, over, inside) if over or inside else skin
+    start = distance.push_out(_carried(q, before, body, groups, skin),
+                              SolverSettings().clearance_m)
+    q, done, at_rest = settle(cloth, start, distance, physics, steps, progress, first_step)
     return q, skin, done, at_rest
+
+
+def _carried(q: np.ndarray, before: Body, body: Body, groups, skin: BodyDistance
+             ) -> np.ndarray:
+    """Cloth `q` on `before` carried onto `body` and pushed out of it (`skin`)."""
+    return skin.push_out(carry(q, before, body, groups), SolverSettings().clearance_m)
 
 
 def follow(garment: DrapedGarment, pattern: Pattern, old: Body, bodies: Sequence[Body],
@@ -239,47 +245,44 @@ def redrape_layers(layers: Sequence[Layer], old: Body, new: Body, *, max_frames:
     """Garments at rest on `old` settled onto `new` (`redrape`), several as an outfit's
     layers, inner first: on each body on the way (`through`) the inner layer is carried
     and settled first, then each outer one over those under it, colliding with them as
-    with the body. As when they were draped (`drape(over=...)`), every layer but the first
-    has its bands open at the lap.
+    with the body. Each is meshed as it was draped (`DrapedGarment.bands_fastened`: a layer
+    draped over another, `drape(over=...)`, has its bands open at the lap).
 
-    `tucked`: the inner layer is tucked into the outer (a top into a skirt); what the outer
-    covers of it is then held by it, moving with the body (settled alone, before the skirt
-    was back over it, the top's hem sprang out through the skirt). A layer worn over
-    another does not hold it: trousers under a T-shirt settle on their own.
+    `tucked`: the inner layer is tucked into the outer (a top into a skirt); on each body it
+    settles inside the outer as that is carried there, the outer's triangles turned to face
+    inwards (settled alone, before the skirt was back over it, the top's hem sprang out
+    through the skirt; held where the skirt covered it, it could not slide as a hip or an
+    arm moved, and passed through itself). Trousers under a T-shirt settle on their own.
 
     Raises `DrapeError` if the bodies do not share a mesh or a garment was not draped from
     its pattern, and `PatternError` if a garment is too small for the new body.
     """
-    checked = [_checked(g, p, old, new, f, fastened=k == 0)
-               for k, (g, p, f) in enumerate(layers)]
+    checked = [_checked(g, p, old, new, f) for g, p, f in layers]
     started = time.perf_counter()
     groups = [limb_groups(g, p, old) for g, p, _ in layers]
-    covers = [np.zeros(0, dtype=np.int64) for _ in layers]
-    if tucked:
-        for k in range(len(layers) - 1):
-            inside = np.zeros(len(layers[k][0].vertices), dtype=bool)
-            for shell, _, _ in layers[k + 1:]:
-                d = BodyDistance(shell.vertices, shell.faces, open_edge_mask(shell.faces))
-                inside |= d(layers[k][0].vertices) < 0.0
-            covers[k] = np.flatnonzero(inside)
     qs = [g.vertices for g, _, _ in layers]
     steps = [0] * len(layers)
     rested = [False] * len(layers)
     before = old
     for body in (*through, new):
         budget = max_frames if body is new else frames_between
+        skin = BodyDistance(body.vertices, body.faces)
         placed: list[DrapedGarment] = []
         for k, (garment, _, _) in enumerate(layers):
             physics, cloth = checked[k]
+            # A tucked layer settles inside the layers over it, as they are carried onto
+            # this body (settled with nothing outside it, its hem sprang out through them).
+            shells = [replace(g, vertices=_carried(qs[j], before, body, groups[j], skin))
+                      for j, (g, _, _) in enumerate(layers) if j > k] if tucked else []
             qs[k], skin, done, rested[k] = _onto(cloth, physics, groups[k], qs[k], before,
                                                  body, budget, progress, steps[k],
-                                                 over=placed,
-                                                 held=covers[k] if len(covers[k]) else None)
+                                                 over=placed, inside=shells)
             steps[k] += done
             placed.append(replace(garment, vertices=qs[k]))
         before = body
     seconds = time.perf_counter() - started
     return [DrapedGarment(q, g.faces, g.uv, g.panel, g.panel_names, skin(q), n, seconds, ok,
-                          triangle_strain(checked[k][1], q), g.spacing_mm, g.seam_gap_m)
+                          triangle_strain(checked[k][1], q), g.spacing_mm, g.seam_gap_m,
+                          g.bands_fastened)
             for k, ((g, _, _), q, n, ok) in enumerate(zip(layers, qs, steps, rested,
                                                           strict=True))]

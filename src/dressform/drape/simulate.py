@@ -36,6 +36,7 @@ from dressform.drape.folding import fold_bands
 from dressform.drape.placement import MARGIN_M, fuse, place, place_panels
 from dressform.drape.projective import DivergedError, SolverSettings, cloth_model, relax
 from dressform.drape.refine import carry_to_mesh
+from dressform.drape.spacing import DRAPE_SPACING_MM, SEW_SPACING_MM
 from dressform.errors import DressformError, PatternError
 from dressform.garment.pattern import Pattern
 
@@ -52,10 +53,6 @@ NEWTON_CONTACT_KE = 1.0e3
 #: keeps cloth 4 mm apart, so a seam between two layers may close no further).
 SEAM_CLOSED_M = 0.002
 SEWING_STEPS = 60
-#: Default particle spacing of a drape, and the spacing a finer one is sewn and settled at
-#: before it is finished at its own (coarse to fine: four times cheaper per step, and sewing
-#: a 10 mm mesh directly left horizontal folds round a T-shirt's waist).
-DRAPE_SPACING_MM = 20.0
 #: Placed cloth nearer the skin than this starts inside the body (both solvers keep cloth
 #: 4 mm off it; placement puts it further).
 PLACED_CLEARANCE_M = 0.003
@@ -74,7 +71,9 @@ class DrapedGarment:
     signed distance to the body surface (negative = inside). strain: (F, 3) weft, warp and
     shear strain of each triangle against the flat pattern (see `triangle_strain`).
     seam_gap_m: the widest a seam was open when sewing ended and the panels were fused into
-    one surface (the fused seams are closed).
+    one surface (the fused seams are closed). bands_fastened: whether its waistbands and
+    cuffs were closed at their laps when it was meshed (`fold_bands`); an outfit's outer
+    layer leaves them open, and a re-drape must mesh it the same way.
     """
 
     vertices: np.ndarray
@@ -89,6 +88,7 @@ class DrapedGarment:
     strain: np.ndarray
     spacing_mm: float = DRAPE_SPACING_MM
     seam_gap_m: float = 0.0
+    bands_fastened: bool = True
 
 
 def without_panels(pattern: Pattern, names: Sequence[str]) -> Pattern:
@@ -106,7 +106,7 @@ def drape(pattern: Pattern, body: Body, fabric: str | FabricPhysics = "cotton_je
           spacing_mm: float = DRAPE_SPACING_MM, max_frames: int = 240,
           progress: Callable[[int, float], None] | None = None,
           solver: str = "projective", over: Sequence[DrapedGarment] = (),
-          coarse_mm: float | None = DRAPE_SPACING_MM) -> DrapedGarment:
+          coarse_mm: float | None = SEW_SPACING_MM) -> DrapedGarment:
     """Mesh, place, sew and simulate `pattern` on `body` until the cloth rests.
 
     `over`: garments already at rest on the body that this one goes on over (an outfit's
@@ -154,23 +154,27 @@ def drape(pattern: Pattern, body: Body, fabric: str | FabricPhysics = "cotton_je
     rep = cloth.representative()
     return DrapedGarment(q, cloth.faces, cloth.uv[rep], cloth.panel[rep], cloth.panel_names,
                          skin(q), frames, time.perf_counter() - started, at_rest,
-                         triangle_strain(cloth, q), spacing_mm, gap)
+                         triangle_strain(cloth, q), spacing_mm, gap, not over)
 
 
-def collider(body: Body, garments: Sequence[DrapedGarment]) -> BodyDistance:
+def collider(body: Body, garments: Sequence[DrapedGarment],
+             around: Sequence[DrapedGarment] = ()) -> BodyDistance:
     """The body and garments at rest on it as one surface to collide with (each garment's
     triangles face outwards, so its inside is the body's side; a point nearest one of its
-    open edges, beyond a hem, is outside it)."""
+    open edges, beyond a hem, is outside it). `around`: garments to stay *inside* (the
+    skirt a top is tucked into), their triangles turned to face inwards."""
     vertices = [np.asarray(body.vertices)]
     faces = [np.asarray(body.faces)]
     edges = [np.zeros(len(faces[0]), dtype=np.int32)]
     count = len(vertices[0])
-    for g in garments:
+    for g, turned in [(g, False) for g in garments] + [(g, True) for g in around]:
+        f = np.asarray(g.faces)[:, ::-1] if turned else np.asarray(g.faces)
         vertices.append(g.vertices)
-        faces.append(np.asarray(g.faces) + count)
-        edges.append(open_edge_mask(g.faces))
+        faces.append(f + count)
+        edges.append(open_edge_mask(f))
         count += len(g.vertices)
-    return BodyDistance(np.vstack(vertices), np.vstack(faces), np.concatenate(edges))
+    return BodyDistance(np.vstack(vertices), np.vstack(faces), np.concatenate(edges),
+                        solid_faces=len(body.faces))
 
 
 def _refuse_inside(d: np.ndarray) -> None:
@@ -230,18 +234,17 @@ def seam_gap(cloth: ClothMesh, positions: np.ndarray) -> float:
 
 
 def settle(cloth: ClothMesh, start: np.ndarray, distance: BodyDistance,
-           physics: FabricPhysics, max_steps: int, progress=None, first_step: int = 0,
-           pinned: np.ndarray | None = None) -> tuple[np.ndarray, int, bool]:
+           physics: FabricPhysics, max_steps: int, progress=None, first_step: int = 0
+           ) -> tuple[np.ndarray, int, bool]:
     """The fused cloth from `start` (outside the body) stepped under gravity until it rests:
-    positions, steps taken, at rest. `progress` sees steps counted from `first_step`;
-    `pinned` vertices are held where they start."""
+    positions, steps taken, at rest. `progress` sees steps counted from `first_step`."""
     settings = SolverSettings()
     try:
         rest = relax(cloth_model(cloth, physics, settings.step_s), start, distance,
                      physics.friction, settings, max_steps,
                      None if progress is None else
                      (lambda step, speed: progress(first_step + step, speed)),
-                     pinned=pinned, sides=True)
+                     sides=True)
     except DivergedError as e:
         raise DrapeError(f"{e}; try a finer spacing or a stiffer fabric") from e
     return rest.positions, rest.steps, rest.at_rest

@@ -106,18 +106,16 @@ def _in_outfit(garment: ExtraMesh) -> bool:
 
 
 def _warn_if_unsettled(name: str, pose: str, garment: DrapedGarment) -> None:
-    """A `DressformWarning` when a re-draped garment did not come to rest or passes through
-    itself: the shot is still made, but the user should know what it shows."""
-    from dressform.drape.checks import self_intersections
+    """A `DressformWarning` when a re-draped garment did not come to rest or fails the
+    checks of a rest (`dressform.drape.checks`: cloth through cloth, cloth inside the body):
+    the shot is still made, but the user should know what it shows."""
+    from dressform.drape.checks import check
 
-    tangled = self_intersections(garment.vertices, garment.faces)
-    if garment.at_rest and not tangled:
-        return
     what = [] if garment.at_rest else [f"did not come to rest ({garment.frames} solver steps)"]
-    if tangled:
-        what.append(f"has {tangled} cloth edges through its own cloth")
-    warnings.warn(DressformWarning(f"re-draped into the {pose} pose, the {name} "
-                                   f"{' and '.join(what)}"), stacklevel=3)
+    what += check(garment.vertices, garment.faces, garment.contact_m).failures()
+    if what:
+        warnings.warn(DressformWarning(f"re-draped into the {pose} pose, the {name}: "
+                                       f"{'; '.join(what)}"), stacklevel=3)
 
 
 def dressed_scene(body: Body, garments: Sequence[ExtraMesh], pose: str = "a-pose",
