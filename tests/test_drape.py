@@ -467,8 +467,7 @@ def test_cloth_caught_in_a_gap_narrower_than_the_clearance_rests_in_its_middle()
     other, is sent back, and never rests. In such a gap it goes to the middle."""
     import trimesh
 
-    from dressform.drape.distance import GAP_SHARE
-    from dressform.drape.projective import _collide
+    from dressform.drape.projective import GAP_SHARE, _collide
 
     clearance, gap = 0.004, 0.005
     slabs = [trimesh.creation.box((0.2, 0.2, 0.05)) for _ in range(2)]

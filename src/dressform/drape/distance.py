@@ -9,11 +9,6 @@ import warp as wp
 from dressform.geometry.edges import unshared_sides
 from dressform.geometry.normals import vertex_normals
 
-#: Cloth caught in a gap narrower than its clearance over this share rests this share of the
-#: gap off the side it is nearest: near the middle, not in it (there both sides are nearest,
-#: and whether the point is inside or outside is a coin toss).
-GAP_SHARE = 0.45
-
 # Warp's start-up banner, kernel-cache lines and no-GPU warning are noise on a CPU-only
 # machine: progress bars say what is happening.
 wp.config.log_level = wp.LOG_ERROR
@@ -50,9 +45,10 @@ def _gap_along(mesh: wp.uint64, starts: wp.array(dtype=wp.vec3),
                out: wp.array(dtype=float)):
     i = wp.tid()
     q = wp.mesh_query_ray(mesh, starts[i], directions[i], max_gap)
-    # Only the body closes a gap: a garment worn under (faces from `solid` on) is soft, and
-    # its folds overlap; cloth over it is kept off it by its own thickness, not squeezed.
-    if q.result and q.face < solid:
+    # Only the body met from outside closes a gap. Met from behind, a surface is one the
+    # point is already inside; a garment worn under (faces from `solid` on) is soft, and
+    # its folds overlap: cloth over it is kept off it by its own thickness, not squeezed.
+    if q.result and q.sign > 0.0 and q.face < solid:
         out[i] = q.t
     else:
         out[i] = max_gap
@@ -126,21 +122,12 @@ class BodyDistance:
                   device="cpu")
         return np.minimum(out.numpy().astype(np.float64) + lift, max_gap)
 
-    def room(self, surface_points: np.ndarray, outward: np.ndarray, clearance: float
-             ) -> np.ndarray:
-        """(N,) how far out from each surface point along its unit `outward` direction cloth
-        is put: `clearance`, or in a gap too narrow for it (an arm lowered against the side,
-        a hand on the hip) `GAP_SHARE` of the gap. Pushed its full clearance off one side,
-        cloth would be inside the other, and sent back and forth it never rests."""
-        return np.minimum(clearance, GAP_SHARE * self.gaps(surface_points, outward,
-                                                           clearance / GAP_SHARE))
-
     def push_out(self, points: np.ndarray, clearance: float, rounds: int = 4) -> np.ndarray:
         """The points, those nearer the surface than `clearance` (or inside) moved out to
         `clearance` along the line from their nearest surface point (again, a few rounds, for
-        points pushed out of one part of the body into another, as in an armpit); in a gap
-        too narrow for that, near its middle (`room`). A point outside that the rounds left
-        inside stays where it was."""
+        points pushed out of one part of the body into another, as in an armpit). In a gap
+        narrower than twice `clearance` (thighs that nearly touch) no place is that far from
+        both sides: a point outside that the rounds left inside stays where it was."""
         start = points
         for _ in range(rounds):
             points = self._push_once(points, clearance)
@@ -158,8 +145,7 @@ class BodyDistance:
         # Inside, the way out is away from the point; exactly on the surface, use the centroid.
         direction = np.where(norm > 1e-9, direction / np.maximum(norm, 1e-12), 0.0)
         direction *= np.sign(d[close])[:, None] + (d[close] == 0)[:, None]
-        out[close] = near[close] + self.room(near[close], direction,
-                                             1.05 * clearance)[:, None] * direction
+        out[close] = near[close] + 1.05 * clearance * direction
         return out
 
 

@@ -66,6 +66,9 @@ SHALLOW_M = 0.01
 #: not do.
 COMPRESSION_SHARE = 1e-3
 CHEBYSHEV_DELAY = 2
+#: Cloth caught in a gap narrower than the clearance over this share rests this share of the
+#: gap off the side it is nearest (not the full clearance, which would put it in the other).
+GAP_SHARE = 0.45
 #: Vertices this much further out than the clearance are tied to the body as well.
 NEAR_M = 0.01
 #: Search radius of body-distance queries (deeper or further is "far").
@@ -274,7 +277,12 @@ def _collide(x: np.ndarray, x_old: np.ndarray, collider: BodyDistance, clearance
         n = x[hit] - near[hit]
         n /= np.maximum(np.linalg.norm(n, axis=1, keepdims=True), 1e-12)
         n *= np.where(d[hit] < 0, -1.0, 1.0)[:, None]
-        moved = near[hit] + collider.room(near[hit], n, clearance)[:, None] * n
+        # In a gap under about twice the clearance (an arm lowered against the side) the
+        # cloth caught in it goes near the middle: pushed the full clearance off one side it
+        # would be inside the other, and sent back and forth it never rests. Not exactly
+        # the middle: there both sides are nearest and the inside test is a coin toss.
+        room = collider.gaps(near[hit], n, clearance / GAP_SHARE)
+        moved = near[hit] + np.minimum(clearance, GAP_SHARE * room)[:, None] * n
         depth = np.linalg.norm(moved - x[hit], axis=1)
         slide = moved - x_old[hit]
         slide -= (slide * n).sum(axis=1, keepdims=True) * n
