@@ -208,10 +208,6 @@ def _read_posed(path: Path) -> tuple[dict[str, Any], tuple[str, ...]]:
         return {k: data[k] for k in data.files if k != WARNINGS_KEY}, notes
 
 
-def _posed(task: ShotTask) -> dict[str, Any] | None:
-    return None if task.posed is None else _read_posed(task.posed)[0]
-
-
 def _studio(task: ShotTask) -> Any:
     from dressform.render.studio import Studio
 
@@ -220,14 +216,13 @@ def _studio(task: ShotTask) -> Any:
                   quality=task.quality, seed=task.seed, width=w, height=h)
 
 
-def _raster(task: ShotTask) -> Any:
+def _raster(task: ShotTask, posed: dict[str, Any] | None) -> Any:
     """The shot from the preview rasteriser (proofs, tests): same scene, no Cycles."""
     from dressform.render.shoot import raster_proof
 
     w, h = _studio(task).size
     return raster_proof(task.dressed, camera=task.camera, backdrop=task.backdrop, width=w,
-                        height=h, pose=task.pose, expression=task.expression,
-                        posed=_posed(task))
+                        height=h, pose=task.pose, expression=task.expression, posed=posed)
 
 
 def shoot_look(task: ShotTask) -> ShotResult:
@@ -238,9 +233,10 @@ def shoot_look(task: ShotTask) -> ShotResult:
     from dressform.provenance.watermark import embed
 
     start = time.perf_counter()
+    posed, notes = (None, ()) if task.posed is None else _read_posed(task.posed)
     with tempfile.TemporaryDirectory(prefix="dressform-job-") as tmp:
         if task.renderer == "raster":
-            image = _raster(task).convert("RGB")
+            image = _raster(task, posed).convert("RGB")
         else:
             from dressform.render.shoot import shoot
             from dressform.render.video import flatten
@@ -248,7 +244,7 @@ def shoot_look(task: ShotTask) -> ShotResult:
             studio = _studio(task)
             result = shoot(task.dressed, Path(tmp) / "render.png", pose=task.pose,
                            studio=studio, hair=task.hair, expression=task.expression,
-                           posed=_posed(task))
+                           posed=posed)
             image = flatten(result.path)
         if task.label:
             image = label_image(image)
@@ -261,7 +257,6 @@ def shoot_look(task: ShotTask) -> ShotResult:
         task.output.parent.mkdir(parents=True, exist_ok=True)
         sign(unsigned, task.output, task.credentials, title=task.title,
              clone=task.manifest)
-    notes = () if task.posed is None else _read_posed(task.posed)[1]
     return ShotResult(task.output, sha256_file(task.output), image.width, image.height,
                       time.perf_counter() - start, notes)
 

@@ -170,19 +170,16 @@ def _checked(garment: DrapedGarment, pattern: Pattern, old: Body, new: Body,
     return physics, cloth
 
 
-def _onto(cloth: ClothMesh, physics: FabricPhysics, groups, q: np.ndarray, before: Body,
-          body: Body, steps: int, progress: Callable[[int, float], None] | None = None,
+def _onto(cloth: ClothMesh, physics: FabricPhysics, carried: np.ndarray, body: Body,
+          skin: BodyDistance, steps: int, progress: Callable[[int, float], None] | None = None,
           first_step: int = 0, over: Sequence[DrapedGarment] = (),
-          inside: Sequence[DrapedGarment] = ()) -> tuple[np.ndarray, BodyDistance, int, bool]:
-    """Cloth `q` on `before` carried onto `body`, pushed out of it (and of the garments
-    `over`, already on `body`, and into those it is `inside`) and stepped up to `steps`
-    solver steps: (positions, the body's distance field, steps taken, at rest)."""
-    skin = BodyDistance(body.vertices, body.faces)
+          inside: Sequence[DrapedGarment] = ()) -> tuple[np.ndarray, int, bool]:
+    """Cloth `carried` onto `body` (`_carried`; `skin` is the body's distance field) pushed
+    out of the garments `over` it, already on `body`, and into those it is `inside`, and
+    stepped up to `steps` solver steps: (positions, steps taken, at rest)."""
     distance = collider(body, over, inside) if over or inside else skin
-    start = distance.push_out(_carried(q, before, body, groups, skin),
-                              SolverSettings().clearance_m)
-    q, done, at_rest = settle(cloth, start, distance, physics, steps, progress, first_step)
-    return q, skin, done, at_rest
+    start = distance.push_out(carried, SolverSettings().clearance_m)
+    return settle(cloth, start, distance, physics, steps, progress, first_step)
 
 
 def _carried(q: np.ndarray, before: Body, body: Body, groups, skin: BodyDistance
@@ -207,7 +204,9 @@ def follow(garment: DrapedGarment, pattern: Pattern, old: Body, bodies: Sequence
     groups = limb_groups(garment, pattern, old)
     out, q, before = [], garment.vertices, old
     for k, body in enumerate(bodies):
-        q, _, _, _ = _onto(cloth, physics, groups, q, before, body, steps_each)
+        skin = BodyDistance(body.vertices, body.faces)
+        q, _, _ = _onto(cloth, physics, _carried(q, before, body, groups, skin), body, skin,
+                        steps_each)
         out.append(q)
         before = body
         if progress:
@@ -267,16 +266,17 @@ def redrape_layers(layers: Sequence[Layer], old: Body, new: Body, *, max_frames:
     for body in (*through, new):
         budget = max_frames if body is new else frames_between
         skin = BodyDistance(body.vertices, body.faces)
+        # Each layer is carried with the body it rested on, not with the others.
+        carried = [_carried(q, before, body, groups[k], skin) for k, q in enumerate(qs)]
         placed: list[DrapedGarment] = []
         for k, (garment, _, _) in enumerate(layers):
             physics, cloth = checked[k]
             # A tucked layer settles inside the layers over it, as they are carried onto
             # this body (settled with nothing outside it, its hem sprang out through them).
-            shells = [replace(g, vertices=_carried(qs[j], before, body, groups[j], skin))
-                      for j, (g, _, _) in enumerate(layers) if j > k] if tucked else []
-            qs[k], skin, done, rested[k] = _onto(cloth, physics, groups[k], qs[k], before,
-                                                 body, budget, progress, steps[k],
-                                                 over=placed, inside=shells)
+            shells = [replace(g, vertices=carried[j]) for j, (g, _, _) in enumerate(layers)
+                      if j > k] if tucked else []
+            qs[k], done, rested[k] = _onto(cloth, physics, carried[k], body, skin, budget,
+                                           progress, steps[k], over=placed, inside=shells)
             steps[k] += done
             placed.append(replace(garment, vertices=qs[k]))
         before = body
