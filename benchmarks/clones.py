@@ -71,8 +71,11 @@ def clone_lines(picture: Path = PICTURE) -> list[str]:
              "blended between sizes as sewing patterns say where they differ (\"M/XL\": "
              "waist M, hip XL, in that order), a closing waist (waistband, fitted waist) "
              "from the smallest size whose finished waist is not below the clone's "
-             "(`garment.blocks.fitting_size`); length drafted for the clone's height (a "
-             "petite or tall fitting). Checks: deepest vertex inside "
+             "(`garment.blocks.fitting_size`); lengths drafted for the clone's height (a "
+             "petite or tall fitting), trousers in the clone's own rise (its measured "
+             "inseam, `draft_size`'s lengths: the height's rule gave the plus-size clone a "
+             "rise 9 cm short, and her trousers hung that far below her waist). Checks: "
+             "deepest vertex inside "
              "the body ≤ 1 mm; cloth edges passing through cloth (0 required); widest seam gap "
              "when sewing ended and the seams were fused (< 2 mm required; fused seams are "
              "closed); where it hangs, on the body's levels as the pattern was drafted for "
@@ -98,7 +101,7 @@ def clone_lines(picture: Path = PICTURE) -> list[str]:
             body = bodies[clone]
             chart = builtin_chart(chart_name_for(spec))
             size = fitting_size(block, chart, girths[clone])
-            pattern = draft_size(block, size, spec.height_cm)
+            pattern = draft_size(block, size, spec.height_cm, girths[clone])
             total += 1
             label = size.label + _beyond(block, chart, size, girths[clone])
             try:

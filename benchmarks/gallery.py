@@ -2,8 +2,8 @@
 and fabric look, written to docs/gallery/ with an index (docs/gallery/README.md), so users
 see what each preset gives before they pick one.
 
-`python benchmarks/gallery.py` (about 15 minutes on two cores: preview quality, and each pose
-re-drapes the skirt).
+`python benchmarks/gallery.py` (about 25 minutes on two cores: preview quality, and each pose
+re-drapes the outfit).
 """
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ from pathlib import Path
 
 from PIL import Image
 
-from dressed import dressed_woman, woman
+from dressed import dressed_outfit, woman
 from dressform.body import POSES, build, pose_body
 from dressform.body.skin import skin_tone_hex
+from dressform.drape.spacing import DRAPE_SPACING_MM
 from dressform.render.hair import HAIR_STYLES, grow_hair
 from dressform.render.looks import FABRIC_LOOK, fabric_look
 from dressform.render.photoreal import SceneMesh, body_scene, render_still
@@ -26,6 +27,9 @@ from dressform.render.video import flatten
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "gallery"
 SPEC = woman(6)
+#: The outfit: (block, fabric, sRGB colour) of the top and of the skirt it is tucked into.
+TOP = ("tshirt", "cotton_jersey", (0.9, 0.88, 0.84))
+SKIRT = ("aline_skirt", "cotton_poplin", (0.62, 0.16, 0.2))
 #: Gallery pictures are this tall (JPEG, quality 85): small enough to keep in the repository.
 HEIGHT = 384
 
@@ -40,8 +44,8 @@ def _save(src: Path, name: str) -> str:
 
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    rest, skirt = dressed_woman(SPEC, "aline_skirt", "cotton_poplin", (0.62, 0.16, 0.2))
-    relaxed = dressed_scene(rest, [skirt], "relaxed")
+    rest, outfit = dressed_outfit(SPEC, TOP, SKIRT)
+    relaxed = dressed_scene(rest, outfit, "relaxed")
     body = pose_body(rest, "relaxed")
     hair = grow_hair(body, "long", "dark-brown")
     sections: dict[str, list[tuple[str, str]]] = {}
@@ -65,27 +69,28 @@ def main() -> None:
              shot(body_scene(pose_body(build(SPEC.model_copy(update={"skin_tone": t})),
                                        "relaxed")), f"skin-mst{t}", camera="portrait",
                   light="high-key")) for t in range(1, 11)]
-        skirt_mesh = relaxed[1]
+        *worn, skirt_mesh = relaxed  # the body and the top, then the skirt
         sections["fabric looks"] = [
-            (f, shot([relaxed[0], SceneMesh("skirt", skirt_mesh.vertices, skirt_mesh.faces,
+            (f, shot([*worn, SceneMesh("skirt", skirt_mesh.vertices, skirt_mesh.faces,
                                             fabric_look(f, None if f == "denim" else "camel",
                                                         name=f), uv=skirt_mesh.uv)],
                      f"fabric-{f}", camera="three-quarter")) for f in FABRIC_LOOK]
         sections["prints"] = [
-            (p, shot([relaxed[0], SceneMesh("skirt", skirt_mesh.vertices, skirt_mesh.faces,
+            (p, shot([*worn, SceneMesh("skirt", skirt_mesh.vertices, skirt_mesh.faces,
                                             fabric_look("cotton", "navy", print_kind=p,
                                                         print_period_cm=6.0, name=p),
                                             uv=skirt_mesh.uv)], f"print-{p}",
                      camera="three-quarter")) for p in ("stripes", "check", "dots")]
-        sections["poses (the skirt re-draped into each)"] = [
-            (p, shot(dressed_scene(rest, [skirt], p), f"pose-{p}",
+        sections["poses (the outfit re-draped into each)"] = [
+            (p, shot(dressed_scene(rest, outfit, p), f"pose-{p}",
                      hair_=grow_hair(pose_body(rest, p), "long", "dark-brown"),
                      camera="three-quarter")) for p in POSES]
     lines = ["# Preset gallery", "",
              "Every preset of `dressform shoot`, rendered by `python benchmarks/gallery.py` "
              "at preview quality (Blender Cycles, 512×768, shown at 384 px tall). The clone: "
-             "woman 168 cm / 62 kg, Monk Skin Tone 6, long dark-brown hair, an A-line skirt "
-             "in cotton poplin (size from the chart), relaxed pose, editorial light, white "
+             "woman 168 cm / 62 kg, Monk Skin Tone 6, long dark-brown hair, a cotton-jersey "
+             "T-shirt tucked into an A-line skirt in cotton poplin (sizes from the chart, "
+             f"draped at {DRAPE_SPACING_MM:.0f} mm), relaxed pose, editorial light, white "
              "cyclorama, front camera, unless the section changes it.", ""]
     for title, items in sections.items():
         lines += [f"## {title}", "", " ".join(f"![{label}]({file})" for label, file in items),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from dressform.errors import InvalidInputError, UnknownNameError
@@ -81,7 +82,7 @@ def test_missing_measurements_are_completed_by_rule():
 
 
 def test_builtin_charts_load_with_their_source():
-    for name, n in (("women", 10), ("men", 10)):
+    for name, n in (("women", 11), ("men", 10)):
         chart = builtin_chart(name)
         assert len(chart.sizes) == n and "EN 13402-3" in chart.source
         assert chart.size("m").body_cm["height_cm"] == pytest.approx(168 if name == "women"
@@ -208,3 +209,24 @@ def test_every_top_drafts_in_every_size_for_short_and_tall_people(chart):
             for block in ("tshirt", "hoodie", "sheath_dress", "shift_dress"):
                 pattern = draft_size(block, size, height)
                 assert {"front", "back"} <= {p.name for p in pattern.panels}
+
+
+def test_a_fitting_takes_the_persons_own_rise():
+    """Trousers drafted for a round body's own inseam: its crotch sits where hers is, and the
+    rise (waist to crotch) is the longer one her body needs; nothing else is taken from the
+    person (the girths stay the chart size's, the hip line the height's)."""
+    from dressform.garment.blocks import draft_size
+
+    size = builtin_chart("women").size("5XL")
+    rule = draft_size("trousers", size, 165.0)
+    own = draft_size("trousers", size, 165.0, {"inseam_cm": 69.0, "hip_girth_cm": 150.0})
+    assert own.levels_mm["crotch"] == pytest.approx(rule.levels_mm["crotch"] - 10.0 * (
+        0.46 * 165.0 - 69.0))
+    assert own.levels_mm["waist"] == rule.levels_mm["waist"]
+    assert own.levels_mm["hip"] == rule.levels_mm["hip"]  # only the crotch moves
+    assert own.body_cm["hip_girth_cm"] == size.body_cm["hip_girth_cm"]
+    for block in ("tshirt", "skirt", "sheath_dress"):  # no rise: drafted as before
+        own = draft_size(block, size, 165.0, {"inseam_cm": 69.0})
+        rule = draft_size(block, size, 165.0)
+        for a, b in zip(own.panels, rule.panels, strict=True):
+            assert np.array_equal(a.outline, b.outline)

@@ -224,7 +224,7 @@ def test_a_band_folds_to_one_layer():
     assert problems(fold_bands(tee)) == []
 
 
-def test_a_waistband_is_simulated_fastened_its_lap_left_out(skirt):
+def test_a_waistband_is_simulated_fastened_its_lap_left_out_or_left_open(skirt):
     band = skirt.panel("waistband")
     sewn = sum(skirt.panel(s.b.panel).edge(s.b.edge).length()
                for s in skirt.stitches if s.a.panel == "waistband")
@@ -235,6 +235,11 @@ def test_a_waistband_is_simulated_fastened_its_lap_left_out(skirt):
     assert [(s.a.edge, s.b.edge) for s in ends] == [("end_a", "end_b")]
     assert max(s.a.end for s in sim.stitches if s.a.panel == "waistband") == pytest.approx(1.0)
     assert problems(sim) == []
+    # Over another layer: cut the same, no free lap to fold through the band, ends open.
+    left_open = fold_bands(skirt, fasten=False)
+    assert left_open.panel("waistband") == sim.panel("waistband")
+    assert not [s for s in left_open.stitches if s.a.panel == s.b.panel == "waistband"]
+    assert problems(left_open) == []
 
 
 def test_a_coarse_rest_is_carried_onto_a_finer_mesh_of_the_same_pattern(skirt, woman):

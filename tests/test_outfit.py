@@ -47,7 +47,7 @@ def test_cli_tucks_a_top_into_a_skirt(woman, tmp_path, cli):
     me = export_glb(woman, tmp_path / "me.glb")
     out = tmp_path / "outfit.glb"
     r = cli("outfit", "--body", str(me), "--top", "tshirt", "--bottom", "skirt",
-                "--layering", "tucked", "--size", "L", "--spacing", "30", "--max-frames",
+                "--layering", "tucked", "--size", "L", "--spacing", "20", "--max-frames",
                 "250", "-o", str(out))
     assert r.returncode == 0, r.stderr
     assert "no cloth through cloth" in r.stdout
@@ -86,7 +86,7 @@ def _repose_outfit(dressed) -> None:
     # Settled inside the skirt, the top slides where the arm comes down to its side: no
     # cloth in the body (held where the skirt covered it, it dipped 1.1 mm in).
     assert skin(top[0]).min() > -0.001
-    # Re-draped apart, the top's tucked hem sprang out through the skirt (10 edges on this
+    # Re-draped apart, the top's tucked hem sprang out through the skirt (10 edges on a
     # 30 mm mesh); inside it, a crossing or two may remain where the top leaves the band
     # (the layers are settled one after the other, not together).
     assert crossings(top, bottom) <= 2

@@ -123,7 +123,8 @@ def _pattern(item: GarmentItem, body: Any) -> Any:
     girths = {k: v for k, v in measure(body).as_dict().items() if k != "weight_kg"}
     size = (fitting_size(item.block, chart, girths) if item.size == "own"
             else chart.size(item.size))
-    pattern = draft_size(item.block, size, body.spec.height_cm)
+    # In the clone's own rise (`draft_size`): trousers hang from its waist, not below.
+    pattern = draft_size(item.block, size, body.spec.height_cm, girths)
     # A garment clearly smaller than the body cannot be put on: say so rather than drape
     # cloth stretched past its limits (a clone beyond the chart's largest size, or a named
     # size too small for them). Up to TIGHT_CM under the body is left to the drape and the

@@ -6,8 +6,10 @@ the first to collide with. A waistband cut longer than the edge it is sewn to, f
 fastening, is taken as fastened: its sewn length with its ends joined, the lap that would
 lie buttoned over the band's other end left out (a free flap 3 cm long pressed onto the band
 under it would only crumple through it while the garment settles). A garment draped over
-another (an outfit's outer layer) keeps its band open at the lap: closed at the seam's length
-it would squeeze the layer tucked under it through itself.
+another (an outfit's outer layer) has its band cut the same way but left open, its ends
+not joined (the slit of an unbuttoned band): it once kept the whole lap instead, and over a
+tucked T-shirt that flap folded back through the band under it every few steps, so the
+skirt never came to rest.
 """
 
 from __future__ import annotations
@@ -20,16 +22,16 @@ from dressform.garment.pattern import Edge, EdgeRef, Panel, Pattern
 
 def fold_bands(pattern: Pattern, fasten: bool = True) -> Pattern:
     """The pattern with every band (a panel with a fold line across its whole width)
-    fastened (`fasten_bands`, unless not `fasten`) and replaced by its folded, single-layer
-    half."""
-    pattern = fasten_bands(pattern) if fasten else pattern
+    cut to its sewn length (`fasten_bands`), its ends joined if `fasten`, and replaced by its
+    folded, single-layer half."""
+    pattern = fasten_bands(pattern, join=fasten)
     panels = tuple(_folded(p) if _is_band(p) else p for p in pattern.panels)
     return pattern.model_copy(update={"panels": panels})
 
 
-def fasten_bands(pattern: Pattern) -> Pattern:
+def fasten_bands(pattern: Pattern, join: bool = True) -> Pattern:
     """The pattern with every band sewn from its start along only part of its seam edge (a
-    waistband's overlap) cut to the sewn part, its two ends sewn to each other."""
+    waistband's overlap) cut to the sewn part, its two ends sewn to each other if `join`."""
     panels, stitches = list(pattern.panels), list(pattern.stitches)
     for k, panel in enumerate(panels):
         names = {e.name for e in panel.edges}
@@ -59,7 +61,8 @@ def fasten_bands(pattern: Pattern) -> Pattern:
                                           "end": min(1.0, ref.end / sewn)})
 
         stitches = [st.model_copy(update={"a": cut(st.a), "b": cut(st.b)}) for st in stitches]
-        stitches.append(seam(panel.name, "end_a", panel.name, "end_b"))
+        if join:
+            stitches.append(seam(panel.name, "end_a", panel.name, "end_b"))
     return pattern.model_copy(update={"panels": tuple(panels), "stitches": tuple(stitches)})
 
 

@@ -122,8 +122,7 @@ def drape(pattern: Pattern, body: Body, fabric: str | FabricPhysics = "cotton_je
         raise DressformError(f"unknown solver {solver!r}: projective or newton")
     if over and solver != "projective":
         raise DressformError("layering over other garments needs the projective solver")
-    # Over a layer tucked under it, a band closed at the waist seam's length squeezes that
-    # layer through itself; left open at its lap, it gives by the layer's thickness.
+    # Over another layer, a band is left open (its ends not joined) where it fastens.
     pattern = fold_bands(pattern, fasten=not over)
     cloth = mesh_pattern(pattern, spacing_mm)
     skin = BodyDistance(body.vertices, body.faces)
@@ -141,6 +140,12 @@ def drape(pattern: Pattern, body: Body, fabric: str | FabricPhysics = "cotton_je
         panels = place_panels(coarse, pattern, body, physics.max_stretch)
         if over:  # cloth placed round the body goes round the layers under it too
             panels = distance.push_out(panels, MARGIN_M)
+        else:
+            # Only cloth placed inside the body is too small to go round it; a vertex the
+            # wrap left just off the skin (a trouser fork against a round belly, 0.3 mm) is
+            # lifted clear.
+            _refuse_inside(distance(panels), 0.0)
+            panels = distance.push_out(panels, PLACED_CLEARANCE_M)
         _refuse_inside(distance(panels))
         q, frames, at_rest, gap = _sew_and_settle(coarse, panels, distance, physics,
                                                   max_frames, progress,
@@ -177,8 +182,8 @@ def collider(body: Body, garments: Sequence[DrapedGarment],
                         solid_faces=len(body.faces))
 
 
-def _refuse_inside(d: np.ndarray) -> None:
-    inside = d < PLACED_CLEARANCE_M
+def _refuse_inside(d: np.ndarray, clearance: float = PLACED_CLEARANCE_M) -> None:
+    inside = d < clearance
     if inside.any():
         raise PatternError([f"{int(inside.sum())} cloth vertices start inside the body: the "
                             "garment is too small here to be placed round it"])

@@ -88,10 +88,32 @@ def fitting_size(name: str, chart: SizeChart, body_cm: Mapping[str, float]) -> S
     return chart.blended_fitting(body_cm, dims, tolerance)
 
 
-def draft_size(name: str, size: Size, height_cm: float) -> Pattern:
+#: The lengths a fitting may take from the person (`draft_size`): where the crotch is, so
+#: that a garment with a rise (trousers) has the person's rise, waist to crotch. (The
+#: waist stays the height's: the length below it, to a hem at the ankle, is drafted from
+#: the height.)
+FITTING_LENGTHS = ("inseam_cm",)
+
+
+def draft_size(name: str, size: Size, height_cm: float,
+               lengths: Mapping[str, float] | None = None) -> Pattern:
     """Block `name` in a chart size, drafted in a person's height: a petite or tall fitting
-    of the size (the chart's girths, the person's lengths)."""
-    return draft(name, {**size.body_cm, "height_cm": height_cm}, size=size.label)
+    of the size (the chart's girths, the person's lengths).
+
+    `lengths`: the person's own `FITTING_LENGTHS` where known (a clone's measurements; other
+    keys are ignored), in place of the rules that derive them from the height: a round
+    body's crotch sits lower than the rule's (a 165 cm / 95 kg clone's 69 cm up, the
+    rule's 76 cm), and trousers drafted with the rule's rise hang a hand's width below her
+    waist."""
+    base = {**size.body_cm, "height_cm": height_cm}
+    pattern = draft(name, base, size=size.label)
+    own = {k: float(v) for k, v in (lengths or {}).items() if k in FITTING_LENGTHS}
+    if not own or "crotch" not in pattern.levels_mm:
+        return pattern  # a skirt, a dress: their lengths stay the height's
+    # Only the crotch moves: the hip line stays the height's.
+    own["hip_depth_cm"] = draft_measurements(base).hip_depth_cm
+    return draft(name, {**base, **own}, size=size.label)
 
 
-__all__ = ["BLOCKS", "Design", "Fit", "block", "draft", "draft_size", "fitting_size"]
+__all__ = ["BLOCKS", "FITTING_LENGTHS", "Design", "Fit", "block", "draft", "draft_size",
+           "fitting_size"]
