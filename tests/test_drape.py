@@ -490,3 +490,14 @@ def test_cloth_caught_in_a_gap_narrower_than_the_clearance_rests_in_its_middle()
     far = BodyDistance(np.asarray(slabs[0].vertices), np.asarray(slabs[0].faces))
     out, _ = _collide(np.array([[0.0, 0.0, 0.001]]), np.zeros((1, 3)), far, clearance, 0.0)
     assert out[0, 2] == pytest.approx(clearance, abs=1e-5)
+
+
+def test_a_saved_garment_that_does_not_match_its_pattern_is_refused(skirt):
+    """A file whose vertices are not its pattern's mesh (edited, or meshed by an older
+    dressform) is refused by name, not re-draped into nonsense."""
+    from dressform.drape.redrape import restore
+    from dressform.drape.simulate import DrapeError
+
+    record = {"pattern": skirt.model_dump_json(), "fabric": "cotton_poplin", "spacing_mm": 30.0}
+    with pytest.raises(DrapeError, match=r"meshes to .*drape it again"):
+        restore(np.zeros((7, 3)), record)

@@ -135,7 +135,9 @@ def restore(vertices: np.ndarray, record: dict[str, object]) -> tuple[DrapedGarm
     cloth = mesh_pattern(fold_bands(pattern, fasten=fastened), spacing)
     if cloth.vertex_count != len(vertices):
         raise DrapeError(f"the saved garment has {len(vertices)} vertices but its pattern "
-                         f"meshes to {cloth.vertex_count}: the file was changed")
+                         f"meshes to {cloth.vertex_count}: the file was changed, or saved "
+                         "by an older dressform that meshed it differently (an outfit's "
+                         "outer band kept its lap): drape it again")
     rep = cloth.representative()
     q = np.asarray(vertices, dtype=np.float64)
     garment = DrapedGarment(q, cloth.faces, cloth.uv[rep], cloth.panel[rep], cloth.panel_names,
