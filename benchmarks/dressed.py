@@ -12,6 +12,7 @@ from dressform.drape.redrape import garment_record, outfit_records
 from dressform.drape.simulate import drape
 from dressform.fit.advice import chart_name_for
 from dressform.garment.blocks import draft_size, fitting_size
+from dressform.garment.pattern import Pattern
 from dressform.garment.sizes import builtin_chart
 
 
@@ -20,12 +21,18 @@ def woman(skin_tone: int) -> BodySpec:
                     skin_tone=skin_tone)
 
 
+def fitted(block: str, spec: BodySpec, girths: dict[str, float]) -> Pattern:
+    """`block` drafted for the clone of `spec` measured `girths` (`measure`): its chart size
+    (`fitting_size`), its height and its own rise (`draft_size`)."""
+    size = fitting_size(block, builtin_chart(chart_name_for(spec)), girths)
+    return draft_size(block, size, spec.height_cm, girths)
+
+
 def dressed_woman(spec: BodySpec, block: str, fabric: str,
                   color: tuple[float, float, float]) -> tuple[Body, ExtraMesh]:
     """The clone of `spec` at rest and `block` draped on it in `fabric` and `color`."""
     body = build(spec)
-    size = fitting_size(block, builtin_chart("women"), measure(body).as_dict())
-    pattern = draft_size(block, size, spec.height_cm)
+    pattern = fitted(block, spec, measure(body).as_dict())
     g = drape(pattern, body, fabric, max_frames=300)
     return body, ExtraMesh("skirt", g.vertices, g.faces, g.uv, color,
                            extras=garment_record(pattern, fabric, g))
@@ -41,12 +48,10 @@ def dressed_outfit(spec: BodySpec, top: Piece, bottom: Piece) -> tuple[Body, lis
     records (so `posed_garments` re-drapes them together)."""
     body = build(spec)
     girths = measure(body).as_dict()
-    chart = builtin_chart(chart_name_for(spec))
-    patterns = tuple(draft_size(b, fitting_size(b, chart, girths), spec.height_cm, girths)
-                     for b, _, _ in (top, bottom))
+    patterns = (fitted(top[0], spec, girths), fitted(bottom[0], spec, girths))
     fabrics = (top[1], bottom[1])
-    outfit = dress(body, patterns[0], patterns[1], fabrics, "tucked")
-    records = outfit_records(outfit, (patterns[0], patterns[1]), fabrics)
+    outfit = dress(body, *patterns, fabrics, "tucked")
+    records = outfit_records(outfit, patterns, fabrics)
     return body, [ExtraMesh(name, g.vertices, g.faces, g.uv, colour, extras=record)
                   for name, g, (_, _, colour), record in zip(
                       ("top", "bottom"), (outfit.top, outfit.bottom), (top, bottom), records,
