@@ -63,6 +63,47 @@ def test_hand_on_hip_puts_the_left_hand_at_the_hip(posed):
     assert _head(b, "lowerarm01.L")[0] > wrist[0] + 0.08  # elbow out
 
 
+def _gap_to(body: Body, part: str, onto: tuple[str, ...]) -> float:
+    """The nearest vertex of `part` over the surface of `onto`'s faces (m, negative inside),
+    measured to the triangles themselves, not the vertices the pose aims with."""
+    from dressform.drape.distance import SurfaceQuery
+
+    under = body.part_mask(*onto)
+    faces = body.faces[under[body.faces].all(axis=1)]
+    tri = body.vertices[faces]
+    normal = np.cross(tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0])
+    points = body.vertices[body.part_mask(part)]
+    face, _, near = SurfaceQuery(body.vertices, faces).nearest(points, 1.0)
+    side = np.sign(np.einsum("ij,ij->i", points - near, normal[face]))
+    return float((np.linalg.norm(points - near, axis=1) * side).min())
+
+
+@pytest.fixture(scope="module")
+def plus_size() -> Body:
+    from dressform.body import BodySpec, build
+
+    return build(BodySpec(sex="female", age_years=40, height_cm=165, weight_kg=95))
+
+
+#: (pose, part, the parts under it, nearest allowed, furthest allowed), metres.
+LAID = [("hand-on-hip", "hand_left", ("torso", "hips", "thigh_left"), 0.012, 0.022),
+        ("hand-on-hip", "forearm_left", ("torso", "hips"), 0.02, 1.0),
+        ("seated", "hand_left", ("thigh_left",), 0.012, 0.025),
+        ("seated", "hand_right", ("thigh_right",), 0.012, 0.025),
+        ("arms-crossed", "forearm_left", ("torso",), 0.012, 1.0),
+        ("arms-crossed", "forearm_right", ("torso",), 0.012, 1.0)]
+
+
+@pytest.mark.parametrize("clone", ["woman", "plus_size"])
+def test_hands_and_arms_laid_on_the_body_leave_room_for_clothes(clone, request):
+    body = request.getfixturevalue(clone)
+    for pose, part, under, nearest, furthest in LAID:
+        # On the body, not in it and not floating off it, whatever its shape: with the
+        # joint angles alone a plus-size hand on the hip went 23 mm into it.
+        gap = _gap_to(pose_body(body, pose), part, under)
+        assert nearest < gap < furthest, (pose, part, gap)
+
+
 def test_walking_has_the_left_foot_forward(posed):
     b = posed["walking"]
     assert _head(b, "foot.L")[1] < _head(b, "foot.R")[1] - 0.25  # front is −Y

@@ -54,6 +54,23 @@ def test_a_garment_is_redraped_into_the_pose_not_skinned(woman, dressed):
             assert moved.max() > 0.03  # it follows the stride
 
 
+def test_a_seated_skirt_is_sat_on_the_stool_not_through_it(woman, dressed):
+    from dressform.body.seat import stool
+    from dressform.drape.simulate import collider
+    from dressform.render.shoot import posed_garments
+
+    posed = pose_body(woman, "seated")
+    seat = stool(posed)
+    skin_and_seat = collider(posed, props=[seat])
+    top = float(seat[0][:, 2].max())
+    # The seat is as solid as the skin: inside it is inside.
+    assert skin_and_seat(np.array([[*seat[0][:, :2].mean(axis=0), top - 0.05]]))[0] < 0.0
+    cloth = posed_garments(woman, load_garments(dressed[0]), "seated")["skirt"]
+    assert skin_and_seat(cloth).min() > -0.001  # in neither the body nor the stool
+    on_seat = (np.abs(cloth[:, 2] - top) < 0.012) & (skin_and_seat(cloth) < 0.01)
+    assert on_seat.sum() > 10  # the back of the skirt lies on the seat, not through it
+
+
 def test_a_garment_saved_without_its_pattern_is_not_redraped(dressed):
     path, rested = dressed
     with pytest.raises(DrapeError, match="outfit"):

@@ -14,6 +14,11 @@ The mesh follows by linear-blend skinning with anny's own weights (`Body.skin_we
 UVs and body-part labels: garments re-drape onto it (`dressform.drape.redrape`), which moves
 cloth with the body surface and settles it, rather than skinning the cloth rigidly.
 
+A pose can also lay a hand on the body (`Rest`): the hand's joint angles are written for one
+clone, but hips differ by a hand's width between clones, so the arm is then turned further,
+by as little as it takes, until the palm lies a set gap off the skin (room for the clothes
+under it) on whichever body it poses.
+
 After posing, the clone is put back on the floor (its lowest point at z = 0) and centred over
 where its feet were, so cameras framed for the rest pose still find it.
 """
@@ -25,9 +30,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
+from scipy.spatial import cKDTree
 
 from dressform.body.mesh import Body, Skeleton
 from dressform.errors import InvalidInputError, UnknownNameError
+from dressform.geometry.normals import vertex_normals
 from dressform.names import suggest
 
 Axis = tuple[float, float, float]
@@ -54,14 +61,32 @@ Z: Axis = (0.0, 0.0, 1.0)
 
 
 @dataclass(frozen=True)
+class Rest:
+    """Body parts laid on others: after the pose's turns, `bones` turn further, together and
+    by one angle, about `axis` (the way that lifts `parts` off them) until their nearest
+    vertex is `gap_m` off the surface of `onto`, within `within_deg` either way. The axis
+    may be the joint's "hinge" (bending an elbow further lifts a hand laid in front of the
+    body). With `settle=False` the parts are only lifted to `gap_m`, never brought down."""
+
+    parts: tuple[str, ...]
+    onto: tuple[str, ...]
+    bones: tuple[str, ...]
+    axis: Axis | str
+    gap_m: float
+    within_deg: float = 30.0
+    settle: bool = True
+
+
+@dataclass(frozen=True)
 class Pose:
-    """A named pose: turns per bone (applied in order), plus whether the clone sits (its
-    seat height then matters to the scene)."""
+    """A named pose: turns per bone (applied in order), parts laid on the body (`rests`),
+    and whether the clone sits (its seat height then matters to the scene)."""
 
     name: str
     description: str
     turns: Mapping[str, tuple[Turn, ...]] = field(default_factory=dict)
     seated: bool = False
+    rests: tuple[Rest, ...] = ()
 
     @property
     def at_rest(self) -> bool:
@@ -88,6 +113,9 @@ def _both(left: Mapping[str, Sequence[Turn]], right: Mapping[str, Sequence[Turn]
 
 
 _RELAXED_ARMS = {"upperarm01.L": ((Y, 24.0), (X, -3.0)), "lowerarm01.L": ((HINGE, -28.0),)}
+#: Room between a palm laid on the body and the skin: the cloth's 4 mm clearance on each side
+#: of two layers (a top tucked into a skirt) and their thickness.
+PALM_GAP_M = 0.015
 
 POSES: dict[str, Pose] = {p.name: p for p in (
     Pose("a-pose", "anny's rest pose: arms 47° below horizontal, feet apart"),
@@ -102,10 +130,16 @@ POSES: dict[str, Pose] = {p.name: p for p in (
           "upperleg01.L": ((Y, -2.0), (X, -10.0), (Z, 8.0)),
           "lowerleg01.L": ((X, 16.0),),
           "neck02": ((Y, 4.0),)}),
-    Pose("hand-on-hip", "the left hand on the hip, elbow out; the right arm relaxed",
+    Pose("hand-on-hip", "the left hand on the hip, fingers forwards and down, elbow out; "
+         "the right arm relaxed",
+         # The wrist bent back so the palm lies along the hip: without it the fingers went
+         # on along the forearm, 10 cm into the pelvis, and cloth was caught inside the hand.
          {**_both(_RELAXED_ARMS),
-          "upperarm01.L": ((Y, 10.0), (Z, 15.0)),
-          "lowerarm01.L": ((HINGE, -38.0), (Y, 70.0))}),
+          "upperarm01.L": ((Y, -5.0),),
+          "lowerarm01.L": ((HINGE, -38.0), (Y, 90.0)),
+          "wrist.L": ((X, -60.0), (Y, -30.0), (Z, 20.0))},
+         rests=(Rest(("hand_left",), ("torso", "hips", "thigh_left"), ("upperarm01.L",),
+                     (0.0, -1.0, 0.0), PALM_GAP_M),)),
     Pose("walking", "mid-stride: the left leg forward, the right back, arms swinging "
          "against the legs",
          # Arms brought down no further than at ease: at 38° the swinging forearm lay
@@ -123,12 +157,25 @@ POSES: dict[str, Pose] = {p.name: p for p in (
          _both({"upperleg01.L": ((X, -88.0),), "lowerleg01.L": ((X, 88.0),),
                 "upperarm01.L": ((Y, 38.0), (X, -20.0)),
                 "lowerarm01.L": ((HINGE, -38.0), (X, -40.0), (Z, -10.0))}),
-         seated=True),
-    Pose("arms-crossed", "standing, forearms folded across the chest, the left over the right",
-         {"upperarm01.L": ((Y, 40.0), (X, -20.0)),
-          "lowerarm01.L": ((HINGE, -38.0), (X, -100.0), (Z, -75.0)),
-          "upperarm01.R": ((Y, -40.0), (X, -10.0)),
-          "lowerarm01.R": ((HINGE, -38.0), (X, -88.0), (Z, 75.0))}),
+         seated=True,
+         rests=tuple(Rest((f"hand_{side}",), (f"thigh_{side}",), (f"lowerarm01.{s}",), HINGE,
+                          PALM_GAP_M) for side, s in (("left", "L"), ("right", "R")))),
+    Pose("arms-crossed", "standing, forearms folded across the chest, the left over the right, "
+         "each hand at the other arm",
+         # Forearms held clear of the chest (the right one was 39 mm inside it, and a top
+         # under it was caught there), the right under the left; the wrists turned so each
+         # hand lies along the other arm rather than running on into it.
+         {"upperarm01.L": ((Y, 50.0), (X, -40.0)),
+          "lowerarm01.L": ((HINGE, -38.0), (X, -55.0), (Z, -80.0)),
+          "wrist.L": ((X, 15.0), (Y, 30.0), (Z, -15.0)),
+          "upperarm01.R": ((Y, -50.0), (X, -30.0)),
+          "lowerarm01.R": ((HINGE, -38.0), (X, -40.0), (Z, 70.0)),
+          "wrist.R": ((X, 0.0), (Y, 15.0), (Z, 45.0))},
+         # A fuller chest or belly pushes the folded arms forwards, by as much as it takes:
+         # both arms about the line through the shoulders, so they stay folded as they were.
+         rests=(Rest(("forearm_left", "forearm_right"), ("torso",),
+                     ("upperarm01.L", "upperarm01.R"), (-1.0, 0.0, 0.0), PALM_GAP_M,
+                     within_deg=45.0, settle=False),)),
 )}
 
 
@@ -156,7 +203,7 @@ def partial(pose: str | Pose, fraction: float) -> Pose:
 def pose_path(body: Body, pose: str | Pose, max_turn_deg: float = 10.0) -> list[Body]:
     """`body` on its way from the rest pose into `pose`, no joint turning more than
     `max_turn_deg` from one to the next; the last is the pose itself."""
-    chosen = get_pose(pose)
+    chosen = laid(body, get_pose(pose))
     largest = max((abs(d) for t in chosen.turns.values() for _, d in t), default=0.0)
     steps = max(1, math.ceil(largest / max_turn_deg))
     return [pose_body(body, partial(chosen, k / steps)) for k in range(1, steps)] + \
@@ -256,7 +303,7 @@ def pose_body(body: Body, pose: str | Pose, *, stand: bool = True) -> Body:
     """`body` moved into `pose` (a name from `POSES` or a `Pose`): same mesh, UVs, labels
     and spec; skeleton heads moved with it; standing on z = 0, centred where it stood
     (`stand=False` leaves it where the rig put it, for a walk to place)."""
-    chosen = get_pose(pose)
+    chosen = laid(body, get_pose(pose))
     if not chosen.turns:
         return body
     rot, trans = bone_transforms(body.skeleton, chosen)
@@ -270,6 +317,57 @@ def pose_body(body: Body, pose: str | Pose, *, stand: bool = True) -> Body:
              else np.zeros(3))
     return replace(body, vertices=moved + shift,
                    skeleton=replace(body.skeleton, heads=heads + shift))
+
+
+def laid(body: Body, pose: Pose) -> Pose:
+    """`pose` with each of its `rests` settled on `body`: written out as one more turn of the
+    rest's bone, so that `partial` poses on the way there move the arm smoothly."""
+    if not pose.rests:
+        return pose
+    turns = dict(pose.turns)
+    for rest in pose.rests:
+        angle = _rest_angle(body, replace(pose, turns=turns, rests=()), rest)
+        turns = _turned(turns, rest, angle)
+    return replace(pose, turns=turns, rests=())
+
+
+def _turned(turns: Mapping[str, tuple[Turn, ...]], rest: Rest, angle: float
+            ) -> dict[str, tuple[Turn, ...]]:
+    return {**turns, **{b: (*turns.get(b, ()), (rest.axis, angle)) for b in rest.bones}}
+
+
+def _rest_angle(body: Body, pose: Pose, rest: Rest) -> float:
+    """The turn (degrees, nearest 0.25°) about `rest.axis` that leaves `rest.parts` `gap_m`
+    off the surface under it, or the end of the range nearest that."""
+    rot, trans = bone_transforms(body.skeleton, pose)
+    weights, joints = np.asarray(body.skin_weights), np.asarray(body.skin_joints)
+    rest_v = np.asarray(body.vertices, dtype=np.float64)
+    under = body.part_mask(*rest.onto)
+    surface = skin(rest_v[under], weights[under], joints[under], rot, trans)
+    normals = vertex_normals(skin(rest_v, weights, joints, rot, trans), body.faces)[under]
+    tree = cKDTree(surface)
+    mine = body.part_mask(*rest.parts)
+
+    def gap(angle: float) -> float:
+        r, t = bone_transforms(body.skeleton, replace(pose, turns=_turned(pose.turns, rest,
+                                                                          angle)))
+        points = skin(rest_v[mine], weights[mine], joints[mine], r, t)
+        # Height over the nearest vertex's tangent plane: on a mesh of ~1 cm edges the
+        # distance to the vertex itself would overstate the gap by up to ~1.5 mm.
+        near = tree.query(points)[1]
+        return float(np.einsum("ij,ij->i", points - surface[near], normals[near]).min())
+
+    # Turning by +angle lifts the part, so the gap grows with it: bisect on the side of 0
+    # where the gap is reached, moving the arm as little as it takes.
+    if gap(0.0) >= rest.gap_m and not rest.settle:
+        return 0.0
+    lo, hi = (0.0, rest.within_deg) if gap(0.0) < rest.gap_m else (-rest.within_deg, 0.0)
+    if (gap(lo) - rest.gap_m) * (gap(hi) - rest.gap_m) > 0:
+        return min((lo, hi), key=lambda a: abs(gap(a) - rest.gap_m))
+    while hi - lo > 0.25:
+        mid = (lo + hi) / 2.0
+        lo, hi = (mid, hi) if gap(mid) < rest.gap_m else (lo, mid)
+    return (lo + hi) / 2.0
 
 
 def moved_by(body: Body, offset: np.ndarray) -> Body:

@@ -22,7 +22,7 @@ from dressform.drape.fabrics import FabricPhysics, fabric_preset
 from dressform.drape.folding import fold_bands
 from dressform.drape.placement import place_panels
 from dressform.drape.projective import SolverSettings
-from dressform.drape.simulate import DrapedGarment, DrapeError, collider, settle
+from dressform.drape.simulate import DrapedGarment, DrapeError, Prop, collider, settle
 from dressform.garment.pattern import Pattern
 from dressform.geometry.normals import vertex_normals
 
@@ -175,11 +175,12 @@ def _checked(garment: DrapedGarment, pattern: Pattern, old: Body, new: Body,
 def _onto(cloth: ClothMesh, physics: FabricPhysics, carried: np.ndarray, body: Body,
           skin: BodyDistance, steps: int, progress: Callable[[int, float], None] | None = None,
           first_step: int = 0, over: Sequence[DrapedGarment] = (),
-          inside: Sequence[DrapedGarment] = ()) -> tuple[np.ndarray, int, bool]:
-    """Cloth `carried` onto `body` (`_carried`; `skin` is the body's distance field) pushed
-    out of the garments `over` it, already on `body`, and into those it is `inside`, and
-    stepped up to `steps` solver steps: (positions, steps taken, at rest)."""
-    distance = collider(body, over, inside) if over or inside else skin
+          inside: Sequence[DrapedGarment] = (), props: Sequence[Prop] = ()
+          ) -> tuple[np.ndarray, int, bool]:
+    """Cloth `carried` onto `body` (`_carried`; `skin` is the distance field of the body and
+    its `props`) pushed out of the garments `over` it, already on `body`, and into those it
+    is `inside`, and stepped up to `steps` solver steps: (positions, steps taken, at rest)."""
+    distance = collider(body, over, inside, props) if over or inside else skin
     start = distance.push_out(carried, SolverSettings().clearance_m)
     return settle(cloth, start, distance, physics, steps, progress, first_step)
 
@@ -219,19 +220,22 @@ def follow(garment: DrapedGarment, pattern: Pattern, old: Body, bodies: Sequence
 def redrape(garment: DrapedGarment, pattern: Pattern, old: Body, new: Body,
             fabric: str | FabricPhysics = "cotton_jersey", *, max_frames: int = 240,
             through: Sequence[Body] = (), frames_between: int = 20,
+            props: Sequence[Prop] = (),
             progress: Callable[[int, float], None] | None = None) -> DrapedGarment:
     """`garment` (draped from `pattern` on `old`) settled onto `new`.
 
     `through`: bodies to pass through on the way (the poses between two poses), the cloth
     settled for up to `frames_between` steps on each: a body part that moves far in one jump
     (an arm coming down to the hip) can land on the far side of cloth it should push.
+    `props`: solids the cloth collides with besides the body on the way and in the end (the
+    stool of a seated pose, `dressform.body.seat`); its contact distances include them.
 
     Raises `DrapeError` if the bodies do not share a mesh or the garment was not draped from
     this pattern, and `PatternError` if the garment is too small for the new body.
     """
     return redrape_layers([(garment, pattern, fabric)], old, new, max_frames=max_frames,
                           through=through, frames_between=frames_between,
-                          progress=progress)[0]
+                          props=props, progress=progress)[0]
 
 
 #: One layer of an outfit to re-drape: (garment at rest, its pattern, its fabric).
@@ -240,7 +244,7 @@ Layer = tuple[DrapedGarment, Pattern, str | FabricPhysics]
 
 def redrape_layers(layers: Sequence[Layer], old: Body, new: Body, *, max_frames: int = 240,
                    through: Sequence[Body] = (), frames_between: int = 20,
-                   tucked: bool = False,
+                   tucked: bool = False, props: Sequence[Prop] = (),
                    progress: Callable[[int, float], None] | None = None
                    ) -> list[DrapedGarment]:
     """Garments at rest on `old` settled onto `new` (`redrape`), several as an outfit's
@@ -254,6 +258,7 @@ def redrape_layers(layers: Sequence[Layer], old: Body, new: Body, *, max_frames:
     inwards (settled alone, before the skirt was back over it, the top's hem sprang out
     through the skirt; held where the skirt covered it, it could not slide as a hip or an
     arm moved, and passed through itself). Trousers under a T-shirt settle on their own.
+    `props`: as for `redrape`.
 
     Raises `DrapeError` if the bodies do not share a mesh or a garment was not draped from
     its pattern, and `PatternError` if a garment is too small for the new body.
@@ -267,7 +272,7 @@ def redrape_layers(layers: Sequence[Layer], old: Body, new: Body, *, max_frames:
     before = old
     for body in (*through, new):
         budget = max_frames if body is new else frames_between
-        skin = BodyDistance(body.vertices, body.faces)
+        skin = collider(body, props=props)
         # Each layer is carried with the body it rested on, not with the others.
         carried = [_carried(q, before, body, groups[k], skin) for k, q in enumerate(qs)]
         placed: list[DrapedGarment] = []
@@ -278,7 +283,8 @@ def redrape_layers(layers: Sequence[Layer], old: Body, new: Body, *, max_frames:
             shells = [replace(g, vertices=carried[j]) for j, (g, _, _) in enumerate(layers)
                       if j > k] if tucked else []
             qs[k], done, rested[k] = _onto(cloth, physics, carried[k], body, skin, budget,
-                                           progress, steps[k], over=placed, inside=shells)
+                                           progress, steps[k], over=placed, inside=shells,
+                                           props=props)
             steps[k] += done
             placed.append(replace(garment, vertices=qs[k]))
         before = body

@@ -162,16 +162,27 @@ def drape(pattern: Pattern, body: Body, fabric: str | FabricPhysics = "cotton_je
                          triangle_strain(cloth, q), spacing_mm, gap, not over)
 
 
-def collider(body: Body, garments: Sequence[DrapedGarment],
-             around: Sequence[DrapedGarment] = ()) -> BodyDistance:
+#: A solid the cloth collides with besides the body (a stool sat on): its vertices (m) and
+#: outward-facing triangles, closed.
+Prop = tuple[np.ndarray, np.ndarray]
+
+
+def collider(body: Body, garments: Sequence[DrapedGarment] = (),
+             around: Sequence[DrapedGarment] = (), props: Sequence[Prop] = ()
+             ) -> BodyDistance:
     """The body and garments at rest on it as one surface to collide with (each garment's
     triangles face outwards, so its inside is the body's side; a point nearest one of its
     open edges, beyond a hem, is outside it). `around`: garments to stay *inside* (the
-    skirt a top is tucked into), their triangles turned to face inwards."""
-    vertices = [np.asarray(body.vertices)]
-    faces = [np.asarray(body.faces)]
-    edges = [np.zeros(len(faces[0]), dtype=np.int32)]
+    skirt a top is tucked into), their triangles turned to face inwards. `props`: solids
+    beside the body, as hard as it."""
+    vertices, faces = [np.asarray(body.vertices)], [np.asarray(body.faces)]
     count = len(vertices[0])
+    for v, f in props:
+        vertices.append(np.asarray(v, dtype=np.float64))
+        faces.append(np.asarray(f) + count)
+        count += len(v)
+    solid = sum(len(f) for f in faces)
+    edges = [np.zeros(solid, dtype=np.int32)]
     for g, turned in [(g, False) for g in garments] + [(g, True) for g in around]:
         f = np.asarray(g.faces)[:, ::-1] if turned else np.asarray(g.faces)
         vertices.append(g.vertices)
@@ -179,7 +190,7 @@ def collider(body: Body, garments: Sequence[DrapedGarment],
         edges.append(open_edge_mask(f))
         count += len(g.vertices)
     return BodyDistance(np.vstack(vertices), np.vstack(faces), np.concatenate(edges),
-                        solid_faces=len(body.faces))
+                        solid_faces=solid)
 
 
 def _refuse_inside(d: np.ndarray, clearance: float = PLACED_CLEARANCE_M) -> None:

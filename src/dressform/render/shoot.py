@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PIL import Image
 
+from dressform.body import seat
 from dressform.body.export import ExtraMesh, load_body, load_garments
 from dressform.body.mesh import Body
 from dressform.body.pose import get_pose, pose_body, pose_path
@@ -28,11 +29,6 @@ from dressform.render.video import check_output, flatten
 if TYPE_CHECKING:
     from dressform.drape.simulate import DrapedGarment
 
-#: Where a stool's top stands below the lowest point of a seated clone's hips (m): the seat
-#: touches the skin, the skin does not sink into it.
-SEAT_GAP_M = 0.002
-
-
 def garment_look(garment: ExtraMesh) -> SurfaceLook:
     """A stored garment's look: its fabric preset's type in its own colour."""
     return fabric_look(str(garment.extras.get("fabric", "cotton_poplin")), garment.color,
@@ -40,16 +36,8 @@ def garment_look(garment: ExtraMesh) -> SurfaceLook:
 
 
 def stool(body: Body) -> SceneMesh:
-    """A box stool under a seated clone's hips, floor to seat."""
-    hips = np.asarray(body.vertices)[body.part_mask("hips")]
-    seat = float(hips[:, 2].min()) - SEAT_GAP_M
-    cx, cy = hips[:, :2].mean(axis=0)
-    half = 0.2
-    x0, x1, y0, y1 = cx - half, cx + half, cy - half, cy + half
-    corners = np.array([[x, y, z] for z in (0.0, seat) for y in (y0, y1) for x in (x0, x1)])
-    quads = [(0, 1, 3, 2), (4, 6, 7, 5), (0, 4, 5, 1), (2, 3, 7, 6), (0, 2, 6, 4),
-             (1, 5, 7, 3)]
-    faces = np.array([t for a, b, c, d in quads for t in ((a, b, c), (a, c, d))])
+    """The box stool under a seated clone's hips (`dressform.body.seat`), as drawn."""
+    corners, faces = seat.stool(body)
     look = SurfaceLook(name="stool", color=(0.55, 0.42, 0.30), roughness=0.5)
     return SceneMesh("stool", corners, faces, look, smooth=False)
 
@@ -69,6 +57,8 @@ def posed_garments(body: Body, garments: Sequence[ExtraMesh], pose: str = "a-pos
     out = {g.name: np.asarray(g.vertices) for g in garments}
     if posed is body:
         return out
+    # Cloth sat on is held between the hips and the seat, as it is drawn.
+    props = (seat.stool(posed),) if chosen.seated else ()
     # An outfit's layers go together, the inner first: the outer settles over it.
     layers = sorted((g for g in garments if _in_outfit(g)),
                     key=lambda g: g.extras.get("layer") != "inner")
@@ -78,7 +68,8 @@ def posed_garments(body: Body, garments: Sequence[ExtraMesh], pose: str = "a-pos
                      f"{chosen.name} pose")
         restored = [restore(out[g.name], g.extras) for g in layers]
         tucked = layers[0].extras.get("outfit") == "tucked"
-        moved = redrape_layers(restored, body, posed, through=between, tucked=tucked)
+        moved = redrape_layers(restored, body, posed, through=between, tucked=tucked,
+                               props=props)
         for g, m in zip(layers, moved, strict=True):
             out[g.name] = m.vertices
             _warn_if_unsettled(g.name, chosen.name, m)
@@ -94,7 +85,7 @@ def posed_garments(body: Body, garments: Sequence[ExtraMesh], pose: str = "a-pos
         if progress:
             progress(f"re-draping {g.name} into the {chosen.name} pose")
         rested, pattern, fabric = restore(out[g.name], g.extras)
-        m = redrape(rested, pattern, body, posed, fabric, through=between)
+        m = redrape(rested, pattern, body, posed, fabric, through=between, props=props)
         out[g.name] = m.vertices
         _warn_if_unsettled(g.name, chosen.name, m)
     return out
