@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import sys
 import tempfile
+import warnings
+from collections import defaultdict
 from pathlib import Path
 
 from PIL import Image
@@ -18,6 +20,7 @@ from dressed import dressed_outfit, woman
 from dressform.body import POSES, build, pose_body
 from dressform.body.skin import skin_tone_hex
 from dressform.drape.spacing import DRAPE_SPACING_MM
+from dressform.errors import DressformWarning
 from dressform.render.hair import HAIR_STYLES, grow_hair
 from dressform.render.looks import FABRIC_LOOK, fabric_look
 from dressform.render.photoreal import SceneMesh, body_scene, render_still
@@ -49,6 +52,7 @@ def main() -> None:
     body = pose_body(rest, "relaxed")
     hair = grow_hair(body, "long", "dark-brown")
     sections: dict[str, list[tuple[str, str]]] = {}
+    notes: dict[str, list[str]] = defaultdict(list)
     with tempfile.TemporaryDirectory() as tmp:
         def shot(meshes: list[SceneMesh], name: str, hair_=hair, **studio: object) -> str:
             options = {"quality": "preview", **studio}
@@ -81,10 +85,17 @@ def main() -> None:
                                                         print_period_cm=6.0, name=p),
                                             uv=skirt_mesh.uv)], f"print-{p}",
                      camera="three-quarter")) for p in ("stripes", "check", "dots")]
-        sections["poses (the outfit re-draped into each)"] = [
-            (p, shot(dressed_scene(rest, outfit, p), f"pose-{p}",
-                     hair_=grow_hair(pose_body(rest, p), "long", "dark-brown"),
-                     camera="three-quarter")) for p in POSES]
+        poses = "poses (the outfit re-draped into each)"
+        sections[poses] = []
+        for p in POSES:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", DressformWarning)
+                scene = dressed_scene(rest, outfit, p)
+            # What the re-drape warned of goes under the pictures: they show it as it is.
+            notes[poses] += [f"{p}: {w.message}" for w in caught
+                             if issubclass(w.category, DressformWarning)]
+            sections[poses].append((p, shot(scene, f"pose-{p}", hair_=grow_hair(
+                pose_body(rest, p), "long", "dark-brown"), camera="three-quarter")))
     lines = ["# Preset gallery", "",
              "Every preset of `dressform shoot`, rendered by `python benchmarks/gallery.py` "
              "at preview quality (Blender Cycles, 512×768, shown at 384 px tall). The clone: "
@@ -95,6 +106,9 @@ def main() -> None:
     for title, items in sections.items():
         lines += [f"## {title}", "", " ".join(f"![{label}]({file})" for label, file in items),
                   "", " · ".join(f"`{label}`" for label, _ in items), ""]
+        if notes[title]:
+            lines += ["What the re-drape warned of, as the pictures show it:", "",
+                      *(f"- {n}" for n in notes[title]), ""]
     (OUT / "README.md").write_text("\n".join(lines))
 
 
