@@ -342,9 +342,9 @@ def _rest_angle(body: Body, pose: Pose, rest: Rest) -> float:
     rot, trans = bone_transforms(body.skeleton, pose)
     weights, joints = np.asarray(body.skin_weights), np.asarray(body.skin_joints)
     rest_v = np.asarray(body.vertices, dtype=np.float64)
+    posed = skin(rest_v, weights, joints, rot, trans)
     under = body.part_mask(*rest.onto)
-    surface = skin(rest_v[under], weights[under], joints[under], rot, trans)
-    normals = vertex_normals(skin(rest_v, weights, joints, rot, trans), body.faces)[under]
+    surface, normals = posed[under], vertex_normals(posed, body.faces)[under]
     tree = cKDTree(surface)
     mine = body.part_mask(*rest.parts)
 
@@ -357,13 +357,17 @@ def _rest_angle(body: Body, pose: Pose, rest: Rest) -> float:
         near = tree.query(points)[1]
         return float(np.einsum("ij,ij->i", points - surface[near], normals[near]).min())
 
-    # Turning by +angle lifts the part, so the gap grows with it: bisect on the side of 0
-    # where the gap is reached, moving the arm as little as it takes.
-    if gap(0.0) >= rest.gap_m and not rest.settle:
+    # Turning by +angle lifts the parts, so the gap grows with it: bisect between 0 and the
+    # end of the range on the side where the gap is reached, moving the arm as little as it
+    # takes.
+    at_zero = gap(0.0)
+    if at_zero >= rest.gap_m and not rest.settle:
         return 0.0
-    lo, hi = (0.0, rest.within_deg) if gap(0.0) < rest.gap_m else (-rest.within_deg, 0.0)
-    if (gap(lo) - rest.gap_m) * (gap(hi) - rest.gap_m) > 0:
-        return min((lo, hi), key=lambda a: abs(gap(a) - rest.gap_m))
+    end = rest.within_deg if at_zero < rest.gap_m else -rest.within_deg
+    at_end = gap(end)
+    if (at_zero - rest.gap_m) * (at_end - rest.gap_m) > 0:
+        return end if abs(at_end - rest.gap_m) < abs(at_zero - rest.gap_m) else 0.0
+    lo, hi = sorted((0.0, end))
     while hi - lo > 0.25:
         mid = (lo + hi) / 2.0
         lo, hi = (mid, hi) if gap(mid) < rest.gap_m else (lo, mid)

@@ -1,8 +1,8 @@
 """The stool a seated clone sits on: one solid box, floor to seat, under its hips.
 
 The renderer draws it, and the re-drape collides cloth with it: a skirt's back is sat on,
-held between the hips and the seat. (With nothing under her, the back of a skirt hung free
-below the hips, and its weight pulled the front back up the thighs to the waist.)
+held between the hips and the seat. (Drawn but not collided with, the stool had the back of
+a skirt hanging 4 mm into it.)
 """
 
 from __future__ import annotations

@@ -115,7 +115,7 @@ def dressed_scene(body: Body, garments: Sequence[ExtraMesh], pose: str = "a-pose
     """The scene meshes of `body` (at its rest pose) in `pose`, wearing `garments` (rested on
     the rest pose) re-draped into it — or, if given, `posed` (from `posed_garments`)."""
     chosen = get_pose(pose)
-    posed_body = pose_path(body, chosen)[-1]
+    posed_body = pose_body(body, chosen)
     meshes = body_scene(posed_body, rest=body)
     vertices = posed if posed is not None else posed_garments(body, garments, pose, progress)
     for g in garments:
