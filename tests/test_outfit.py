@@ -92,6 +92,34 @@ def _repose_outfit(dressed) -> None:
     assert crossings(top, bottom) <= 2
     with pytest.raises(RenderError, match="two-layer outfit"):
         walk_video(dressed, [Path(dressed).with_suffix(".mp4")], seconds=1.0)
+    _carried_untangled(body, garments)
+
+
+def _carried_untangled(body, garments) -> None:
+    """On the way into a pose the layers keep to the skin they rested on: bound afresh to
+    the nearest skin at each step, the skirt's side was taken by the hand coming down to the
+    hip, and arrived on the next body through itself (~100 edges on a 12 mm mesh)."""
+    from unittest import mock
+
+    import dressform.drape.redrape as rd
+    from dressform.body.pose import pose_path
+    from dressform.drape.checks import self_intersections
+
+    arrived: list[int] = []
+    real = rd._onto
+
+    def spy(cloth, physics, carried, *args, **kwargs):
+        arrived.append(self_intersections(carried, cloth.faces))
+        return real(cloth, physics, carried, *args, **kwargs)
+
+    layers = [rd.restore(np.asarray(g.vertices), g.extras) for g in garments]
+    *between, posed = pose_path(body, "hand-on-hip")
+    with mock.patch.object(rd, "_onto", spy):
+        # One solver step on each body: what arrives there is the carry's doing.
+        rd.redrape_layers(layers, body, posed, through=between, frames_between=1,
+                          max_frames=1, tucked=True)
+    assert len(arrived) == 2 * (len(between) + 1)
+    assert max(arrived[1::2]) == 0, arrived  # the skirt, over the top
 
 
 def test_a_tucked_layer_is_kept_inside_the_garment_over_it(woman):

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from scipy.spatial import cKDTree
 
+from dressform.body.contact import pressed_apart
 from dressform.body.mesh import Body, Skeleton
 from dressform.errors import InvalidInputError, UnknownNameError
 from dressform.geometry.normals import vertex_normals
@@ -308,8 +309,15 @@ def pose_body(body: Body, pose: str | Pose, *, stand: bool = True) -> Body:
         return body
     rot, trans = bone_transforms(body.skeleton, chosen)
     rest = np.asarray(body.vertices, dtype=np.float64)
-    moved = skin(rest, np.asarray(body.skin_weights, dtype=np.float64),
-                 np.asarray(body.skin_joints), rot, trans)
+    weights, joints = np.asarray(body.skin_weights, dtype=np.float64), np.asarray(body.skin_joints)
+    moved = skin(rest, weights, joints, rot, trans)
+    normals = skin(vertex_normals(rest, body.faces), weights, joints, rot, np.zeros_like(trans))
+    normals /= np.maximum(np.linalg.norm(normals, axis=1, keepdims=True), 1e-12)
+    # Skin the rig folded through skin (a sitting lap, an arm by the side) pressed flat
+    # where it meets: cloth cannot rest on a surface through itself. The head and feet are
+    # left as modelled (eyes and toes cross other skin at rest).
+    moved = pressed_apart(rest, moved, body.faces, normals,
+                          ~body.part_mask("head", "foot_left", "foot_right"))
     heads = np.einsum("jab,jb->ja", rot, np.asarray(body.skeleton.heads)) + trans
     if not np.isfinite(moved).all():
         raise InvalidInputError(f"pose {chosen.name!r} gave non-finite vertices")

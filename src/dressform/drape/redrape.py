@@ -4,7 +4,9 @@ instead of sewing it again from loose panels.
 
 Each cloth vertex keeps the body point it rested nearest (its face and barycentric weights)
 and its distance out along the normal; on the new body it goes to the same point and the same
-distance out, and the solver only has to settle the difference.
+distance out, and the solver only has to settle the difference. On the way through several
+bodies (the poses between two poses, an animation's frames) it stays bound to that point of
+the body it rested on, and at each body moves as far as that point moved since the last.
 """
 
 from __future__ import annotations
@@ -185,10 +187,17 @@ def _onto(cloth: ClothMesh, physics: FabricPhysics, carried: np.ndarray, body: B
     return settle(cloth, start, distance, physics, steps, progress, first_step)
 
 
-def _carried(q: np.ndarray, before: Body, body: Body, groups, skin: BodyDistance
-             ) -> np.ndarray:
-    """Cloth `q` on `before` carried onto `body` and pushed out of it (`skin`)."""
-    return skin.push_out(carry(q, before, body, groups), SolverSettings().clearance_m)
+def _carried(q: np.ndarray, bound_before: np.ndarray, bound_now: np.ndarray,
+             skin: BodyDistance) -> np.ndarray:
+    """Cloth `q` moved as the skin it is bound to moved (from `bound_before` to `bound_now`,
+    `carry` of the garment's rest shape onto the body before and onto this one) and pushed
+    out of this body (`skin`).
+
+    The binding is made once, on the body the garment rested on, and kept on the way: bound
+    afresh to the nearest skin at every step, cloth at the hip was taken by a hand coming
+    down nearer than the hip, and cloth in a closing fold (a sitting lap) by the other side
+    of the fold, and carried off with it through the cloth beside it."""
+    return skin.push_out(q + bound_now - bound_before, SolverSettings().clearance_m)
 
 
 def follow(garment: DrapedGarment, pattern: Pattern, old: Body, bodies: Sequence[Body],
@@ -205,13 +214,14 @@ def follow(garment: DrapedGarment, pattern: Pattern, old: Body, bodies: Sequence
         return []
     physics, cloth = _checked(garment, pattern, old, bodies[-1], fabric)
     groups = limb_groups(garment, pattern, old)
-    out, q, before = [], garment.vertices, old
+    out, q = [], garment.vertices
+    bound = carry(q, old, old, groups)
     for k, body in enumerate(bodies):
         skin = BodyDistance(body.vertices, body.faces)
-        q, _, _ = _onto(cloth, physics, _carried(q, before, body, groups, skin), body, skin,
-                        steps_each)
+        now = carry(garment.vertices, old, body, groups)
+        q, _, _ = _onto(cloth, physics, _carried(q, bound, now, skin), body, skin, steps_each)
         out.append(q)
-        before = body
+        bound = now
         if progress:
             progress(k + 1)
     return out
@@ -269,12 +279,14 @@ def redrape_layers(layers: Sequence[Layer], old: Body, new: Body, *, max_frames:
     qs = [g.vertices for g, _, _ in layers]
     steps = [0] * len(layers)
     rested = [False] * len(layers)
-    before = old
+    # Each layer is carried with the body it rested on, not with the others.
+    bound = [carry(g.vertices, old, old, groups[k]) for k, (g, _, _) in enumerate(layers)]
     for body in (*through, new):
         budget = max_frames if body is new else frames_between
         skin = collider(body, props=props)
-        # Each layer is carried with the body it rested on, not with the others.
-        carried = [_carried(q, before, body, groups[k], skin) for k, q in enumerate(qs)]
+        now = [carry(g.vertices, old, body, groups[k]) for k, (g, _, _) in enumerate(layers)]
+        carried = [_carried(q, bound[k], now[k], skin) for k, q in enumerate(qs)]
+        bound = now
         placed: list[DrapedGarment] = []
         for k, (garment, _, _) in enumerate(layers):
             physics, cloth = checked[k]
@@ -287,7 +299,6 @@ def redrape_layers(layers: Sequence[Layer], old: Body, new: Body, *, max_frames:
                                            props=props)
             steps[k] += done
             placed.append(replace(garment, vertices=qs[k]))
-        before = body
     seconds = time.perf_counter() - started
     return [DrapedGarment(q, g.faces, g.uv, g.panel, g.panel_names, skin(q), n, seconds, ok,
                           triangle_strain(checked[k][1], q), g.spacing_mm, g.seam_gap_m,
