@@ -8,13 +8,14 @@ import time
 
 from dressform.body import BodySpec, build
 from dressform.body.pose import pose_path
-from dressform.drape.checks import crossings, self_intersections
+from dressform.drape.checks import self_intersections
 from dressform.drape.outfit import dress
 from dressform.drape.redrape import redrape, redrape_layers
 from dressform.drape.simulate import drape
 from dressform.drape.spacing import DRAPE_SPACING_MM, SEW_SPACING_MM
 from dressform.garment.blocks import draft
 from dressform.garment.sizes import builtin_chart
+from dressform.geometry.crossings import crossings
 
 SPACING_MM = DRAPE_SPACING_MM
 POSES = ("relaxed", "hand-on-hip", "walking", "contrapposto")

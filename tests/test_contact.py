@@ -8,7 +8,7 @@ import pytest
 from dressform.body import Body
 from dressform.body.contact import MOST_M, pressed_apart
 from dressform.body.pose import bone_transforms, get_pose, laid, pose_body, skin
-from dressform.drape.checks import crossing_pairs
+from dressform.geometry.crossings import crossing_pairs
 from dressform.geometry.normals import vertex_normals
 
 LAP = (("torso", "hips"), ("thigh_left", "thigh_right"))

@@ -61,7 +61,7 @@ def test_check_reports_depth_and_open_seams():
 
 
 def test_one_garment_through_another_is_counted_between_them():
-    from dressform.drape.checks import crossings
+    from dressform.geometry.crossings import crossings
 
     below, above = _sheet(8, 0.0), _sheet(8, 0.004, 0.003)
     assert crossings(below, above) == 0

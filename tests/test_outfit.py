@@ -64,10 +64,10 @@ def _repose_outfit(dressed) -> None:
     tucked top, neither passing through the other nor into the body."""
     from dressform.body.export import load_body, load_garments
     from dressform.body.pose import pose_body
-    from dressform.drape.checks import crossings
     from dressform.drape.distance import BodyDistance
     from dressform.drape.redrape import restore
     from dressform.errors import RenderError
+    from dressform.geometry.crossings import crossings
     from dressform.render.shoot import posed_garments, walk_video
 
     body, garments = load_body(dressed), load_garments(dressed)

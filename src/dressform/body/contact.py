@@ -9,7 +9,7 @@ into such a fold is pushed out of one side into the other and folds through itse
 tangled lap and sides of a seated outfit). Real tissue is pressed flat where it meets.
 
 So: where skin has come near skin it was far from at rest, the skin's edges through its own
-triangles are found (`dressform.drape.checks`), and the end of each that lies behind the
+triangles are found (`dressform.geometry.crossings`), and the end of each that lies behind the
 triangle it crosses is drawn back into its own tissue, along its own normal as skinned from
 the rest pose (a normal taken on the collapsed fold would point anywhere), its neighbours
 going part of the way so that the pressed skin stays smooth. Both sides are drawn back, a
@@ -26,7 +26,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.spatial import cKDTree
 
-from dressform.drape.checks import crossing_pairs
+from dressform.geometry.crossings import crossing_pairs
 
 #: How far skin inside the other side is drawn back per round (from each side, so the two
 #: close at twice this).

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from typing import Literal
 
 from dressform.body.mesh import Body
-from dressform.drape.checks import crossings
 from dressform.drape.fabrics import FabricPhysics
 from dressform.drape.simulate import DrapedGarment, drape
 from dressform.drape.spacing import DRAPE_SPACING_MM
 from dressform.errors import DressformError
 from dressform.garment.pattern import Pattern
+from dressform.geometry.crossings import crossings
 
 Layering = Literal["tucked", "over"]
 

@@ -48,12 +48,12 @@ import scipy.sparse as sp
 from scipy.sparse.linalg import splu
 from scipy.spatial import cKDTree
 
-from dressform.drape.checks import crossing_vertices, near_triangles
 from dressform.drape.cloth_mesh import ClothMesh, rest_inverse, triangle_areas
 from dressform.drape.distance import BodyDistance, SurfaceQuery
 from dressform.drape.fabrics import FabricPhysics
 from dressform.drape.untangle import untangle
 from dressform.geometry.barycentric import barycentric
+from dressform.geometry.crossings import crossing_vertices, near_triangles
 
 GRAVITY = np.array([0.0, 0.0, -9.81])
 #: Inside the body by less than this, a cloth vertex is pushed out to the nearest surface;

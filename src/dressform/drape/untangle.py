@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from dressform.drape.checks import crossing_vertices
+from dressform.geometry.crossings import crossing_vertices
 
 #: Smoothing sweeps per attempt, and attempts (each widening the smoothed region by a ring).
 SWEEPS = 30

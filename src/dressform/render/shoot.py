@@ -49,8 +49,8 @@ def posed_garments(body: Body, garments: Sequence[ExtraMesh], pose: str = "a-pos
     camera, light and expression of that pose: compute it once and pass it to
     `dressed_scene`. A garment that did not come to rest in the pose, or passes through
     cloth, is still returned, with a `DressformWarning` saying so."""
-    from dressform.drape.checks import crossings
     from dressform.drape.redrape import redrape, redrape_layers, restore
+    from dressform.geometry.crossings import crossings
 
     chosen = get_pose(pose)
     *between, posed = pose_path(body, chosen)
