@@ -26,6 +26,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.spatial import cKDTree
 
+from dressform.geometry.adjacency import grown, vertex_adjacency
 from dressform.geometry.crossings import crossing_pairs
 
 #: How far skin inside the other side is drawn back per round (from each side, so the two
@@ -51,7 +52,7 @@ def pressed_apart(rest: np.ndarray, vertices: np.ndarray, faces: np.ndarray,
     take part (the head's eyes and mouth cross other skin at rest as modelled, and are left
     alone). The same array when nothing crosses."""
     f = np.asarray(faces, dtype=np.int64)
-    ring = _ring(f, len(vertices))
+    ring = vertex_adjacency(f, len(vertices))
     x = np.asarray(vertices, dtype=np.float64)
     for _ in range(ROUNDS):
         near = _near_other_skin(rest, x, movable, ring)
@@ -80,9 +81,7 @@ def _near_other_skin(rest: np.ndarray, x: np.ndarray, movable: np.ndarray,
     apart = np.linalg.norm(rest[i] - rest[j], axis=1) > SAME_TISSUE_M
     near = np.zeros(len(x), dtype=bool)
     near[i[apart]] = near[j[apart]] = True
-    for _ in range(NEAR_RINGS):
-        near |= (ring @ near.astype(np.float64)) > 0
-    return near & movable
+    return grown(near, ring, NEAR_RINGS) & movable
 
 
 def _inside(x: np.ndarray, faces: np.ndarray) -> np.ndarray:
@@ -95,15 +94,6 @@ def _inside(x: np.ndarray, faces: np.ndarray) -> np.ndarray:
         behind = np.einsum("ij,ij->i", x[edges[:, 0]] - a, np.cross(b - a, c - a)) < 0.0
         inside[np.where(behind, edges[:, 0], edges[:, 1])] = True
     return inside
-
-
-def _ring(faces: np.ndarray, count: int) -> sp.csr_matrix:
-    """The mesh's vertex adjacency (1 between neighbours), as a sparse matrix."""
-    i = np.concatenate([faces[:, [0, 1, 2]].ravel(), faces[:, [1, 2, 0]].ravel()])
-    j = np.concatenate([faces[:, [1, 2, 0]].ravel(), faces[:, [0, 1, 2]].ravel()])
-    m = sp.csr_matrix((np.ones(len(i)), (i, j)), shape=(count, count))
-    m.data[:] = 1.0  # an edge of two faces is counted once
-    return m
 
 
 def _mean(ring: sp.csr_matrix, values: np.ndarray) -> np.ndarray:

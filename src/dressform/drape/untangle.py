@@ -13,8 +13,8 @@ folding it again, now with contact to keep the folds from passing through one an
 from __future__ import annotations
 
 import numpy as np
-import scipy.sparse as sp
 
+from dressform.geometry.adjacency import grown, vertex_adjacency
 from dressform.geometry.crossings import crossing_vertices
 
 #: Smoothing sweeps per attempt, and attempts (each widening the smoothed region by a ring).
@@ -28,17 +28,14 @@ def untangle(x: np.ndarray, faces: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     them)."""
     x = np.asarray(x, dtype=np.float64).copy()
     v = len(x)
-    e = np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]])
-    adj = sp.coo_matrix((np.ones(len(e)), (e[:, 0], e[:, 1])), shape=(v, v))
-    adj = ((adj + adj.T) > 0).astype(np.float64).tocsr()
+    adj = vertex_adjacency(faces, v)
     degree = np.maximum(np.asarray(adj.sum(axis=1)).ravel(), 1.0)[:, None]
     moved = np.zeros(v, dtype=bool)
     for attempt in range(ATTEMPTS):
         region = crossing_vertices(x, faces)
         if not region.any():
             break
-        for _ in range(1 + attempt):
-            region |= adj @ region.astype(np.float64) > 0
+        region = grown(region, adj, 1 + attempt)
         for _ in range(SWEEPS):
             x[region] = (adj @ x)[region] / degree[region]
         moved |= region
