@@ -460,6 +460,40 @@ def test_a_rested_garment_redrapes_onto_another_body_from_a_warm_start(woman):
         redrape(first, skirt, woman, giant, "cotton_poplin")
 
 
+def test_a_binding_made_once_places_cloth_on_each_body_of_a_motion(woman):
+    from dressform.body.pose import pose_body
+    from dressform.drape.redrape import LIMB_PARTS, bind, place
+    from dressform.geometry.normals import vertex_normals
+
+    # Points 10 mm off the skin: every 50th vertex of the torso and of the left arm, the
+    # arm's bound to its limb segments as a sleeve's are.
+    v = np.asarray(woman.vertices)
+    lifted = v + 0.01 * vertex_normals(v, np.asarray(woman.faces))
+    torso = np.flatnonzero(woman.part_mask("torso"))[::50]
+    arm = np.flatnonzero(woman.part_mask("upper_arm_left"))[::50]
+    points = lifted[np.concatenate([torso, arm])]
+    sleeve = np.arange(len(points)) >= len(torso)
+    parts = LIMB_PARTS["arm_left"]
+    on_arm = np.flatnonzero(woman.part_mask(*parts)[np.asarray(woman.faces)].all(axis=1))
+    binding = bind(points, woman, [(sleeve, on_arm, parts)])
+    # Placed on the body they were bound on, the arm's are where they were, and the skin's
+    # within the normal's turn over a triangle (re-drapes move cloth by the difference).
+    back = np.linalg.norm(place(binding, woman) - points, axis=1)
+    assert back[sleeve].max() < 1e-9 and back[~sleeve].max() < 0.003
+
+    posed = pose_body(woman, "relaxed")
+    moved = place(binding, posed)
+    # Skin-bound points stay 10 mm out from the moved skin (bar a few by the armpit, where
+    # the arm has come nearer than their own skin)...
+    off = np.abs(BodyDistance(posed.vertices, posed.faces)(moved[~sleeve]) - 0.01)
+    assert np.quantile(off, 0.9) < 0.001
+    # ... and the arm's move with the upper arm as one rigid body: their distances kept.
+    pair = np.linalg.norm(points[sleeve, None] - points[None, sleeve], axis=2)
+    now = np.linalg.norm(moved[sleeve, None] - moved[None, sleeve], axis=2)
+    assert np.abs(pair - now).max() < 1e-6
+    assert np.linalg.norm(moved[sleeve] - points[sleeve], axis=1).max() > 0.05  # it turned
+
+
 def _other_mesh(body):
     import dataclasses
 
