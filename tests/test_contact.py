@@ -54,3 +54,15 @@ def test_skin_that_crosses_nothing_is_left_as_it_was(woman):
     normals = vertex_normals(rest, woman.faces)
     moving = ~woman.part_mask("head", "foot_left", "foot_right")
     assert pressed_apart(rest, rest, woman.faces, normals, moving) is rest
+
+
+def test_skin_labelled_alike_is_not_pressed_off_itself(woman):
+    raw = _rig_alone(woman, "relaxed")  # the arms through the chest's sides
+    normals = vertex_normals(np.asarray(woman.vertices), woman.faces)
+    moving = ~woman.part_mask("head", "foot_left", "foot_right")
+    rest = np.asarray(woman.vertices, dtype=np.float64)
+    # Arms and chest as one tissue (as a hand's fingers are): nothing to press.
+    one = (woman.part_mask("torso", "upper_arm_left", "upper_arm_right")).astype(int)
+    assert pressed_apart(rest, raw, woman.faces, normals, moving, one) is raw
+    assert _through(woman, pressed_apart(rest, raw, woman.faces, normals, moving),
+                    SIDES) <= 6

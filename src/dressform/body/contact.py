@@ -46,19 +46,24 @@ SAME_TISSUE_M = 0.03
 NEAR_RINGS = 3
 
 def pressed_apart(rest: np.ndarray, vertices: np.ndarray, faces: np.ndarray,
-                  normals: np.ndarray, movable: np.ndarray) -> np.ndarray:
+                  normals: np.ndarray, movable: np.ndarray, alike: np.ndarray | None = None
+                  ) -> np.ndarray:
     """`vertices` (the mesh `rest` posed; `normals` its rest normals skinned into the pose)
     with skin through skin drawn back until the sides meet. `movable`: the vertices that
     take part (the head's eyes and mouth cross other skin at rest as modelled, and are left
-    alone). The same array when nothing crosses."""
+    alone). `alike`: optional (V,) labels; skin with the same label above 0 is one tissue
+    however far apart it was at rest, and is not pressed off itself (a hand's fingers, which
+    the rig curls through one another: pressed, they never came apart, and each frame of a
+    walk took all the rounds). The same array when nothing crosses."""
     f = np.asarray(faces, dtype=np.int64)
     ring = vertex_adjacency(f, len(vertices))
     x = np.asarray(vertices, dtype=np.float64)
+    label = np.zeros(len(x), dtype=np.int64) if alike is None else np.asarray(alike)
     for _ in range(ROUNDS):
-        near = _near_other_skin(rest, x, movable, ring)
+        near = _near_other_skin(rest, x, movable, ring, label)
         if not near.any():
             break
-        inside = _inside(x, f[near[f].all(axis=1)])
+        inside = _inside(x, f[near[f].all(axis=1)], label)
         if not inside.any():
             break
         if x is vertices:
@@ -66,28 +71,38 @@ def pressed_apart(rest: np.ndarray, vertices: np.ndarray, faces: np.ndarray,
         pull = np.where(inside[:, None], -STEP_M * normals, 0.0)
         # The neighbours go part of the way: pressed tissue, not a step in the skin.
         step = np.where(inside[:, None], pull, _mean(ring, _mean(ring, pull)))
-        drawn = np.linalg.norm(x + step - vertices, axis=1)
-        x += np.where((drawn <= MOST_M)[:, None], step, 0.0)
+        free = np.linalg.norm(x + step - vertices, axis=1) <= MOST_M
+        if not (free & inside).any():  # what crosses is drawn back as far as it may go
+            break
+        x += np.where(free[:, None], step, 0.0)
     return x
 
 
 def _near_other_skin(rest: np.ndarray, x: np.ndarray, movable: np.ndarray,
-                     ring: sp.csr_matrix) -> np.ndarray:
-    """(V,) mask of the `movable` skin near skin it was far from at rest, and the rings
-    round it: where a crossing can be."""
+                     ring: sp.csr_matrix, label: np.ndarray) -> np.ndarray:
+    """(V,) mask of the `movable` skin near skin it was far from at rest (and not `alike`),
+    and the rings round it: where a crossing can be."""
     ids = np.flatnonzero(movable)
     pairs = cKDTree(x[ids]).query_pairs(NEAR_M, output_type="ndarray")
     i, j = ids[pairs[:, 0]], ids[pairs[:, 1]]
-    apart = np.linalg.norm(rest[i] - rest[j], axis=1) > SAME_TISSUE_M
+    apart = (np.linalg.norm(rest[i] - rest[j], axis=1) > SAME_TISSUE_M) & \
+        ~_alike(label, i, j)
     near = np.zeros(len(x), dtype=bool)
     near[i[apart]] = near[j[apart]] = True
     return grown(near, ring, NEAR_RINGS) & movable
 
 
-def _inside(x: np.ndarray, faces: np.ndarray) -> np.ndarray:
+def _alike(label: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Whether vertices `i` and `j` are one tissue by their label (above 0, the same)."""
+    return (label[i] > 0) & (label[i] == label[j])
+
+
+def _inside(x: np.ndarray, faces: np.ndarray, label: np.ndarray) -> np.ndarray:
     """(V,) mask of the skin found inside other skin: the end of each crossing edge that
-    lies behind the triangle it crosses."""
+    lies behind the triangle it crosses (not one through skin of its own `label`)."""
     edges, tris = crossing_pairs(x, faces)
+    other = ~_alike(label, edges[:, 0], faces[tris, 0])
+    edges, tris = edges[other], tris[other]
     inside = np.zeros(len(x), dtype=bool)
     if len(edges):
         a, b, c = (x[faces[tris, k]] for k in range(3))

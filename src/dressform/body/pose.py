@@ -315,9 +315,11 @@ def pose_body(body: Body, pose: str | Pose, *, stand: bool = True) -> Body:
     normals /= np.maximum(np.linalg.norm(normals, axis=1, keepdims=True), 1e-12)
     # Skin the rig folded through skin (a sitting lap, an arm by the side) pressed flat
     # where it meets: cloth cannot rest on a surface through itself. The head and feet are
-    # left as modelled (eyes and toes cross other skin at rest).
+    # left as modelled (eyes and toes cross other skin at rest), and a hand's fingers, which
+    # the rig curls through one another, are not pressed off each other.
     moved = pressed_apart(rest, moved, body.faces, normals,
-                          ~body.part_mask("head", "foot_left", "foot_right"))
+                          ~body.part_mask("head", "foot_left", "foot_right"),
+                          body.part_mask("hand_left") + 2 * body.part_mask("hand_right"))
     heads = np.einsum("jab,jb->ja", rot, np.asarray(body.skeleton.heads)) + trans
     if not np.isfinite(moved).all():
         raise InvalidInputError(f"pose {chosen.name!r} gave non-finite vertices")
