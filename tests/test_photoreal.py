@@ -66,6 +66,24 @@ def test_the_subject_fills_the_frame_as_the_camera_preset_says(relaxed, tmp_path
     assert portrait.mean() > 2 * full.mean()  # closer: the subject fills more of it
 
 
+def test_a_subject_walking_towards_the_camera_stays_framed_on_every_frame(relaxed, tmp_path):
+    """The camera is framed for all the frames of an animation; the subject must be drawn
+    where its frames put it (it had been drawn shifted towards the camera by half the
+    walk, and came out of the picture)."""
+    from dressform.render.photoreal import Motion, render_animation
+
+    body = relaxed[0]
+    near = np.asarray(body.vertices) + np.array([0.0, -4.0, 0.0])  # 4 m nearer the camera
+    motion = Motion({body.name: [np.asarray(body.vertices), near]}, None)
+    studio = Studio(quality="draft", width=W, height=H, transparent=True)
+    frames = render_animation([body], motion, studio, tmp_path)
+    alpha = [np.asarray(Image.open(p).convert("RGBA"))[..., 3] > 128 for p in frames]
+    far_rows, near_rows = (np.flatnonzero(a.any(axis=1)) for a in alpha)
+    assert near_rows[0] >= 1 and near_rows[-1] <= H - 2  # nothing cut at the edges
+    assert (near_rows[-1] - near_rows[0] + 1) / H > 0.8  # framed for the near frame...
+    assert (far_rows[-1] - far_rows[0]) < 0.6 * (near_rows[-1] - near_rows[0])  # ...far off
+
+
 def test_the_same_seed_gives_the_same_image(relaxed, tmp_path):
     a = _render(relaxed, tmp_path / "a.png", seed=7)
     b = _render(relaxed, tmp_path / "b.png", seed=7)

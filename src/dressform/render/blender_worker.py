@@ -291,6 +291,11 @@ def render(job_dir: Path) -> None:
     pivot = bpy.data.objects.new("turntable", None)
     scene.collection.objects.link(pivot)
     pivot.location = job["pivot"]
+    # The pivot's world matrix is only brought up to date by the next scene update: its
+    # inverse taken now was the identity, and every subject stood moved by the pivot's
+    # offset (nothing for a still; a 5 s walk came 2.3 m nearer the camera than framed, and
+    # walked out of the top and bottom of the picture).
+    bpy.context.view_layer.update()
     for obj in subjects:
         obj.parent = pivot
         obj.matrix_parent_inverse = pivot.matrix_world.inverted()
