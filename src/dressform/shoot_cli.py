@@ -103,7 +103,8 @@ def walk_cmd(
     dressed: Dressed,
     output: VideoOut,
     seconds: Annotated[float, typer.Option(help="Length of the walk")] = 5.0,
-    fps: Annotated[float, typer.Option(help="Frames per second (30: the cloth in real time)")
+    fps: Annotated[float, typer.Option(help="Frames per second, 10 or more (30: the cloth in "
+                                             "real time)")
                    ] = 30.0,
     camera: CameraOpt = "85mm",
     light: LightOpt = "editorial",
