@@ -494,6 +494,25 @@ def test_a_binding_made_once_places_cloth_on_each_body_of_a_motion(woman):
     assert np.linalg.norm(moved[sleeve] - points[sleeve], axis=1).max() > 0.05  # it turned
 
 
+def test_loose_cloth_moves_with_the_skin_round_it_not_the_nearest_point(woman):
+    from dressform.body.pose import pose_body
+    from dressform.drape.redrape import LOOSE_M, bind, place
+
+    # Points down the middle between the legs, as a skirt's front hangs there: each is
+    # nearest the inside of one thigh.
+    hip, knee = (np.asarray(woman.skeleton.head(b)) for b in ("upperleg01.L", "lowerleg01.L"))
+    z = np.linspace(hip[2] - 0.15, knee[2], 12)
+    points = np.stack([np.zeros_like(z), np.full_like(z, knee[1]), z], axis=1)
+    loose = BodyDistance(woman.vertices, woman.faces)(points) >= LOOSE_M
+    assert loose.sum() >= 3
+    seated = pose_body(woman, "seated")
+    moved = place(bind(points[loose], woman), seated)
+    # Seated, with the knees together, they stay between the thighs: carried with the one
+    # thigh each was nearest, they went 4 cm into the other.
+    assert BodyDistance(seated.vertices, seated.faces)(moved).min() > 0.0
+    assert np.abs(moved[:, 0]).max() < 0.01
+
+
 def _other_mesh(body):
     import dataclasses
 

@@ -118,6 +118,11 @@ def test_seated_has_level_thighs_and_square_knees(woman, posed):
         assert abs(knee[2] - hip[2]) < 0.08
         assert abs(knee[1] - ankle[1]) < 0.1
     assert _head(b, "root")[2] < _head(woman, "root")[2] - 0.3
+    # Knees together as a woman sits in a skirt (not 27 cm apart), the feet under them.
+    knees, ankles = (abs(_head(b, f"{n}.L")[0] - _head(b, f"{n}.R")[0])
+                     for n in ("lowerleg01", "foot"))
+    assert 0.1 < knees < 0.18
+    assert knees < ankles < knees + 0.1
 
 
 def test_three_quarter_turns_the_body_35_degrees_to_its_left(woman, posed):
@@ -172,3 +177,5 @@ def test_a_walk_of_nothing_is_refused(woman):
 
     with pytest.raises(InvalidInputError, match="0–120 s"):
         walk(woman, 0.0)
+    with pytest.raises(InvalidInputError, match="not 1 s at 2"):  # strides too far apart
+        walk(woman, 1.0, 2.0)

@@ -101,7 +101,9 @@ def _inside(x: np.ndarray, faces: np.ndarray, label: np.ndarray) -> np.ndarray:
     """(V,) mask of the skin found inside other skin: the end of each crossing edge that
     lies behind the triangle it crosses (not one through skin of its own `label`)."""
     edges, tris = crossing_pairs(x, faces)
-    other = ~_alike(label, edges[:, 0], faces[tris, 0])
+    # Through its own tissue only if every corner of the triangle is of it (a triangle
+    # across the wrist is the hand's and the forearm's).
+    other = ~np.all([_alike(label, edges[:, 0], faces[tris, k]) for k in range(3)], axis=0)
     edges, tris = edges[other], tris[other]
     inside = np.zeros(len(x), dtype=bool)
     if len(edges):

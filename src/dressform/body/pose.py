@@ -154,8 +154,13 @@ POSES: dict[str, Pose] = {p.name: p for p in (
     Pose("three-quarter", "relaxed, the body turned 35° to its left (towards a camera on "
          "its left front)",
          {**_both(_RELAXED_ARMS), "root": ((Z, 35.0),)}),
-    Pose("seated", "sitting on a stool: thighs level, knees bent square, hands on the thighs",
-         _both({"upperleg01.L": ((X, -88.0),), "lowerleg01.L": ((X, 88.0),),
+    Pose("seated", "sitting on a stool: thighs level and drawn in, knees bent square, "
+         "hands on the thighs",
+         # The thighs drawn in 10° before they bend up (straight up, the knees were 27 cm
+         # apart and a skirt stretched between them), the shins turned back out 8° so the
+         # feet stand under the knees rather than crossing.
+         _both({"upperleg01.L": ((Y, 10.0), (X, -88.0)),
+                "lowerleg01.L": ((X, 88.0), (Y, -8.0)),
                 "upperarm01.L": ((Y, 38.0), (X, -20.0)),
                 "lowerarm01.L": ((HINGE, -38.0), (X, -40.0), (Z, -10.0))}),
          seated=True,

@@ -66,12 +66,25 @@ def walk_pose(phase: float, gait: Gait = Gait()) -> Pose:
     return Pose(f"walk {phase:.2f}", "a phase of the walk cycle", turns)
 
 
+#: Each frame places the stride from the frame before, so frames may not be far apart. A
+#: 5 s walk at 2 frames a second had taken over 8 GB of memory when it was stopped (not
+#: chased: its stride is placed from frames half a second apart, wrong anyway).
+MIN_FPS = 10.0
+
+
+def check_walk(seconds: float, fps: float) -> None:
+    """Raises `InvalidInputError` unless a walk of `seconds` at `fps` can be made."""
+    if not (0.0 < seconds <= 120.0 and MIN_FPS <= fps <= 120.0):
+        raise InvalidInputError(f"a walk lasts 0–120 s at {MIN_FPS:g}–120 frames a second "
+                                "(each frame's stride is placed from the frame before), "
+                                f"not {seconds:g} s at {fps:g}")
+
+
 def walk(body: Body, seconds: float, fps: float = 24.0, gait: Gait = Gait()) -> list[Body]:
     """`body` walking for `seconds` at `fps` frames a second, starting at the left heel
-    strike where it stands: one posed body per frame."""
-    if not (0.0 < seconds <= 120.0 and 1.0 <= fps <= 120.0):
-        raise InvalidInputError(f"a walk lasts 0–120 s at 1–120 frames a second, not "
-                                f"{seconds} s at {fps}")
+    strike where it stands: one posed body per frame. Raises `InvalidInputError` outside
+    0–120 s or `MIN_FPS`–120 frames a second."""
+    check_walk(seconds, fps)
     count = max(1, round(seconds * fps))
     frames: list[Body] = []
     offset = np.zeros(3)

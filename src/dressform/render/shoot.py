@@ -228,13 +228,6 @@ def turntable(dressed: str | os.PathLike[str], outputs: Sequence[str | os.PathLi
         return [write_video(paths, o, fps) for o in outputs]
 
 
-#: Fewest frames a second a walk is simulated at: each frame places the stride from the last
-#: and carries the cloth by the body's move since it. A 5 s walk at 2 a second had taken
-#: over 8 GB of memory before it was stopped (the cause was not chased: such a walk is
-#: wrong anyway, its stride placed from frames half a second apart).
-MIN_WALK_FPS = 10.0
-
-
 def walk_video(dressed: str | os.PathLike[str], outputs: Sequence[str | os.PathLike[str]], *,
                seconds: float = 5.0, fps: float = 30.0, studio: Studio | None = None,
                hair: str | None = None, hair_color: str = "dark-brown",
@@ -243,7 +236,7 @@ def walk_video(dressed: str | os.PathLike[str], outputs: Sequence[str | os.PathL
     garments simulated frame by frame on the moving body, written as each of `outputs`
     (.mp4 and/or .gif). The solver steps 1/30 s, so at 30 frames a second the cloth moves in
     real time."""
-    from dressform.body.walk import walk, walk_pose
+    from dressform.body.walk import check_walk, walk, walk_pose
     from dressform.drape.redrape import follow, redrape, restore
     from dressform.render.hair import carried
     from dressform.render.photoreal import Motion, check_frames, render_animation
@@ -251,10 +244,7 @@ def walk_video(dressed: str | os.PathLike[str], outputs: Sequence[str | os.PathL
 
     for o in outputs:
         check_output(o, "a walk")
-    if fps < MIN_WALK_FPS:
-        raise RenderError(f"a walk is simulated frame by frame at {MIN_WALK_FPS:g} frames a "
-                          f"second or more, not {fps:g}: fewer, and the stride and the cloth "
-                          "move too far between frames (the cloth tangles)")
+    check_walk(seconds, fps)  # before anything is loaded
     check_frames(round(seconds * fps))
     studio = studio or Studio(camera="85mm", quality="preview")
     body = load_body(dressed)
