@@ -127,7 +127,6 @@ def bind(points: np.ndarray, old: Body, groups: Sequence[LimbGroup] = ()) -> Bin
     lower = old.part_mask(*LOOSE_OVER)[np.asarray(old.faces)[face, 0]]
     return Binding(points, face, bary, distance, rest, tuple(segments), trunk[around],
                    weights, np.where(lower, loose, 0.0))
-    return Binding(points, face, bary, distance, rest, tuple(segments), around, weights, loose)
 
 
 #: Cloth this far from the skin and further (a skirt's hem) moves by the mean motion of the
