@@ -85,11 +85,12 @@ class Binding:
     rest: np.ndarray  # (V, 3) the body's vertices
     #: (point indices, the body part's vertex mask) of each limb segment's points.
     segments: tuple[tuple[np.ndarray, np.ndarray], ...]
-    #: (N, K) body vertices round each point and (N, K) their weights: loose cloth moves
-    #: by their mean motion (`LOOSE_M`)...
+    #: The points hanging loose (`LOOSE_M`), (M,) indices, each moved by the mean motion
+    #: of (M, K) body vertices round it, with (M, K) weights...
+    loose_ids: np.ndarray
     around: np.ndarray
     around_w: np.ndarray
-    #: ...(N,) by this much (0: with its nearest surface point, 1: with the mean).
+    #: ...(M,) by this much (0: with its nearest surface point, 1: with the mean).
     loose: np.ndarray
 
 
@@ -121,12 +122,17 @@ def bind(points: np.ndarray, old: Body, groups: Sequence[LimbGroup] = ()) -> Bin
     # limb group): averaged in, a swinging arm dragged the bodice's side through itself,
     # and a hand coming down to the hip took a skirt's flare into its palm.
     trunk = np.flatnonzero(~old.part_mask(*LIMB_PARTS["arm_left"], *LIMB_PARTS["arm_right"]))
-    around, weights, loose = _surroundings(points, rest[trunk], distance)
     # Only cloth hanging by the hips and legs is loose so: a bodice's side, loose too,
     # averaged over the chest, was caught between the chest and the arm coming down.
     lower = old.part_mask(*LOOSE_OVER)[np.asarray(old.faces)[face, 0]]
-    return Binding(points, face, bary, distance, rest, tuple(segments), trunk[around],
-                   weights, np.where(lower, loose, 0.0))
+    loose = np.where(lower, np.clip((np.abs(distance) - CLOSE_M) / (LOOSE_M - CLOSE_M),
+                                    0.0, 1.0), 0.0)
+    # Only those points are looked round, and averaged on each body (`place`): most of a
+    # top is near its skin.
+    ids = np.flatnonzero(loose > 0.0)
+    around, weights = _surroundings(points[ids], rest[trunk], distance[ids])
+    return Binding(points, face, bary, distance, rest, tuple(segments), ids, trunk[around],
+                   weights, loose[ids])
 
 
 #: Cloth this far from the skin and further (a skirt's hem) moves by the mean motion of the
@@ -143,15 +149,13 @@ AROUND = 48
 
 
 def _surroundings(points: np.ndarray, rest: np.ndarray, distance: np.ndarray
-                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(N, K) skin vertices round each point, (N, K) their weights (falling off with
-    distance over the point's own distance from the skin) and (N,) how loose each point
-    is (`LOOSE_M`)."""
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """(N, K) skin vertices (of `rest`) round each point and (N, K) their weights, falling
+    off with distance over the point's own `distance` from the skin."""
     dist, ids = cKDTree(rest).query(points, AROUND)
     scale = np.maximum(np.abs(distance), CLOSE_M)[:, None]
     w = np.exp(-((dist - dist[:, :1]) / scale) ** 2)
-    loose = np.clip((np.abs(distance) - CLOSE_M) / (LOOSE_M - CLOSE_M), 0.0, 1.0)
-    return ids, w / w.sum(axis=1, keepdims=True), loose
+    return ids, w / w.sum(axis=1, keepdims=True)
 
 
 def place(binding: Binding, new: Body) -> np.ndarray:
@@ -168,8 +172,9 @@ def place(binding: Binding, new: Body) -> np.ndarray:
     n /= np.maximum(np.linalg.norm(n, axis=1, keepdims=True), 1e-12)
     out = at + binding.distance[:, None] * n
     moved = after - binding.rest
-    mean = binding.points + (moved[binding.around] * binding.around_w[:, :, None]).sum(axis=1)
-    out += binding.loose[:, None] * (mean - out)
+    ids = binding.loose_ids
+    mean = binding.points[ids] + (moved[binding.around] * binding.around_w[:, :, None]).sum(axis=1)
+    out[ids] += binding.loose[:, None] * (mean - out[ids])
     for points, ids in binding.segments:
         r, t = _rigid(binding.rest[ids], after[ids])
         out[points] = binding.points[points] @ r.T + t
