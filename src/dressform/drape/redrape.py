@@ -32,6 +32,7 @@ from dressform.drape.projective import SolverSettings
 from dressform.drape.simulate import DrapedGarment, DrapeError, Prop, collider, settle
 from dressform.garment.pattern import Pattern
 from dressform.geometry.normals import vertex_normals
+from dressform.geometry.rigid import rigid_fit
 
 #: Body parts a panel placed round a limb moves with, by placement region: a sleeve goes
 #: with its arm even where the torso is nearer (a loose sleeve's underside in the A-pose).
@@ -60,15 +61,6 @@ def limb_groups(garment: DrapedGarment, pattern: Pattern, body: Body) -> list[Li
         on = body.part_mask(*parts)[faces].all(axis=1)
         out.append((np.isin(garment.panel, panels), np.flatnonzero(on), parts))
     return out
-
-
-def _rigid(old: np.ndarray, new: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The rotation and translation that best move points `old` onto `new` (Kabsch)."""
-    co, cn = old.mean(axis=0), new.mean(axis=0)
-    u, _, vt = np.linalg.svd((old - co).T @ (new - cn))
-    d = np.sign(np.linalg.det(vt.T @ u.T))
-    r = vt.T @ np.diag([1.0, 1.0, d]) @ u.T
-    return r, cn - r @ co
 
 
 @dataclass(frozen=True)
@@ -176,7 +168,7 @@ def place(binding: Binding, new: Body) -> np.ndarray:
     mean = binding.points[ids] + (moved[binding.around] * binding.around_w[:, :, None]).sum(axis=1)
     out[ids] += binding.loose[:, None] * (mean - out[ids])
     for points, ids in binding.segments:
-        r, t = _rigid(binding.rest[ids], after[ids])
+        r, t = rigid_fit(binding.rest[ids], after[ids])
         out[points] = binding.points[points] @ r.T + t
     return out
 

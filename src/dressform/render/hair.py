@@ -22,6 +22,7 @@ import numpy as np
 
 from dressform.body.mesh import Body
 from dressform.errors import UnknownNameError
+from dressform.geometry.rigid import rigid_fit
 from dressform.names import suggest
 from dressform.render.face import eyes_centre
 
@@ -209,9 +210,5 @@ def carried(hair: Hair, rest: Body, moved: Body) -> np.ndarray:
     """`hair` grown on `rest` moved rigidly with the head onto `moved` (the same clone in
     another frame of a motion): the best rigid fit of the head's vertices (Kabsch)."""
     head = rest.part_mask("head")
-    a, b = np.asarray(rest.vertices)[head], np.asarray(moved.vertices)[head]
-    ca, cb = a.mean(axis=0), b.mean(axis=0)
-    u, _, vt = np.linalg.svd((a - ca).T @ (b - cb))
-    d = np.sign(np.linalg.det(vt.T @ u.T))
-    rot = vt.T @ np.diag([1.0, 1.0, d]) @ u.T
-    return ((hair.strands - ca) @ rot.T + cb).astype(np.float32)
+    rot, shift = rigid_fit(np.asarray(rest.vertices)[head], np.asarray(moved.vertices)[head])
+    return (hair.strands @ rot.T + shift).astype(np.float32)
