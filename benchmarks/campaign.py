@@ -9,7 +9,6 @@ drapes already made (what the job machinery itself costs per shot).
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 import sys
 import tempfile
@@ -57,10 +56,12 @@ def _run(renderer: str, workers: int, folder: Path, creds: Credentials, drapes: 
 
 
 def campaign_lines() -> list[str]:
-    lines = [TITLE, f"Run {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC. Campaign: 2 clones × "
-             "1 look (T-shirt, own size, 25 mm) × 4 cameras = 8 shots, A-pose; each run from a "
-             "fresh store and folder, timed from the call to the contact sheet written "
-             "(worker start-up included).", "",
+    lines = [TITLE, "Campaign: 2 clones × 1 look (T-shirt, own size, 25 mm) × 4 cameras = 8 "
+             "shots, A-pose; each run from a fresh store and folder, timed from the call to "
+             "the contact sheet written "
+             "(worker start-up included). Two cores: warp's cloth kernels use one core "
+             "each, so two drapes run side by side; Cycles is given each worker's share of "
+             "the cores (DRESSFORM_RENDER_THREADS).", "",
              "| workload | workers | seconds | shots a minute | scaling vs 1 worker |",
              "|---|---|---|---|---|"]
     with tempfile.TemporaryDirectory() as tmp:
@@ -76,9 +77,6 @@ def campaign_lines() -> list[str]:
                 base = base or rate
                 lines.append(f"| {label} | {workers} | {seconds:.1f} | {rate:.1f} | "
                              f"{rate / base:.2f}× |")
-    lines += ["", "Two cores: warp's cloth kernels use one core each, so two drapes run side "
-              "by side; Cycles is given each worker's share of the cores "
-              "(DRESSFORM_RENDER_THREADS)."]
     return lines
 
 

@@ -8,13 +8,13 @@ a contact sheet of the results to look at.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import sys
 from pathlib import Path
 
 import numpy as np
 
+from bench_format import PREAMBLE, command, stamped, table
 from dressform.body import BodySpec, build
 from dressform.body.measure import measure
 from dressform.body.pose import STANCES, pose_body
@@ -58,38 +58,35 @@ SHOULDER_M = 0.05
 SPACING_MM = SEW_SPACING_MM
 PICTURE = Path("docs/drape_six_clones.png")
 TITLE = "### drape on six clones"
+#: What a rested garment must pass, in words (the table's first part).
+CHECKS = [
+    ("deepest vertex inside the body", "≤ 1 mm"),
+    ("cloth edges passing through cloth", "0"),
+    ("widest seam gap when sewing ended and the seams were fused", "< 2 mm"),
+    ("a waistband", f"within {100 * BAND_FROM_WAIST_M:.0f} cm of the waist"),
+    ("a top's hem line (the median height of its hem edge)",
+     f"between the waist and {100 * HEM_BELOW_HIP_M:.0f} cm below the hip (a T-shirt is "
+     "drafted to end 3 cm below the hip, a hoodie 8 cm)"),
+    (f"the cloth over each shoulder (within {100 * SHOULDER_M:.0f} cm of its joint, seen from "
+     "above)", "no lower than the body's top there"),
+    ("the solver", "at rest"),
+]
 
 
 def clone_lines(picture: Path = PICTURE) -> list[str]:
     bodies = {k: build(s) for k, s in CLONES.items()}
     girths = {k: measure(b).as_dict() for k, b in bodies.items()}
     lines = [TITLE,
-             f"Every block on six clones, projective solver, {SPACING_MM:.0f} mm spacing (run "
-             f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC). Size: from the clone's chart "
-             "(women's or men's), each control girth (bust for tops, waist and hip for "
-             "bottoms, all three for dresses) from the smallest size made for the clone's, "
-             "blended between sizes as sewing patterns say where they differ (\"M/XL\": "
-             "waist M, hip XL, in that order), a closing waist (waistband, fitted waist) "
-             "from the smallest size whose finished waist is not below the clone's "
-             "(`garment.blocks.fitting_size`); lengths drafted for the clone's height (a "
-             "petite or tall fitting), trousers in the clone's own rise (its measured "
-             "inseam, `draft_size`'s lengths: the height's rule gave the plus-size clone a "
-             "rise 9 cm short, and her trousers hung that far below her waist). Checks: "
-             "deepest vertex inside "
-             "the body ≤ 1 mm; cloth edges passing through cloth (0 required); widest seam gap "
-             "when sewing ended and the seams were fused (< 2 mm required; fused seams are "
-             "closed); where it hangs, on the body's levels as the pattern was drafted for "
-             "them: a waistband within 4 cm of the waist, a top's hem line (the median "
-             "height of its hem edge) between the waist and 10 cm below the hip (the issue: "
-             "\"between waist and hip level\"; a T-shirt is drafted to end 3 cm below the hip, "
-             "a hoodie 8 cm), and the cloth over each "
-             "shoulder (within 5 cm of its joint, seen from above) no lower than the body's "
-             "top there. Skirts and trousers are sewn held at their waist (no gravity until "
-             "the seams are closed), then settled under gravity with friction. Trousers "
-             "refused because the thighs leave no room for two layers of cloth are dressed "
-             "again, as the refusal advises, on the clone in the fitting stance (each leg "
-             "turned out 4° more). "
-             f"Pictures (front): `{picture}`.",
+             f"Every block on six clones, projective solver, {SPACING_MM:.0f} mm spacing, "
+             "each in the size its control girths pick from the clone's chart, blended "
+             "between sizes where they differ (\"M/XL\": waist M, hip XL; "
+             "`garment.blocks.fitting_size`), lengths drafted for the clone's height and "
+             "trousers in its own rise (`draft_size`); skirts and trousers sewn held at the "
+             "waist, then settled under gravity; trousers the thighs leave no room for "
+             "dressed in the fitting stance. Pictures (front): "
+             f"`{picture}`.",
+             "",
+             *table(("check", "passes when"), CHECKS),
              "",
              "| block | clone | size | fabric | vertices | steps | seconds | inside (mm) | "
              "edges through cloth | seam gap at fusing (mm) | where it hangs | passes |",
@@ -134,7 +131,8 @@ def clone_lines(picture: Path = PICTURE) -> list[str]:
                 width=220, height=330, camera=Camera.for_view("front")))
             labels.append(f"{block} {label} · {clone}")
             print(lines[-1], flush=True)
-    lines += ["", f"{passed} of {total} drapes pass every check."]
+    lines.append(f"| all | {len(CLONES)} clones | | | | | | | | | | "
+                 f"{passed} of {total} |")
     # Relative to the repository, wherever the benchmark is run from.
     out = Path(__file__).resolve().parents[1] / picture
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -197,10 +195,11 @@ def _shoulder_top(x: np.ndarray, joint: np.ndarray) -> float:
 
 def replace_section(path: Path, lines: list[str]) -> None:
     """Put `lines` (a section, its "### " title first) in place of the section of that title
-    in BENCHMARKS.md, up to the next section of its own, or at the end."""
+    in BENCHMARKS.md, up to the next section of its own, or at the end; each title stamped
+    with this machine, today and the command that is running (`bench_format.stamped`)."""
     title = lines[0]
-    text = path.read_text() if path.exists() else ""
-    section = "\n".join(lines).rstrip("\n")
+    text = path.read_text() if path.exists() else "\n".join(PREAMBLE) + "\n"
+    section = "\n".join(stamped(lines, command())).rstrip("\n")
     pattern = re.compile(re.escape(title) + r"\n.*?(?=\n### (?!simulated Cusick)|\Z)", re.S)
     text = pattern.sub(lambda _: section + "\n", text) if title + "\n" in text else \
         text.rstrip("\n") + "\n\n" + section

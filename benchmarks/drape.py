@@ -8,19 +8,21 @@ import time
 
 import numpy as np
 
+from bench_format import table
 from dressform.body import BodySpec, build
 from dressform.drape.checks import check, self_intersections
 from dressform.drape.cloth_mesh import mesh_pattern
 from dressform.drape.cusick import drape_test
-from dressform.drape.distance import BodyDistance
 from dressform.drape.fabrics import PRESETS, fabric_preset
 from dressform.drape.folding import fold_bands
+from dressform.drape.newton_reference import newton_settle
 from dressform.drape.placement import place_panels
-from dressform.drape.projective import SolverSettings
+from dressform.drape.projective import CLEARANCE_M
 from dressform.drape.redrape import redrape
-from dressform.drape.simulate import drape, hangs_from_waist, newton_settle, settle, sew
+from dressform.drape.simulate import drape, hangs_from_waist, settle, sew
 from dressform.garment.blocks import draft
 from dressform.garment.sizes import builtin_chart
+from dressform.geometry.distance import BodyDistance
 
 
 def _row(label: str, spacing: float, vertices: int, g) -> str:
@@ -59,7 +61,7 @@ def _same_start(block: str, pattern, fabric: str, spacing: float, body, slack: f
     ref, _, _ = newton_settle(cloth, start, body, physics, 400)
     t_ref = time.perf_counter() - t
     gap = _gap_mm(ours, ref)
-    ours_from_ref, _, _ = settle(cloth, distance.push_out(ref, SolverSettings().clearance_m),
+    ours_from_ref, _, _ = settle(cloth, distance.push_out(ref, CLEARANCE_M),
                                  distance, physics, 400)
     ref_from_ours, _, _ = newton_settle(cloth, ours, body, physics, 400)
     material = "none (Style3D's)" if slack == 0 else f"{100 * slack:.0f} % (ours)"
@@ -110,12 +112,11 @@ def drape_lines() -> list[str]:
     fresh = drape(tee, bigger, "cotton_jersey", spacing_mm=20.0, max_frames=400)
     again = redrape(ours, tee, body, bigger, "cotton_jersey", max_frames=400)
     gap = _gap_mm(again.vertices, fresh.vertices)
-    redrape_line = (f"- Re-drape (warm start): the 20 mm T-shirt at rest on her, carried onto a "
-                    f"170 cm / 68 kg woman and settled: {again.frames} steps, "
-                    f"{again.seconds:.1f} s{'' if again.at_rest else ' (not at rest)'}, against "
-                    f"{fresh.frames} steps, {fresh.seconds:.1f} s for a drape from scratch on "
-                    f"her ({again.seconds / fresh.seconds:.2f} of the time); the two rests lie "
-                    f"{np.median(gap):.1f} mm apart (median vertex).")
+    redrape_rows = [
+        ("carried from her rest and settled (warm start)", again.frames,
+         f"{again.seconds:.1f}{'' if again.at_rest else ' (not at rest)'}",
+         f"{again.seconds / fresh.seconds:.2f}", f"{np.median(gap):.1f}"),
+        ("draped from scratch on her", fresh.frames, f"{fresh.seconds:.1f}", "1.00", "—")]
     n = mesh_pattern(fold_bands(tee), 10.0).vertex_count
     direct = drape(tee, body, "cotton_jersey", spacing_mm=10.0, max_frames=300, coarse_mm=None)
     big = drape(tee, body, "cotton_jersey", spacing_mm=10.0, max_frames=300)
@@ -132,12 +133,10 @@ def drape_lines() -> list[str]:
               "|---|---|---|---|---|", *compare,
               "",
               "The two solvers alone, from the same start (the panels sewn by ours, fused and "
-              "lifted clear of the body), each settled to rest; then each started from the "
-              "other's rest and settled again (how far it moved: a rest of one that the other "
-              "keeps is a rest of both). *Compression slack*: how far cloth may shorten along "
-              "its yarns before it resists: ours by default (`FabricPhysics."
-              "compression_slack`), or none, the energy Style3D uses, to check the solver "
-              "itself on the same energy:",
+              "lifted clear of the body), each settled to rest, then each started from the "
+              "other's rest (a rest of one that the other keeps is a rest of both); "
+              "compression slack: how far cloth may shorten along its yarns before it resists, "
+              "ours by default (`FabricPhysics.compression_slack`) or none (Style3D's energy):",
               "",
               "| garment | compression slack | seconds, ours / Newton | median vertex distance "
               "between the two rests (mm) | 90th percentile (mm) | moved when started from "
@@ -146,23 +145,21 @@ def drape_lines() -> list[str]:
               "(ours / Newton) |",
               "|---|---|---|---|---|---|---|---|", *same_start,
               "",
-              redrape_line,
+              "Re-drape: the 20 mm T-shirt at rest on her, carried onto a 170 cm / 68 kg woman:",
               "",
-              f"Against the issue's target (an ~8k-vertex T-shirt at rest in ≤ 30 s): "
-              f"sewn and settled at 20 mm, then carried onto the 10 mm mesh and settled there "
-              f"(coarse to fine, `dressform.drape.refine`, the default for spacings under "
-              f"20 mm), it took {big.seconds:.1f} s "
-              f"({'within' if big.seconds <= 30.0 and big.at_rest else 'not within'} it), "
-              f"{direct.seconds / big.seconds:.1f}× faster than sewing it at 10 mm "
-              f"({direct.seconds:.1f} s, same run); at rest it has "
-              f"{fine_checks.intersections} cloth edges through cloth and its deepest vertex "
-              f"is {1000 * fine_checks.inside_m:.1f} mm inside the body. Per step the cost is "
-              "dominated by warp's body-distance queries (three per iteration), the search "
-              "for cloth through cloth every 4 steps and a sparse refactorisation every 4 "
-              "steps. Plan to ≤ 10 s: query only vertices near the body; keep the "
-              "cloth-through-cloth search to the triangles that moved; Cholesky "
-              "(CHOLMOD-class) instead of SuperLU for the refactorisation; the local step and "
-              "contact in one warp kernel instead of numpy."]
+              *table(("on the 170 cm / 68 kg woman", "steps", "seconds", "share of the time",
+                      "median vertex distance between the two rests (mm)"), redrape_rows),
+              "",
+              *table(("~8k-vertex T-shirt (10 mm), target: at rest in ≤ 30 s", "result"), [
+                  ("sewn and settled at 20 mm, carried onto the 10 mm mesh and settled there "
+                   "(coarse to fine, `dressform.drape.refine`, the default under 20 mm)",
+                   f"{big.seconds:.1f} s "
+                   f"({'within' if big.seconds <= 30.0 and big.at_rest else 'not within'} "
+                   "the target)"),
+                  ("sewn at 10 mm", f"{direct.seconds:.1f} s"),
+                  ("coarse to fine, faster by", f"{direct.seconds / big.seconds:.1f}×"),
+                  ("cloth edges through cloth at rest", fine_checks.intersections),
+                  ("deepest vertex inside the body", f"{1000 * fine_checks.inside_m:.1f} mm")])]
     lines += ["",
               "### simulated Cusick drape test (`dressform fabric drape-test`)",
               "30 cm disc on an 18 cm support, 8 mm mesh, projective solver (30 iterations a "

@@ -5,11 +5,10 @@ draped and kept with the patterns so they can be re-draped into poses."""
 from __future__ import annotations
 
 from dressform.body import Body, BodySpec, build
-from dressform.body.export import ExtraMesh
 from dressform.body.measure import measure
 from dressform.drape.outfit import dress
-from dressform.drape.redrape import garment_record, outfit_records
 from dressform.drape.simulate import drape
+from dressform.drape.worn import WornGarment, outfit_records, record, worn_mesh
 from dressform.fit.advice import chart_name_for
 from dressform.garment.blocks import draft_size, fitting_size
 from dressform.garment.pattern import Pattern
@@ -29,20 +28,21 @@ def fitted(block: str, spec: BodySpec, girths: dict[str, float]) -> Pattern:
 
 
 def dressed_woman(spec: BodySpec, block: str, fabric: str,
-                  color: tuple[float, float, float]) -> tuple[Body, ExtraMesh]:
+                  color: tuple[float, float, float]) -> tuple[Body, WornGarment]:
     """The clone of `spec` at rest and `block` draped on it in `fabric` and `color`."""
     body = build(spec)
     pattern = fitted(block, spec, measure(body).as_dict())
     g = drape(pattern, body, fabric, max_frames=300)
-    return body, ExtraMesh("skirt", g.vertices, g.faces, g.uv, color,
-                           extras=garment_record(pattern, fabric, g))
+    rec = record(pattern, fabric, g)
+    return body, WornGarment(worn_mesh("skirt", g, color, rec), rec)
 
 
 #: (block, fabric, sRGB colour) of a garment in an outfit.
 Piece = tuple[str, str, tuple[float, float, float]]
 
 
-def dressed_outfit(spec: BodySpec, top: Piece, bottom: Piece) -> tuple[Body, list[ExtraMesh]]:
+def dressed_outfit(spec: BodySpec, top: Piece, bottom: Piece
+                   ) -> tuple[Body, list[WornGarment]]:
     """The clone of `spec` at rest with `top` tucked into `bottom`, each in her chart size
     and her own rise (`draft_size`), as the meshes "top" and "bottom" with their outfit
     records (so `posed_garments` re-drapes them together)."""
@@ -52,7 +52,7 @@ def dressed_outfit(spec: BodySpec, top: Piece, bottom: Piece) -> tuple[Body, lis
     fabrics = (top[1], bottom[1])
     outfit = dress(body, *patterns, fabrics, "tucked")
     records = outfit_records(outfit, patterns, fabrics)
-    return body, [ExtraMesh(name, g.vertices, g.faces, g.uv, colour, extras=record)
-                  for name, g, (_, _, colour), record in zip(
+    return body, [WornGarment(worn_mesh(name, g, colour, rec), rec)
+                  for name, g, (_, _, colour), rec in zip(
                       ("top", "bottom"), (outfit.top, outfit.bottom), (top, bottom), records,
                       strict=True)]

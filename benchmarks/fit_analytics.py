@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bench_format import table
 from dressform.body import BodySpec, build
 from dressform.body.cast import cast
 from dressform.drape.simulate import drape
@@ -32,24 +33,23 @@ def fit_lines() -> list[str]:
     body = build(BodySpec(sex="female", height_cm=168, weight_kg=62))
     pattern = draft("tshirt", builtin_chart("women").size("M").body_cm, size="M")
     garment = drape(pattern, body, "cotton_jersey", spacing_mm=25.0)
-    lines.append(f"- read one fitting (T-shirt M on a woman 168/62, {len(garment.vertices)} "
-                 f"vertices: ease, stretch, pressure, verdicts, lengths): "
-                 f"{ms(timed(lambda: assess(garment, body, 'cotton_jersey'), 5))}")
+    rows = [(f"read one fitting (T-shirt M on a woman 168/62, {len(garment.vertices)} vertices: "
+             "ease, stretch, pressure, verdicts, lengths)",
+             ms(timed(lambda: assess(garment, body, "cotton_jersey"), 5)))]
     t = time.perf_counter()
     advice = advise(body, "tshirt", spacing_mm=25.0)
-    lines.append(f"- size advice, T-shirt for the same woman (three sizes draped at 25 mm and "
-                 f"read): {time.perf_counter() - t:.1f} s → {advice.reason}")
+    rows.append(("size advice, T-shirt for the same woman (three sizes draped at 25 mm and read)",
+                 f"{time.perf_counter() - t:.1f} s → {advice.reason}"))
 
     t = time.perf_counter()
     c = cast(CAST, seed=1)
     people = population_from_bodies([f"clone_{i:03d}" for i in range(1, CAST + 1)], c.bodies)
-    lines.append(f"- population: a cast of {CAST} (seed 1), built and measured in "
-                 f"{time.perf_counter() - t:.0f} s")
-    lines.append("")
-    lines.append(f"| garment | chart | people | fit some size | share per size | size curve | "
-                 f"no size fits, why | drape sample ({SAMPLE}): ease error before → after | "
-                 "seconds (chart / drapes) |")
-    lines.append("|---|---|---|---|---|---|---|---|---|")
+    rows.append((f"population: a cast of {CAST} (seed 1), built and measured",
+                 f"{time.perf_counter() - t:.0f} s"))
+    coverage_rows = [f"| garment | chart | people | fit some size | share per size | size curve "
+                     f"| no size fits, why | drape sample ({SAMPLE}): ease error before → after "
+                     "| seconds (chart / drapes) |",
+                     "|---|---|---|---|---|---|---|---|---|"]
     for block, chart in (("tshirt", "women"), ("tshirt", "men"), ("trousers", "women")):
         t = time.perf_counter()
         first = coverage(people, block, builtin_chart(chart), sample=0)
@@ -66,9 +66,9 @@ def fit_lines() -> list[str]:
         err = "-" if r.ease_error_pct is None else f"{r.ease_error_pct[0]:.1f} % → " + (
             "-" if r.ease_error_pct[1] is None else f"{r.ease_error_pct[1]:.1f} %")
         err += f" ({failed} failed)" if failed else ""
-        lines.append(f"| {block} | {chart} | {r.count} | {100 * r.share_fitted:.0f} % "
-                     f"(chart alone {100 * first.share_fitted:.0f} %) | {share} | {curve} | "
-                     f"{why} | {err} | {analytic:.2f} / {draped:.0f} |")
+        coverage_rows.append(f"| {block} | {chart} | {r.count} | {100 * r.share_fitted:.0f} % "
+                             f"(chart alone {100 * first.share_fitted:.0f} %) | {share} | "
+                             f"{curve} | {why} | {err} | {analytic:.2f} / {draped:.0f} |")
 
     # Thousands of people: the cast's people resampled with 3 % noise on every girth.
     rng = np.random.default_rng(0)
@@ -79,16 +79,17 @@ def fit_lines() -> list[str]:
     many = population_from_records(records)
     chart = builtin_chart("women")
     times = timed(lambda: coverage(many, "sheath_dress", chart, sample=0), 3)
-    lines.append("")
-    lines.append(f"- coverage from the chart alone, {MANY:,} people (the cast resampled, 3 % "
-                 f"noise per measurement), sheath dress in the women's chart: {ms(times)}")
-    lines.append("\nShares are % of the people judged in that chart (its sex); the size curve "
-                 "is the production share per size. The ease error is the sample's mean "
-                 "|analytic − draped| ease (% of the body girth) before and after the drapes "
-                 "correct the drafted girths, the latter leave-one-out (each drape against "
-                 "the correction the others give). A failed sample drape is a drape "
-                 "limitation of issue 4 (placement between touching thighs, cloth starting "
-                 "inside the body) and is left out of the correction.")
+    rows.append((f"coverage from the chart alone, {MANY:,} people (the cast resampled, 3 % "
+                 "noise per measurement), sheath dress in the women's chart", ms(times)))
+    lines += [*table(("what", "result"), rows),
+              "",
+              "Population coverage: shares are % of the people judged in that chart (its sex); "
+              "the size curve is the production share per size; the ease error is the "
+              "sample's mean |analytic − draped| ease (% of the body girth) before and after "
+              "the drapes correct the drafted girths (after: leave-one-out); a failed sample "
+              "drape is left out of the correction.",
+              "",
+              *coverage_rows]
     return lines
 
 

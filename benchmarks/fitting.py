@@ -11,6 +11,7 @@ import statistics
 import time
 from pathlib import Path
 
+from bench_format import table
 from dressform.body.clone import clone_from_measurements
 from dressform.body.model import get_model
 from timing import ms, timed
@@ -21,7 +22,8 @@ SHOPPERS = [("female", (168, 62, 88, 70, 96)), ("male", (180, 80, 100, 86, 99)),
             ("female", (160, 75, 102, 88, 110)), ("male", (175, 95, 112, 104, 108)),
             ("female", (155, 50, 82, 65, 90)), ("female", (175, 68, 90, 72, 100)),
             ("male", (170, 65, 92, 78, 92))]
-FREESEWING = Path(__file__).resolve().parents[2] / "shared" / "data" / "freesewing_models.json"
+#: FreeSewing's measurement sets, shipped with the tests (tests/data/README.md).
+FREESEWING = Path(__file__).resolve().parents[1] / "tests" / "data" / "freesewing_models.json"
 
 
 def fitting_lines(quick: bool = False) -> list[str]:
@@ -33,8 +35,8 @@ def fitting_lines(quick: bool = False) -> list[str]:
     times = timed(lambda: res.append(clone_from_measurements(given, sex="female")), 5)
     r = res[-1]
     worst = max(abs(x.residual) for x in r.residuals.values())
-    lines.append(f"- height, weight, bust, waist, hip (168/62/88/70/96): {ms(times)}, "
-                 f"worst residual {worst:.2f} cm, all within ISO 20685: {r.ok}")
+    rows = [("height, weight, bust, waist, hip (168/62/88/70/96)", ms(times),
+             f"{worst:.2f} cm", "yes" if r.ok else "no")]
     # What a shopper types (height, weight, bust, waist, hip), over a spread of bodies.
     shopper_times, shopper_ok = [], 0
     for sex, values in SHOPPERS:
@@ -42,14 +44,15 @@ def fitting_lines(quick: bool = False) -> list[str]:
         r = clone_from_measurements(dict(zip(SHOPPER_NAMES, values, strict=True)), sex=sex)
         shopper_times.append(time.perf_counter() - t)
         shopper_ok += r.ok
-    lines.append(f"- {len(SHOPPERS)} shoppers' sets (height, weight, bust, waist, hip; women and "
-                 f"men, 50–95 kg): median {statistics.median(shopper_times):.2f} s, slowest "
-                 f"{max(shopper_times):.2f} s; all within ISO 20685: {shopper_ok}/{len(SHOPPERS)}")
+    rows.append((f"{len(SHOPPERS)} shoppers' sets (height, weight, bust, waist, hip; women and "
+                 "men, 50–95 kg)", f"median {statistics.median(shopper_times):.2f} s, slowest "
+                 f"{max(shopper_times):.2f} s", "", f"{shopper_ok}/{len(SHOPPERS)}"))
+    lines += table(("measurements given", "time", "worst residual", "within ISO 20685"), rows)
     sets = json.loads(FREESEWING.read_text())
     names = list(sets)[:: 7] if quick else list(sets)
     lines.append("")
-    lines.append("| FreeSewing set | time (s, median of 3) | iterations | within tolerance | "
-                 "worst residual |")
+    lines.append(f"| FreeSewing set | time (s, median of {REPEAT}) | iterations | "
+                 "within tolerance | worst residual |")
     lines.append("|---|---|---|---|---|")
     fs_times = []
     fs_ok = {"Female": 0, "Male": 0}
@@ -71,12 +74,13 @@ def fitting_lines(quick: bool = False) -> list[str]:
         lines.append(f"| {name} | {fs_times[-1]:.2f} | {r.iterations} | {ok}/{len(r.residuals)}"
                      f" | {worst_name} {worst_r.residual:+.1f} |")
     seated = [(m["waistToFloor"] - m["inseam"] - m["crotchDepth"]) / 10 for m in sets.values()]
-    lines.append(f"\nmedian clone time over these sets: {statistics.median(fs_times):.2f} s; "
-                 f"within tolerance overall: {sum(fs_ok.values())}/{sum(fs_total.values())} "
-                 f"(women {fs_ok['Female']}/{fs_total['Female']}, men "
-                 f"{fs_ok['Male']}/{fs_total['Male']}). FreeSewing's crotchDepth is taken seated "
-                 "and is not fitted (reported unused): in their sets it is "
-                 f"{min(seated):.1f}–{max(seated):.1f} cm shorter than waistToFloor − inseam.")
+    lines.append(f"| all {len(names)} sets | {statistics.median(fs_times):.2f} (median) | | "
+                 f"{sum(fs_ok.values())}/{sum(fs_total.values())} (women "
+                 f"{fs_ok['Female']}/{fs_total['Female']}, men {fs_ok['Male']}/"
+                 f"{fs_total['Male']}) | |")
+    lines += ["", *table(("FreeSewing's crotchDepth", "shorter than waistToFloor − inseam by"), [
+        ("taken seated: accepted, not fitted (reported unused)",
+         f"{min(seated):.1f}–{max(seated):.1f} cm")])]
     return lines
 
 

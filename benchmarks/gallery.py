@@ -24,9 +24,9 @@ from dressform.errors import DressformWarning
 from dressform.render.hair import HAIR_STYLES, grow_hair
 from dressform.render.looks import FABRIC_LOOK, fabric_look
 from dressform.render.photoreal import SceneMesh, body_scene, render_still
-from dressform.render.shoot import dressed_scene
 from dressform.render.studio import BACKDROPS, CAMERAS, LIGHTS, Studio
 from dressform.render.video import flatten
+from dressform.shoot.scene import dressed_scene
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "gallery"
 SPEC = woman(6)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from shapely.geometry import Polygon
 
+from bench_format import table
 from dressform.garment.blocks import BLOCKS, draft
 from dressform.garment.grading import grade, grading_problems
 from dressform.garment.io.dxf_aama import export_dxf, import_dxf
@@ -31,7 +32,7 @@ def garment_lines() -> list[str]:
     m = chart.size("M").body_cm
     lines = ["### garments",
              f"Women's chart ({len(chart.sizes)} sizes, {chart.labels[0]}–{chart.labels[-1]}); "
-             "each draft is checked sewable (`validate`), each grading checked monotone.",
+             "each draft checked sewable (`validate`), each grading checked monotone.",
              "",
              "| block | panels | seams | draft one size (ms) | "
              f"grade {len(chart.sizes)} sizes (s) | monotone |",
@@ -53,12 +54,12 @@ def garment_lines() -> list[str]:
         worst = max(Polygon(a.outline).hausdorff_distance(Polygon(back.panel(a.name).outline))
                     for a in trousers.panels)
         svg = _median_s(lambda: write_pattern(trousers, Path(tmp) / "p.svg"), 5)
-    lines += ["",
-              f"- DXF-AAMA round trip (export + import), trousers size M, {len(trousers.panels)} "
-              f"pieces: {rt * 1000:.0f} ms (median of 5); largest outline deviation after the "
-              f"trip {worst:.4f} mm",
-              f"- SVG export (1:1, seam allowances, notches, labels), same pattern: "
-              f"{svg * 1000:.0f} ms (median of 5)"]
+    lines += ["", *table(("file", "pattern", "time (median of 5)", "after the trip"), [
+        ("DXF-AAMA round trip (export + import)",
+         f"trousers size M, {len(trousers.panels)} pieces", f"{rt * 1000:.0f} ms",
+         f"largest outline deviation {worst:.4f} mm"),
+        ("SVG export (1:1, seam allowances, notches, labels)", "the same",
+         f"{svg * 1000:.0f} ms", "")])]
     return lines
 
 

@@ -7,17 +7,17 @@ simulated frame by frame), at draft quality (256×384), of the campaign scene's 
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from bench_format import table
 from clones import replace_section
 from dressed import dressed_woman, woman
-from dressform.body.export import export_glb
-from dressform.render.shoot import turntable, walk_video
+from dressform.drape.worn import save_dressed
 from dressform.render.studio import Studio
+from dressform.shoot.motion import turntable, walk_video
 
 TITLE = "### turntable and walk"
 VIDEOS = Path("docs/render")
@@ -25,7 +25,7 @@ VIDEOS = Path("docs/render")
 
 def dressed_file(folder: Path) -> Path:
     body, skirt = dressed_woman(woman(5), "aline_skirt", "cotton_poplin", (0.62, 0.16, 0.2))
-    return export_glb(body, folder / "dressed.glb", [skirt])
+    return save_dressed(body, folder / "dressed.glb", [skirt.mesh])
 
 
 def motion_lines() -> list[str]:
@@ -42,16 +42,16 @@ def motion_lines() -> list[str]:
                    studio=Studio(camera="85mm", quality="draft"), hair="long")
         walked = time.perf_counter() - t
     return [TITLE,
-            f"The woman 168/62 (MST-5, long hair) in an A-line poplin skirt, draft quality "
-            f"(256×384, Cycles, 4 samples, denoised), editorial light (run "
-            f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC). Whole calls, from the dressed "
-            f"GLB to the MP4. Videos: `{VIDEOS}/turntable.mp4`, `{VIDEOS}/walk.mp4`.",
+            "The woman 168/62 (MST-5, long hair) in an A-line poplin skirt, draft quality "
+            "(256×384, Cycles, 4 samples, denoised), editorial light; whole calls, from the "
+            f"dressed GLB to the MP4. Videos: `{VIDEOS}/turntable.mp4`, `{VIDEOS}/walk.mp4`.",
             "",
-            f"- turntable, 60 frames, relaxed pose (one re-drape into the pose, one Blender "
-            f"process): {spin:.0f} s, {spin / 60:.1f} s a frame",
-            f"- runway walk, 5 s at 30 frames a second (150 frames; the skirt carried and "
-            f"stepped 2 solver steps on every frame, then rendered): {walked:.0f} s, "
-            f"{walked / 150:.1f} s a frame"]
+            *table(("video", "frames", "seconds", "seconds a frame"), [
+                ("turntable, relaxed pose (one re-drape into the pose, one Blender process)",
+                 60, f"{spin:.0f}", f"{spin / 60:.1f}"),
+                ("runway walk, 5 s at 30 frames a second (the skirt carried and stepped 2 "
+                 "solver steps on every frame, then rendered)", 150, f"{walked:.0f}",
+                 f"{walked / 150:.1f}")])]
 
 
 if __name__ == "__main__":

@@ -10,7 +10,6 @@ same meshes.
 
 from __future__ import annotations
 
-import datetime as dt
 import statistics
 import sys
 import tempfile
@@ -21,15 +20,16 @@ import numpy as np
 from PIL import Image
 from scipy.ndimage import gaussian_filter
 
+from bench_format import table
 from clones import replace_section
 from dressed import dressed_woman, woman
 from dressform.body import build, pose_body
 from dressform.render.hair import grow_hair
 from dressform.render.photoreal import render_still
 from dressform.render.preview import Camera, PreviewMesh, body_mesh, render_meshes
-from dressform.render.shoot import dressed_scene
 from dressform.render.studio import QUALITY, Studio
 from dressform.render.video import flatten
+from dressform.shoot.scene import dressed_scene
 
 TITLE = "### photoreal stills"
 PRESETS = ("preview", "campaign")
@@ -85,16 +85,12 @@ def render_lines(presets: tuple[str, ...] = PRESETS, reference: bool = True) -> 
     lines = [TITLE,
              f"One campaign scene (woman 168/62, MST-5, long hair of "
              f"{len(hair.strands)} strands, denim skirt re-draped into the relaxed pose, "
-             "three-quarter camera, editorial light, white cyclorama), Blender "
-             f"Cycles on the CPU in a worker process (run {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M}"
-             " UTC). Time is the whole call: starting the worker, building the scene, "
-             "rendering, denoising, writing the PNG. Quality loss is against the 128-sample "
-             "reference (round hair, random-walk subsurface, 8 bounces, denoised at OIDN's "
-             "high quality), on luminance. Pictures: "
+             "three-quarter camera, editorial light, white cyclorama), Blender Cycles on the "
+             "CPU in a worker process; time is the whole call (starting the worker, building "
+             "the scene, rendering, denoising, writing the PNG); quality loss against the "
+             "128-sample reference (round hair, random-walk subsurface, 8 bounces, denoised "
+             "at OIDN's high quality), on luminance. Pictures: "
              f"`{PICTURES}/<preset>.jpg`.",
-             "",
-             f"- the worker's fixed cost (process start, `import bpy`, scene built, a 16×24 "
-             f"render): {statistics.median(tiny):.1f} s",
              "",
              "| preset | size | samples (most) | noise threshold | denoised | seconds | "
              "PSNR (dB) | SSIM |", "|---|---|---|---|---|---|---|---|"]
@@ -114,8 +110,11 @@ def render_lines(presets: tuple[str, ...] = PRESETS, reference: bool = True) -> 
         t = time.perf_counter()
         render_meshes(scene, width=1024, height=1536, camera=Camera.for_view("three-quarter"))
         times.append(time.perf_counter() - t)
-    lines += ["", f"- preview rasteriser (moderngl, headless EGL), same meshes without hair, "
-                  f"1024×1536: {statistics.median(times) * 1000:.0f} ms (median of 5)"]
+    lines += ["", *table(("what", "time"), [
+        ("the worker's fixed cost (process start, `import bpy`, scene built, a 16×24 render)",
+         f"{statistics.median(tiny):.1f} s"),
+        ("preview rasteriser (moderngl, headless EGL), same meshes without hair, 1024×1536",
+         f"{statistics.median(times) * 1000:.0f} ms (median of 5)")])]
     return lines
 
 

@@ -6,15 +6,13 @@ Usage: python benchmarks/run.py [--output BENCHMARKS.md] [--quick]
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import os
-import platform
 import statistics
 import time
 from pathlib import Path
 
 import torch
 
+from bench_format import PREAMBLE, command, stamped, table
 from campaign import campaign_lines
 from clones import clone_lines
 from drape import drape_lines
@@ -34,63 +32,50 @@ from timing import ms, timed
 from tryon import tryon_lines
 
 
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return (f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-            f"torch {torch.__version__} ({torch.get_num_threads()} thread)")
-
-
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--output", default="BENCHMARKS.md")
     ap.add_argument("--quick", action="store_true", help="3 FreeSewing sets instead of 20")
     args = ap.parse_args()
-    lines: list[str] = []
+    rows: list[tuple[str, str]] = []
     t = time.perf_counter()
     model = get_model()
-    lines.append(f"- anny model load (cache warm): {time.perf_counter() - t:.2f} s")
+    rows.append(("anny model load (cache warm)", f"{time.perf_counter() - t:.2f} s"))
 
     spec = BodySpec()
     params = model.params({"gender": 1.0})
     with torch.no_grad():
         rest = timed(lambda: model.rest_shape(params), 30)
-    lines.append(f"- rest-shape evaluation, one body: {ms(rest)}")
+    rows.append(("rest-shape evaluation, one body", ms(rest)))
     with torch.no_grad():
         forward = timed(lambda: model.anny(phenotype_kwargs={"gender": 1.0}), 10)
-    lines.append(f"- anny's own forward pass (skinning and bone solve), one body, for "
-                 f"comparison: {ms(forward)}")
+    rows.append(("anny's own forward pass (skinning and bone solve), one body, for comparison",
+                 ms(forward)))
     one = timed(lambda: build(spec), 20)
-    lines.append(f"- build one body, no height/weight targets: {ms(one)}")
+    rows.append(("build one body, no height/weight targets", ms(one)))
     target = BodySpec(height_cm=168, weight_kg=62)
-    lines.append(f"- build one body with height and weight solved: "
-                 f"{ms(timed(lambda: build(target), 10))}")
+    rows.append(("build one body with height and weight solved",
+                 ms(timed(lambda: build(target), 10))))
     batch = [BodySpec(age_years=20 + i % 50, proportions=(i % 10) / 10) for i in range(64)]
     b64 = timed(lambda: build_many(batch), 3)
-    lines.append(f"- build a batch of 64, no targets: {statistics.median(b64) / 64 * 1000:.1f} "
-                 "ms per body")
+    rows.append(("build a batch of 64, no targets",
+                 f"{statistics.median(b64) / 64 * 1000:.1f} ms per body"))
     batch_t = [BodySpec(height_cm=150 + i % 40, weight_kg=50 + i % 35) for i in range(64)]
     b64t = timed(lambda: build_many(batch_t), 2)
-    lines.append(f"- build a batch of 64 with heights and weights solved: "
-                 f"{statistics.median(b64t) / 64 * 1000:.1f} ms per body")
+    rows.append(("build a batch of 64 with heights and weights solved",
+                 f"{statistics.median(b64t) / 64 * 1000:.1f} ms per body"))
     body = build(target)
-    lines.append(f"- measure one body (25 measurements): {ms(timed(lambda: measure(body), 5))}")
+    rows.append(("measure one body (25 measurements)", ms(timed(lambda: measure(body), 5))))
     render_body(body, width=1024, height=1536)  # GL context and shaders, once per process
-    lines.append("- preview render of one body, 1024×1536 (moderngl, headless EGL): "
-                 f"{ms(timed(lambda: render_body(body, width=1024, height=1536), 5))}")
+    rows.append(("preview render of one body, 1024×1536 (moderngl, headless EGL)",
+                 ms(timed(lambda: render_body(body, width=1024, height=1536), 5))))
+    lines = ["### bodies", *table(("what", "time"), rows)]
 
     lines.append("")
     lines += fitting_lines(quick=args.quick)
     lines.append("")
     lines.append("### measurements of a few bodies (cm)")
-    lines.append("| body | bust | under-bust | waist | hip | neck base | shoulder width |")
-    lines.append("|---|---|---|---|---|---|---|")
+    measured = []
     for label, spec in (
         ("woman 165 cm 60 kg", BodySpec(sex="female", height_cm=165, weight_kg=60)),
         ("woman 160 cm 90 kg", BodySpec(sex="female", height_cm=160, weight_kg=90)),
@@ -99,9 +84,11 @@ def main() -> None:
                                                  muscle=1.0)),
     ):
         m = measure(build(spec))
-        lines.append(f"| {label} | {m.bust_girth_cm:.1f} | {m.under_bust_girth_cm:.1f} | "
-                     f"{m.waist_girth_cm:.1f} | {m.hip_girth_cm:.1f} | "
-                     f"{m.neck_base_girth_cm:.1f} | {m.shoulder_width_cm:.1f} |")
+        measured.append((label, *(f"{x:.1f}" for x in (
+            m.bust_girth_cm, m.under_bust_girth_cm, m.waist_girth_cm, m.hip_girth_cm,
+            m.neck_base_girth_cm, m.shoulder_width_cm))))
+    lines += table(("body", "bust", "under-bust", "waist", "hip", "neck base", "shoulder width"),
+                   measured)
 
     lines.append("")
     t = time.perf_counter()
@@ -110,8 +97,8 @@ def main() -> None:
     t = time.perf_counter()
     for b in c.bodies:
         measure(b)
-    lines.append(f"### cast\n- cast of {len(c.specs)}: built in {built:.1f} s, measured in "
-                 f"{time.perf_counter() - t:.1f} s")
+    lines += ["### cast", *table(("clones", "built (s)", "measured (s)"), [
+        (len(c.specs), f"{built:.1f}", f"{time.perf_counter() - t:.1f}")])]
 
     lines.append("")
     lines += garment_lines()
@@ -134,12 +121,9 @@ def main() -> None:
     lines.append("")
     lines += forecast_lines()
 
-    header = (f"# dressform benchmarks\n\nMachine: {machine()}\n\n"
-              f"Date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC. Command: "
-              f"`python benchmarks/run.py{' --quick' if args.quick else ''}` (`make bench`).\n\n"
-              "### bodies\n")
-    Path(args.output).write_text(header + "\n".join(lines) + "\n")
-    print(header + "\n".join(lines))
+    text = "\n".join([*PREAMBLE, "", *stamped(lines, command())]) + "\n"
+    Path(args.output).write_text(text)
+    print(text)
 
 
 if __name__ == "__main__":

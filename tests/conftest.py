@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from dressform.body import Body, BodySpec, build
+
+#: Test data shipped with the repository (see tests/data/README.md).
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(scope="session")
+def freesewing_sets() -> dict[str, dict[str, float]]:
+    """FreeSewing's 20 adult measurement sets (mm), by name."""
+    return json.loads((DATA / "freesewing_models.json").read_text())
 
 
 @pytest.fixture(scope="session")

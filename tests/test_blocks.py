@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import numpy as np
 import pytest
 
@@ -16,13 +13,11 @@ from dressform.garment.quantities import girth_at
 from dressform.garment.sizes import builtin_chart, load_chart, parse_csv, parse_yaml
 from dressform.garment.validate import problems
 
-FREESEWING = Path(__file__).resolve().parents[2] / "shared" / "data" / "freesewing_models.json"
-SETS = json.loads(FREESEWING.read_text())
-
 
 @pytest.mark.parametrize("block", list(BLOCKS))
-def test_every_block_drafts_valid_with_declared_ease_from_all_freesewing_sets(block):
-    for name, given in SETS.items():
+def test_every_block_drafts_valid_with_declared_ease_from_all_freesewing_sets(
+        block, freesewing_sets):
+    for name, given in freesewing_sets.items():
         pattern = draft(block, given)  # `draft` raises if the pattern cannot be sewn
         m = pattern.body_cm
         assert {"waist", "hip"} & set(pattern.ease_cm), name
@@ -33,8 +28,8 @@ def test_every_block_drafts_valid_with_declared_ease_from_all_freesewing_sets(bl
                 assert pattern.ease_cm[level] >= 0.5, (name, level)
 
 
-def test_fit_orders_the_ease_and_sleeves_follow_the_design():
-    given = SETS["cisFemaleAdult36"]
+def test_fit_orders_the_ease_and_sleeves_follow_the_design(freesewing_sets):
+    given = freesewing_sets["cisFemaleAdult36"]
     girths = [girth_at(draft("tshirt", given, {"fit": f}), "bust")
               for f in ("slim", "regular", "oversized")]
     assert girths == sorted(girths) and girths[2] - girths[0] > 15
@@ -47,30 +42,30 @@ def test_fit_orders_the_ease_and_sleeves_follow_the_design():
     assert flared[2] - straight[2] == pytest.approx(120.0, abs=0.5)
 
 
-def test_sleeve_caps_fit_their_armholes():
-    p = draft("tshirt", SETS["cisMaleAdult42"], {"sleeve": "long"})
+def test_sleeve_caps_fit_their_armholes(freesewing_sets):
+    p = draft("tshirt", freesewing_sets["cisMaleAdult42"], {"sleeve": "long"})
     arm = p.panel("front").edge("armhole_l").length() + p.panel("back").edge("armhole_l").length()
     cap = p.panel("sleeve_l").edge("cap").length()
     assert cap - arm == pytest.approx(10.0, abs=1.0)  # CAP_EASE_MM eased in
 
 
-def test_trousers_have_room_for_the_thigh_and_a_longer_back_crotch():
-    p = draft("trousers", SETS["cisFemaleAdult40"])
+def test_trousers_have_room_for_the_thigh_and_a_longer_back_crotch(freesewing_sets):
+    p = draft("trousers", freesewing_sets["cisFemaleAdult40"])
     assert p.ease_cm["thigh"] > 3.0
     assert p.panel("back_l").edge("rise").length() > p.panel("front_l").edge("rise").length() + 30
 
 
-def test_bad_drafting_input_gets_clear_errors():
+def test_bad_drafting_input_gets_clear_errors(freesewing_sets):
     with pytest.raises(InvalidInputError, match="drafting needs hip_girth_cm"):
         draft("skirt", {"bust_girth_cm": 90, "waist_girth_cm": 70})
     with pytest.raises(UnknownNameError, match="did you mean 'tshirt'"):
-        draft("tshrt", SETS["cisFemaleAdult30"])
+        draft("tshrt", freesewing_sets["cisFemaleAdult30"])
     with pytest.raises(InvalidInputError, match="not a plausible"):
         draft("skirt", {"bust_girth_cm": 90, "waist_girth_cm": 300, "hip_girth_cm": 96})
     with pytest.raises(InvalidInputError, match="ends above the hip line"):
-        draft("skirt", SETS["cisFemaleAdult30"], {"length_cm": 10})
+        draft("skirt", freesewing_sets["cisFemaleAdult30"], {"length_cm": 10})
     with pytest.raises(ValueError, match="fit"):
-        draft("tshirt", SETS["cisFemaleAdult30"], {"fit": "baggy"})
+        draft("tshirt", freesewing_sets["cisFemaleAdult30"], {"fit": "baggy"})
 
 
 def test_missing_measurements_are_completed_by_rule():

@@ -345,10 +345,10 @@ def test_a_size_smaller_than_the_clone_is_refused_before_draping(studio):
 def test_a_pose_is_re_draped_once_for_all_its_shots(studio, monkeypatch):
     import warnings
 
-    import dressform.render.shoot as shoot
+    import dressform.drape.posed as posed
     from dressform.errors import DressformWarning
 
-    real = shoot.posed_garments
+    real = posed.posed_garments
     note = "re-draped into the relaxed pose, the tee: did not come to rest (a test)"
 
     def uneasy(*args, **kwargs):  # the re-drape warns, as one that does not settle does
@@ -356,7 +356,7 @@ def test_a_pose_is_re_draped_once_for_all_its_shots(studio, monkeypatch):
         warnings.warn(DressformWarning(note), stacklevel=1)
         return out
 
-    monkeypatch.setattr(shoot, "posed_garments", uneasy)
+    monkeypatch.setattr(posed, "posed_garments", uneasy)
     events: list[tuple[str, str]] = []
     text = campaign_text(cast="clones: [{name: sam, spec: {sex: female, age_years: 30, "
                               "height_cm: 168, weight_kg: 62}}]").replace(

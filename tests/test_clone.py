@@ -1,13 +1,12 @@
-import json
-from pathlib import Path
+"""Clones fitted to tape measurements: residuals, refusals, the FreeSewing sets."""
+
+from __future__ import annotations
 
 import pytest
 
 from dressform.body.clone import clone_from_measurements
 from dressform.body.names import normalise_measurements
 from dressform.errors import InvalidInputError, UnknownNameError
-
-FREESEWING = Path(__file__).resolve().parents[2] / "shared" / "data" / "freesewing_models.json"
 
 
 @pytest.fixture(scope="module")
@@ -50,8 +49,8 @@ def test_bad_measurements_are_refused(given, error, match):
         clone_from_measurements(given)
 
 
-def test_freesewing_names_map_to_dressform_in_cm():
-    sets = json.loads(FREESEWING.read_text())
+def test_freesewing_names_map_to_dressform_in_cm(freesewing_sets):
+    sets = freesewing_sets
     assert len(sets) == 20
     values, unused = normalise_measurements(sets["cisFemaleAdult34"])
     assert values["waist_girth_cm"] == pytest.approx(sets["cisFemaleAdult34"]["waist"] / 10)
@@ -79,14 +78,14 @@ def test_clone_reproduces_a_complete_consistent_set(source):
 
 
 @pytest.fixture(scope="module")
-def freesewing_fits():
-    sets = json.loads(FREESEWING.read_text())
+def freesewing_fits(freesewing_sets):
+    sets = freesewing_sets
     return {name: clone_from_measurements(values, sex="male" if "Male" in name else "female")
             for name, values in sets.items()}
 
 
-def test_all_freesewing_sets_fit_with_residuals_reported(freesewing_fits):
-    sets = json.loads(FREESEWING.read_text())
+def test_all_freesewing_sets_fit_with_residuals_reported(freesewing_fits, freesewing_sets):
+    sets = freesewing_sets
     within = {"Female": 0, "Male": 0}
     total = {"Female": 0, "Male": 0}
     for name, result in freesewing_fits.items():

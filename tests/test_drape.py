@@ -8,7 +8,6 @@ import pytest
 
 from dressform.drape.checks import self_intersections
 from dressform.drape.cloth_mesh import mesh_pattern, triangle_areas
-from dressform.drape.distance import BodyDistance
 from dressform.drape.fabrics import PRESETS, fabric_preset
 from dressform.drape.folding import fold_bands
 from dressform.drape.placement import level_offset, place
@@ -18,6 +17,7 @@ from dressform.errors import PatternError, UnknownNameError
 from dressform.garment.blocks import draft
 from dressform.garment.sizes import builtin_chart
 from dressform.garment.validate import problems
+from dressform.geometry.distance import BodyDistance
 
 M = builtin_chart("women").size("L").body_cm  # fits the 168 cm / 62 kg test woman
 
@@ -316,15 +316,15 @@ def test_trousers_drape_with_the_legs_apart_and_the_waistband_at_the_waist(woman
 
 
 def test_nan_from_the_solver_is_stopped(skirt, woman, monkeypatch):
+    import dressform.drape.newton_reference as ref
     import dressform.drape.projective as pd
-    import dressform.drape.simulate as sim
 
     monkeypatch.setattr(pd, "GRAVITY", np.array([0.0, 0.0, np.nan]))
     with pytest.raises(DrapeError, match="diverged at step 1"):
         drape(skirt, woman, "cotton_jersey", spacing_mm=30.0, max_frames=10)
     monkeypatch.undo()
     # The same from Newton: an absurd time step (1e299 s) drives it to inf/NaN in a frame.
-    monkeypatch.setattr(sim, "FPS", 1e-300)
+    monkeypatch.setattr(ref, "FPS", 1e-300)
     with pytest.raises(DrapeError, match="diverged at frame 1"):
         drape(skirt, woman, "cotton_jersey", spacing_mm=30.0, max_frames=10, solver="newton")
 
@@ -343,6 +343,45 @@ def test_compressed_cloth_resists_only_past_the_fabrics_slack(slack, grows):
     width = np.ptp(rest.positions[:, 0]) / np.ptp(piece.uv[:, 0])
     # 5 % shorter weftwise: inside a 10 % slack it stays so; with none it springs back.
     assert (width > 0.99) if grows else (width < 0.97), width
+
+
+def test_relax_is_a_loop_over_step_that_leaves_its_input_state_alone():
+    from dressform.drape.cloth_mesh import mesh_piece
+    from dressform.drape.projective import at_rest, begin, cloth_model, relax, step
+
+    piece = mesh_piece(np.array([[0, 0], [200, 0], [200, 200], [0, 200]]), 25.0)
+    model = cloth_model(piece, fabric_preset("polyester_chiffon"), 1.0 / 30.0)
+    start = np.column_stack([piece.uv, np.zeros(len(piece.uv))])
+    pinned = np.flatnonzero(piece.uv[:, 1] < 1e-6)  # held flat by one edge
+    run, state = begin(model, start, None, 0.0, pinned=pinned)
+    first = state.positions.copy()
+    for _ in range(5):
+        state, _ = at_rest(model, run, step(model, run, state))
+    whole = relax(model, start, None, 0.0, max_steps=5, pinned=pinned)
+    assert state.step == whole.steps == 5
+    np.testing.assert_array_equal(state.positions, whole.positions)
+    assert state.positions[:, 2].min() < -0.001  # it fell
+    np.testing.assert_array_equal(begin(model, start, None, 0.0)[1].positions, first)
+    # `done` ends the run as at rest.
+    early = relax(model, start, None, 0.0, max_steps=50, done=lambda x: x[:, 2].min() < -0.01)
+    assert early.at_rest and early.steps < 50
+
+
+def test_settle_stops_when_done(skirt, woman):
+    from dressform.drape.simulate import settle
+
+    cloth = mesh_pattern(fold_bands(skirt), 40.0)
+    physics = fabric_preset("cotton_poplin")
+    start = place(cloth, fold_bands(skirt), woman, physics.max_stretch)
+    seen: list[np.ndarray] = []
+
+    def done(x: np.ndarray) -> bool:
+        seen.append(x)
+        return len(seen) == 3
+
+    q, steps, at_rest = settle(cloth, start, BodyDistance(woman.vertices, woman.faces),
+                               physics, 50, done=done)
+    assert (steps, at_rest) == (3, True) and q is seen[-1]
 
 
 def test_newtons_reference_keeps_the_cloth_out_of_the_body(skirt, woman):
@@ -391,17 +430,17 @@ def test_a_garment_too_small_for_the_body_is_refused_by_name(woman):
 def test_cli_drapes_a_block_onto_a_clone_file(woman, tmp_path, cli):
     from PIL import Image
 
-    from dressform.body.export import export_glb
+    from dressform.body.files import export_glb
 
     me = export_glb(woman, tmp_path / "me.glb")
     out = tmp_path / "dressed.glb"
-    r = cli("drape", "--body", str(me), "--block", "skirt", "--size", "L", "--fabric",
+    r = cli("drape", "--body", str(me), "--garment", "skirt", "--size", "L", "--fabric",
                 "cotton_poplin", "--spacing", "30", "--max-frames", "120", "-o", str(out),
                 "--stance", "fitting")
     assert r.returncode == 0, r.stderr
     assert "at rest" in r.stdout and out.stat().st_size > 100_000
     # Dressed in the fitting stance, and written so: the feet stand further apart.
-    from dressform.body.export import load_body
+    from dressform.body.files import load_body
 
     def stride(v: np.ndarray) -> float:
         return float(np.ptp(v[v[:, 2] < 0.05, 0]))
@@ -411,10 +450,10 @@ def test_cli_drapes_a_block_onto_a_clone_file(woman, tmp_path, cli):
     img = np.asarray(Image.open(tmp_path / "dressed.png").convert("RGB")).astype(int)
     blue = (img[..., 2] > img[..., 0] + 60).mean()
     assert blue > 0.02  # the garment is in the picture
-    r = cli("drape", "--body", str(me), "--block", "skirt", "--size", "XXS", "-o",
+    r = cli("drape", "--body", str(me), "--garment", "skirt", "--size", "XXS", "-o",
                 str(out))
     assert r.returncode == 1 and "too small" in r.stderr and "Traceback" not in r.stderr
-    r = cli("drape", "--body", str(me), "--block", "skirt", "--stance", "fittin", "-o",
+    r = cli("drape", "--body", str(me), "--garment", "skirt", "--stance", "fittin", "-o",
             str(out))
     assert r.returncode == 1 and "did you mean 'fitting'" in r.stderr
 
@@ -548,9 +587,9 @@ def test_cloth_caught_in_a_gap_narrower_than_the_clearance_rests_in_its_middle()
 def test_a_saved_garment_that_does_not_match_its_pattern_is_refused(skirt):
     """A file whose vertices are not its pattern's mesh (edited, or meshed by an older
     dressform) is refused by name, not re-draped into nonsense."""
-    from dressform.drape.redrape import restore
     from dressform.drape.simulate import DrapeError
+    from dressform.drape.worn import GarmentRecord, restore
 
-    record = {"pattern": skirt.model_dump_json(), "fabric": "cotton_poplin", "spacing_mm": 30.0}
+    record = GarmentRecord(skirt, "cotton_poplin", 30.0)
     with pytest.raises(DrapeError, match=r"meshes to .*drape it again"):
         restore(np.zeros((7, 3)), record)

@@ -1,4 +1,4 @@
-"""GLB / OBJ export of a body and reading meshes back (dressform.body.export)."""
+"""GLB / OBJ export of a body and reading meshes back (dressform.body.files and .gltf)."""
 
 from __future__ import annotations
 
@@ -11,16 +11,15 @@ import pytest
 import trimesh
 
 from dressform.body import Body, BodySpec, build
-from dressform.body.export import (
+from dressform.body.files import (
     VERTEX_MAP_ATTRIBUTE,
-    _read_accessor,
     export_body,
     export_glb,
     export_obj,
     load_body,
     load_mesh,
-    split_at_uv_seams,
 )
+from dressform.body.gltf import read_accessor, split_at_uv_seams
 from dressform.body.skin import skin_tone_rgb, srgb_to_linear
 from dressform.errors import ExportError
 from dressform.files import new_file_mode
@@ -56,11 +55,11 @@ def test_glb_round_trip_keeps_positions_faces_and_spec(body: Body, files: dict[s
 def test_glb_is_split_at_uv_seams_with_a_map_back(body: Body, files: dict[str, Path]):
     gltf, blob = _gltf(files["glb"])
     attrs = gltf.meshes[0].primitives[0].attributes
-    source = _read_accessor(gltf, blob, getattr(attrs, VERTEX_MAP_ATTRIBUTE)).ravel()
+    source = read_accessor(gltf, blob, getattr(attrs, VERTEX_MAP_ATTRIBUTE)).ravel()
     n_pairs = len(np.unique(np.stack([body.faces.ravel(), body.face_uvs.ravel()], 1), axis=0))
     assert len(source) == n_pairs > len(body.vertices)
     np.testing.assert_array_equal(source[: len(body.vertices)], np.arange(len(body.vertices)))
-    uv = _read_accessor(gltf, blob, attrs.TEXCOORD_0)
+    uv = read_accessor(gltf, blob, attrs.TEXCOORD_0)
     assert uv.shape == (len(source), 2) and uv.min() >= 0.0 and uv.max() <= 1.0
 
 
@@ -98,15 +97,15 @@ def test_skin_joints_and_weights(body: Body, files: dict[str, Path]):
     gltf, blob = _gltf(files["glb"])
     attrs = gltf.meshes[0].primitives[0].attributes
     assert gltf.accessors[attrs.JOINTS_0].componentType == pygltflib.UNSIGNED_SHORT
-    joints = _read_accessor(gltf, blob, attrs.JOINTS_0)
-    weights = _read_accessor(gltf, blob, attrs.WEIGHTS_0)
+    joints = read_accessor(gltf, blob, attrs.JOINTS_0)
+    weights = read_accessor(gltf, blob, attrs.WEIGHTS_0)
     assert joints.shape == weights.shape and joints.shape[1] == 4
     assert np.abs(weights.sum(axis=1, dtype=np.float64) - 1.0).max() < 1e-6
     assert weights.min() >= 0.0
     (skin,) = gltf.skins
     assert len(skin.joints) == len(body.skeleton.names) and joints.max() < len(skin.joints)
     assert [gltf.nodes[j].name for j in skin.joints] == list(body.skeleton.names)
-    ibm = _read_accessor(gltf, blob, skin.inverseBindMatrices).reshape(-1, 4, 4)
+    ibm = read_accessor(gltf, blob, skin.inverseBindMatrices).reshape(-1, 4, 4)
     heads_y_up = body.skeleton.heads @ np.array([[1, 0, 0], [0, 0, 1], [0, -1, 0]]).T
     np.testing.assert_allclose(ibm[:, 3, :3], -heads_y_up, atol=1e-6)  # column-major storage
 

@@ -134,7 +134,7 @@ def test_size_advice_never_goes_down_for_a_bigger_person():
 
 
 def test_fit_command_writes_the_report_and_refuses_an_unknown_intent(cli, woman, tmp_path):
-    from dressform.body.export import export_glb
+    from dressform.body.files import export_glb
 
     me = tmp_path / "me.glb"
     export_glb(woman, me)

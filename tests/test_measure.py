@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from dressform.body.measure import MEASUREMENT_NAMES, Measurements, check_measurement_name, measure
+from dressform.body.iso8559 import MEASUREMENT_NAMES, check_measurement_name
+from dressform.body.measure import Measurements, measure
 from dressform.errors import UnknownNameError
 
 
@@ -53,6 +54,14 @@ def test_bigger_body_measures_bigger(woman):
         assert getattr(heavier, name) > getattr(base, name) + 2
 
 
+def test_measurements_record_follows_the_iso_table():
+    from dataclasses import fields
+
+    from dressform.body.iso8559 import DEFINITIONS
+
+    assert tuple(f.name for f in fields(Measurements)) == MEASUREMENT_NAMES == tuple(DEFINITIONS)
+
+
 def test_unknown_measurement_name_suggests():
     with pytest.raises(UnknownNameError, match="did you mean 'waist_girth_cm'"):
         check_measurement_name("waist_girth")
@@ -81,7 +90,9 @@ def test_held_girths_follow_their_landmark_level():
     import torch
 
     from dressform.body import BodySpec, build
-    from dressform.body.measure import TapeSet, plan_tapes, reference_anchors
+    from dressform.body.landmarks import reference_anchors
+    from dressform.body.measure import plan_tapes
+    from dressform.body.tape import TapeSet
 
     a = build(BodySpec(sex="female", height_cm=165, weight_kg=60))
     b = build(BodySpec(sex="female", height_cm=166, weight_kg=64))
@@ -104,7 +115,8 @@ def test_numpy_reading_of_a_tape_is_the_torch_formula(man):
     """Searches score tapes in numpy; fits read them with `TapeSet` in torch: the same."""
     import torch
 
-    from dressform.body.measure import TapeSet, plan_tapes
+    from dressform.body.measure import plan_tapes
+    from dressform.body.tape import TapeSet
 
     tapes = plan_tapes(man.vertices, man.skeleton.heads, man.faces, man.skeleton.names)
     x = np.vstack([man.vertices, man.skeleton.heads])

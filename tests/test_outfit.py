@@ -42,7 +42,7 @@ def test_an_unknown_layering_is_refused(woman):
 def test_cli_tucks_a_top_into_a_skirt(woman, tmp_path, cli):
     from PIL import Image
 
-    from dressform.body.export import export_glb
+    from dressform.body.files import export_glb
 
     me = export_glb(woman, tmp_path / "me.glb")
     out = tmp_path / "outfit.glb"
@@ -62,26 +62,26 @@ def test_cli_tucks_a_top_into_a_skirt(woman, tmp_path, cli):
 def _repose_outfit(dressed) -> None:
     """The outfit in `dressed` re-drapes into a pose as one: the skirt settles over the
     tucked top, neither passing through the other nor into the body."""
-    from dressform.body.export import load_body, load_garments
+    from dressform.body.files import load_body
     from dressform.body.pose import pose_body
-    from dressform.drape.distance import BodyDistance
-    from dressform.drape.redrape import restore
+    from dressform.drape.posed import posed_garments
+    from dressform.drape.worn import load_worn
     from dressform.errors import RenderError
     from dressform.geometry.crossings import crossings
-    from dressform.render.shoot import posed_garments, walk_video
+    from dressform.geometry.distance import BodyDistance
+    from dressform.shoot.motion import walk_video
 
-    body, garments = load_body(dressed), load_garments(dressed)
-    assert {g.extras["layer"] for g in garments} == {"inner", "outer"}
+    body, garments = load_body(dressed), load_worn(dressed)
+    assert {g.recorded().layer for g in garments} == {"inner", "outer"}
     # Read back, each layer is meshed as it was draped: the outer one's band open.
     for g in garments:
-        restored = restore(np.asarray(g.vertices), g.extras)[0]
-        assert restored.bands_fastened == (g.extras["layer"] == "inner")
+        assert g.restored().bands_fastened == (g.recorded().layer == "inner")
     posed = posed_garments(body, garments, "relaxed")
     after = pose_body(body, "relaxed")
     skin = BodyDistance(after.vertices, after.faces)
-    (top, bottom) = ((posed[g.name], np.asarray(g.faces)) for g in garments)
+    (top, bottom) = ((posed[g.name], np.asarray(g.mesh.faces)) for g in garments)
     # The top's sleeves came down with the arms.
-    assert np.abs(top[0] - garments[0].vertices).max() > 0.04
+    assert np.abs(top[0] - garments[0].mesh.vertices).max() > 0.04
     assert skin(bottom[0]).min() > -0.001
     # Settled inside the skirt, the top slides where the arm comes down to its side: no
     # cloth in the body (held where the skirt covered it, it dipped 1.1 mm in).
@@ -112,7 +112,7 @@ def _carried_untangled(body, garments) -> None:
         arrived.append(self_intersections(carried, cloth.faces))
         return real(cloth, physics, carried, *args, **kwargs)
 
-    layers = [rd.restore(np.asarray(g.vertices), g.extras) for g in garments]
+    layers = [(g.restored(), g.recorded().pattern, g.fabric) for g in garments]
     *between, posed = pose_path(body, "hand-on-hip")
     with mock.patch.object(rd, "_onto", spy):
         # One solver step on each body: what arrives there is the carry's doing.

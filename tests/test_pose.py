@@ -66,7 +66,7 @@ def test_hand_on_hip_puts_the_left_hand_at_the_hip(posed):
 def _gap_to(body: Body, part: str, onto: tuple[str, ...]) -> float:
     """The nearest vertex of `part` over the surface of `onto`'s faces (m, negative inside),
     measured to the triangles themselves, not the vertices the pose aims with."""
-    from dressform.drape.distance import SurfaceQuery
+    from dressform.geometry.distance import SurfaceQuery
 
     under = body.part_mask(*onto)
     faces = body.faces[under[body.faces].all(axis=1)]

@@ -13,7 +13,7 @@ The fit runs in rounds: the tapes are found on the body (:func:`~dressform.body.
 numpy, only those of the given measurements), held while Levenberg–Marquardt solves, then found
 again on the solved body; it stops when those fresh tapes read every measurement within its
 allowable error, or when rounds stop gaining. Held tapes read a few hundred vertices and follow
-their landmarks' levels (:class:`~dressform.body.measure.Tape`), so a held solve predicts what
+their landmarks' levels (:class:`~dressform.body.tape.Tape`), so a held solve predicts what
 fresh tapes will read and two or three rounds suffice. Their Jacobian is by forward differences
 over those vertices' blend-shape columns, all parameters in one batch (weight, which needs the
 whole mesh, by autograd). Steps are iteratively reweighted for the robust cost, damped by the
@@ -31,18 +31,11 @@ import numpy as np
 import torch
 
 from dressform.body.build import bodies_from_params
-from dressform.body.measure import (
-    Measurements,
-    Tape,
-    TapeSet,
-    compact_tapes,
-    measure,
-    plan_tapes,
-    read_tapes,
-)
+from dressform.body.iso8559 import tolerance
+from dressform.body.measure import Measurements, measure, plan_tapes
 from dressform.body.mesh import Body
 from dressform.body.model import AnnyModel, AnnyParams, ShapeRows, get_model
-from dressform.body.names import normalise_measurements, tolerance
+from dressform.body.names import normalise_measurements
 from dressform.body.params import (
     MAX_PATH_FIXED,
     body_mass_kg,
@@ -50,6 +43,7 @@ from dressform.body.params import (
     spec_to_params,
 )
 from dressform.body.spec import BodySpec, Ethnicity, make_spec
+from dressform.body.tape import Tape, TapeSet, compact_tapes, read_tapes
 from dressform.errors import FitError, InvalidInputError
 
 #: Local changes that move each measurement (anny's own ``measure-*`` targets first).

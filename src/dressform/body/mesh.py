@@ -1,7 +1,7 @@
 """`Body`: a built clone — a triangle mesh in metres with its skeleton and labels.
 
-Conventions (``DESIGN.md``): right-handed, Z up, front = −Y, the clone's left = +X, feet on z = 0.
-The rest pose is anny's A-pose (upper arms about 47° below horizontal).
+Conventions (``docs/architecture.md``): right-handed, Z up, front = −Y, the clone's left = +X, feet
+on z = 0. The rest pose is anny's A-pose (upper arms about 47° below horizontal).
 """
 
 from __future__ import annotations

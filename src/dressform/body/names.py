@@ -1,4 +1,6 @@
-"""Measurement names: dressform's own (ISO 8559-1 in snake_case with the unit) and FreeSewing's.
+"""Measurements as people give them: FreeSewing's names mapped to dressform's, values checked.
+
+dressform's own names are ISO 8559-1's (:mod:`dressform.body.iso8559`).
 
 FreeSewing's names (``@freesewing/models``) are in millimetres; this is the one place they are
 mapped to dressform's names. FreeSewing measurements with no dressform equivalent (e.g.
@@ -10,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-from dressform.body.measure import MEASUREMENT_NAMES
+from dressform.body.iso8559 import MEASUREMENT_NAMES
 from dressform.errors import InvalidInputError, UnknownNameError
 from dressform.names import suggest
 
@@ -126,15 +128,3 @@ def positive_number(name: str, raw: object) -> float:
         raise InvalidInputError(f"measurement {name} must be a positive number, got {raw}")
     return value
 
-
-#: ISO 20685-1 allowable error (cm) between a body scanner and a tape measure, per kind.
-def tolerance(name: str) -> float:
-    if name == "weight_kg":
-        return 0.5  # kg: a bathroom scale's resolution
-    if name == "height_cm":
-        return 0.4
-    if name.endswith("girth_cm"):
-        large = name in {"bust_girth_cm", "high_bust_girth_cm", "under_bust_girth_cm",
-                         "waist_girth_cm", "high_hip_girth_cm", "hip_girth_cm"}
-        return 0.9 if large else 0.4
-    return 0.5

@@ -20,7 +20,6 @@ from typing import Any
 
 from dressform.campaign.spec import GarmentItem
 from dressform.errors import InvalidInputError
-from dressform.files import atomic_open
 from dressform.provenance.keys import Credentials
 
 #: How much smaller than the body (cm, at a girth) a garment may be before a job refuses it.
@@ -89,10 +88,10 @@ def sha256_file(path: Path) -> str:
 
 
 def worker_init(parent: int, render_threads: int = 0) -> None:
-    """Each worker: one torch thread (the 2-core rule in DESIGN.md), its share of the cores
-    for Cycles, and death with its parent, so a killed runner leaves no orphan rendering on.
-    A runner killed while the worker was still starting died before the request could take
-    effect: then exit at once."""
+    """Each worker: one torch thread (the 2-core rule in docs/architecture.md), its share of
+    the cores for Cycles, and death with its parent, so a killed runner leaves no orphan
+    rendering on. A runner killed while the worker was still starting died before the request
+    could take effect: then exit at once."""
     from dressform.processes import die_with_parent
 
     die_with_parent()
@@ -143,9 +142,8 @@ def drape_look(task: DrapeTask) -> Path:
     """Dress the clone of `task.spec` in the look and write it as a dressed GLB (with what
     re-draping each garment into a pose needs)."""
     from dressform.body.build import build
-    from dressform.body.export import ExtraMesh, export_glb
     from dressform.body.spec import BodySpec
-    from dressform.drape.redrape import garment_record, outfit_records
+    from dressform.drape.worn import GarmentRecord, outfit_records, record, save_dressed, worn_mesh
     from dressform.render.looks import parse_color
 
     body = build(BodySpec(**task.spec))
@@ -155,8 +153,8 @@ def drape_look(task: DrapeTask) -> Path:
 
         draped = [drape(patterns[0], body, task.garments[0].fabric,
                         spacing_mm=task.spacing_mm, max_frames=task.max_frames)]
-        records: list[dict[str, Any]] = [garment_record(patterns[0], task.garments[0].fabric,
-                                                        draped[0])]
+        records: list[GarmentRecord] = [record(patterns[0], task.garments[0].fabric,
+                                               draped[0])]
     else:
         from dressform.drape.outfit import dress
 
@@ -167,46 +165,21 @@ def drape_look(task: DrapeTask) -> Path:
         draped = [outfit.top, outfit.bottom]
         records = outfit_records(outfit, (patterns[0], patterns[1]),
                                  (task.garments[0].fabric, task.garments[1].fabric))
-    meshes = [ExtraMesh(g.name, d.vertices, d.faces, d.uv, parse_color(g.color), extras=r)
+    meshes = [worn_mesh(g.name, d, parse_color(g.color), r)
               for g, d, r in zip(task.garments, draped, records, strict=True)]
     task.output.parent.mkdir(parents=True, exist_ok=True)
-    return export_glb(body, task.output, meshes)
-
-
-#: Key of the re-drape's warnings in a posed-garments file (garment names are the others).
-WARNINGS_KEY = "_warnings"
+    return save_dressed(body, task.output, meshes)
 
 
 def pose_look(task: PoseTask) -> Path:
-    """Re-drape a dressed clone's garments into a pose and keep their vertices (.npz), with
-    what the re-drape warned of (a garment not at rest, cloth through cloth), so that every
-    shot made from it reports it, on this run or a later one."""
-    import warnings
+    """Re-drape a dressed clone's garments into a pose and keep them in the pose's cache
+    file (`dressform.drape.posed.save_posed`), with what the re-drape warned of."""
+    from dressform.body.files import load_body
+    from dressform.drape.posed import save_posed
+    from dressform.drape.worn import load_worn
 
-    import numpy as np
-
-    from dressform.body.export import load_body, load_garments
-    from dressform.errors import DressformWarning
-    from dressform.render.shoot import posed_garments
-
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", DressformWarning)
-        vertices = posed_garments(load_body(task.dressed), load_garments(task.dressed),
-                                  task.pose)
-    notes = [str(w.message) for w in caught if issubclass(w.category, DressformWarning)]
-    with atomic_open(task.output, "wb") as f:
-        np.savez(f, **vertices, **{WARNINGS_KEY: np.array(notes, dtype=str)})
-    return task.output
-
-
-def _read_posed(path: Path) -> tuple[dict[str, Any], tuple[str, ...]]:
-    """(garment vertices by name, the re-drape's warnings) from a `pose_look` file."""
-    import numpy as np
-
-    with np.load(path) as data:
-        notes = tuple(str(n) for n in data[WARNINGS_KEY]) if WARNINGS_KEY in data.files \
-            else ()
-        return {k: data[k] for k in data.files if k != WARNINGS_KEY}, notes
+    return save_posed(load_body(task.dressed), load_worn(task.dressed), task.pose,
+                      task.output)
 
 
 def _studio(task: ShotTask) -> Any:
@@ -219,7 +192,7 @@ def _studio(task: ShotTask) -> Any:
 
 def _raster(task: ShotTask, posed: dict[str, Any] | None) -> Any:
     """The shot from the preview rasteriser (proofs, tests): same scene, no Cycles."""
-    from dressform.render.shoot import raster_proof
+    from dressform.shoot.still import raster_proof
 
     w, h = _studio(task).size
     return raster_proof(task.dressed, camera=task.camera, backdrop=task.backdrop, width=w,
@@ -234,13 +207,15 @@ def shoot_look(task: ShotTask) -> ShotResult:
     from dressform.provenance.watermark import embed
 
     start = time.perf_counter()
-    posed, notes = (None, ()) if task.posed is None else _read_posed(task.posed)
+    from dressform.drape.posed import read_posed
+
+    posed, notes = (None, ()) if task.posed is None else read_posed(task.posed)
     with tempfile.TemporaryDirectory(prefix="dressform-job-") as tmp:
         if task.renderer == "raster":
             image = _raster(task, posed).convert("RGB")
         else:
-            from dressform.render.shoot import shoot
             from dressform.render.video import flatten
+            from dressform.shoot.still import shoot
 
             studio = _studio(task)
             result = shoot(task.dressed, Path(tmp) / "render.png", pose=task.pose,

@@ -28,9 +28,9 @@ from shapely.geometry import LinearRing, LineString, MultiPoint, Point, box
 
 from dressform.body.mesh import Body
 from dressform.drape.cloth_mesh import ClothMesh
-from dressform.drape.distance import BodyDistance
 from dressform.errors import PatternError
 from dressform.garment.pattern import Pattern
+from dressform.geometry.distance import BodyDistance
 from dressform.geometry.sections import plane_section_loops
 
 MARGIN_M = 0.015  # cloth starts this far outside the body

@@ -36,24 +36,39 @@ cloth triangles near it (`_keep_sides`). What is already through itself (sewing 
 sleeve cap through its own layers) cannot be held on a side: every few steps such tangles
 are found (`dressform.drape.checks`) and smoothed flat (`dressform.drape.untangle`), then
 left to fold again, and a garment is not at rest while any remain.
+
+Structure, split as NVIDIA Newton splits a simulation (a `Model`, a `State` and a solver's
+`step(state_in → state_out)`):
+
+- `ClothModel` (`cloth_model`): what does not change while stepping: masses, the constraint
+  rows, the global matrix before contact ties. It depends only on the cloth, its fabric and
+  the time step, so one model serves every run of that cloth (every body of a motion).
+- `ClothRun` (`begin`): what one run fixes besides the model: the body it collides with,
+  friction, `SolverSettings`, pins, gravity, whether cloth keeps its sides.
+- `ClothState`: what stepping changes: positions, velocities, the step count, the rest
+  counter and the `Contacts` refreshed every few steps (vertices tied to the body, the
+  matrix factored with those ties, the body vertices near the cloth, the vertices left
+  free to pass through cloth).
+- `step` advances a state by one implicit step; `at_rest` is the rest test; `relax` loops
+  over the two until the cloth rests, a caller's `done(x)` holds, or the steps run out.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.sparse.linalg import splu
+from scipy.sparse.linalg import SuperLU, splu
 from scipy.spatial import cKDTree
 
 from dressform.drape.cloth_mesh import ClothMesh, rest_inverse, triangle_areas
-from dressform.drape.distance import BodyDistance, SurfaceQuery
 from dressform.drape.fabrics import FabricPhysics
 from dressform.drape.untangle import untangle
 from dressform.geometry.barycentric import barycentric
 from dressform.geometry.crossings import crossing_vertices, near_triangles
+from dressform.geometry.distance import BodyDistance, SurfaceQuery
 
 GRAVITY = np.array([0.0, 0.0, -9.81])
 #: Inside the body by less than this, a cloth vertex is pushed out to the nearest surface;
@@ -69,12 +84,30 @@ CHEBYSHEV_DELAY = 2
 #: Cloth caught in a gap narrower than the clearance over this share rests this share of the
 #: gap off the side it is nearest (not the full clearance, which would put it in the other).
 GAP_SHARE = 0.45
-#: Vertices this much further out than the clearance are tied to the body as well.
+#: Cloth vertices this much further out than the clearance are tied to the body as well,
+#: and body vertices this much further from the cloth than the clearance are checked for
+#: poking through it (`_unpoke`): contact is looked for a little beyond where it acts.
 NEAR_M = 0.01
+#: Body vertices this near the cloth at a tie refresh are the ones it may cover before the
+#: next refresh (`_unpoke` checks only those).
+COVER_M = 0.03
 #: Search radius of body-distance queries (deeper or further is "far").
 QUERY_M = 0.1
 #: A seam's pull while sewing, against the cloth's median stiffness at a vertex.
 SEAM_STIFFNESS = 10.0
+
+
+#: Cloth is kept this far outside the skin (Newton's reference: its particles' radius).
+CLEARANCE_M = 0.004
+#: Non-neighbouring cloth vertices are kept this far apart (two layers of cloth).
+THICKNESS_M = 0.004
+#: At rest: 99 % of the cloth's vertices slower than this (Newton's reference: every
+#: vertex)...
+REST_SPEED_M_S = 0.01
+#: ...for this many steps in a row (Newton's reference: frames).
+REST_STEPS = 3
+#: A vertex faster than this means the solver blew up (both solvers).
+DIVERGED_SPEED_M_S = 20.0
 
 
 @dataclass(frozen=True)
@@ -87,18 +120,16 @@ class SolverSettings:
     chebyshev_rho: float = 0.95
     #: Share of the velocity taken away every step (on top of implicit Euler's own damping).
     damping: float = 0.05
-    #: Cloth is kept this far outside the skin.
-    clearance_m: float = 0.004
-    #: Non-neighbouring cloth vertices are kept this far apart (two layers of cloth).
-    thickness_m: float = 0.004
+    clearance_m: float = CLEARANCE_M
+    thickness_m: float = THICKNESS_M
     #: No vertex moves further in one step: half the thinnest body part it must not tunnel
     #: through (a wrist is about 5 cm across).
     max_move_m: float = 0.02
-    #: Steps between refreshes of which vertices are tied to the body.
+    #: Steps between refreshes of the `Contacts` (which vertices are tied to the body).
     refactor_steps: int = 4
-    rest_speed_m_s: float = 0.01
-    rest_steps: int = 3
-    diverged_speed_m_s: float = 20.0
+    rest_speed_m_s: float = REST_SPEED_M_S
+    rest_steps: int = REST_STEPS
+    diverged_speed_m_s: float = DIVERGED_SPEED_M_S
 
 
 @dataclass(frozen=True)
@@ -117,7 +148,7 @@ class ClothModel:
     system: sp.csc_matrix  # the global matrix without contact ties
     slack: float  # share of compression along the yarns taken without resistance
 
-    def factor(self, tie: np.ndarray):
+    def factor(self, tie: np.ndarray) -> SuperLU:
         """The global matrix with each vertex tied to an anchor by weight `tie` (V,),
         factored (sparse LU with a fill-reducing ordering)."""
         return splu((self.system + sp.diags(tie)).tocsc(), permc_spec="COLAMD")
@@ -125,6 +156,11 @@ class ClothModel:
     @property
     def vertex_count(self) -> int:
         return len(self.mass)
+
+    @property
+    def inertia_w(self) -> np.ndarray:
+        """(V, 1) weight of each vertex's inertial target in the global step, m / h²."""
+        return (self.mass / self.step_s**2)[:, None]
 
 
 def cloth_model(cloth: ClothMesh, physics: FabricPhysics, step_s: float, *,
@@ -307,7 +343,7 @@ def _unpoke(x: np.ndarray, outward: np.ndarray, faces: np.ndarray, surface: Surf
     clears the body vertex, shared among its corners by barycentric weight.
     """
     surface.update(x)
-    face, bary, near = surface.nearest(collider.vertices[body_near], clearance + 0.01)
+    face, bary, near = surface.nearest(collider.vertices[body_near], clearance + NEAR_M)
     hit = np.flatnonzero(face >= 0)
     if len(hit) == 0:
         return x
@@ -417,23 +453,101 @@ def _keep_sides(x_old: np.ndarray, y: np.ndarray, model: ClothModel, thickness: 
 
 
 def _untangled(x: np.ndarray, vel: np.ndarray, model: ClothModel,
-               collider: BodyDistance | None, settings: SolverSettings
-               ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
+               collider: BodyDistance | None, clearance: float
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray]:
     """x with any cloth through cloth smoothed out (`untangle`) and lifted back out of the
-    body, the smoothed vertices stopped (`vel` is changed in place); the mask of those
-    vertices, or None when nothing passed through anything; and the mask of vertices still
-    in a crossing."""
+    body; vel with the smoothed vertices stopped; the mask of those vertices, or None when
+    nothing passed through anything; and the mask of vertices still in a crossing."""
     x, moved = untangle(x, model.faces)
     if not moved.any():
-        return x, None, moved
+        return x, vel, None, moved
     if collider is not None:
-        x = collider.push_out(x, settings.clearance_m)
+        x = collider.push_out(x, clearance)
+    vel = vel.copy()
     vel[moved] = 0.0
-    return x, moved, crossing_vertices(x, model.faces)
+    return x, vel, moved, crossing_vertices(x, model.faces)
+
+
+@dataclass(frozen=True)
+class ClothRun:
+    """What one run of the solver fixes besides its `ClothModel` (`begin` makes one).
+
+    Not part of the model, because it differs between runs of the same cloth (a re-drape
+    steps one model on every body of a motion; sewing runs without friction; a test rig
+    pins the cloth), and not part of the `ClothState`, because stepping does not change it.
+
+    `collider`: what the cloth collides with (the body and any garments under it), or None;
+    `friction`: Coulomb μ against it. `pinned`: (K,) vertices held at `pinned_at` (K, 3), a
+    test rig's clamp, by the tie weights `clamp` (V,) (zero elsewhere). `gravity`: whether
+    gravity pulls (not while a skirt is sewn held at its waist). `sides`: a fused garment,
+    whose vertices keep their side of nearby cloth triangles (`_keep_sides`) and whose
+    tangles are smoothed out (while sewing, seam partners must pass each other's triangles).
+    `surface`: a workspace, not state: the BVH of the cloth's triangles (None without a
+    collider), refitted to the positions before every query, so it carries nothing from one
+    step to the next.
+    """
+
+    settings: SolverSettings
+    collider: BodyDistance | None
+    friction: float
+    pinned: np.ndarray
+    pinned_at: np.ndarray
+    clamp: np.ndarray
+    gravity: bool
+    sides: bool
+    surface: SurfaceQuery | None
+
+    @property
+    def chebyshev_rho(self) -> float:
+        """The Chebyshev acceleration's spectral radius guess, 0 (off) with a collider:
+        there the anchors move between iterations and it jitters."""
+        return self.settings.chebyshev_rho if self.collider is None else 0.0
+
+
+@dataclass(frozen=True)
+class Contacts:
+    """The contact bookkeeping of a `ClothState`, refreshed every `refactor_steps` steps
+    (`_refresh`) rather than every step: the refresh refactors the global matrix, which is
+    what it costs.
+
+    `tied`: (N,) cloth vertices near the body, each tied in the global step to its
+    projection out of the body. `factor`: the model's matrix with those ties and the run's
+    clamps, factored (None until the first step factors it). `body_near`: body vertices the
+    cloth may cover before the next refresh (`_unpoke` checks only those). `free`: (V,)
+    vertices caught in a tangle, exempt from keeping their sides (`_keep_sides`).
+    """
+
+    tied: np.ndarray
+    factor: SuperLU | None
+    body_near: np.ndarray
+    free: np.ndarray
+
+
+@dataclass(frozen=True)
+class ClothState:
+    """What stepping changes: the input and the output of `step`.
+
+    `positions`, `velocities`: (V, 3), m and m/s. `contacts`: the bookkeeping refreshed
+    every few steps. It is state, not part of the run: it follows from where the cloth was
+    at the last refresh, so a state between refreshes carries it for its next step to be
+    the one the run would take. `step`: steps taken. `calm`: steps in a row the cloth has
+    been slower than the rest speed (`at_rest`). `speed`: the largest vertex speed (m/s)
+    of the last step.
+    """
+
+    positions: np.ndarray
+    velocities: np.ndarray
+    contacts: Contacts
+    step: int = 0
+    calm: int = 0
+    speed: float = 0.0
 
 
 @dataclass(frozen=True)
 class Relaxed:
+    """The end of a `relax`: positions, steps taken, whether the cloth rests and the
+    largest vertex speed (m/s) of the last step."""
+
     positions: np.ndarray
     steps: int
     at_rest: bool
@@ -444,6 +558,146 @@ class DivergedError(RuntimeError):
     """The cloth's speeds blew up or went non-finite."""
 
 
+def begin(model: ClothModel, start: np.ndarray, collider: BodyDistance | None,
+          friction: float, settings: SolverSettings = SolverSettings(), *,
+          pinned: np.ndarray | None = None, gravity: bool = True, sides: bool = False
+          ) -> tuple[ClothRun, ClothState]:
+    """A run of `model` (see `ClothRun` for the arguments) and its first state: the cloth
+    at `start`, still. Raises ValueError if the model was made for another time step."""
+    if abs(settings.step_s - model.step_s) > 1e-12:
+        raise ValueError("the model was factored for another time step")
+    x = np.asarray(start, dtype=np.float64).copy()
+    pins = np.zeros(0, dtype=np.int64) if pinned is None else np.asarray(pinned)
+    # A clamp is a tie far stiffer than the cloth, to where the vertex started.
+    clamp = np.zeros(model.vertex_count)
+    clamp[pins] = 1e3 * model.anchor_w[pins]
+    run = ClothRun(settings, collider, friction, pins, x[pins], clamp, gravity, sides,
+                   None if collider is None else SurfaceQuery(x, model.faces))
+    none = np.zeros(0, dtype=np.int64)
+    contacts = Contacts(none, None, none, np.zeros(model.vertex_count, dtype=bool))
+    return run, ClothState(x, np.zeros_like(x), contacts)
+
+
+def step(model: ClothModel, run: ClothRun, state: ClothState) -> ClothState:
+    """The state one implicit-Euler step (`SolverSettings.step_s`) after `state`, which is
+    left as it was.
+
+    In order: the `Contacts` refreshed when due (`_refresh`, before the first step and every
+    `refactor_steps` steps after); the local/global iterations (`_iterate`); the move
+    limited to `max_move_m`; collision with the body (`_collide`, `_unpoke`); self-contact
+    (`_separate_layers`, and with `sides`, `_keep_sides`); the new velocities, damped; the
+    divergence check (`DivergedError`); the rest counter.
+    """
+    settings = run.settings
+    x, vel, calm, contacts = state.positions, state.velocities, state.calm, state.contacts
+    n = state.step + 1
+    if state.step % settings.refactor_steps == 0:
+        x, vel, calm, contacts = _refresh(model, run, x, vel, calm, contacts)
+    if contacts.factor is None:  # nothing to tie to: the run's clamps alone, once
+        contacts = replace(contacts, factor=model.factor(run.clamp))
+    y = _iterate(model, run, contacts, x, vel)
+    if not np.isfinite(y).all():
+        raise DivergedError(f"the cloth diverged at step {n} (non-finite positions)")
+    y = _limit_step(x, y, settings.max_move_m)
+    if run.collider is not None:
+        y = _unpoke(*_collide(y, x, run.collider, settings.clearance_m, run.friction),
+                    model.faces, run.surface, run.collider, contacts.body_near,
+                    settings.clearance_m)
+    y = _separate_layers(y, model, settings.thickness_m)
+    if run.sides:
+        y = _keep_sides(x, y, model, settings.thickness_m, contacts.free)
+    vel = (y - x) / settings.step_s
+    vel *= 1.0 - settings.damping
+    speeds = np.linalg.norm(vel, axis=1)
+    speed = float(speeds.max())
+    if not np.isfinite(y).all() or not np.isfinite(speed) \
+            or speed > settings.diverged_speed_m_s:
+        raise DivergedError(f"the cloth diverged at step {n} (largest speed "
+                            f"{speed:.3g} m/s)")
+    # Calm: 99 % of the cloth slower than the rest speed (a vertex or two caught between a
+    # body crease and the solve's pull may tremble a little longer).
+    calm = calm + 1 if np.quantile(speeds, 0.99) < settings.rest_speed_m_s else 0
+    return ClothState(y, vel, contacts, n, calm, speed)
+
+
+def _refresh(model: ClothModel, run: ClothRun, x: np.ndarray, vel: np.ndarray, calm: int,
+             contacts: Contacts) -> tuple[np.ndarray, np.ndarray, int, Contacts]:
+    """(x, vel, calm, contacts) with the contacts looked up afresh at `x`: with `sides`,
+    tangles smoothed out first (`_untangled`; the rest counter starts again if any were)
+    and the vertices still in one left `free`; with a collider, the vertices near the body
+    tied and the matrix refactored with their ties."""
+    settings = run.settings
+    if run.sides:
+        x, vel, moved, free = _untangled(x, vel, model, run.collider, settings.clearance_m)
+        calm = calm if moved is None else 0
+        contacts = replace(contacts, free=free)
+    if run.collider is not None:
+        # Which vertices are tied changes as the cloth moves, so the ties are looked up
+        # again here, and the matrix refactored with them.
+        tied = np.flatnonzero(
+            run.collider(x, max_dist=QUERY_M) < settings.clearance_m + NEAR_M)
+        run.surface.update(x)
+        body_near = np.flatnonzero(run.surface.nearest(run.collider.vertices, COVER_M)[0] >= 0)
+        tie = run.clamp.copy()
+        tie[tied] += model.anchor_w[tied]
+        contacts = Contacts(tied, model.factor(tie), body_near, contacts.free)
+    return x, vel, calm, contacts
+
+
+def _iterate(model: ClothModel, run: ClothRun, contacts: Contacts, x: np.ndarray,
+             vel: np.ndarray) -> np.ndarray:
+    """The positions after `SolverSettings.iterations` local/global iterations of the step
+    from `x` moving at `vel`: each solves for the positions that best meet the inertial
+    target (under gravity), every triangle's projection (`_local_targets`), the clamps and,
+    for the tied vertices, their projections out of the body (`_collide`, `_unpoke`)."""
+    settings = run.settings
+    h = settings.step_s
+    rho = run.chebyshev_rho
+    tied = contacts.tied
+    inertia_w = model.inertia_w
+    y = x + h * vel
+    target = y + h * h * GRAVITY if run.gravity else y
+    prev, omega = y, 1.0
+    for k in range(settings.iterations):
+        rhs = inertia_w * target + model.columns.T @ _local_targets(model, y)
+        rhs[run.pinned] += run.clamp[run.pinned, None] * run.pinned_at
+        if len(tied):
+            # Only the tied vertices' anchors are used: the rest are not queried.
+            moved, way_out = _collide(y[tied], x[tied], run.collider, settings.clearance_m,
+                                      run.friction)
+            anchor, outward = y.copy(), np.zeros_like(y)
+            anchor[tied], outward[tied] = moved, way_out
+            anchor = _unpoke(anchor, outward, model.faces, run.surface, run.collider,
+                             contacts.body_near, settings.clearance_m)
+            rhs[tied] += model.anchor_w[tied, None] * anchor[tied]
+        new = contacts.factor.solve(rhs)
+        # Chebyshev semi-iterative acceleration (Wang, SIGGRAPH Asia 2015): the local/global
+        # iteration converges slowly on stiff cloth turning through large angles;
+        # over-relaxing along the last two iterates speeds it up many times.
+        if rho > 0.0 and k >= CHEBYSHEV_DELAY:
+            omega = 2.0 / (2.0 - rho**2) if k == CHEBYSHEV_DELAY else \
+                4.0 / (4.0 - rho**2 * omega)
+            new = omega * (new - prev) + prev
+        prev, y = y, new
+        y[run.pinned] = run.pinned_at
+    return y
+
+
+def at_rest(model: ClothModel, run: ClothRun, state: ClothState) -> tuple[ClothState, bool]:
+    """(state, whether the cloth rests): calm for `rest_steps` steps in a row and, with
+    `sides`, not through itself. Calm cloth that is through itself is smoothed out
+    (`untangle`) and must settle again: the state returned is then that one, its rest
+    counter reset."""
+    if state.calm < run.settings.rest_steps:
+        return state, False
+    if run.sides:
+        x, vel, moved, _ = _untangled(state.positions, state.velocities, model, run.collider,
+                                      run.settings.clearance_m)
+        if moved is not None:
+            return replace(state, positions=x, velocities=vel, calm=0), False
+    return state, True
+
+
 def relax(model: ClothModel, start: np.ndarray, collider: BodyDistance | None,
           friction: float, settings: SolverSettings = SolverSettings(), max_steps: int = 200,
           progress: Callable[[int, float], None] | None = None,
@@ -452,99 +706,17 @@ def relax(model: ClothModel, start: np.ndarray, collider: BodyDistance | None,
           ) -> Relaxed:
     """Step the cloth from `start` (at rest speed zero) until it rests or `max_steps` pass.
 
-    `pinned`: optional vertex indices held where they start (a test rig's clamp).
-    `done(x)`: optional test that ends the run early (at rest) when it holds.
-    `sides`: keep cloth vertices on their side of nearby cloth triangles (`_keep_sides`);
-    for a fused garment (while sewing, seam partners must pass each other's triangles).
+    `progress(step, max_speed)`: called after every step.
+    `done(x)`: optional test that ends the run early (as at rest) when it holds.
+    `pinned`, `gravity`, `sides`: as for `ClothRun`.
     """
-    h = settings.step_s
-    rho = settings.chebyshev_rho if collider is None else 0.0
-    if abs(h - model.step_s) > 1e-12:
-        raise ValueError("the model was factored for another time step")
-    x = np.asarray(start, dtype=np.float64).copy()
-    vel = np.zeros_like(x)
-    inertia_w = (model.mass / h**2)[:, None]
-    calm = 0
-    speed = 0.0
-    near = np.zeros(0, dtype=np.int64)
-    # A clamp is a tie far stiffer than the cloth, to where the vertex started.
-    clamp = np.zeros(model.vertex_count)
-    if pinned is not None:
-        clamp[pinned] = 1e3 * model.anchor_w[pinned]
-    factor = model.factor(clamp)
-    surface = None if collider is None else SurfaceQuery(x, model.faces)
-    free = np.zeros(model.vertex_count, dtype=bool)  # refreshed with the ties (sides only)
-    for step in range(1, max_steps + 1):
-        if sides and step % settings.refactor_steps == 1:
-            x, moved, free = _untangled(x, vel, model, collider, settings)
-            calm = calm if moved is None else 0
-        if collider is not None and step % settings.refactor_steps == 1:
-            # Which vertices are tied changes as the cloth moves; the tie set is refreshed
-            # (and the matrix refactored) every few steps, not every step: that is the cost.
-            near = np.flatnonzero(collider(x, max_dist=QUERY_M) < settings.clearance_m + NEAR_M)
-            # Body vertices the cloth may cover before the next refresh.
-            surface.update(x)
-            body_near = np.flatnonzero(
-                surface.nearest(collider.vertices, 0.03)[0] >= 0)
-            tie = clamp.copy()
-            tie[near] += model.anchor_w[near]
-            factor = model.factor(tie)
-        x_old = x
-        y = x + h * vel
-        target = y + h * h * GRAVITY if gravity else y
-        prev, omega = y, 1.0
-        for k in range(settings.iterations):
-            rhs = inertia_w * target + model.columns.T @ _local_targets(model, y)
-            if pinned is not None:
-                rhs[pinned] += clamp[pinned, None] * start[pinned]
-            if len(near):
-                # Only the tied vertices' anchors are used: the rest are not queried.
-                moved, way_out = _collide(y[near], x_old[near], collider,
-                                          settings.clearance_m, friction)
-                anchor, outward = y.copy(), np.zeros_like(y)
-                anchor[near], outward[near] = moved, way_out
-                anchor = _unpoke(anchor, outward, model.faces, surface, collider, body_near,
-                                 settings.clearance_m)
-                rhs[near] += model.anchor_w[near, None] * anchor[near]
-            new = factor.solve(rhs)
-            # Chebyshev semi-iterative acceleration (Wang, SIGGRAPH Asia 2015): the
-            # local/global iteration converges slowly on stiff cloth turning through large
-            # angles; over-relaxing along the last two iterates speeds it up many times. Off
-            # with body contact: there the anchors move between iterations and it jitters.
-            if rho > 0.0 and k >= CHEBYSHEV_DELAY:
-                omega = 2.0 / (2.0 - rho**2) if k == CHEBYSHEV_DELAY else \
-                    4.0 / (4.0 - rho**2 * omega)
-                new = omega * (new - prev) + prev
-            prev, y = y, new
-            if pinned is not None:
-                y[pinned] = start[pinned]
-        if not np.isfinite(y).all():
-            raise DivergedError(f"the cloth diverged at step {step} (non-finite positions)")
-        y = _limit_step(x_old, y, settings.max_move_m)
-        if collider is not None:
-            y = _unpoke(*_collide(y, x_old, collider, settings.clearance_m, friction),
-                        model.faces, surface, collider, body_near, settings.clearance_m)
-        y = _separate_layers(y, model, settings.thickness_m)
-        if sides:
-            y = _keep_sides(x_old, y, model, settings.thickness_m, free)
-        vel = (y - x_old) / h
-        vel *= 1.0 - settings.damping
-        x = y
-        speeds = np.linalg.norm(vel, axis=1)
-        speed = float(speeds.max())
-        if not np.isfinite(x).all() or not np.isfinite(speed) \
-                or speed > settings.diverged_speed_m_s:
-            raise DivergedError(f"the cloth diverged at step {step} (largest speed "
-                                f"{speed:.3g} m/s)")
+    run, state = begin(model, start, collider, friction, settings, pinned=pinned,
+                       gravity=gravity, sides=sides)
+    for _ in range(max_steps):
+        state = step(model, run, state)
         if progress is not None:
-            progress(step, speed)
-        # At rest: 99 % of the cloth slower than the rest speed (a vertex or two caught
-        # between a body crease and the solve's pull may tremble a little longer).
-        calm = calm + 1 if np.quantile(speeds, 0.99) < settings.rest_speed_m_s else 0
-        if sides and calm >= settings.rest_steps:
-            # Not at rest through itself: smoothed out and settled on.
-            x, moved, _ = _untangled(x, vel, model, collider, settings)
-            calm = 0 if moved is not None else calm
-        if calm >= settings.rest_steps or (done is not None and done(x)):
-            return Relaxed(x, step, True, speed)
-    return Relaxed(x, max_steps, False, speed)
+            progress(state.step, state.speed)
+        state, rests = at_rest(model, run, state)
+        if rests or (done is not None and done(state.positions)):
+            return Relaxed(state.positions, state.step, True, state.speed)
+    return Relaxed(state.positions, state.step, False, state.speed)

@@ -24,13 +24,13 @@ from scipy.spatial import cKDTree
 
 from dressform.body.mesh import Body
 from dressform.drape.cloth_mesh import ClothMesh, mesh_pattern, triangle_strain
-from dressform.drape.distance import BodyDistance, SurfaceQuery
 from dressform.drape.fabrics import FabricPhysics, fabric_preset
 from dressform.drape.folding import fold_bands
 from dressform.drape.placement import place_panels
-from dressform.drape.projective import SolverSettings
-from dressform.drape.simulate import DrapedGarment, DrapeError, Prop, collider, settle
+from dressform.drape.projective import ClothModel, SolverSettings, cloth_model
+from dressform.drape.simulate import Converged, DrapedGarment, DrapeError, Prop, collider, settle
 from dressform.garment.pattern import Pattern
+from dressform.geometry.distance import BodyDistance, SurfaceQuery
 from dressform.geometry.normals import vertex_normals
 from dressform.geometry.rigid import rigid_fit
 
@@ -180,58 +180,6 @@ def carry(points: np.ndarray, old: Body, new: Body,
     return place(bind(points, old, groups), new)
 
 
-def garment_record(pattern: Pattern, fabric: str, garment: DrapedGarment) -> dict[str, object]:
-    """What a file needs to keep to re-drape `garment` later (see `restore`): the pattern,
-    the fabric preset and the spacing it was meshed at."""
-    return {"pattern": pattern.model_dump_json(), "fabric": fabric,
-            "spacing_mm": garment.spacing_mm}
-
-
-def outfit_records(outfit, patterns: tuple[Pattern, Pattern], fabrics: tuple[str, str]
-                   ) -> list[dict[str, object]]:
-    """The `garment_record`s of an outfit's top and bottom (`dressform.drape.outfit.Outfit`),
-    each marked with the layering and its layer, so that `redrape_layers` can re-drape them
-    together: the outer layer's band was left open at its lap (`fold_bands`)."""
-    return [{**garment_record(p, f, g), "outfit": outfit.layering,
-             "layer": "inner" if g is outfit.inner else "outer"}
-            for g, p, f in zip((outfit.top, outfit.bottom), patterns, fabrics, strict=True)]
-
-
-def restore(vertices: np.ndarray, record: dict[str, object]) -> tuple[DrapedGarment, Pattern,
-                                                                      str]:
-    """A garment read back from a file (its rested `vertices` and its `garment_record`), as
-    (garment, pattern, fabric) ready to `redrape` (an outfit's layer: `redrape_layers`).
-    Raises `DrapeError` if the record is missing or does not match the vertices."""
-    if not record or "pattern" not in record:
-        if record and "outfit" in record:
-            raise DrapeError("this outfit was saved without its patterns (by an older "
-                             "dressform), so it cannot be re-draped: dress the clone again "
-                             "with `dressform outfit`")
-        raise DrapeError("this garment was saved without its pattern, so it cannot be "
-                         "re-draped: drape it again with `dressform drape`")
-    pattern = Pattern.model_validate_json(str(record["pattern"]))
-    spacing = float(record.get("spacing_mm", 20.0))  # type: ignore[arg-type]
-    fastened = _fastened(record)
-    cloth = mesh_pattern(fold_bands(pattern, fasten=fastened), spacing)
-    if cloth.vertex_count != len(vertices):
-        raise DrapeError(f"the saved garment has {len(vertices)} vertices but its pattern "
-                         f"meshes to {cloth.vertex_count}: the file was changed, or saved "
-                         "by an older dressform that meshed it differently (an outfit's "
-                         "outer band kept its lap): drape it again")
-    rep = cloth.representative()
-    q = np.asarray(vertices, dtype=np.float64)
-    garment = DrapedGarment(q, cloth.faces, cloth.uv[rep], cloth.panel[rep], cloth.panel_names,
-                            np.zeros(len(q)), 0, 0.0, True, triangle_strain(cloth, q), spacing,
-                            bands_fastened=fastened)
-    return garment, pattern, str(record.get("fabric", "cotton_jersey"))
-
-
-def _fastened(record: dict[str, object]) -> bool:
-    """Whether the garment's bands were fastened when it was draped (an outfit's outer
-    layer's are left open at the lap)."""
-    return record.get("layer") != "outer"
-
-
 def _checked(garment: DrapedGarment, pattern: Pattern, old: Body, new: Body,
              fabric: str | FabricPhysics) -> tuple[FabricPhysics, ClothMesh]:
     """The fabric's physics and the garment's cloth mesh, once the garment is known to
@@ -255,14 +203,17 @@ def _checked(garment: DrapedGarment, pattern: Pattern, old: Body, new: Body,
 def _onto(cloth: ClothMesh, physics: FabricPhysics, carried: np.ndarray, body: Body,
           skin: BodyDistance, steps: int, progress: Callable[[int, float], None] | None = None,
           first_step: int = 0, over: Sequence[DrapedGarment] = (),
-          inside: Sequence[DrapedGarment] = (), props: Sequence[Prop] = ()
+          inside: Sequence[DrapedGarment] = (), props: Sequence[Prop] = (),
+          done: Callable[[np.ndarray], bool] | None = None, model: ClothModel | None = None
           ) -> tuple[np.ndarray, int, bool]:
     """Cloth `carried` onto `body` (`_carried`; `skin` is the distance field of the body and
     its `props`) pushed out of the garments `over` it, already on `body`, and into those it
-    is `inside`, and stepped up to `steps` solver steps: (positions, steps taken, at rest)."""
+    is `inside`, and stepped up to `steps` solver steps, or until `done(x)`: (positions,
+    steps taken, at rest). `model`: the cloth's `cloth_model`, if the caller keeps one."""
     distance = collider(body, over, inside, props) if over or inside else skin
     start = distance.push_out(carried, SolverSettings().clearance_m)
-    return settle(cloth, start, distance, physics, steps, progress, first_step)
+    return settle(cloth, start, distance, physics, steps, progress, first_step, done=done,
+                  model=model)
 
 
 def _carried(q: np.ndarray, bound_before: np.ndarray, bound_now: np.ndarray,
@@ -291,6 +242,7 @@ def follow(garment: DrapedGarment, pattern: Pattern, old: Body, bodies: Sequence
     if not bodies:
         return []
     physics, cloth = _checked(garment, pattern, old, bodies[-1], fabric)
+    model = cloth_model(cloth, physics, SolverSettings().step_s)  # the same on every body
     groups = limb_groups(garment, pattern, old)
     out, q = [], garment.vertices
     binding = bind(q, old, groups)
@@ -298,7 +250,8 @@ def follow(garment: DrapedGarment, pattern: Pattern, old: Body, bodies: Sequence
     for k, body in enumerate(bodies):
         skin = BodyDistance(body.vertices, body.faces)
         now = place(binding, body)
-        q, _, _ = _onto(cloth, physics, _carried(q, bound, now, skin), body, skin, steps_each)
+        q, _, _ = _onto(cloth, physics, _carried(q, bound, now, skin), body, skin, steps_each,
+                        model=model)
         out.append(q)
         bound = now
         if progress:
@@ -310,7 +263,8 @@ def redrape(garment: DrapedGarment, pattern: Pattern, old: Body, new: Body,
             fabric: str | FabricPhysics = "cotton_jersey", *, max_frames: int = 240,
             through: Sequence[Body] = (), frames_between: int = 20,
             props: Sequence[Prop] = (),
-            progress: Callable[[int, float], None] | None = None) -> DrapedGarment:
+            progress: Callable[[int, float], None] | None = None,
+            converged: Converged | None = None) -> DrapedGarment:
     """`garment` (draped from `pattern` on `old`) settled onto `new`.
 
     `through`: bodies to pass through on the way (the poses between two poses), the cloth
@@ -318,13 +272,15 @@ def redrape(garment: DrapedGarment, pattern: Pattern, old: Body, new: Body,
     (an arm coming down to the hip) can land on the far side of cloth it should push.
     `props`: solids the cloth collides with besides the body on the way and in the end (the
     stool of a seated pose, `dressform.body.seat`); its contact distances include them.
+    `converged`: the settle on `new` also ends, at rest, once it holds (a try-on stops once
+    the eases it reads hold).
 
     Raises `DrapeError` if the bodies do not share a mesh or the garment was not draped from
     this pattern, and `PatternError` if the garment is too small for the new body.
     """
     return redrape_layers([(garment, pattern, fabric)], old, new, max_frames=max_frames,
                           through=through, frames_between=frames_between,
-                          props=props, progress=progress)[0]
+                          props=props, progress=progress, converged=converged)[0]
 
 
 #: One layer of an outfit to re-drape: (garment at rest, its pattern, its fabric).
@@ -334,8 +290,8 @@ Layer = tuple[DrapedGarment, Pattern, str | FabricPhysics]
 def redrape_layers(layers: Sequence[Layer], old: Body, new: Body, *, max_frames: int = 240,
                    through: Sequence[Body] = (), frames_between: int = 20,
                    tucked: bool = False, props: Sequence[Prop] = (),
-                   progress: Callable[[int, float], None] | None = None
-                   ) -> list[DrapedGarment]:
+                   progress: Callable[[int, float], None] | None = None,
+                   converged: Converged | None = None) -> list[DrapedGarment]:
     """Garments at rest on `old` settled onto `new` (`redrape`), several as an outfit's
     layers, inner first: on each body on the way (`through`) the inner layer is carried
     and settled first, then each outer one over those under it, colliding with them as
@@ -347,7 +303,7 @@ def redrape_layers(layers: Sequence[Layer], old: Body, new: Body, *, max_frames:
     inwards (settled alone, before the skirt was back over it, the top's hem sprang out
     through the skirt; held where the skirt covered it, it could not slide as a hip or an
     arm moved, and passed through itself). Trousers under a T-shirt settle on their own.
-    `props`: as for `redrape`.
+    `props`, `converged`: as for `redrape` (`converged` applies to a single garment only).
 
     Raises `DrapeError` if the bodies do not share a mesh or a garment was not draped from
     its pattern, and `PatternError` if a garment is too small for the new body.
@@ -374,10 +330,13 @@ def redrape_layers(layers: Sequence[Layer], old: Body, new: Body, *, max_frames:
             # this body (settled with nothing outside it, its hem sprang out through them).
             shells = [replace(g, vertices=carried[j]) for j, (g, _, _) in enumerate(layers)
                       if j > k] if tucked else []
-            qs[k], done, rested[k] = _onto(cloth, physics, carried[k], body, skin, budget,
+            qs[k], taken, rested[k] = _onto(cloth, physics, carried[k], body, skin, budget,
                                            progress, steps[k], over=placed, inside=shells,
-                                           props=props)
-            steps[k] += done
+                                           props=props,
+                                           done=None if converged is None or body is not new
+                                           or len(layers) > 1 else
+                                           (lambda x, f=garment.faces: converged(x, f)))
+            steps[k] += taken
             placed.append(replace(garment, vertices=qs[k]))
     seconds = time.perf_counter() - started
     return [DrapedGarment(q, g.faces, g.uv, g.panel, g.panel_names, skin(q), n, seconds, ok,

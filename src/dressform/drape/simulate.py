@@ -9,15 +9,15 @@ Two solvers, same pipeline and same checks:
   every seam is closed to under 2 mm, then fused into one surface and settled with body
   contact, friction and self-contact. About 5–10 times faster than Newton here
   (BENCHMARKS.md). `over=` drapes on top of garments already at rest (outfits).
-- ``"newton"``, Newton's Style3D cloth solver (60 fps × 10 substeps × 4 iterations; body
-  contact at the projective solver's clearance, stiff enough that cloth does not sink into
-  the skin, and the fabric's own friction), kept as the reference the projective solver is
-  validated against. It starts from the fused placement: Style3D has no sewing phase of its
-  own here.
+- ``"newton"``, Newton's Style3D cloth solver (`dressform.drape.newton_reference`), kept as
+  the reference the projective solver is validated against. It starts from the fused
+  placement: Style3D has no sewing phase of its own here.
 
-Rest: 99 % of the cloth's vertices move slower than 1 cm/s for 3 steps in a row (Newton:
-the largest vertex speed, for 3 frames). A non-finite position, or speeds past 20 m/s, stop
-the run with `DrapeError` instead of returning nonsense.
+Rest: 99 % of the cloth's vertices slower than `REST_SPEED_M_S` for `REST_STEPS` steps in a
+row (Newton: the largest vertex speed, for as many frames); both in
+`dressform.drape.projective`, as are the clearance and the divergence speed. A non-finite
+position, or speeds past `DIVERGED_SPEED_M_S`, stop the run with `DrapeError` instead of
+returning nonsense.
 """
 
 from __future__ import annotations
@@ -30,25 +30,23 @@ import numpy as np
 
 from dressform.body.mesh import Body
 from dressform.drape.cloth_mesh import ClothMesh, mesh_pattern, triangle_strain
-from dressform.drape.distance import BodyDistance, open_edge_mask
 from dressform.drape.fabrics import FabricPhysics, fabric_preset
 from dressform.drape.folding import fold_bands
 from dressform.drape.placement import MARGIN_M, fuse, place, place_panels
-from dressform.drape.projective import DivergedError, SolverSettings, cloth_model, relax
+from dressform.drape.projective import (
+    CLEARANCE_M,
+    ClothModel,
+    DivergedError,
+    SolverSettings,
+    cloth_model,
+    relax,
+)
 from dressform.drape.refine import carry_to_mesh
 from dressform.drape.spacing import DRAPE_SPACING_MM, SEW_SPACING_MM
 from dressform.errors import DressformError, PatternError
 from dressform.garment.pattern import Pattern
+from dressform.geometry.distance import BodyDistance, open_edge_mask
 
-FPS = 60
-SUBSTEPS = 10
-ITERATIONS = 4
-REST_SPEED_M_S = 0.01
-REST_FRAMES = 3
-DIVERGED_SPEED_M_S = 20.0
-#: Newton's body contact stiffness (N/m per vertex). Its example garments use 10, with which
-#: a 20 mm T-shirt's vertices sank up to 5 mm into the skin; at 1000 none do.
-NEWTON_CONTACT_KE = 1.0e3
 #: Sewing ends when every seam's two sides are this close (then they are fused; self-contact
 #: keeps cloth 4 mm apart, so a seam between two layers may close no further).
 SEAM_CLOSED_M = 0.002
@@ -102,18 +100,26 @@ def without_panels(pattern: Pattern, names: Sequence[str]) -> Pattern:
                           if s.a.panel not in drop and s.b.panel not in drop)})
 
 
+#: A test of what a caller reads from cloth at (vertices, faces) (its eases, say) that holds
+#: once that has converged: the settle ends there, at rest for that reading, even where a
+#: fold still creeps slower than anything it reads.
+Converged = Callable[[np.ndarray, np.ndarray], bool]
+
+
 def drape(pattern: Pattern, body: Body, fabric: str | FabricPhysics = "cotton_jersey", *,
           spacing_mm: float = DRAPE_SPACING_MM, max_frames: int = 240,
           progress: Callable[[int, float], None] | None = None,
           solver: str = "projective", over: Sequence[DrapedGarment] = (),
-          coarse_mm: float | None = SEW_SPACING_MM) -> DrapedGarment:
+          coarse_mm: float | None = SEW_SPACING_MM,
+          converged: Converged | None = None) -> DrapedGarment:
     """Mesh, place, sew and simulate `pattern` on `body` until the cloth rests.
 
     `over`: garments already at rest on the body that this one goes on over (an outfit's
     inner layers): the cloth collides with them as with the body, and starts outside them.
     `coarse_mm`: a garment finer than this is sewn and settled at this spacing first and
     finished at its own (`dressform.drape.refine`); None sews it at its own spacing.
-    `progress(frame, max_speed)` is called after every frame (solver step). Raises
+    `progress(frame, max_speed)` is called after every frame (solver step). `converged`:
+    the final settle also ends, at rest, once it holds (projective solver). Raises
     `PatternError` for a pattern that cannot be meshed or placed and `DrapeError` if the
     solver diverges.
     """
@@ -129,10 +135,16 @@ def drape(pattern: Pattern, body: Body, fabric: str | FabricPhysics = "cotton_je
     distance = collider(body, over) if over else skin
     started = time.perf_counter()
     if solver == "newton":
+        # Newton is loaded only when asked for.
+        from dressform.drape.newton_reference import newton_settle
+
         start = place(cloth, pattern, body, physics.max_stretch)
         _refuse_inside(distance(start))
-        q, frames, at_rest = newton_settle(cloth, start, body, physics, max_frames,
-                                           progress)
+        try:
+            q, frames, at_rest = newton_settle(cloth, start, body, physics, max_frames,
+                                               progress)
+        except DivergedError as e:
+            raise DrapeError(f"{e}; try a finer spacing or a stiffer fabric") from e
         gap = seam_gap(cloth, start[cloth.weld])
     else:
         coarse = mesh_pattern(pattern, coarse_mm) \
@@ -147,14 +159,16 @@ def drape(pattern: Pattern, body: Body, fabric: str | FabricPhysics = "cotton_je
             _refuse_inside(distance(panels), 0.0)
             panels = distance.push_out(panels, PLACED_CLEARANCE_M)
         _refuse_inside(distance(panels))
+        final = None if converged is None else (lambda x: converged(x, cloth.faces))
         q, frames, at_rest, gap = _sew_and_settle(coarse, panels, distance, physics,
                                                   max_frames, progress,
-                                                  held=hangs_from_waist(pattern) and not over)
+                                                  held=hangs_from_waist(pattern) and not over,
+                                                  done=final if coarse is cloth else None)
         if coarse is not cloth:
-            start = distance.push_out(carry_to_mesh(coarse, q, cloth),
-                                      SolverSettings().clearance_m)
+            start = distance.push_out(carry_to_mesh(coarse, q, cloth), CLEARANCE_M)
             q, steps, at_rest = settle(cloth, start, distance, physics,
-                                       max(1, max_frames - frames), progress, frames)
+                                       max(1, max_frames - frames), progress, frames,
+                                       done=final)
             frames += steps
     rep = cloth.representative()
     return DrapedGarment(q, cloth.faces, cloth.uv[rep], cloth.panel[rep], cloth.panel_names,
@@ -206,16 +220,19 @@ def hangs_from_waist(pattern: Pattern) -> bool:
 
 
 def _sew_and_settle(cloth: ClothMesh, panels: np.ndarray, distance: BodyDistance,
-                    physics: FabricPhysics, max_frames: int, progress, held: bool = False
+                    physics: FabricPhysics, max_frames: int,
+                    progress: Callable[[int, float], None] | None, held: bool = False,
+                    done: Callable[[np.ndarray], bool] | None = None
                     ) -> tuple[np.ndarray, int, bool, float]:
     start, sewing, gap = sew(cloth, panels, distance, physics, progress, held)
     q, steps, at_rest = settle(cloth, start, distance, physics, max(1, max_frames - sewing),
-                               progress, sewing)
+                               progress, sewing, done=done)
     return q, sewing + steps, at_rest, gap
 
 
 def sew(cloth: ClothMesh, panels: np.ndarray, distance: BodyDistance, physics: FabricPhysics,
-        progress=None, held: bool = False) -> tuple[np.ndarray, int, float]:
+        progress: Callable[[int, float], None] | None = None, held: bool = False
+        ) -> tuple[np.ndarray, int, float]:
     """Loose panels at `panels` (pattern vertices) pulled together by their seams until every
     seam is closed (or `SEWING_STEPS` pass), fused into one surface and lifted clear of the
     body: (fused positions, steps taken, the widest seam gap when sewing ended).
@@ -250,74 +267,26 @@ def seam_gap(cloth: ClothMesh, positions: np.ndarray) -> float:
 
 
 def settle(cloth: ClothMesh, start: np.ndarray, distance: BodyDistance,
-           physics: FabricPhysics, max_steps: int, progress=None, first_step: int = 0
+           physics: FabricPhysics, max_steps: int,
+           progress: Callable[[int, float], None] | None = None, first_step: int = 0, *,
+           done: Callable[[np.ndarray], bool] | None = None, model: ClothModel | None = None
            ) -> tuple[np.ndarray, int, bool]:
     """The fused cloth from `start` (outside the body) stepped under gravity until it rests:
-    positions, steps taken, at rest. `progress` sees steps counted from `first_step`."""
+    positions, steps taken, at rest. `progress` sees steps counted from `first_step`.
+
+    `done(x)`: optional test of the cloth after each step that ends the settle early, as
+    converged (at rest), when it holds (a try-on stops once the eases it reads hold).
+    `model`: the fused cloth's `cloth_model` for this fabric, when the caller settles the
+    same cloth many times (a motion's frames); made here otherwise.
+    """
     settings = SolverSettings()
+    if model is None:
+        model = cloth_model(cloth, physics, settings.step_s)
     try:
-        rest = relax(cloth_model(cloth, physics, settings.step_s), start, distance,
-                     physics.friction, settings, max_steps,
+        rest = relax(model, start, distance, physics.friction, settings, max_steps,
                      None if progress is None else
                      (lambda step, speed: progress(first_step + step, speed)),
-                     sides=True)
+                     done=done, sides=True)
     except DivergedError as e:
         raise DrapeError(f"{e}; try a finer spacing or a stiffer fabric") from e
     return rest.positions, rest.steps, rest.at_rest
-
-
-def newton_settle(cloth: ClothMesh, start: np.ndarray, body: Body, physics: FabricPhysics,
-                  max_frames: int, progress=None) -> tuple[np.ndarray, int, bool]:
-    """The fused cloth from `start` stepped by Newton's Style3D solver until it rests (the
-    reference the projective solver is checked against): positions, frames, at rest."""
-    import newton
-    import warp as wp
-    from newton.solvers import style3d
-
-    wp.config.log_level = wp.LOG_ERROR
-    builder = newton.ModelBuilder(up_axis=newton.Axis.Z)
-    newton.solvers.SolverStyle3D.register_custom_attributes(builder)
-    style3d.add_cloth_mesh(
-        builder, pos=wp.vec3(0.0, 0.0, 0.0), rot=wp.quat_identity(), vel=wp.vec3(0.0, 0.0, 0.0),
-        panel_verts=cloth.uv.tolist(), panel_indices=cloth.faces_uv.ravel().tolist(),
-        vertices=start.tolist(), indices=cloth.faces.ravel().tolist(),
-        density=physics.density_kg_m2, particle_radius=SolverSettings().clearance_m,
-        tri_aniso_ke=wp.vec3(*physics.stretch), edge_aniso_ke=wp.vec3(*physics.bending))
-    # A particle rests its radius off the skin: the projective solver's clearance. Newton
-    # mixes the two materials' friction as sqrt(μ_cloth · μ_body), so the body gets the
-    # fabric's too.
-    builder.add_shape_mesh(
-        body=-1, mesh=newton.Mesh(np.asarray(body.vertices, dtype=np.float32),
-                                  np.asarray(body.faces, dtype=np.int32).ravel()),
-        cfg=newton.ModelBuilder.ShapeConfig(mu=physics.friction))
-    model = builder.finalize(device="cpu")
-    model.soft_contact_ke = NEWTON_CONTACT_KE
-    model.soft_contact_kd = 1.0e-5
-    model.soft_contact_mu = physics.friction
-    model.set_gravity((0.0, 0.0, -9.81))
-    solver = newton.solvers.SolverStyle3D(
-        model=model, config=newton.solvers.SolverStyle3D.Config(iterations=ITERATIONS))
-    s0, s1 = model.state(), model.state()
-    control = model.control()
-    pipeline = newton.CollisionPipeline(model)
-    contacts = pipeline.contacts()
-    dt = 1.0 / FPS / SUBSTEPS
-    calm = 0
-    frame = 0
-    for frame in range(1, max_frames + 1):
-        pipeline.collide(s0, contacts)
-        for _ in range(SUBSTEPS):
-            s0.clear_forces()
-            solver.step(s0, s1, control, contacts, dt)
-            s0, s1 = s1, s0
-        q = s0.particle_q.numpy()
-        speed = float(np.linalg.norm(s0.particle_qd.numpy(), axis=1).max())
-        if not np.isfinite(q).all() or not np.isfinite(speed) or speed > DIVERGED_SPEED_M_S:
-            raise DrapeError(f"the cloth simulation diverged at frame {frame} (largest speed "
-                             f"{speed:.3g} m/s); try a finer spacing or a stiffer fabric")
-        if progress is not None:
-            progress(frame, speed)
-        calm = calm + 1 if speed < REST_SPEED_M_S else 0
-        if calm >= REST_FRAMES:
-            return q.astype(np.float64), frame, True
-    return s0.particle_q.numpy().astype(np.float64), frame, False

@@ -20,7 +20,8 @@ from dressform.body.spec import BodySpec
 from dressform.drape.fabrics import FabricPhysics
 from dressform.drape.simulate import drape
 from dressform.errors import DressformError
-from dressform.fit.report import FitReport, assess
+from dressform.fit.ease import ease_settled
+from dressform.fit.report import FitReport, assess, unsettled
 from dressform.fit.verdict import Intent
 from dressform.garment.blocks import CONTROL_DIMENSIONS, draft_size
 from dressform.garment.sizes import Size, SizeChart, builtin_chart
@@ -60,11 +61,14 @@ def advise(body: Body, block: str, *, chart: SizeChart | None = None,
             progress(size.label)
         pattern = draft_size(block, size, body.spec.height_cm)
         try:
-            garment = drape(pattern, body, fabric, spacing_mm=spacing_mm, max_frames=max_frames)
+            garment = drape(pattern, body, fabric, spacing_mm=spacing_mm, max_frames=max_frames,
+                            converged=ease_settled(body))
         except DressformError as err:  # e.g. legs too long for this body: not this size
             fittings[size.label] = str(err)
             continue
-        fittings[size.label] = assess(garment, body, fabric, intent)
+        # A fit is read from cloth at rest, never from wherever the step budget ran out.
+        fittings[size.label] = assess(garment, body, fabric, intent) if garment.at_rest else (
+            unsettled(garment))
     return _choose(fittings)
 
 

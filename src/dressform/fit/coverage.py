@@ -148,7 +148,8 @@ def drape_sample(name: str, person: dict[str, float], sex: str, age_years: float
     """Clone one person from their measurements, drape their size on them and read it."""
     from dressform.body.clone import clone_from_measurements
     from dressform.drape.simulate import drape
-    from dressform.fit.report import assess
+    from dressform.fit.ease import ease_settled
+    from dressform.fit.report import assess, unsettled
 
     try:
         clone = clone_from_measurements(person, sex=sex or "female", age_years=age_years)
@@ -157,7 +158,10 @@ def drape_sample(name: str, person: dict[str, float], sex: str, age_years: float
         pattern = draft_size(block, size, person["height_cm"]) if "height_cm" in person \
             else draft(block, size.body_cm, size=size.label)
         garment = drape(pattern, clone.body, fabric, spacing_mm=spacing_mm,
-                        max_frames=max_frames)
+                        max_frames=max_frames, converged=ease_settled(clone.body))
+        if not garment.at_rest:  # a fit is read from cloth at rest
+            return SampleFitting(name, size.label, drafted_cm, {}, {}, unsettled(garment),
+                                 failed=True)
         report = assess(garment, clone.body, fabric, intent)
     except DressformError as e:
         return SampleFitting(name, size.label, drafted_cm, {}, {}, str(e), failed=True)

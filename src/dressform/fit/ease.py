@@ -9,12 +9,14 @@ would on the flat garment). Ease is garment minus body, in cm and as a share of 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from dressform.body.measure import Tape, plan_tapes
+from dressform.body.measure import plan_tapes
 from dressform.body.mesh import Body
+from dressform.body.tape import Tape
 from dressform.geometry.sections import Section, plane_basis, plane_section_loops
 
 #: The girths ease is read at, top to bottom (dressform measurement names).
@@ -24,6 +26,10 @@ EASE_GIRTHS: tuple[str, ...] = (
     "elbow_girth_cm", "wrist_girth_cm", "thigh_girth_cm", "knee_girth_cm", "calf_girth_cm",
     "ankle_girth_cm",
 )  # fmt: skip
+#: A fit is read once every ease holds to a millimetre (a tenth of the half-centimetre a fit
+#: reports) over `EASE_CHECK_STEPS` solver steps (0.13 s of simulated time): `ease_settled`.
+EASE_TOLERANCE_CM = 0.1
+EASE_CHECK_STEPS = 4
 #: Girths taken round one leg: a garment loop there must go round that leg alone.
 LEG_GIRTHS = frozenset({"thigh_girth_cm", "knee_girth_cm", "calf_girth_cm", "ankle_girth_cm"})
 #: Girths round the torso: at the under-arm level a loop round the sleeves too is not one.
@@ -102,6 +108,30 @@ def girth_ease(vertices: np.ndarray, faces: np.ndarray, body: Body,
         if garment is not None:
             out.append(GirthEase(name, tape.value_cm(x), 100.0 * garment, float(centre[2])))
     return tuple(out)
+
+
+def ease_settled(body: Body, tolerance_cm: float = EASE_TOLERANCE_CM,
+                 every: int = EASE_CHECK_STEPS) -> Callable[[np.ndarray, np.ndarray], bool]:
+    """A convergence test for cloth settling on `body` (called once a solver step with the
+    cloth's vertices and faces; see `dressform.drape.simulate.Converged`): it holds once the
+    ease at every girth the garment goes round has moved less than `tolerance_cm` over the
+    last `every` steps. What a fit reads has then converged, even where a fold still creeps."""
+    tapes = body_tapes(body, EASE_GIRTHS)
+    last: dict[str, float] = {}
+    steps = 0
+
+    def converged(x: np.ndarray, faces: np.ndarray) -> bool:
+        nonlocal last, steps
+        steps += 1
+        if steps % every:
+            return False
+        now = {e.name: e.ease_cm for e in girth_ease(x, faces, body, tapes)}
+        held = bool(now) and now.keys() == last.keys() and all(
+            abs(now[k] - last[k]) < tolerance_cm for k in now)
+        last = now
+        return held
+
+    return converged
 
 
 def _arm_points(body: Body, z: float) -> tuple[np.ndarray, ...]:

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dressform.body.measure import Tape
 from dressform.body.mesh import Body
+from dressform.body.tape import Tape
 from dressform.fit.ease import body_tapes
 from dressform.fit.regions import body_levels
 from dressform.fit.verdict import Verdict

@@ -19,7 +19,8 @@ from pathlib import Path
 import numpy as np
 
 from dressform.body.cast import sized_as
-from dressform.body.measure import MEASUREMENT_NAMES, measure
+from dressform.body.iso8559 import MEASUREMENT_NAMES
+from dressform.body.measure import measure
 from dressform.body.mesh import Body
 from dressform.body.names import FREESEWING_TO_DRESSFORM, FREESEWING_UNUSED, normalise_measurements
 from dressform.errors import DressformError, InvalidInputError, UnknownNameError

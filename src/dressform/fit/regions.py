@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.spatial import cKDTree
 
-from dressform.body.measure import Tape
 from dressform.body.mesh import Body
+from dressform.body.tape import Tape
 from dressform.drape.projective import SolverSettings
 from dressform.fit.ease import body_tapes
 

@@ -61,6 +61,12 @@ class FitReport:
                 HeatMap("contact pressure", self.pressure_pa, "kPa", round(top_kpa, 1), 1e-3))
 
 
+def unsettled(garment: DrapedGarment) -> str:
+    """Why a drape's fit is not read: it did not come to rest within its step budget."""
+    return (f"the drape did not come to rest in {garment.frames} solver steps, so its fit is "
+            "not read: give it more steps (max_frames, --max-frames)")
+
+
 def assess(garment: DrapedGarment, body: Body, fabric: str | FabricPhysics,
            intent: Intent = "regular") -> FitReport:
     """Read a draped garment on its body (the fabric it was draped in, the intended fit)."""

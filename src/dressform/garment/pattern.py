@@ -1,10 +1,10 @@
 """Sewing patterns as immutable records: a `Pattern` is `Panel`s joined by `Stitch`es.
 
-Conventions (see DESIGN.md): millimetres, +y up the body. A panel's outline is a closed chain
-of named `Edge`s, each a path of curves, running counter-clockwise seen from the fabric's right
-(outer) side. Outlines are *sewing lines*; the cutting line lies `seam_allowance_mm` outside
-each edge. Blocks draft body panels in a body frame — x across the body from its centre line,
-y the height above the floor — so a level of the body is the same y on every panel.
+Conventions (see docs/architecture.md): millimetres, +y up the body. A panel's outline is a closed
+chain of named `Edge`s, each a path of curves, running counter-clockwise seen from the fabric's
+right (outer) side. Outlines are *sewing lines*; the cutting line lies `seam_allowance_mm` outside
+each edge. Blocks draft body panels in a body frame — x across the body from its centre line, y the
+height above the floor — so a level of the body is the same y on every panel.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ A tape measure around a body bridges hollows: it follows the *convex hull* of th
 (between the breasts, over the small of the back). A tape laid along the body between two points
 likewise follows the outer hull of the section between them. Both are computed here on numpy
 arrays; each point of a section lies on a mesh edge, so the result is also returned as
-(edge, plane) references that :mod:`dressform.body.measure` can re-evaluate in torch to get
+(edge, plane) references that :mod:`dressform.body.tape` can re-evaluate in torch to get
 gradients for fitting.
 """
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dressform.errors import InvalidInputError
+from dressform.paths import data_dir
 
 KEY_FILE, CHAIN_FILE, CA_FILE = "signer.key.pem", "signer.chain.pem", "ca.pem"
 #: RFC 9336 documentSigning, listed beside emailProtection.
@@ -49,8 +50,6 @@ class Credentials:
 
 
 def keys_dir() -> Path:
-    from dressform.store.db import data_dir
-
     return data_dir() / "keys"
 
 

@@ -1,7 +1,8 @@
-"""Rendering: fast headless previews (moderngl/EGL, `preview`), and photoreal stills,
-turntables and runway walks with Blender Cycles in a worker process (`photoreal`, `shoot`),
-in studio presets (`studio`), with skin, fabric, hair and face looks (`looks`, `hair`,
-`face`)."""
+"""Rendering: draws what it is given, never simulates. Fast headless previews
+(moderngl/EGL, `preview`), and photoreal stills, turntables and animations with Blender
+Cycles in a worker process (`photoreal`), in studio presets (`studio`), with skin, fabric,
+hair and face looks (`looks`, `hair`, `face`). `dressform.shoot` puts a dressed clone in
+front of it."""
 
 from dressform.render.preview import (
     Camera,

@@ -1,10 +1,10 @@
 """Cameras: where a camera stands and how it frames the subject, shared by the preview
 rasteriser and the photoreal renderer so that both frame a shot the same way.
 
-Conventions (``DESIGN.md``): metres, right-handed, Z up, front = −Y, the clone's left = +X.
-A camera always aims at the centre of the box it frames and stands just far enough away that
-every corner of the box is inside the image with the camera's margin to spare (safe framing:
-no feet, head or hands cut).
+Conventions (``docs/architecture.md``): metres, right-handed, Z up, front = −Y, the clone's
+left = +X. A camera always aims at the centre of the box it frames and stands just far enough away
+that every corner of the box is inside the image with the camera's margin to spare (safe framing: no
+feet, head or hands cut).
 """
 
 from __future__ import annotations

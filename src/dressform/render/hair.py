@@ -95,7 +95,7 @@ def grow_hair(body: Body, style: str = "short", color: str = "dark-brown", *,
               seed: int = 0, density: float = 1.0) -> Hair | None:
     """Hair for `body` in `style` (none, short, long, bun, curly) and `color` (see
     `HAIR_COLORS`); None for "none". `density` scales the strand count."""
-    from dressform.drape.distance import BodyDistance
+    from dressform.geometry.distance import BodyDistance
 
     if style not in HAIR_STYLES:
         raise UnknownNameError(f"unknown hairstyle {style!r}{suggest(style, HAIR_STYLES)} "

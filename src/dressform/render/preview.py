@@ -6,9 +6,9 @@ per-vertex normals, a soft studio light (key + fill + hemispheric ambient, a lit
 rim), lighting computed in linear light and written as sRGB, and 4× multisampling for smooth
 edges. It is not the photoreal renderer: it exists to make previews in well under a second.
 
-Conventions (``DESIGN.md``): metres, right-handed, Z up, front = −Y, the clone's left = +X.
-The default camera looks from the front (from −Y towards +Y), so the clone's left (+X) is on the
-image's right, and Z is up in the image.
+Conventions (``docs/architecture.md``): metres, right-handed, Z up, front = −Y, the clone's
+left = +X. The default camera looks from the front (from −Y towards +Y), so the clone's left (+X) is
+on the image's right, and Z is up in the image.
 
 One OpenGL context is created per process, on first use, and reused (creating it is the slow
 part); framebuffers for a given size and the shader program are cached with it. Calls are

@@ -24,6 +24,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from dressform.errors import DressformError, InvalidInputError, UnknownNameError
+from dressform.paths import data_dir
 from dressform.provenance.consent import Consent
 from dressform.store.models import (
     ApiKeyRow,
@@ -55,10 +56,6 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 
 class StoreError(DressformError):
     """The database cannot be opened or migrated (wrong URL, server down, newer schema)."""
-
-
-def data_dir() -> Path:
-    return Path(os.environ.get("DRESSFORM_DATA", ".dressform"))
 
 
 def default_url() -> str:

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from dressform.drape.redrape import garment_record, restore
 from dressform.drape.simulate import DrapedGarment, drape
+from dressform.drape.worn import GarmentRecord, record, restore
 from dressform.errors import DressformError, InvalidInputError, UnknownNameError
 from dressform.files import atomic_open, atomic_path
 from dressform.garment.blocks import draft_size
@@ -108,9 +108,9 @@ class DrapeLibrary:
             if not path.is_file():
                 self._make(garment, g, size, path)
             with np.load(path) as data:
-                record = json.loads(str(data["record"]))
-                dressed, pattern, fabric = restore(data["vertices"], record)
-            prepared = Prepared(g, size, dressed, pattern, fabric)
+                rec = GarmentRecord.from_extras(json.loads(str(data["record"])))
+                dressed = restore(data["vertices"], rec)
+            prepared = Prepared(g, size, dressed, rec.pattern, rec.fabric)
             self._loaded[key] = prepared
             return prepared
 
@@ -125,9 +125,9 @@ class DrapeLibrary:
             raise DrapeRefused(str(err)) from err
         except DressformError as err:  # the solver failed this time: not remembered
             raise DrapeRefused(str(err)) from err
-        record = json.dumps(garment_record(pattern, garment.fabric, dressed))
+        rec = json.dumps(record(pattern, garment.fabric, dressed).extras())
         with atomic_path(path) as tmp, open(tmp, "wb") as f:
-            np.savez(f, vertices=dressed.vertices, record=np.array(record))
+            np.savez(f, vertices=dressed.vertices, record=np.array(rec))
 
     def prepare(self, garment: TryOnGarment, sex: str, spread: int = 1,
                 progress: Callable[[str], None] | None = None) -> tuple[int, int]:

@@ -11,10 +11,12 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from dressform.body.clone import CloneResult, clone_from_measurements
-from dressform.body.export import ExtraMesh, glb_bytes
+from dressform.body.files import glb_bytes
+from dressform.body.garment_files import ExtraMesh
 from dressform.drape.redrape import redrape
 from dressform.drape.simulate import DrapedGarment
 from dressform.errors import DressformError, InvalidInputError
+from dressform.fit.ease import EASE_TOLERANCE_CM, ease_settled
 from dressform.fit.maps import ramp
 from dressform.fit.report import FitReport, assess
 from dressform.garment.blocks import CONTROL_DIMENSIONS
@@ -43,6 +45,8 @@ SHAPE_OFFSETS_CM: dict[str, tuple[float, float, float]] = {
     "inverted_triangle": (5.0, 0.0, -4.0),
 }
 GIRTHS = ("bust_girth_cm", "waist_girth_cm", "hip_girth_cm")
+#: Solver steps a try-on may take to settle (a carried drape's eases hold in 40-80).
+SETTLE_MAX_STEPS = 200
 #: A clone further than this (cm or kg) from a given measurement is not the shopper's: the
 #: measurements contradict each other (or one was mistyped), and a try-on would mislead.
 MAX_MISS = 3.0
@@ -132,11 +136,13 @@ class NotPrepared(DressformError):
 
 
 def try_on(body: ShopperBody, garment: TryOnGarment, size: str | None,
-           library: DrapeLibrary, steps: int = 8, prepare: bool = True) -> TryOn:
+           library: DrapeLibrary, prepare: bool = True,
+           tolerance_cm: float = EASE_TOLERANCE_CM) -> TryOn:
     """Clone the shopper, advise a size, and put `garment` in `size` (default: the advice)
     on the clone: the drape prepared on the nearest grid body that has it, carried onto the
-    clone and settled `steps` solver steps. `prepare`: drape on the nearest grid body if no
-    grid body has this size yet (a minute), else raise `NotPrepared`."""
+    clone and settled there until its eases hold to `tolerance_cm` (0: until the cloth rests).
+    `prepare`: drape on the nearest grid body if no grid body has this size yet (a
+    minute), else raise `NotPrepared`."""
     started = time.perf_counter()
     clone = shopper_clone(body)
     body_cm = clone.measurements.as_dict()
@@ -160,7 +166,8 @@ def try_on(body: ShopperBody, garment: TryOnGarment, size: str | None,
                                "yours")
         used = prepared.grid.key
         dressed = redrape(prepared.garment, prepared.pattern, grid_body(prepared.grid), clone.body,
-                          prepared.fabric, max_frames=steps)
+                          prepared.fabric, max_frames=SETTLE_MAX_STEPS,
+                          converged=ease_settled(clone.body, tolerance_cm))
         report = assess(dressed, clone.body, prepared.fabric)
     except DressformError as err:  # too small for this body: the answer, not a failure
         dressed, refused = None, f"size {label} does not go on: {err}"

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
@@ -20,12 +20,13 @@ from dressform.provenance.consent import ConsentError
 from dressform.store.db import StoreError, open_store
 from dressform.tryon.library import DrapeLibrary
 from dressform.tryon.shopper import NotPrepared
-from dressform.web.jobs import JobBoard
+from dressform.web.jobs import CampaignRuns, JobBoard
 from dressform.web.limits import BodySizeLimit, RateLimiter
 from dressform.web.sessions import ShopSessions
 from dressform.web.settings import WebSettings
 from dressform.web.shop import shop_router
-from dressform.web.studio import studio_router
+from dressform.web.studio import ROUTERS as STUDIO_ROUTERS
+from dressform.web.studio import authorised
 
 STATIC = Path(__file__).with_name("static")
 #: The 3-D viewer, copied from npm's @google/model-viewer by `make install` (not committed).
@@ -89,6 +90,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
                     "shopper try-on API (no login, rate-limited, nothing kept).")
     app.state.settings, app.state.store, app.state.library = settings, store, library
     app.state.sessions, app.state.jobs = sessions, board
+    app.state.campaign_runs = CampaignRuns()
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
 
     @app.exception_handler(DressformError)
@@ -110,7 +112,9 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
 
     app.include_router(shop_router(settings, library, sessions,
                                    RateLimiter(settings.shop_requests_per_minute)))
-    app.include_router(studio_router(settings, store, board))
+    for router in STUDIO_ROUTERS:  # every studio endpoint is behind an API key
+        app.include_router(router, prefix="/api", tags=["studio"],
+                           dependencies=[Depends(authorised)])
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/", include_in_schema=False)

@@ -1,6 +1,7 @@
-"""Long studio work (drapes, renders, campaigns) as jobs: started by a request that answers
-202 at once, run in a worker process (the solver and the renderer never share the server's
-threads), and followed with GET until done."""
+"""Long studio work as jobs: started by a request that answers 202 at once, and followed
+with GET until done. Drapes and renders run in a worker process (`JobBoard`: the solver and
+the renderer never share the server's threads); a campaign runs in a thread of the server that
+starts its own workers (`CampaignRuns`)."""
 
 from __future__ import annotations
 
@@ -113,3 +114,45 @@ class JobBoard:
             if self._pool is not None:
                 self._pool.shutdown(wait=False, cancel_futures=True)
                 self._pool = None
+
+
+@dataclass
+class CampaignRun:
+    """A campaign run in a thread of this server; `error` says why it failed, if it did."""
+
+    thread: threading.Thread
+    error: str = ""
+
+
+class CampaignRuns:
+    """The campaigns this server started, by name. A campaign runs in a thread of the server
+    (it starts its own workers); the store records its jobs, and only this knows whether it
+    is still running or how it failed."""
+
+    def __init__(self) -> None:
+        self._runs: dict[str, CampaignRun] = {}
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._runs
+
+    def names(self) -> list[str]:
+        """The campaigns started, in the order they first were."""
+        return list(self._runs)
+
+    def running(self, name: str) -> bool:
+        run = self._runs.get(name)
+        return run is not None and run.thread.is_alive()
+
+    def error(self, name: str) -> str:
+        run = self._runs.get(name)
+        return run.error if run is not None else ""
+
+    def start(self, name: str, target: Callable[[], None]) -> None:
+        """Run `target` in a daemon thread as campaign `name` (its earlier run forgotten)."""
+        thread = threading.Thread(target=target, name=f"campaign-{name}", daemon=True)
+        self._runs[name] = CampaignRun(thread)
+        thread.start()
+
+    def fail(self, name: str, error: str) -> None:
+        """Keep why campaign `name` failed, for GET: its thread has no one else to tell."""
+        self._runs[name].error = error

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from dressform.errors import InvalidInputError
-from dressform.store.db import data_dir
+from dressform.paths import data_dir
 
 
 @dataclass(frozen=True)
@@ -32,8 +32,6 @@ class WebSettings:
     #: Drape a garment on a grid body the first time a shopper needs it (else answer 409
     #: until `dressform tryon prepare` has made it).
     prepare_on_demand: bool = True
-    #: Solver steps settling a carried drape on the shopper's clone.
-    tryon_steps: int = 8
     #: Particle spacing of try-on drapes, mm.
     tryon_spacing_mm: float = 25.0
 

@@ -144,7 +144,7 @@ def shop_router(settings: WebSettings, library: DrapeLibrary, sessions: ShopSess
                 raise HTTPException(503, "the fitting room is busy: please try again in a "
                                          "moment", headers={"Retry-After": "10"})
             try:
-                t = try_on(req.body, garment, req.size, library, settings.tryon_steps,
+                t = try_on(req.body, garment, req.size, library,
                            prepare=settings.prepare_on_demand)
             finally:
                 solver.release()

@@ -7,9 +7,12 @@ from typing import Annotated
 
 import typer
 
-from dressform.console import console, err
+from dressform.cli.options import console, err, garment_block, load_people
+
+commands = typer.Typer()
 
 
+@commands.command("forecast")
 def forecast_cmd(
     sales: Annotated[Path, typer.Argument(help="Sales lines (.csv or .parquet): date, "
                                           "article, quantity[, size, price, customer_id, "
@@ -42,12 +45,12 @@ def forecast_cmd(
     report = None
     if population is not None or cast is not None:
         from dressform.fit.coverage import coverage
-        from dressform.fit_cli import load_people
         from dressform.garment.sizes import load_chart
 
+        block = garment_block(garment, "the size curve drafts the garment in every size of a chart")
         people = load_people(population, cast)
         with console.status(f"sizing {len(people)} people in the {chart} chart"):
-            report = coverage(people, garment, load_chart(chart), sample=0)
+            report = coverage(people, block, load_chart(chart), sample=0)
     settings = DemandSettings(horizon=horizon, level=level, windows=windows, n_jobs=jobs)
     with console.status("forecasting") as status:
         result = run_forecast(data, settings, report, progress=status.update)
@@ -67,6 +70,7 @@ def forecast_cmd(
     console.print(f"wrote {page} in {result.seconds:.0f} s")
 
 
+@commands.command("sales-example")
 def sales_example_cmd(
     which: Annotated[str, typer.Argument(help="known (generated, answers known) or cdnow "
                                          "(real CD sales, from the lifetimes package)")],

@@ -1,25 +1,36 @@
-"""`dressform fit`: drape a garment on a clone and write the fit report (or advise a size)."""
+"""`dressform fit` and `coverage`: drape a garment on a clone and write the fit report (or
+advise a size); how much of a population a garment's sizes fit."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-from dressform.console import console, progress
-from dressform.drape_cli import MaxFrames, Spacing, _garment, _ticker
+from dressform.cli.options import (
+    BodyFile,
+    Garment,
+    MaxFrames,
+    Spacing,
+    console,
+    draping,
+    garment_block,
+    garment_pattern,
+    garment_source,
+    load_people,
+    progress,
+)
 
-if TYPE_CHECKING:
-    from dressform.fit.population import Population
+commands = typer.Typer()
 
 
+@commands.command("fit")
 def fit_cmd(
-    body: Annotated[Path, typer.Option(help="The clone: a .glb or .obj written by dressform")],
+    body: BodyFile,
     output: Annotated[Path, typer.Option("-o", "--output", help="Report to write (.png; an "
                                          ".html page and the heat maps go beside it)")],
-    garment: Annotated[str, typer.Option(help="A block name (e.g. tshirt) or a pattern file")
-                       ] = "tshirt",
+    garment: Garment = "tshirt",
     size: Annotated[str | None, typer.Option(help=(
         "Size to fit (blocks); without it, dressform advises one by draping the likely "
         "sizes"))] = None,
@@ -33,33 +44,37 @@ def fit_cmd(
 ) -> None:
     """Drape a garment on a clone and write a one-page fit report: stretch and pressure maps,
     ease at each girth, a verdict per region, lengths; with no --size, the size advice."""
-    from dressform.body.export import load_body
+    from dressform.body.files import load_body
     from dressform.drape.simulate import drape
-    from dressform.errors import InvalidInputError
+    from dressform.errors import FitError, InvalidInputError
     from dressform.fit import advise, assess
     from dressform.fit.advice import chart_name_for
+    from dressform.fit.ease import ease_settled
     from dressform.fit.page import write_report
+    from dressform.fit.report import unsettled
     from dressform.fit.verdict import EASE_BANDS_PCT
     from dressform.garment.sizes import load_chart
 
     if intent not in EASE_BANDS_PCT:
         raise InvalidInputError(f"unknown fit intent {intent!r}; use slim, regular or oversized")
+    is_block = isinstance(garment_source(garment), str)
     clone = load_body(body)
     chart_name = chart or chart_name_for(clone.spec)
-    is_file = Path(garment).suffix != ""
     advice_text = None
-    if size is None and not is_file:
+    if size is None and is_block:
         with console.status("advising a size") as status:
             advice = advise(clone, garment, chart=load_chart(chart_name), fabric=fabric,
                             intent=intent, spacing_mm=spacing, max_frames=max_frames,  # type: ignore[arg-type]
                             progress=lambda s: status.update(f"draping size {s}"))
         size, advice_text = advice.size, advice.reason
         console.print(f"advice: [bold]{advice_text}[/]")
-    pattern = _garment(Path(garment) if is_file else None, None if is_file else garment,
-                       size or "M", chart_name)
+    pattern = garment_pattern(garment, size or "M", chart_name)
     with progress() as bar:
         dressed = drape(pattern, clone, fabric, spacing_mm=spacing, max_frames=max_frames,
-                        progress=_ticker(bar, pattern.name, max_frames))
+                        progress=draping(bar, pattern.name, max_frames),
+                        converged=ease_settled(clone))
+    if not dressed.at_rest:
+        raise FitError(unsettled(dressed))
     report = assess(dressed, clone, fabric, intent)  # type: ignore[arg-type]
     for v in report.verdicts.values():
         console.print(f"{v.region:10s} {v.verdict:8s} {v.reason}")
@@ -70,6 +85,7 @@ def fit_cmd(
     console.print(f"wrote {', '.join(str(p) for p in written)}")
 
 
+@commands.command("coverage")
 def coverage_cmd(
     output: Annotated[Path, typer.Option("-o", "--output", help=(
         "Folder for the report: coverage_<chart>.png (charts), .html and .csv (every "
@@ -79,8 +95,9 @@ def coverage_cmd(
         "optional name, sex, age_years; a cast's cast.csv works as it is"))] = None,
     cast: Annotated[int | None, typer.Option(help=(
         "Instead of --population: sample a diverse cast of this many clones"))] = None,
-    garment: Annotated[str, typer.Option(help="A block name (e.g. tshirt, trousers)")
-                       ] = "tshirt",
+    # The same option as elsewhere, but only a block will do: coverage drafts every size.
+    garment: Annotated[str, typer.Option(
+        "--garment", help="A block name (e.g. tshirt, trousers)")] = "tshirt",
     chart: Annotated[str | None, typer.Option(help=(
         "Size chart (default: the built-in women's and men's charts, each for its people)"))
                      ] = None,
@@ -103,6 +120,7 @@ def coverage_cmd(
 
     if (population is None) == (cast is None):
         raise InvalidInputError("give one of --population FILE.csv or --cast N")
+    block = garment_block(garment, "coverage drafts the garment in every size of a chart")
     people = load_people(population, cast, seed)
     if chart:
         charts = [load_chart(chart)]
@@ -112,7 +130,7 @@ def coverage_cmd(
                   if sex in present]
     for ch in charts:
         with console.status(f"sizing {len(people)} people in the {ch.name} chart") as status:
-            report = coverage(people, garment, ch, intent=intent, fabric=fabric,  # type: ignore[arg-type]
+            report = coverage(people, block, ch, intent=intent, fabric=fabric,  # type: ignore[arg-type]
                               sample=sample, seed=seed, spacing_mm=spacing,
                               max_frames=max_frames, progress=status.update)
         for line in report.summary():
@@ -120,18 +138,3 @@ def coverage_cmd(
         written = write_coverage(report, output / f"coverage_{ch.name.split()[-1]}.png")
         console.print(f"wrote {', '.join(str(p) for p in written)}")
 
-
-def load_people(population: Path | None, cast: int | None, seed: int = 0) -> Population:
-    """People from a CSV file, else a sampled diverse cast of `cast` clones (measured)."""
-    from dressform.body.cast import cast as sample_cast
-    from dressform.errors import InvalidInputError
-    from dressform.fit.population import population_from_bodies, read_population
-
-    if population is not None:
-        return read_population(population)
-    if not cast or cast < 1:
-        raise InvalidInputError("--cast needs at least one clone")
-    with console.status(f"sampling, building and measuring a cast of {cast}"):
-        c = sample_cast(cast, seed=seed)
-        return population_from_bodies([f"clone_{i:03d}" for i in range(1, cast + 1)],
-                                      c.bodies)

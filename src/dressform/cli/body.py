@@ -1,52 +1,20 @@
-"""`dressform` command line: thin shells over the library, with Rich tables and progress."""
+"""`dressform clone`, `measure` and `cast`: clones from tape measurements, the measurements
+of a clone's mesh, and a diverse cast."""
 
 from __future__ import annotations
 
 import contextlib
 import csv
-import sys
-import warnings
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from dressform.campaign_cli import campaign_app, consent_app, keys_app, verify_cmd
-from dressform.console import console, err, key_values
-from dressform.console import progress as _progress
-from dressform.drape_cli import drape_cmd, fabric_app, outfit_cmd
-from dressform.errors import DressformError, DressformWarning, InvalidInputError
-from dressform.fit_cli import coverage_cmd, fit_cmd
-from dressform.forecast_cli import forecast_cmd, sales_example_cmd
-from dressform.pattern_cli import grade_cmd, pattern_app
-from dressform.shoot_cli import shoot_cmd, turntable_cmd, walk_cmd
-from dressform.web_cli import serve_cmd, tryon_app
+from dressform.cli.options import console, err, key_values, progress
+from dressform.errors import InvalidInputError
 
-app = typer.Typer(
-    name="dressform",
-    help="dressform: digital clones for fashion — bodies, measurements, casts, patterns, "
-         "drapes, photoreal shoots.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-)
-app.add_typer(pattern_app, name="pattern")
-app.command("drape")(drape_cmd)
-app.command("outfit")(outfit_cmd)
-app.command("fit")(fit_cmd)
-app.command("coverage")(coverage_cmd)
-app.add_typer(fabric_app, name="fabric")
-app.command("shoot")(shoot_cmd)
-app.command("turntable")(turntable_cmd)
-app.command("walk")(walk_cmd)
-app.add_typer(campaign_app, name="campaign")
-app.add_typer(consent_app, name="consent")
-app.add_typer(keys_app, name="keys")
-app.command("verify")(verify_cmd)
-app.command("serve")(serve_cmd)
-app.command("forecast")(forecast_cmd)
-app.command("sales-example")(sales_example_cmd)
-app.add_typer(tryon_app, name="tryon")
+commands = typer.Typer()
 
 
 def _parse_measure(items: list[str]) -> dict[str, float]:
@@ -68,8 +36,8 @@ def _measurement_table(title: str, rows: list[tuple[str, ...]], header: tuple[st
     return table
 
 
-@app.command()
-def clone(
+@commands.command("clone")
+def clone_cmd(
     output: Annotated[Path, typer.Option("-o", "--output", help="Mesh to write (.glb or .obj)")],
     height: Annotated[float | None, typer.Option(help="Height, cm")] = None,
     weight: Annotated[float | None, typer.Option(help="Weight, kg")] = None,
@@ -89,7 +57,7 @@ def clone(
 ) -> None:
     """Fit a clone to tape measurements; print given / reached / residual; write the mesh."""
     from dressform.body.clone import clone_from_measurements
-    from dressform.body.export import export_body
+    from dressform.body.files import export_body
 
     given = {k: v for k, v in (("height_cm", height), ("weight_kg", weight),
                                ("bust_girth_cm", bust), ("waist_girth_cm", waist),
@@ -127,12 +95,12 @@ def clone(
         console.print(f"wrote {png}")
 
 
-@app.command("measure")
+@commands.command("measure")
 def measure_cmd(
     path: Annotated[Path, typer.Argument(help="A clone's mesh (.glb/.obj written by dressform)")],
 ) -> None:
     """Print the ISO 8559-1 measurements of a clone's mesh."""
-    from dressform.body.export import load_body
+    from dressform.body.files import load_body
     from dressform.body.measure import measure
 
     with err.status("measuring..."):
@@ -142,7 +110,7 @@ def measure_cmd(
                                      ("measurement", "value")))
 
 
-@app.command("cast")
+@commands.command("cast")
 def cast_cmd(
     output: Annotated[Path, typer.Option("-o", "--output", help="Folder to write the cast to")],
     n: Annotated[int, typer.Option("-n", help="Number of clones")] = 12,
@@ -154,17 +122,20 @@ def cast_cmd(
 
 
 def write_cast(output: Path, n: int, seed: int, columns: int) -> Path:
+    """Sample `n` clones into `output` (GLBs, cast.csv, a contact sheet in `columns`) and
+    print the cast's coverage; `output`."""
     from dressform.body.cast import age_band, cast, coverage_table, sex_label, size_band
-    from dressform.body.export import export_glb
-    from dressform.body.measure import MEASUREMENT_NAMES, measure
+    from dressform.body.files import export_glb
+    from dressform.body.iso8559 import MEASUREMENT_NAMES
+    from dressform.body.measure import measure
     from dressform.render import contact_sheet, render_body, save_png
 
     output.mkdir(parents=True, exist_ok=True)
     with err.status(f"sampling and building {n} clones..."):
         c = cast(n, seed=seed)
     rows, images, labels = [], [], []
-    with _progress() as progress:
-        task = progress.add_task("measuring, exporting, rendering", total=n)
+    with progress() as bar:
+        task = bar.add_task("measuring, exporting, rendering", total=n)
         for i, (spec, body) in enumerate(zip(c.specs, c.bodies, strict=True), start=1):
             name = f"clone_{i:03d}"
             export_glb(body, output / f"{name}.glb")
@@ -176,7 +147,7 @@ def write_cast(output: Path, n: int, seed: int, columns: int) -> Path:
             images.append(render_body(body, width=256, height=384))
             labels.append(f"{i} · MST-{spec.skin_tone} · {spec.age_years:.0f}y · "
                           f"{m['height_cm']:.0f}cm {m['weight_kg']:.0f}kg")
-            progress.advance(task)
+            bar.advance(task)
     csv_path = output / "cast.csv"
     with csv_path.open("w", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=list(rows[0]))
@@ -194,71 +165,3 @@ def write_cast(output: Path, n: int, seed: int, columns: int) -> Path:
     console.print(f"wrote {n} meshes, {csv_path} and {sheet} ({len(MEASUREMENT_NAMES)} "
                   "measurements per clone)")
     return output
-
-
-@app.command()
-def demo(
-    output: Annotated[Path, typer.Option("-o", "--output", help="Output folder")] = Path(
-        "out/demo"),
-) -> None:
-    """The main job: a 12-clone diverse cast, a clone from tape measurements, a T-shirt
-    pattern made to the clone's measure, a skirt graded over the women's size chart, how
-    well the T-shirt's sizes cover the cast (from the charts alone: no drapes), and a small
-    real campaign: four clones, two looks, two shots each, draped, shot photoreal, signed
-    (C2PA), watermarked, recorded in a SQLite store, with a contact sheet and a lookbook."""
-    from dressform.body.export import load_body
-    from dressform.body.measure import measure as measure_body
-    from dressform.garment.blocks import draft
-    from dressform.garment.io.files import write_pattern
-
-    write_cast(output / "cast", 12, 0, 6)
-    clone(output=output / "me.glb", height=168, weight=62, bust=88, waist=70, hip=96,
-          measure=None, sex="female", age=30, skin_tone=6, preview=True, predicted=False)
-    body = measure_body(load_body(output / "me.glb")).as_dict()
-    tee = draft("tshirt", {k: v for k, v in body.items() if k != "weight_kg"}, size="me")
-    for suffix in (".svg", ".png", ".dxf", ".json"):
-        write_pattern(tee, output / "patterns" / f"tshirt_me{suffix}")
-    console.print(f"wrote the clone's made-to-measure T-shirt to {output / 'patterns'} "
-                  "(SVG 1:1, PNG, DXF-AAMA, GarmentCode JSON)")
-    grade_cmd("skirt", output / "patterns" / "skirt_graded", chart="women", ease=None,
-              fmt="svg")
-    coverage_cmd(output=output / "coverage", population=output / "cast" / "cast.csv",
-                 cast=None, garment="tshirt", chart=None, intent=None, fabric="cotton_jersey",
-                 sample=0, seed=0, spacing=25.0, max_frames=250)
-    from dressform.campaign_cli import DEMO, run_cmd
-    from dressform.provenance.keys import CHAIN_FILE, KEY_FILE, make_dev_credentials
-
-    keys = output / "keys"
-    if not (keys / KEY_FILE).is_file():
-        make_dev_credentials(keys)
-    db = f"sqlite:///{(output / 'dressform.db').resolve()}"
-    console.print(f"campaign {DEMO.name}: development signing keys in {keys}, store {db}")
-    run_cmd(DEMO, output=output / "campaign", executor="local", workers=2, address=None,
-            key=keys / KEY_FILE, chain=keys / CHAIN_FILE, db=db)
-    first = sorted((output / "campaign").glob("*/*/*.jpg"))[0]
-    verify_cmd(first, trust=keys / "ca.pem")
-
-
-def _show_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,
-                  file: TextIO | None = None, line: str | None = None) -> None:
-    """dressform's own warnings as one plain line on stderr, not a source location."""
-    if issubclass(category, DressformWarning):
-        err.print(f"[yellow]warning:[/] {message}")
-    else:
-        _default_show(message, category, filename, lineno, file, line)
-
-
-_default_show = warnings.showwarning
-
-
-def main() -> None:
-    warnings.showwarning = _show_warning
-    try:
-        app()
-    except DressformError as exc:
-        err.print(f"[red]error:[/] {exc}")
-        sys.exit(1)
-
-
-if __name__ == "__main__":
-    main()

@@ -1,4 +1,5 @@
-"""`dressform serve`, `dressform keys api` and `dressform tryon prepare`."""
+"""`dressform serve` and `dressform tryon prepare`: the web app, and the drapes that make its
+try-on quick."""
 
 from __future__ import annotations
 
@@ -6,13 +7,15 @@ from typing import Annotated
 
 import typer
 
-from dressform.campaign_cli import Db, keys_app
-from dressform.console import console, err, progress
+from dressform.cli.options import Db, console, progress
 
+commands = typer.Typer()
 tryon_app = typer.Typer(help="Shopper try-on: drapes prepared on a grid of bodies.",
                         no_args_is_help=True)
+commands.add_typer(tryon_app, name="tryon")
 
 
+@commands.command("serve")
 def serve_cmd(host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
               port: Annotated[int, typer.Option(help="Port")] = 8000,
               db: Db = None,
@@ -33,24 +36,6 @@ def serve_cmd(host: Annotated[str, typer.Option(help="Address to listen on")] = 
     app = create_app(WebSettings.from_env(**overrides))
     console.print(f"dressform on http://{host}:{port}/ (studio: /studio, API: /docs)")
     uvicorn.run(app, host=host, port=port, access_log=access_log, log_level="info")
-
-
-@keys_app.command("api")
-def keys_api_cmd(name: Annotated[str, typer.Argument(help="Who the key is for")],
-                 revoke: Annotated[str | None, typer.Option(
-                     help="Revoke this key id instead of making one")] = None,
-                 db: Db = None) -> None:
-    """Make a studio API key (shown once; only its hash is stored), or revoke one."""
-    from dressform.store import open_store
-
-    store = open_store(db)
-    if revoke:
-        r = store.revoke_api_key(revoke)
-        console.print(f"revoked {r.id} ({r.name})")
-        return
-    record, secret = store.add_api_key(name)
-    err.print(f"API key {record.id} for {name} (shown once; send it as X-API-Key):")
-    console.print(secret)
 
 
 @tryon_app.command("prepare")

@@ -1,8 +1,9 @@
-"""`dressform shoot`: a photoreal still of a dressed clone, posed, in a studio."""
+"""`dressform shoot`, `turntable` and `walk`: a photoreal still, a 360° turntable and a runway
+walk of a dressed clone, posed, in a studio."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Annotated, TypeVar
 
@@ -10,14 +11,15 @@ import typer
 
 from dressform.body.face import EXPRESSION_PRESETS
 from dressform.body.pose import POSES
-from dressform.console import console, err
+from dressform.cli.options import console, err
 from dressform.render.hair import HAIR_COLORS, HAIR_STYLES
 from dressform.render.studio import BACKDROPS, CAMERAS, LIGHTS, QUALITY
 
 T = TypeVar("T")
+commands = typer.Typer()
 
 
-def _choices(table: dict) -> str:
+def _choices(table: Mapping[str, object]) -> str:
     return ", ".join(table)
 
 
@@ -44,6 +46,7 @@ def _with_status(job: Callable[[Callable[[str], None]], T]) -> T:
         return job(lambda what: status.update(what + "..."))
 
 
+@commands.command("shoot")
 def shoot_cmd(
     dressed: Dressed,
     output: Annotated[Path, typer.Option("-o", "--output", help="Still to write: .jpg or "
@@ -61,8 +64,8 @@ def shoot_cmd(
                                               "(.png)")] = False,
 ) -> None:
     """Render a photoreal still (Blender Cycles, CPU); garments are re-draped into the pose."""
-    from dressform.render.shoot import shoot
     from dressform.render.studio import Studio
+    from dressform.shoot.still import shoot
 
     studio = Studio(light=light, backdrop=backdrop, camera=camera, quality=quality, seed=seed,
                     transparent=transparent)
@@ -73,6 +76,7 @@ def shoot_cmd(
                   f"{result.seconds:.1f} s)")
 
 
+@commands.command("turntable")
 def turntable_cmd(
     dressed: Dressed,
     output: VideoOut,
@@ -89,8 +93,8 @@ def turntable_cmd(
     expression: Expression = None,
 ) -> None:
     """Render a 360° turntable (the clone turns; camera, lights and backdrop stay)."""
-    from dressform.render.shoot import turntable
     from dressform.render.studio import Studio
+    from dressform.shoot.motion import turntable
 
     studio = Studio(light=light, backdrop=backdrop, camera=camera, quality=quality, seed=seed)
     written = _with_status(lambda progress: turntable(
@@ -99,6 +103,7 @@ def turntable_cmd(
     console.print(f"wrote {', '.join(str(p) for p in written)}")
 
 
+@commands.command("walk")
 def walk_cmd(
     dressed: Dressed,
     output: VideoOut,
@@ -115,8 +120,8 @@ def walk_cmd(
     hair_color: HairColor = "dark-brown",
 ) -> None:
     """Render a runway walk towards the camera, the cloth simulated frame by frame."""
-    from dressform.render.shoot import walk_video
     from dressform.render.studio import Studio
+    from dressform.shoot.motion import walk_video
 
     studio = Studio(light=light, backdrop=backdrop, camera=camera, quality=quality, seed=seed)
     written = _with_status(lambda progress: walk_video(

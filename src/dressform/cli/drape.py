@@ -1,34 +1,49 @@
-"""`dressform drape`: a pattern sewn and simulated onto a clone, written as a dressed GLB, the
-garment as OBJ, and a preview."""
+"""`dressform drape`, `outfit` and `fabric drape-test`: garments sewn and simulated onto a
+clone, written as a dressed GLB, each garment as OBJ, and a preview; fabrics' drape tests."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from dressform.console import console, err, progress
+from dressform.cli.options import (
+    BodyFile,
+    Garment,
+    MaxFrames,
+    Spacing,
+    console,
+    draping,
+    err,
+    garment_pattern,
+    progress,
+)
 from dressform.drape.spacing import DRAPE_SPACING_MM
-from dressform.errors import InvalidInputError, PatternError
+
+if TYPE_CHECKING:
+    from dressform.body.mesh import Body
+    from dressform.drape.simulate import DrapedGarment
+    from dressform.drape.worn import GarmentRecord
 
 GARMENT_RGB = (0.16, 0.27, 0.55)
-Spacing = Annotated[float, typer.Option(help="Particle spacing, mm (finer is slower)")]
-MaxFrames = Annotated[int, typer.Option(help="Stop each drape after this many steps")]
 Stance = Annotated[str, typer.Option(help=(
     "How the clone stands while dressed: a-pose (anny's rest pose) or fitting (each leg 4° "
     "further out: room for trouser legs between thighs that touch)"))]
 
+commands = typer.Typer()
+fabric_app = typer.Typer(help="Fabric presets and their simulated drape tests.",
+                         no_args_is_help=True)
+commands.add_typer(fabric_app, name="fabric")
 
+
+@commands.command("drape")
 def drape_cmd(
-    body: Annotated[Path, typer.Option(help="The clone: a .glb or .obj written by dressform")],
+    body: BodyFile,
     output: Annotated[Path, typer.Option("-o", "--output", help="Dressed clone to write (.glb)")],
-    pattern: Annotated[Path | None, typer.Option(help=(
-        "Pattern file with its seams: GarmentCode .json or .dressform.json"))] = None,
-    block: Annotated[str | None, typer.Option(help="Or draft this block (e.g. tshirt, skirt)")
-                     ] = None,
-    size: Annotated[str, typer.Option(help="Size for --block")] = "M",
-    chart: Annotated[str, typer.Option(help="Size chart for --block")] = "women",
+    garment: Garment,
+    size: Annotated[str, typer.Option(help="Size for a block --garment")] = "M",
+    chart: Annotated[str, typer.Option(help="Size chart for a block --garment")] = "women",
     fabric: Annotated[str, typer.Option(help="Fabric preset")] = "cotton_jersey",
     spacing: Spacing = DRAPE_SPACING_MM,
     max_frames: Annotated[int, typer.Option(help="Stop after this many solver steps")
@@ -41,21 +56,20 @@ def drape_cmd(
 ) -> None:
     """Sew a pattern onto a clone and simulate the cloth until it rests."""
     from dressform.drape.simulate import drape
+    from dressform.drape.worn import record
 
-    garment = _garment(pattern, block, size, chart)
+    pattern = garment_pattern(garment, size, chart)
     clone = _standing(body, stance)
     with progress() as bar:
-        dressed = drape(garment, clone, fabric, spacing_mm=spacing, max_frames=max_frames,
-                        progress=_ticker(bar, garment.name, max_frames), solver=solver)
-    from dressform.drape.redrape import garment_record
-
-    _report(garment.name, dressed)
-    _write(clone, [(garment.name, dressed, garment_record(garment, fabric, dressed))], output,
-           preview)
+        dressed = drape(pattern, clone, fabric, spacing_mm=spacing, max_frames=max_frames,
+                        progress=draping(bar, pattern.name, max_frames), solver=solver)
+    _report(pattern.name, dressed)
+    _write(clone, [(pattern.name, dressed, record(pattern, fabric, dressed))], output, preview)
 
 
+@commands.command("outfit")
 def outfit_cmd(
-    body: Annotated[Path, typer.Option(help="The clone: a .glb or .obj written by dressform")],
+    body: BodyFile,
     output: Annotated[Path, typer.Option("-o", "--output", help="Dressed clone to write (.glb)")],
     top: Annotated[str, typer.Option(help="Top: a block name or a pattern file")] = "tshirt",
     bottom: Annotated[str, typer.Option(help="Bottom: a block name or a pattern file")
@@ -76,67 +90,41 @@ def outfit_cmd(
     """Dress a clone in a top and a bottom, layered: the inner one drapes first, the outer
     one over it."""
     from dressform.drape.outfit import dress
-    from dressform.drape.redrape import outfit_records
+    from dressform.drape.worn import outfit_records
 
-    garments = [_garment(*((Path(g), None) if Path(g).suffix else (None, g)), size, chart)
-                for g in (top, bottom)]
+    # --top and --bottom name the garment's place in the outfit; each takes what --garment
+    # takes elsewhere, read the same way.
+    patterns = [garment_pattern(value, size, chart, option)
+                for value, option in ((top, "--top"), (bottom, "--bottom"))]
     clone = _standing(body, stance)
     with progress() as bar:
-        ticks = {name: _ticker(bar, f"{name}: {g.name}", max_frames)
-                 for name, g in zip(("top", "bottom"), garments, strict=True)}
-        result = dress(clone, *garments, (top_fabric, bottom_fabric), layering,  # type: ignore[arg-type]
+        ticks = {name: draping(bar, f"{name}: {p.name}", max_frames)
+                 for name, p in zip(("top", "bottom"), patterns, strict=True)}
+        result = dress(clone, *patterns, (top_fabric, bottom_fabric), layering,  # type: ignore[arg-type]
                        spacing_mm=spacing, max_frames=max_frames,
                        progress=lambda name, step, speed: ticks[name](step, speed))
-    for g, dressed in zip(garments, (result.top, result.bottom), strict=True):
-        _report(g.name, dressed)
+    for p, dressed in zip(patterns, (result.top, result.bottom), strict=True):
+        _report(p.name, dressed)
     verdict = ("[green]no cloth through cloth[/]" if not result.crossings else
                f"[red]{result.crossings} cloth edges through the other garment[/]")
     console.print(f"layering: top {layering}; {verdict}")
     # The layers are re-draped together (into a pose, `redrape_layers`), never one alone.
-    records = outfit_records(result, (garments[0], garments[1]), (top_fabric, bottom_fabric))
-    _write(clone, [(garments[0].name, result.top, records[0]),
-                   (garments[1].name, result.bottom, records[1])], output, preview)
+    records = outfit_records(result, (patterns[0], patterns[1]), (top_fabric, bottom_fabric))
+    _write(clone, [(patterns[0].name, result.top, records[0]),
+                   (patterns[1].name, result.bottom, records[1])], output, preview)
 
 
-def _standing(path: Path, stance: str):
+def _standing(path: Path, stance: str) -> Body:
     """The clone read from `path`, in the stance it is dressed in (the file written holds
     it so: a shoot poses it from there)."""
-    from dressform.body.export import load_body
+    from dressform.body.files import load_body
     from dressform.body.pose import get_stance, pose_body
 
     return pose_body(load_body(path), get_stance(stance))
 
 
-def _garment(pattern: Path | None, block: str | None, size: str, chart: str):
-    """A pattern read from a file or drafted from a block in a chart size, with seams."""
-    if (pattern is None) == (block is None):
-        raise InvalidInputError("give either --pattern FILE or --block NAME")
-    if pattern is not None:
-        from dressform.garment.io.files import read_pattern
-
-        garment = read_pattern(pattern)
-    else:
-        from dressform.garment.blocks import draft
-        from dressform.garment.sizes import load_chart
-
-        garment = draft(block, load_chart(chart).size(size).body_cm, size=size)  # type: ignore[arg-type]
-    if not garment.stitches:
-        raise PatternError([f"{garment.name!r} has no seams (DXF-AAMA carries none): drape a "
-                            "GarmentCode .json, a .dressform.json or a --block"])
-    return garment
-
-
-def _ticker(bar, label: str, total: int):
-    task = bar.add_task(f"draping {label}", total=total)
-
-    def tick(frame: int, speed: float) -> None:
-        bar.update(task, completed=frame,
-                   description=f"draping {label} (fastest vertex {speed:.3f} m/s)")
-
-    return tick
-
-
-def _report(name: str, dressed) -> None:
+def _report(name: str, dressed: DrapedGarment) -> None:
+    """One line on a garment at rest (or not: then a hint on stderr)."""
     state = "at rest" if dressed.at_rest else "[yellow]not yet at rest[/]"
     console.print(f"{name}: {len(dressed.vertices)} cloth vertices, {dressed.frames} "
                   f"frames, {state}, {dressed.seconds:.0f} s; closest to the skin "
@@ -145,16 +133,17 @@ def _report(name: str, dressed) -> None:
         err.print("[yellow]the cloth was still moving: raise --max-frames[/]")
 
 
-def _write(clone, garments: list, output: Path, preview: bool) -> None:
+def _write(clone: Body, garments: list[tuple[str, DrapedGarment, GarmentRecord]],
+           output: Path, preview: bool) -> None:
     """The dressed clone as GLB, each garment as OBJ beside it, and a preview PNG."""
     import trimesh
 
-    from dressform.body.export import ExtraMesh, export_glb
+    from dressform.drape.worn import save_dressed, worn_mesh
 
     colours = [GARMENT_RGB, (0.55, 0.2, 0.16)]
-    meshes = [ExtraMesh(name, g.vertices, g.faces, g.uv, colours[k % 2], extras=record)
-              for k, (name, g, record) in enumerate(garments)]
-    out = export_glb(clone, output, meshes)
+    meshes = [worn_mesh(name, g, colours[k % 2], rec)
+              for k, (name, g, rec) in enumerate(garments)]
+    out = save_dressed(clone, output, meshes)
     written = [str(out)]
     for name, g, _ in garments:
         obj = output.with_name(output.stem + f"_{name}.obj")
@@ -178,10 +167,6 @@ def _write(clone, garments: list, output: Path, preview: bool) -> None:
         png = output.with_suffix(".png")
         contact_sheet(views, names, columns=3).save(png)
         console.print(f"wrote {png}")
-
-
-fabric_app = typer.Typer(help="Fabric presets and their simulated drape tests.",
-                         no_args_is_help=True)
 
 
 @fabric_app.command("drape-test")

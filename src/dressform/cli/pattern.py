@@ -3,22 +3,29 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from dressform.console import console, err, key_values
+from dressform.cli.options import console, err, key_values, progress
 from dressform.errors import InvalidInputError
 
+if TYPE_CHECKING:
+    from dressform.garment.pattern import Pattern
+
+commands = typer.Typer()
 pattern_app = typer.Typer(
     help="Sewing patterns: draft a block (one command per block), grade, validate.",
     no_args_is_help=True,
 )
+commands.add_typer(pattern_app, name="pattern")
 
 
 def _design(fit: str | None, items: list[str]) -> dict[str, object]:
+    """The design of `--fit` and the `--design KEY=VALUE` items (numbers as numbers)."""
     design: dict[str, object] = {} if fit is None else {"fit": fit}
     for key, value in key_values(items, "--design").items():
         try:
@@ -29,6 +36,7 @@ def _design(fit: str | None, items: list[str]) -> dict[str, object]:
 
 
 def _measurements(path: Path) -> dict[str, float]:
+    """The body measurements in a `--measurements` JSON file."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as e:
@@ -39,7 +47,8 @@ def _measurements(path: Path) -> dict[str, float]:
     return data
 
 
-def _summary(pattern) -> None:
+def _summary(pattern: Pattern) -> None:
+    """Print a drafted pattern's ease per level, its pieces and its fabric use."""
     from dressform.garment.quantities import fabric_use, girth_at
 
     table = Table(title=f"{pattern.name}{' · ' + pattern.size if pattern.size else ''}")
@@ -57,7 +66,9 @@ def _summary(pattern) -> None:
                       f"({use.efficiency:.0%} used)")
 
 
-def _block_command(block: str, doc: str):
+def _block_command(block: str, doc: str) -> Callable[..., None]:
+    """The command that drafts `block` (its help: `doc`)."""
+
     def command(
         output: Annotated[Path, typer.Option("-o", "--output", help=(
             "File to write: .svg (1:1 print), .png (preview), .dxf (AAMA), .json "
@@ -94,6 +105,7 @@ def _block_command(block: str, doc: str):
 
 
 def _register_blocks() -> None:
+    """One `dressform pattern BLOCK` command per block, its help the block's own summary."""
     from dressform.garment.blocks import BLOCKS
 
     for name, (fn, _) in BLOCKS.items():
@@ -116,7 +128,6 @@ def grade_cmd(
                    ] = "svg",
 ) -> None:
     """Draft a block for every size of a chart, check it grows with the size, draw the nest."""
-    from dressform.console import progress
     from dressform.garment import drawing
     from dressform.garment.blocks import draft
     from dressform.garment.grading import grading_problems, nest_items

@@ -1,0 +1,87 @@
+"""The scene of a shot: the clone from its file, posed, its garments re-draped into the pose
+and dressed in their fabrics' looks, the stool of a seated pose, and hair."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from dressform.body import seat
+from dressform.body.files import load_body
+from dressform.body.mesh import Body
+from dressform.body.pose import get_pose, pose_body
+from dressform.drape.posed import posed_garments
+from dressform.drape.worn import WornGarment, load_worn
+from dressform.render.hair import Hair, grow_hair
+from dressform.render.looks import SurfaceLook, fabric_look
+from dressform.render.photoreal import SceneMesh, body_scene
+
+
+def garment_look(garment: WornGarment) -> SurfaceLook:
+    """A stored garment's look: its fabric preset's type in its own colour."""
+    return fabric_look(garment.fabric, garment.mesh.color, name=garment.name)
+
+
+def garment_scene(garment: WornGarment, vertices: np.ndarray) -> SceneMesh:
+    """A stored garment at `vertices` (posed, or a motion's first frame), as drawn."""
+    return SceneMesh(garment.name, vertices, np.asarray(garment.mesh.faces),
+                     garment_look(garment), uv=np.asarray(garment.mesh.uvs))
+
+
+def stool(body: Body) -> SceneMesh:
+    """The box stool under a seated clone's hips (`dressform.body.seat`), as drawn."""
+    corners, faces = seat.stool(body)
+    look = SurfaceLook(name="stool", color=(0.55, 0.42, 0.30), roughness=0.5)
+    return SceneMesh("stool", corners, faces, look, smooth=False)
+
+
+def dressed_scene(body: Body, garments: Sequence[WornGarment], pose: str = "a-pose",
+                  progress: Callable[[str], None] | None = None,
+                  posed: dict[str, np.ndarray] | None = None) -> list[SceneMesh]:
+    """The scene meshes of `body` (at its rest pose) in `pose`, wearing `garments` (rested on
+    the rest pose) re-draped into it — or, if given, `posed` (from `posed_garments`)."""
+    chosen = get_pose(pose)
+    posed_body = pose_body(body, chosen)
+    meshes = body_scene(posed_body, rest=body)
+    vertices = posed if posed is not None else posed_garments(body, garments, pose, progress)
+    meshes += [garment_scene(g, vertices[g.name]) for g in garments]
+    if chosen.seated:
+        meshes.append(stool(posed_body))
+    return meshes
+
+
+def default_hairstyle(body: Body) -> str:
+    """Long hair for a woman, short for a man (the CLI's default; any style suits anyone)."""
+    return "long" if body.spec.sex < 0.5 else "short"
+
+
+def load_clone(dressed: str | os.PathLike[str], expression: str | None = None) -> Body:
+    """The clone in file `dressed`, with its face set to `expression` (a preset of
+    `dressform.body.face`) if given. Only the face changes, so garments draped on the file's
+    clone still fit it."""
+    body = load_body(dressed)
+    if expression is None or expression == body.spec.expression:
+        return body
+    from dressform.body.build import build
+
+    return build(body.spec.model_copy(update={"expression": expression}))
+
+
+def scene_from_file(dressed: str | os.PathLike[str], pose: str = "a-pose",
+                    hair: str | None = None, hair_color: str = "dark-brown", seed: int = 0,
+                    progress: Callable[[str], None] | None = None,
+                    expression: str | None = None,
+                    posed: dict[str, np.ndarray] | None = None
+                    ) -> tuple[list[SceneMesh], Hair | None]:
+    """The meshes and hair of the dressed clone in file `dressed` (a GLB from `dressform
+    drape`, or an undressed clone) in `pose` and `expression`, with `hair` (a style from
+    `HAIR_STYLES`; None: the clone's default); `posed` as in `dressed_scene`."""
+    body = load_clone(dressed, expression)
+    meshes = dressed_scene(body, load_worn(dressed), pose, progress, posed)
+    if progress:
+        progress("growing hair")
+    strands = grow_hair(pose_body(body, pose), hair or default_hairstyle(body), hair_color,
+                        seed=seed)
+    return meshes, strands
