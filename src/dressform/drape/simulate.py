@@ -60,6 +60,11 @@ class DrapeError(DressformError):
     """The cloth simulation failed (diverged, or the garment cannot go on this body)."""
 
 
+def diverged(e: DivergedError) -> DrapeError:
+    """A solver's divergence as the error a user can act on."""
+    return DrapeError(f"{e}; try a finer spacing or a stiffer fabric")
+
+
 @dataclass(frozen=True)
 class DrapedGarment:
     """A garment at rest on a body (metres, the body's frame).
@@ -144,7 +149,7 @@ def drape(pattern: Pattern, body: Body, fabric: str | FabricPhysics = "cotton_je
             q, frames, at_rest = newton_settle(cloth, start, body, physics, max_frames,
                                                progress)
         except DivergedError as e:
-            raise DrapeError(f"{e}; try a finer spacing or a stiffer fabric") from e
+            raise diverged(e) from e
         gap = seam_gap(cloth, start[cloth.weld])
     else:
         coarse = mesh_pattern(pattern, coarse_mm) \
@@ -254,7 +259,7 @@ def sew(cloth: ClothMesh, panels: np.ndarray, distance: BodyDistance, physics: F
                       distance, 0.0, settings, SEWING_STEPS, progress, done=sewn,
                       gravity=not held)
     except DivergedError as e:
-        raise DrapeError(f"{e}; try a finer spacing or a stiffer fabric") from e
+        raise diverged(e) from e
     start = distance.push_out(fuse(cloth, loose.positions), settings.clearance_m)
     return start, loose.steps, seam_gap(cloth, loose.positions)
 
@@ -288,5 +293,5 @@ def settle(cloth: ClothMesh, start: np.ndarray, distance: BodyDistance,
                      (lambda step, speed: progress(first_step + step, speed)),
                      done=done, sides=True)
     except DivergedError as e:
-        raise DrapeError(f"{e}; try a finer spacing or a stiffer fabric") from e
+        raise diverged(e) from e
     return rest.positions, rest.steps, rest.at_rest
