@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
 from rich.table import Table
 
 from dressform.cli.options import Db, console, err, progress
@@ -116,8 +117,10 @@ def run_cmd(file: Annotated[Path, typer.Argument(help="Campaign YAML file")],
     except KeyboardInterrupt:
         # Workers die with the runner; what was recorded stays, the rest is redone next time.
         ex.shutdown(wait=False)
-        err.print(f"[yellow]interrupted[/]: run `dressform campaign run {file}` again to "
-                  "finish (finished shots are kept)")
+        # A fresh console: the interrupt can land inside `err`'s own print and leave it
+        # buffering for good, and this line is the one the user must see.
+        Console(stderr=True).print(f"[yellow]interrupted[/]: run `dressform campaign run "
+                                   f"{file}` again to finish (finished shots are kept)")
         raise typer.Exit(130) from None
     ex.shutdown()
     console.print(f"{campaign.name}: {len(report.done)} rendered, {len(report.skipped)} "
