@@ -62,3 +62,16 @@ def test_cli_help_everywhere(cli):
     for cmd in ("clone", "measure", "cast", "demo", "drape", "outfit"):
         out = cli(cmd, "--help")
         assert out.returncode == 0 and "Usage" in out.stdout
+
+
+def test_the_command_line_starts_without_torch():
+    """`dressform --help` and the light commands must not load torch and anny (seconds):
+    only a command that builds or drapes a body pays for them."""
+    import subprocess
+    import sys
+
+    probe = ("import sys, dressform.cli.app; "
+             "print(sorted(m for m in ('torch', 'anny') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]"

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from dressform.body.build import build_many
+from dressform.body.bodies import build_many
 from dressform.body.mesh import Body
 from dressform.body.spec import BodySpec, Ethnicity, make_spec
 from dressform.errors import ImplausibleBodyError, InvalidInputError

@@ -30,7 +30,7 @@ from functools import cached_property
 import numpy as np
 import torch
 
-from dressform.body.build import bodies_from_params
+from dressform.body.bodies import bodies_from_params
 from dressform.body.iso8559 import tolerance
 from dressform.body.measure import Measurements, measure, plan_tapes
 from dressform.body.mesh import Body

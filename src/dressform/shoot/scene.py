@@ -64,7 +64,7 @@ def load_clone(dressed: str | os.PathLike[str], expression: str | None = None) -
     body = load_body(dressed)
     if expression is None or expression == body.spec.expression:
         return body
-    from dressform.body.build import build
+    from dressform.body.bodies import build
 
     return build(body.spec.model_copy(update={"expression": expression}))
 

@@ -33,7 +33,7 @@ def make_clone(store: Store, body: CloneIn) -> CloneOut:
         fitted = clone_from_measurements(body.measurements, sex=body.sex)
         spec, unreachable = fitted.spec, fitted.unreachable
     else:
-        from dressform.body.build import build
+        from dressform.body.bodies import build
 
         spec, unreachable = make_spec(**(body.spec or {})), {}
         build(spec)  # an implausible body is refused now, not when a drape needs it
@@ -43,7 +43,7 @@ def make_clone(store: Store, body: CloneIn) -> CloneOut:
 
 
 def clone_body(store: Store, clone_id: str) -> BodyMesh:
-    from dressform.body.build import build
+    from dressform.body.bodies import build
     from dressform.body.spec import make_spec
 
     return build(make_spec(**store.clone(clone_id).spec))
