@@ -17,7 +17,7 @@ APT_COMMANDS := node:nodejs npm:npm chromium:chromium
 # The viewer the try-on page loads, copied from npm's package (served locally, never a CDN).
 VIEWER := src/dressform/web/static/vendor/model-viewer.min.js
 
-.PHONY: install system-deps demo test bench lint clean
+.PHONY: install system-deps demo test bench lint conformance clean
 
 system-deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -47,11 +47,18 @@ demo: install
 	$(VENV)/bin/dressform demo -o $(OUT)
 
 # The store's tests also run on PostgreSQL: Debian's, started (and installed if missing) by
-# scripts/test-postgres.sh unless DRESSFORM_TEST_PG_URL names another server.
+# scripts/test-postgres.sh unless DRESSFORM_TEST_PG_URL names another server. The tests run one
+# file per worker process, a worker per core (the solver and anny run on one thread each), after
+# anny's model cache is built once rather than by every worker at the same time.
 test: install
 	$(VENV)/bin/ruff check src tests benchmarks
+	$(PY) -c "from dressform.body.model import get_model; get_model()"
 	DRESSFORM_TEST_PG_URL="$${DRESSFORM_TEST_PG_URL:-$$(scripts/test-postgres.sh)}" \
-	  $(PY) -m pytest -q
+	  $(PY) -m pytest -q -n auto --dist loadfile
+
+# The OpenAPI document against the running server: schemathesis, every check (a few minutes).
+conformance: install
+	scripts/conformance.sh
 
 bench: install
 	$(PY) benchmarks/run.py --output BENCHMARKS.md

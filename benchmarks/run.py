@@ -30,6 +30,7 @@ from outfits import outfit_lines
 from render import render_lines
 from timing import ms, timed
 from tryon import tryon_lines
+from watermark import watermark_lines
 
 
 def main() -> None:
@@ -120,6 +121,8 @@ def main() -> None:
     lines += tryon_lines()
     lines.append("")
     lines += forecast_lines()
+    lines.append("")
+    lines += watermark_lines(6 if args.quick else 24)
 
     text = "\n".join([*PREAMBLE, "", *stamped(lines, command())]) + "\n"
     Path(args.output).write_text(text)

@@ -1,16 +1,21 @@
 """A small campaign for the runner's tests: one look, shots from the preview rasteriser, its
 drape made once per session and put in each test's drape cache (the drape is not what these
-tests test)."""
+tests test); and `quick_shot`, a stand-in for the render where the picture does not matter."""
 
 from __future__ import annotations
 
 import shutil
+import tempfile
 from pathlib import Path
+
+from PIL import Image
 
 from dressform.body.spec import BodySpec
 from dressform.campaign.plan import drape_path
 from dressform.campaign.run import plan_campaign
 from dressform.campaign.spec import Campaign, parse_campaign
+from dressform.campaign.work import ShotResult, ShotTask, sha256_file
+from dressform.provenance.manifest import sign
 from dressform.store.db import Store
 
 SPEC = BodySpec(sex="female", age_years=30, height_cm=168, weight_kg=62).model_dump(
@@ -43,3 +48,20 @@ def prime(campaign: Campaign, store: Store, root: Path, dressed: Path) -> None:
 
 def load(text: str) -> Campaign:
     return parse_campaign(text)
+
+
+#: A render of the repository's docs, the picture of every `quick_shot`.
+RENDER = Path(__file__).resolve().parents[1] / "docs" / "render" / "preview.jpg"
+
+
+def quick_shot(task: ShotTask) -> ShotResult:
+    """The render's stand-in for tests of the runner's bookkeeping: a 256×384 copy of a docs
+    render, signed with the shot's manifest as a real shot is, in a fraction of the time."""
+    with Image.open(RENDER) as im:
+        image = im.convert("RGB").resize((256, 384))
+    with tempfile.TemporaryDirectory() as tmp:
+        unsigned = Path(tmp) / f"unsigned{task.output.suffix}"
+        image.save(unsigned, format="JPEG")
+        task.output.parent.mkdir(parents=True, exist_ok=True)
+        sign(unsigned, task.output, task.credentials, title=task.title, clone=task.manifest)
+    return ShotResult(task.output, sha256_file(task.output), 256, 384, 0.0)

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -17,12 +19,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from campaign_fixtures import SPEC, TEE, campaign_text, load, prime
+from campaign_fixtures import SPEC, TEE, campaign_text, load, prime, quick_shot
 from dressform.campaign.executors import InlineExecutor
 from dressform.campaign.run import plan_campaign, run_campaign, watermark_payload
 from dressform.campaign.spec import GarmentItem
 from dressform.campaign.work import DrapeTask, drape_look
-from dressform.errors import RenderError
+from dressform.errors import InvalidInputError, RenderError
 from dressform.provenance.keys import make_dev_credentials
 from dressform.provenance.manifest import verify
 from dressform.provenance.watermark import decode
@@ -42,8 +44,7 @@ def creds(tmp_path_factory):
     return make_dev_credentials(tmp_path_factory.mktemp("keys"))
 
 
-@pytest.fixture
-def studio(tmp_path, dressed, creds):
+def _studio(tmp_path: Path, dressed: Path, creds):
     """A store with the real person 'ada', and a way to run a campaign text in tmp_path."""
     store = open_store(f"sqlite:///{tmp_path / 'db.sqlite'}")
     store.put_clone("ada", SPEC, synthetic=False, source="ada.glb")
@@ -57,7 +58,26 @@ def studio(tmp_path, dressed, creds):
 
     run.store = store  # type: ignore[attr-defined]
     run.out = tmp_path / "out"  # type: ignore[attr-defined]
+    run.db = f"sqlite:///{tmp_path / 'db.sqlite'}"  # type: ignore[attr-defined]
     return run
+
+
+@pytest.fixture
+def studio(tmp_path, dressed, creds):
+    """`_studio` with real drapes and shots (from the preview rasteriser)."""
+    return _studio(tmp_path, dressed, creds)
+
+
+@pytest.fixture
+def quick(tmp_path, creds, monkeypatch):
+    """`_studio` for tests of the runner's bookkeeping: shots by `quick_shot`, and an empty
+    stand-in for the drape, which the stand-in never reads."""
+    import dressform.campaign.run as run_module
+
+    monkeypatch.setattr(run_module, "shoot_look", quick_shot)
+    stand_in = tmp_path / "stand-in.glb"
+    stand_in.write_bytes(b"")
+    return _studio(tmp_path, stand_in, creds)
 
 
 def _grant(store, **kw):
@@ -87,8 +107,12 @@ def test_outputs_are_signed_watermarked_recorded_and_resumed(studio, creds):
     sheet = studio.out / "contact_sheet.png"
     book = studio.out / "lookbook.pdf"
     assert {sheet, book} == set(report.published)
-    assert book.read_bytes().startswith(b"%PDF") and book.read_bytes().count(b"/Type /Page") >= 2
-    assert verify(sheet).present is False  # proofs are not outputs
+    pages = re.findall(rb"/Type\s*/Page\b(?!s)", book.read_bytes())  # however it is spaced
+    assert book.read_bytes().startswith(b"%PDF") and len(pages) >= 2
+    for proof in (sheet, book):  # proofs are published images too: signed, naming each shot
+        m = verify(proof, creds.trust)
+        assert m.trusted and m.synthetic
+        assert sorted(i["output"] for i in m.clone["images"]) == sorted(s.output for s in p.shots)
     again = studio(text)
     assert (len(again.skipped), again.done) == (2, [])
     (studio.out / p.shots[1].output).unlink()
@@ -117,53 +141,182 @@ def test_an_output_written_but_not_recorded_is_adopted(studio, tmp_path, creds):
     ({"territories": ("US",)}, "not EU"),
     ({"starts": TODAY + timedelta(days=3)}, "starts on"),
 ])
-def test_consent_refuses_shots_and_audits(studio, grant, reason):
+def test_consent_refuses_shots_and_audits(quick, grant, reason):
     if grant is not None:
-        _grant(studio.store, **grant)
-    report = studio(campaign_text())
+        _grant(quick.store, **grant)
+    report = quick(campaign_text())
     assert report.done == [] and len(report.refused) == 2
     assert all(reason in why for why in report.refused.values()), report.refused
-    refusals = studio.store.events(kind="consent.refused", clone_id="ada")
-    assert len(refusals) >= 2 and reason in refusals[0].detail
-    assert not list(studio.out.glob("ada/**/*.jpg"))
-    assert {j.status for j in studio.store.jobs("test")} == {"refused"}
+    refusals = quick.store.events(kind="consent.refused", clone_id="ada")
+    assert len(refusals) == 2 and all(reason in e.detail for e in refusals)  # one per shot
+    assert not list(quick.out.glob("ada/**/*.jpg"))
+    assert {j.status for j in quick.store.jobs("test")} == {"refused"}
 
 
-def test_a_valid_consent_is_named_in_each_manifest(studio, creds):
-    consent = _grant(studio.store)
-    report = studio(campaign_text())
+def test_a_valid_consent_is_named_in_each_manifest(quick, creds):
+    consent = _grant(quick.store)
+    report = quick(campaign_text())
     assert len(report.done) == 2
-    for out in studio.store.outputs("test"):
+    for out in quick.store.outputs("test"):
         assert out.consent_id == consent.id
         assert verify(out.path, creds.trust).clone["consent_ref"] == consent.id
 
 
-def test_a_revocation_stops_the_remaining_shots(studio):
-    consent = _grant(studio.store)
-    events = []
+def test_every_refusal_after_a_revocation_is_audited_once(quick, monkeypatch):
+    """Revoked after the first image: the one rendered meanwhile is refused before it is
+    recorded, the one whose first attempt failed is refused at its retry, the first is left
+    out of the proofs: one audit event each, with its reason, its image and its point."""
+    import dressform.campaign.run as run_module
+
+    consent = _grant(quick.store)
+    tries: dict[str, int] = {}
+
+    def back_fails_once(task):
+        tries[task.camera] = tries.get(task.camera, 0) + 1
+        if task.camera == "back" and tries["back"] == 1:
+            raise RenderError("worker lost (simulated)")
+        return quick_shot(task)
 
     def revoke_after_first(kind, shot, detail):
-        events.append(kind)
-        if kind == "done" and events.count("done") == 1:
-            studio.store.revoke(consent.id, "withdrawn by the model")
+        if kind == "done":
+            quick.store.revoke(consent.id, "withdrawn by the model")
 
-    report = studio(campaign_text(cameras="[front, back, side]"), on_event=revoke_after_first)
+    monkeypatch.setattr(run_module, "shoot_look", back_fails_once)
+    report = quick(campaign_text(cameras="[front, back, side]"), on_event=revoke_after_first)
     assert len(report.done) == 1 and len(report.refused) == 2
     assert all("revoked" in r for r in report.refused.values())
-    kinds = [e.kind for e in studio.store.events(clone_id="ada")]
-    assert "consent.revoked" in kinds and "consent.refused" in kinds
+    refusals = quick.store.events(kind="consent.refused", clone_id="ada")
+    assert all(e.consent_id == consent.id and e.detail.startswith("revoked: ")
+               for e in refusals)
+    # ...and the image made before the revocation is left out of the proofs: a third.
+    assert sorted(e.detail.rsplit(", ", 1)[1] for e in refusals) == [
+        "at dispatch)", "before recording)", "left out of the contact sheet and lookbook)"]
+    assert all(any(f"({out}, " in e.detail for e in refusals) for out in report.refused)
+    assert report.published == []  # nothing left that may be shown
 
 
-def test_an_image_whose_consent_ends_while_it_renders_is_not_published(studio):
-    consent = _grant(studio.store)
+def test_an_image_whose_consent_ends_while_it_renders_is_not_published(quick):
+    consent = _grant(quick.store)
 
     def revoke_on_start(kind, shot, detail):
         if kind == "started":
-            studio.store.revoke(consent.id)
+            quick.store.revoke(consent.id)
 
-    report = studio(campaign_text(cameras="[front]"), on_event=revoke_on_start)
+    report = quick(campaign_text(cameras="[front]"), on_event=revoke_on_start)
     assert report.done == [] and len(report.refused) == 1
-    assert not list(studio.out.glob("ada/**/*.jpg"))
+    assert not list(quick.out.glob("ada/**/*.jpg"))
+    assert len(quick.store.events(kind="consent.refused")) == 1
+
+
+class Killed(BaseException):
+    """The runner killed (kill -9) after an image was written, before it was recorded."""
+
+
+class DiesAfterFirstImage(InlineExecutor):
+    def submit(self, fn, arg):
+        super().submit(fn, arg)
+        raise Killed
+
+
+def test_an_unrecorded_image_is_recovered_only_with_consent(quick):
+    """A runner dies between writing an image and recording it; the consent is revoked; the
+    next run deletes the image (one audit event), records nothing and publishes nothing."""
+    consent = _grant(quick.store)
+    with pytest.raises(Killed):
+        quick(campaign_text(), executor=DiesAfterFirstImage())
+    assert len(list(quick.out.glob("ada/**/*.jpg"))) == 1 and quick.store.outputs("test") == []
+    quick.store.revoke(consent.id, "withdrawn")
+    report = quick(campaign_text())
+    assert report.adopted == [] and report.done == [] and len(report.refused) == 2
+    assert not list(quick.out.glob("ada/**/*.jpg")) and quick.store.outputs("test") == []
+    assert report.published == [] and not (quick.out / "contact_sheet.png").exists()
+    refusals = quick.store.events(kind="consent.refused")
+    assert len(refusals) == 2 and all(e.consent_id == consent.id for e in refusals)
+    assert sum("on recovery" in e.detail for e in refusals) == 1
+
+
+def test_a_grant_after_a_revocation_is_a_new_consent(quick):
+    """A revocation ends that consent; a later grant is in force from its own start, is the
+    one the shots are made and signed under, and `consent show` says exactly that."""
+    from typer.testing import CliRunner
+
+    from dressform.cli.app import app
+
+    first = _grant(quick.store)
+    quick.store.revoke(first.id, "withdrawn")
+    until = max(date.today(), TODAY) + timedelta(days=365)  # in force for `show` too
+    second = _grant(quick.store, licence_ref="LIC-8", expires=until)
+    report = quick(campaign_text())
+    assert len(report.done) == 2 and report.complete
+    assert {o.consent_id for o in quick.store.outputs("test")} == {second.id}
+    shown = CliRunner().invoke(app, ["consent", "show", "ada", "--db", quick.db])
+    assert shown.exit_code == 0, shown.output
+    in_force = next(ln for ln in shown.output.splitlines() if ln.startswith("in force on"))
+    assert second.id in in_force and first.id not in in_force
+    rows = {ln.split("│")[1].strip(): ln for ln in shown.output.splitlines()
+            if ln.startswith("│") and "consent-" in ln}
+    assert "revoked" in rows[first.id] and "in force" in rows[second.id]
+    quick.store.revoke(second.id)
+    shown = CliRunner().invoke(app, ["consent", "show", "ada", "--db", quick.db])
+    assert "none in force" in shown.output
+
+
+def test_an_image_made_under_a_consent_revoked_and_granted_again_is_remade(quick, creds):
+    """Revoked and granted anew while the image rendered: its manifest names the ended
+    consent, so it is made again under the new one, never recorded under the old."""
+    first = _grant(quick.store)
+    renewed: list[str] = []
+
+    def revoke_and_grant_on_start(kind, shot, detail):
+        if kind == "started" and not renewed:
+            quick.store.revoke(first.id, "withdrawn")
+            renewed.append(_grant(quick.store, licence_ref="LIC-9").id)
+
+    report = quick(campaign_text(cameras="[front]"), on_event=revoke_and_grant_on_start)
+    assert len(report.done) == 1 and report.complete
+    (out,) = quick.store.outputs("test")
+    assert out.consent_id == renewed[0]
+    assert verify(out.path, creds.trust).clone["consent_ref"] == renewed[0]
+    assert quick.store.jobs("test")[0].attempts == 2
+
+
+def test_proofs_are_signed_watermarked_and_rebuilt_without_a_revoked_clone(quick, creds,
+                                                                          monkeypatch):
+    import dressform.provenance.watermark as watermark
+
+    marked: list[tuple[tuple[int, int], bytes]] = []  # what the sheet's mark went into
+    real_embed = watermark.embed
+
+    def embed(image, payload, *args, **kwargs):
+        marked.append((image.size, payload))
+        return real_embed(image, payload, *args, **kwargs)
+
+    monkeypatch.setattr(watermark, "embed", embed)
+    consent = _grant(quick.store)
+    text = campaign_text(cast="clones: [{name: ada, clone: ada}, {name: sam, spec: {sex: male, "
+                              "age_years: 40, height_cm: 180, weight_kg: 80}}]",
+                         cameras="[front]")
+    report = quick(text)
+    sheet, book = quick.out / "contact_sheet.png", quick.out / "lookbook.pdf"
+    assert set(report.published) == {sheet, book}
+
+    def shown(proof: Path) -> dict[str, str | None]:
+        m = verify(proof, creds.trust)
+        assert m.trusted and m.synthetic and m.clone["campaign"] == "test"
+        return {i["clone_id"]: i["consent_ref"] for i in m.clone["images"]}
+
+    assert shown(sheet) == shown(book) == {"ada": consent.id, "test.sam": None}
+    from dressform.campaign.publish import proof_payload
+
+    with Image.open(sheet) as im:  # the watermark API's to detect; the whole sheet is marked
+        assert marked == [(im.size, proof_payload("test", "contact_sheet.png"))]
+    quick.store.revoke(consent.id, "withdrawn")
+    again = quick(text)
+    assert again.skipped and set(again.published) == {sheet, book}
+    assert shown(sheet) == shown(book) == {"test.sam": None}
+    left_out = [e for e in quick.store.events(kind="consent.refused")
+                if "left out of the contact sheet and lookbook" in e.detail]
+    assert len(left_out) == 1 and left_out[0].clone_id == "ada"
 
 
 def test_failures_are_retried_with_backoff_then_reported(studio, monkeypatch, tmp_path, cli):
@@ -217,6 +370,15 @@ def _run_cli(args: list[str], env: dict[str, str]) -> subprocess.Popen:
                             start_new_session=True)
 
 
+def _wait_for(condition: Callable[[], bool], seconds: float) -> None:
+    """Poll `condition` until it holds: a moment in another process's run, not a guess at
+    how long its start-up takes."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
 def _marked_processes(marker: str) -> list[int]:
     """Live processes whose environment carries `marker` (the runners and workers of a
     test: workers inherit it)."""
@@ -249,10 +411,13 @@ def test_sigkill_at_random_moments_loses_and_duplicates_nothing(tmp_path, dresse
            "DRESSFORM_SIGNING_TRUST": str(creds.trust), "DRESSFORM_TEST_MARK": str(tmp_path)}
     args = ["campaign", "run", str(file), "-o", str(out), "--db", db, "--workers", "1"]
     interrupted = _run_cli(args, env)  # Ctrl-C: a clear word and exit status 130
-    time.sleep(4.0)
+    # Once its shots are planned the runner is at work, with every shot still to make.
+    _wait_for(lambda: len(store.jobs("test")) > 0, 120)
     interrupted.send_signal(signal.SIGINT)
-    assert interrupted.wait(timeout=60) == 130
-    assert "interrupted" in interrupted.stderr.read().decode()
+    stopped = interrupted.wait(timeout=60)
+    said = interrupted.stderr.read().decode()
+    assert stopped == 130, said[-2000:]
+    assert "interrupted" in said
     rng = random.Random(7)
     kills, deadline = 0, time.monotonic() + 240
     while kills < 20 and time.monotonic() < deadline:
@@ -372,3 +537,119 @@ def test_a_pose_is_re_draped_once_for_all_its_shots(studio, monkeypatch):
                                          "neutral.jpg").convert("L"), dtype=float)
                    for c in ("front", "back"))
     assert np.abs(front - back).mean() > 2  # two views, not one image twice
+
+
+SAM = "clones: [{name: sam, spec: {sex: female, age_years: 30, height_cm: 168, weight_kg: 62}}]"
+
+
+def test_two_runners_of_one_campaign_never_make_a_shot_twice(quick, monkeypatch):
+    """The second runner waits on the first's lease, then finds every shot made."""
+    import threading
+
+    import dressform.campaign.run as run_module
+
+    made: list[str] = []
+
+    def slow(task):
+        made.append(task.camera)
+        time.sleep(0.3)
+        return quick_shot(task)
+
+    monkeypatch.setattr(run_module, "shoot_look", slow)
+    started = threading.Event()
+    first = threading.Thread(target=quick, args=(campaign_text(cast=SAM),), kwargs={
+        "on_event": lambda kind, shot, detail: kind == "started" and started.set()})
+    first.start()
+    assert started.wait(60)
+    waited: list[str] = []
+    second = quick(campaign_text(cast=SAM), on_event=lambda kind, shot, detail: (
+        kind == "waiting" and waited.append(detail)))
+    first.join()
+    assert sorted(made) == ["back", "front"]  # each shot once
+    assert second.done == [] and len(second.skipped) == 2
+    assert len(quick.store.events(kind="output.written")) == 2
+    assert len(waited) == 1 and "runner" in waited[0]
+    assert quick.store.lease("test") is None  # given up at the end
+
+
+def test_a_held_campaign_is_refused_and_a_dead_runners_shots_are_abandoned(quick):
+    from typer.testing import CliRunner
+
+    from dressform.cli.app import app
+    from dressform.errors import DressformError
+
+    def status() -> str:
+        shown = CliRunner().invoke(app, ["campaign", "status", "test", "--db", quick.db])
+        assert shown.exit_code == 0, shown.output
+        return shown.output
+
+    quick(campaign_text(cast=SAM))
+    job = quick.store.jobs("test")[0]
+    # A runner killed while it made this shot: the job says running, no runner holds it.
+    quick.store.set_job(job.id, "running")
+    (quick.out / job.shot["output"]).unlink()
+    assert "2 shots: 1 done, 1 abandoned, will resume" in status()
+    quick.store.acquire_lease("test", "other-runner", 60)  # a live runner at work on it
+    assert "1 running" in status() and "being run by runner other-runner" in status()
+    with pytest.raises(DressformError, match="being run by runner other-runner"):
+        quick(campaign_text(cast=SAM), wait_s=0)
+    # That runner is killed: its process is gone, so its lease no longer holds.
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    with quick.store.engine.begin() as conn:
+        from sqlalchemy import text
+
+        conn.execute(text("update leases set pid = :pid"), {"pid": dead.pid})
+    assert "1 abandoned, will resume" in status()
+    # A lapsed lease, of a runner elsewhere, no longer holds either.
+    quick.store.release_lease("test", "other-runner")
+    quick.store.acquire_lease("test", "elsewhere", 0.05)
+    time.sleep(0.1)
+    assert "1 abandoned, will resume" in status()
+    report = quick(campaign_text(cast=SAM), wait_s=0)
+    assert report.done == [job.shot["output"]] and "2 shots: 2 done" in status()
+    with pytest.raises(InvalidInputError, match="0 seconds or more"):
+        quick(campaign_text(cast=SAM), wait_s=-1)
+
+
+def test_scratch_folders_are_swept_at_start_and_removed_on_sigterm(quick, tmp_path,
+                                                                   monkeypatch):
+    import tempfile
+
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    killed = scratch / f"dressform-job-{gone.pid}-abcd1234"  # a killed run's, 6 MB of them
+    unnamed_old = scratch / "dressform-render-k2j4h5g6"  # from before folders named their pid
+    for d in (killed, unnamed_old):
+        d.mkdir()
+        (d / "render.png").write_bytes(b"x" * 1000)
+    os.utime(unnamed_old, (time.time() - 3 * 86400,) * 2)
+    kept = [scratch / f"dressform-render-{os.getpid()}-zzzz1111",  # a live process's
+            scratch / "dressform-job-q1w2e3r4", scratch / "dressform-notes"]
+    for d in kept:
+        d.mkdir()
+    quick(campaign_text(cast=SAM))
+    assert not killed.exists() and not unnamed_old.exists()
+    assert all(d.exists() for d in kept)
+    # A worker stopped with its runner (SIGTERM, from die_with_parent) removes its own.
+    code = ("import os, sys, time, types\n"
+            "sys.modules['torch'] = types.SimpleNamespace(set_num_threads=lambda n: None)\n"
+            "from dressform.campaign.work import worker_init\n"
+            "from dressform.files import scratch_dir\n"
+            "worker_init(os.getppid())\n"
+            "with scratch_dir('job') as d:\n"
+            "    print(d, flush=True)\n"
+            "    try:\n"  # as a pool's worker does: every exception of a job is caught
+            "        time.sleep(60)\n"
+            "    except BaseException:\n"
+            "        time.sleep(60)\n")
+    worker = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True,
+                              env={**os.environ, "TMPDIR": str(scratch)})
+    folder = Path(worker.stdout.readline().strip())
+    assert folder.is_dir()
+    worker.terminate()
+    assert worker.wait(timeout=30) == 128 + signal.SIGTERM  # gone at once, not caught
+    assert not folder.exists()

@@ -76,7 +76,7 @@ def test_bad_rows_are_kept_and_named_and_bad_tables_refused(tmp_path):
     report = coverage(pop, "tshirt", WOMEN, sample=0)
     skipped = {pop.names[i]: why for i, why in report.not_judged.items()}
     assert "not a plausible" in skipped["typo"]
-    assert "positive number" in skipped["nan"]
+    assert "not a finite number" in skipped["nan"]
     assert "female, male" in skipped["who"]
     assert "women chart is for female" in skipped["man"]
     assert report.count == 3 and report.share_fitted == 1.0

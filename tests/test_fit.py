@@ -181,3 +181,21 @@ def test_strain_of_a_tube_sewn_from_a_narrower_rectangle_is_the_girth_ratio():
     assert bust.contact_share == 1.0
     assert stretch_verdict(bust.p90, 0.03) == "tight"  # a woven would not take it
     assert stretch_verdict(bust.p90, 0.40) == "regular"  # a jersey would
+
+
+def test_only_trousers_are_judged_at_the_ankle():
+    """A hoodie's hood halves (hood_l, hood_r) are not legs: no leg length, no verdict on
+    it; trouser legs still get theirs."""
+    from dressform.fit.lengths import length_checks
+
+    marks = {"waist": 1.0, "hip": 0.9, "crotch": 0.8, "knee": 0.5, "ankle bone": 0.08}
+    # Hood cloth up at the head, bodice down to the hip: hood_l is the only "_l" panel.
+    v = np.array([[0.0, 0.0, 1.5], [0.1, 0.0, 1.6], [0.0, 0.1, 0.85], [0.1, 0.1, 0.9]])
+    hoodie = ("front", "back", "hood_l", "hood_r")
+    checks = length_checks(v, np.array([2, 3, 0, 1]), hoodie, None, marks)
+    assert [c.name for c in checks] == ["hem"]
+    trousers = ("front_l", "back_l", "front_r", "back_r", "waistband")
+    v = np.array([[0.1, 0.0, 0.30], [0.1, 0.0, 1.0], [-0.1, 0.0, 0.30], [0.0, 0.0, 1.0]])
+    checks = length_checks(v, np.array([0, 0, 2, 4]), trousers, None, marks)
+    leg = next(c for c in checks if c.name == "leg")
+    assert leg.verdict == "too short" and "ankle bone" in leg.describe()

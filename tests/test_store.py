@@ -40,9 +40,9 @@ def test_migrations_create_every_table_at_head(url):
     store = open_store(url)
     tables = set(inspect(store.engine).get_table_names())
     assert {"clones", "consents", "garments", "campaigns", "jobs", "outputs", "audit_events",
-            "api_keys", "patterns", "alembic_version"} <= tables
+            "api_keys", "patterns", "leases", "alembic_version"} <= tables
     with store.engine.connect() as conn:
-        assert conn.execute(text("select version_num from alembic_version")).scalar() == "0002"
+        assert conn.execute(text("select version_num from alembic_version")).scalar() == "0003"
     store.close()
     open_store(url).close()  # opening again migrates nothing and loses nothing
 
@@ -58,10 +58,16 @@ def test_consent_ledger_grant_revoke_and_audit(url):
                         date(2027, 12, 31), "LIC-2")
     assert store.current_consent("ada", date(2027, 3, 1)) == later
     store.revoke(c.id, "asked by email")
-    # A withdrawal wins over any other consent in force.
-    assert store.current_consent("ada", date(2027, 3, 1)).revoked_at is not None
+    # A revocation ends that consent, and only that one.
+    assert store.current_consent("ada", date(2027, 3, 1)) == later
+    assert store.current_consent("ada", date(2026, 6, 1), "campaign", ("EU",)).id == c.id
+    again = store.grant("ada", "Ada Example", ("campaign",), ("EU",), date(2026, 5, 1),
+                        date(2026, 12, 31), "LIC-3")  # a new consent from its own start
+    assert store.current_consent("ada", date(2026, 6, 1), "campaign", ("EU",)) == again
+    assert store.current_consent("ada", date(2026, 4, 1), "campaign", ("EU",)).id == c.id
     kinds = [e.kind for e in store.events(clone_id="ada")]
-    assert kinds == ["clone.added", "consent.granted", "consent.granted", "consent.revoked"]
+    assert kinds == ["clone.added", "consent.granted", "consent.granted", "consent.revoked",
+                     "consent.granted"]
     with pytest.raises(UnknownNameError, match="no clone 'bob'"):
         store.grant("bob", "Bob", ("campaign",), ("worldwide",), date(2026, 1, 1),
                     date(2026, 2, 1), "L")
@@ -94,6 +100,43 @@ def test_jobs_and_outputs_are_never_duplicated(url):
     with pytest.raises(ValueError, match="job state"):
         store.set_job(jobs[1].id, "exploded")
     store.close()
+
+
+def test_a_campaign_lease_is_held_by_one_runner_at_a_time(url):
+    import time
+
+    store = open_store(url)
+    a = store.acquire_lease("spring", "runner-a", 0.3)
+    assert a.owner == "runner-a" and store.acquire_lease("spring", "runner-b", 60) == a
+    assert store.renew_lease("spring", "runner-a", 0.3)
+    time.sleep(0.35)  # runner a stopped renewing: its lease lapsed
+    assert store.acquire_lease("spring", "runner-b", 60).owner == "runner-b"
+    assert not store.renew_lease("spring", "runner-a", 60)  # a has lost it for good
+    store.release_lease("spring", "runner-a")  # not a's to give up: nothing happens
+    assert store.lease("spring").owner == "runner-b"
+    store.release_lease("spring", "runner-b")
+    assert store.lease("spring") is None
+    with pytest.raises(InvalidInputError, match="positive time"):
+        store.acquire_lease("spring", "runner-c", 0)
+    store.close()
+
+
+def test_the_store_files_are_private(tmp_path):
+    """The database and its WAL and shared-memory files: 0600 whatever the umask, and a file
+    left readable by others is tightened when opened."""
+    old = os.umask(0o022)
+    try:
+        path = tmp_path / "data" / "dressform.db"
+        store = open_store(f"sqlite:///{path}")
+        store.put_clone("ada", {}, synthetic=True)
+        files = [path, path.with_name("dressform.db-wal"), path.with_name("dressform.db-shm")]
+        assert [oct(f.stat().st_mode & 0o777) for f in files] == ["0o600"] * 3
+        store.close()
+        path.chmod(0o644)
+        open_store(f"sqlite:///{path}").close()
+        assert path.stat().st_mode & 0o777 == 0o600
+    finally:
+        os.umask(old)
 
 
 def test_a_bad_database_url_is_a_clear_error(tmp_path):

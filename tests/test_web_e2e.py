@@ -184,3 +184,49 @@ def test_studio_page_follows_a_campaign_live(server, browser, tmp_path):
     image = api.get(outputs[0]["url"])
     assert image.status_code == 200 and len(image.content) > 10_000
     shutil.copy(server["log"], tmp_path / "server.log")
+
+
+def test_forget_says_only_what_the_server_confirmed(server, browser, tmp_path):
+    """"Forget my clone now" while the shopper is rate-limited: the server still deletes, and
+    the page says "Forgotten" only once it has; a refused delete is retried, then reported."""
+    shots = Path(os.environ.get("DRESSFORM_SCREENSHOTS", tmp_path))
+    shots.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    page.goto(server["url"])
+    for field, key in (("#height", "height_cm"), ("#weight", "weight_kg"), ("#bust", "bust_cm")):
+        page.fill(field, str(SHOPPER[key]))
+    page.click("#try")
+    page.wait_for_function("!document.getElementById('forget').disabled", timeout=90_000)
+
+    def sessions() -> int:  # the server's count of shoppers' sessions (not rate-limited)
+        return page.request.get(f"{server['url']}/healthz").json()["shopper_sessions"]
+
+    held = sessions()
+    # A server that keeps refusing: retried (it says when), then the page says it failed.
+    page.route("**/api/shop/tryons/*", lambda route: route.fulfill(
+        status=429, headers={"Retry-After": "1"}, body='{"detail": "too many requests"}')
+        if route.request.method == "DELETE" else route.continue_())
+    page.click("#forget")
+    page.wait_for_function("document.getElementById('error').textContent.length > 0",
+                           timeout=30_000)
+    page.screenshot(path=str(shots / "forget-refused.png"), full_page=True)
+    assert "could not be deleted" in page.inner_text("#error")
+    assert not page.inner_text("#status").startswith("Forgotten") and sessions() == held
+    page.unroute("**/api/shop/tryons/*")
+    # The shopper's bucket emptied (made-up forwarding headers name no one else): the
+    # delete still goes through, and only then does the page say so.
+    for i in range(100):
+        r = page.request.get(f"{server['url']}/api/shop/garments",
+                             headers={"X-Forwarded-For": f"203.0.113.{i}"})
+        if r.status == 429:
+            break
+    assert r.status == 429
+    page.click("#forget")
+    page.wait_for_function("document.getElementById('status').textContent.startsWith('Forgot')",
+                           timeout=30_000)
+    page.wait_for_timeout(1000)  # the house model, if prepared, replaces the clone
+    page.screenshot(path=str(shots / "forget-confirmed.png"), full_page=True)
+    assert sessions() == held - 1 and page.inner_text("#error") == ""
+    # Nor is the clone still shown: no numbers of it, and the view is of the house model.
+    assert "bust" not in page.inner_text("#advice-card") and page.input_value("#height") == ""
+    assert "/api/shop/garments/" in page.evaluate("document.getElementById('viewer').src")

@@ -124,7 +124,9 @@ def positive_number(name: str, raw: object) -> float:
         value = float(raw)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         raise InvalidInputError(f"measurement {name}: {raw!r} is not a number") from None
-    if not math.isfinite(value) or value <= 0:
+    if not math.isfinite(value):  # NaN and infinity are no length: say so, not "too big"
+        raise InvalidInputError(f"measurement {name}: {raw!r} is not a finite number")
+    if value <= 0:
         raise InvalidInputError(f"measurement {name} must be a positive number, got {raw}")
     return value
 

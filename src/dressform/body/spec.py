@@ -57,7 +57,8 @@ class BodySpec(BaseModel):
     a mapping of ARKit blend-shape names to weights in [0, 1].
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # NaN is refused as "not a finite number" (it fails every bound, so would be misreported).
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     sex: float = Field(0.0, ge=0.0, le=1.0, description="0 = female, 1 = male, blends between")
     age_years: float = Field(30.0, ge=MIN_AGE_YEARS, le=MAX_AGE_YEARS)

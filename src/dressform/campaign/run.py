@@ -4,10 +4,16 @@ At-least-once with idempotent outputs: a job's image is written under its own na
 (renamed into place) and recorded after it exists, in the same transaction that marks the job
 done. If the runner dies between the two, the next run finds the image, checks its signed
 manifest names this job, and records it without rendering again; if it dies earlier, the job is
-simply done again. Consent is checked when a job is dispatched and again before its image is
-recorded: an image whose consent ended while it rendered is deleted, not published. A revoked
-consent stops every remaining shot of that clone. A failed shot is retried with exponential
-back-off, then reported with its reason; the others go on.
+simply done again. Consent is checked at every point an image becomes a published output
+(`dressform.campaign.gate`): when a shot is dispatched (first try or retry), before its image
+is recorded, before an image a dead run left unrecorded is recovered, and when the proofs are
+built. An image whose consent ended meanwhile is deleted, not published, and every refusal is
+one `consent.refused` audit event with its reason. A revoked consent stops every remaining
+shot of that clone (until a new grant). A failed shot is retried with exponential back-off,
+then reported with its reason; the others go on.
+
+One runner per campaign at a time (`dressform.campaign.lease`): a second waits for the first,
+so no shot is made twice at once. Scratch folders left by killed workers are swept at start.
 """
 
 from __future__ import annotations
@@ -22,6 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from dressform.campaign.executors import Executor
+from dressform.campaign.gate import DISPATCH, RECORD, RECOVERY, allowed, audit_refusal, consent_ref
+from dressform.campaign.lease import Lease
 from dressform.campaign.plan import DrapeJob, Plan, Shot, drape_path, plan, posed_path
 from dressform.campaign.spec import Campaign
 from dressform.campaign.work import (
@@ -33,17 +41,18 @@ from dressform.campaign.work import (
     pose_look,
     sha256_file,
     shoot_look,
+    watermark_payload,
 )
 from dressform.errors import InvalidInputError
-from dressform.files import remove_partials
-from dressform.provenance.consent import Consent, ConsentError, check_use
+from dressform.files import remove_partials, sweep_scratch
+from dressform.provenance.consent import Consent, ConsentError
 from dressform.provenance.keys import Credentials
 from dressform.store.db import Store
 from dressform.store.records import JobRecord, OutputRecord
 
-#: on_event(kind, shot, detail): kind is planned, skipped, adopted, drape-started, drape-done,
-#: pose-started, pose-done, started, warning (detail: what a made shot shows amiss), done,
-#: retry, failed, refused, published.
+#: on_event(kind, shot, detail): kind is waiting (detail: who holds the campaign), planned,
+#: skipped, adopted, drape-started, drape-done, pose-started, pose-done, started, warning
+#: (detail: what a made shot shows amiss), done, retry, failed, refused, published.
 Events = Callable[[str, Shot | None, str], None]
 
 
@@ -81,47 +90,30 @@ def plan_campaign(campaign: Campaign, store: Store) -> Plan:
     return plan(campaign, stored_clones(campaign, store))
 
 
-def watermark_payload(key: str) -> bytes:
-    """The bytes the invisible watermark carries: the start of the job's key, enough to find
-    the job (and so the clone and campaign) from a copy of the image stripped of its manifest."""
-    from dressform.provenance.watermark import PAYLOAD_BYTES
-
-    return bytes.fromhex(key)[:PAYLOAD_BYTES]
-
-
 class _Runner:
     def __init__(self, campaign: Campaign, root: Path, store: Store, executor: Executor,
-                 creds: Credentials, today: date, on_event: Events, backoff_s: float) -> None:
+                 creds: Credentials, today: date, on_event: Events, backoff_s: float,
+                 lease: Lease) -> None:
         self.c, self.root, self.store, self.ex = campaign, root, store, executor
         self.creds, self.today, self.emit, self.backoff_s = creds, today, on_event, backoff_s
+        self.lease = lease
         self.jobs: dict[str, JobRecord] = {}
         self.attempts: dict[str, int] = {}
-        self.stopped: set[str] = set()  # clones whose consent was revoked during the run
+        self.made_under: dict[str, str | None] = {}  # the consent each shot was dispatched with
         self.report = RunReport(campaign.name, 0)
         self.generation = 0  # bumped when a crashed worker pool is replaced
 
     # -- consent --------------------------------------------------------------------------------
     def consent(self, shot: Shot) -> Consent | None:
-        """The consent in force for the shot's clone, or a ConsentError (audited)."""
-        m = shot.member
-        if m.clone_id in self.stopped:
-            raise ConsentError("revoked", f"consent for {m.name} was revoked during the run")
-        current = None if m.synthetic else self.store.current_consent(m.clone_id, self.today)
-        try:
-            check_use(current, m.synthetic, self.c.use, tuple(self.c.territories), self.today,
-                      m.clone_id)
-        except ConsentError as exc:
-            self.store.audit("consent.refused", f"{exc} ({shot.output})", self.c.name,
-                             m.clone_id, current.id if current else None)
-            if exc.reason == "revoked":
-                self.stopped.add(m.clone_id)
-            raise
-        return current
+        """The consent that allows the shot now (None: synthetic), or a ConsentError."""
+        return allowed(self.store, self.c, shot.member, self.today)
 
-    def refuse(self, shot: Shot, reason: str) -> None:
-        self.store.set_job(self.jobs[shot.key].id, "refused", reason)
-        self.report.refused[shot.output] = reason
-        self.emit("refused", shot, reason)
+    def refuse(self, shot: Shot, exc: ConsentError, point: str) -> None:
+        """Refuse the shot: its job, the report, and its one audit event."""
+        audit_refusal(self.store, self.c, shot.member, shot.output, exc, point)
+        self.store.set_job(self.jobs[shot.key].id, "refused", str(exc))
+        self.report.refused[shot.output] = str(exc)
+        self.emit("refused", shot, str(exc))
 
     # -- tasks ----------------------------------------------------------------------------------
     def shot_task(self, shot: Shot, consent: Consent | None) -> ShotTask:
@@ -162,19 +154,31 @@ class _Runner:
         m = verify(path, self.creds.trust)
         untrusted_only = all(f == "signingCredential.untrusted" for f in m.failures)
         if m.state in ("Trusted", "Valid") and untrusted_only and m.clone.get("job") == shot.key:
-            # Written by a run that died before recording it: record it now.
-            from PIL import Image
-
-            with Image.open(path) as im:
-                w, h = im.size
-            self.store.record_output(OutputRecord(job.id, str(path), sha256_file(path), w, h,
-                                                  shot.member.clone_id,
-                                                  m.clone.get("consent_ref"), 0.0), self.c.name)
-            self.report.adopted.append(shot.output)
-            self.emit("adopted", shot, "")
-            return True
-        path.unlink()  # not this job's signed image: make it again
+            # Written by a run that died before recording it: record it now, if its consent
+            # still allows it.
+            try:
+                consent = self.consent(shot)
+            except ConsentError as exc:
+                path.unlink()
+                self.refuse(shot, exc, RECOVERY)
+                return True
+            if consent_ref(consent) == m.clone.get("consent_ref"):
+                self._adopt(shot, path, consent)
+                return True
+        path.unlink()  # not this job's signed image, or not under today's consent: remake it
         return False
+
+    def _adopt(self, shot: Shot, path: Path, consent: Consent | None) -> None:
+        from PIL import Image
+
+        with Image.open(path) as im:
+            w, h = im.size
+        self.lease.check()
+        self.store.record_output(OutputRecord(self.jobs[shot.key].id, str(path),
+                                              sha256_file(path), w, h, shot.member.clone_id,
+                                              consent_ref(consent), 0.0), self.c.name)
+        self.report.adopted.append(shot.output)
+        self.emit("adopted", shot, "")
 
     # -- the loop -------------------------------------------------------------------------------
     def run(self, p: Plan) -> RunReport:
@@ -210,11 +214,13 @@ class _Runner:
             return [item] if kind == "shot" else groups[group_key(kind, item)]
 
         def submit_shot(shot: Shot) -> None:
+            self.lease.check()
             try:
                 consent = self.consent(shot)
             except ConsentError as exc:
-                self.refuse(shot, str(exc))
+                self.refuse(shot, exc, DISPATCH)
                 return
+            self.made_under[shot.key] = consent_ref(consent)
             self.attempts[shot.key] += 1
             self.store.set_job(self.jobs[shot.key].id, "running",
                                attempts=self.jobs[shot.key].attempts + self.attempts[shot.key])
@@ -253,7 +259,7 @@ class _Runner:
                     self.consent(s)
                     live.append(s)
                 except ConsentError as exc:
-                    self.refuse(s, str(exc))
+                    self.refuse(s, exc, DISPATCH)
             groups[d.key] = live
             if not live:
                 return
@@ -282,15 +288,21 @@ class _Runner:
                 self.emit("failed", s, reason)
 
         def finish(shot: Shot, result: ShotResult) -> None:
+            self.lease.check()
             try:
                 consent = self.consent(shot)  # it may have ended while the image rendered
             except ConsentError as exc:
                 result.path.unlink(missing_ok=True)
-                self.refuse(shot, str(exc))
+                self.refuse(shot, exc, RECORD)
+                return
+            if consent_ref(consent) != self.made_under.get(shot.key):
+                # Its manifest names a consent since ended; another allows it now: remake it.
+                result.path.unlink(missing_ok=True)
+                submit_shot(shot)
                 return
             self.store.record_output(OutputRecord(
                 self.jobs[shot.key].id, str(result.path), result.sha256, result.width,
-                result.height, shot.member.clone_id, consent.id if consent else None,
+                result.height, shot.member.clone_id, consent_ref(consent),
                 result.seconds), c.name)
             self.report.done.append(shot.output)
             for note in result.notes:
@@ -313,8 +325,9 @@ class _Runner:
             for entry in [x for x in later if x[0] <= now]:
                 later.remove(entry)
                 resubmit(entry[1], entry[2])
-            if not pending:
-                time.sleep(max(0.0, min(t for t, _, _ in later) - time.monotonic()))
+            if not pending:  # (a retry refused at dispatch leaves nothing to wait for)
+                if later:
+                    time.sleep(max(0.0, min(t for t, _, _ in later) - time.monotonic()))
                 continue
             timeout = max(0.05, min(t for t, _, _ in later) - now) if later else None
             done, _ = wait(list(pending), timeout=timeout, return_when=FIRST_COMPLETED)
@@ -348,20 +361,29 @@ class _Runner:
 
 def run_campaign(campaign: Campaign, output_dir: str | Path, *, store: Store,
                  executor: Executor, credentials: Credentials, today: date | None = None,
-                 on_event: Events | None = None, backoff_s: float = 1.0) -> RunReport:
+                 on_event: Events | None = None, backoff_s: float = 1.0,
+                 wait_s: float | None = None) -> RunReport:
     """Run every missing shot of `campaign` into `output_dir` on `executor`, recording jobs
-    and outputs in `store`; then write the contact sheet and lookbook of all finished shots."""
+    and outputs in `store`; then write the signed contact sheet and lookbook of the finished
+    shots whose consent still allows them. Holds the campaign's lease throughout: another
+    runner of it is waited for up to `wait_s` seconds (None: as long as it takes), then a
+    `CampaignBusyError`."""
+    from dressform.campaign.publish import publish
+
     start = time.perf_counter()
     emit: Events = on_event or (lambda kind, shot, detail: None)
     root = Path(output_dir).resolve()  # outputs are recorded by absolute path
-    runner = _Runner(campaign, root, store, executor, credentials,
-                     today or datetime.now(UTC).date(), emit, backoff_s)
-    p = plan_campaign(campaign, store)
-    emit("planned", None, f"{len(p.shots)} shots")
-    report = runner.run(p)
-    from dressform.campaign.publish import publish
-
-    report.published = publish(campaign, p, store, root)
+    day = today or datetime.now(UTC).date()
+    sweep_scratch()
+    with Lease(store, campaign.name, wait_s=wait_s,
+               on_wait=lambda held: emit("waiting", None, held.describe())) as lease:
+        runner = _Runner(campaign, root, store, executor, credentials, day, emit, backoff_s,
+                         lease)
+        p = plan_campaign(campaign, store)
+        emit("planned", None, f"{len(p.shots)} shots")
+        report = runner.run(p)
+        lease.check()
+        report.published = publish(campaign, p, store, root, credentials, day)
     for path in report.published:
         emit("published", None, str(path))
     report.seconds = time.perf_counter() - start

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Any
 
 from dressform.campaign.spec import GarmentItem
 from dressform.errors import InvalidInputError
+from dressform.files import scratch_dir
 from dressform.provenance.keys import Credentials
 
 #: How much smaller than the body (cm, at a girth) a garment may be before a job refuses it.
@@ -87,13 +87,23 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
+def watermark_payload(key: str) -> bytes:
+    """The bytes the invisible watermark carries: the start of the job's key, enough to find
+    the job (and so the clone and campaign) from a copy of the image stripped of its manifest."""
+    from dressform.provenance.watermark import PAYLOAD_BYTES
+
+    return bytes.fromhex(key)[:PAYLOAD_BYTES]
+
+
 def worker_init(parent: int, render_threads: int = 0) -> None:
     """Each worker: one torch thread (the 2-core rule in docs/architecture.md), its share of
     the cores for Cycles, and death with its parent, so a killed runner leaves no orphan
     rendering on. A runner killed while the worker was still starting died before the request
     could take effect: then exit at once."""
-    from dressform.processes import die_with_parent
+    from dressform.files import remove_live_scratch
+    from dressform.processes import die_with_parent, exit_on_sigterm
 
+    exit_on_sigterm(remove_live_scratch)  # first: the SIGTERM asked for next cleans up
     die_with_parent()
     if os.getppid() != parent:
         os._exit(1)
@@ -210,7 +220,7 @@ def shoot_look(task: ShotTask) -> ShotResult:
     from dressform.drape.posed import read_posed
 
     posed, notes = (None, ()) if task.posed is None else read_posed(task.posed)
-    with tempfile.TemporaryDirectory(prefix="dressform-job-") as tmp:
+    with scratch_dir("job") as tmp:
         if task.renderer == "raster":
             image = _raster(task, posed).convert("RGB")
         else:
@@ -218,14 +228,14 @@ def shoot_look(task: ShotTask) -> ShotResult:
             from dressform.shoot.still import shoot
 
             studio = _studio(task)
-            result = shoot(task.dressed, Path(tmp) / "render.png", pose=task.pose,
+            result = shoot(task.dressed, tmp / "render.png", pose=task.pose,
                            studio=studio, hair=task.hair, expression=task.expression,
                            posed=posed)
             image = flatten(result.path)
         if task.label:
             image = label_image(image)
         image = embed(image, task.watermark)
-        unsigned = Path(tmp) / f"unsigned{task.output.suffix}"
+        unsigned = tmp / f"unsigned{task.output.suffix}"
         if task.output.suffix.lower() == ".png":
             image.save(unsigned, format="PNG")
         else:

@@ -7,10 +7,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from dressform.cli.options import Db, console, err, progress
+from dressform.cli.options import Db, console, err, make_console, progress
 
 commands = typer.Typer()
 campaign_app = typer.Typer(help="Campaigns: every shot of a campaign file, durable and "
@@ -81,25 +80,42 @@ def run_cmd(file: Annotated[Path, typer.Argument(help="Campaign YAML file")],
             key: Annotated[Path | None, typer.Option(help="Signing key (PEM)")] = None,
             chain: Annotated[Path | None, typer.Option(
                 help="Certificate chain (PEM, signer first)")] = None,
+            wait: Annotated[float | None, typer.Option(
+                help="Seconds to wait while another runner has the campaign (default: as long "
+                     "as it takes; 0: stop at once)")] = None,
             db: Db = None) -> None:
-    """Run every missing shot of a campaign: drape, render, label, sign, record."""
+    """Run every missing shot of a campaign: drape, render, label, sign, record. One runner
+    per campaign at a time: a second waits for the first."""
+    import signal
+
     from dressform.campaign.executors import make_executor
     from dressform.campaign.run import run_campaign
     from dressform.campaign.spec import load_campaign
     from dressform.provenance.keys import credentials
     from dressform.store import open_store
 
+    if wait is not None and wait < 0:
+        from dressform.errors import InvalidInputError
+
+        raise InvalidInputError(f"--wait is 0 seconds or more, not {wait}")
     campaign = load_campaign(file)
     creds = credentials(key, chain)
     store = open_store(db)
     out = output or Path("out") / campaign.name
     ex = make_executor(executor, workers, address)
+
+    def stop(signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt  # SIGTERM as Ctrl-C: the lease given up, scratch removed
+
+    signal.signal(signal.SIGTERM, stop)
     try:
         with progress() as bar:
             task = bar.add_task(f"{campaign.name}: planning", total=None)
 
             def on_event(kind: str, shot, detail: str) -> None:  # type: ignore[no-untyped-def]
-                if kind == "planned":
+                if kind == "waiting":
+                    err.print(f"waiting: {detail} is running campaign {campaign.name}")
+                elif kind == "planned":
                     bar.update(task, total=int(detail.split()[0]), completed=0)
                 elif kind in ("done", "skipped", "adopted", "failed", "refused"):
                     bar.advance(task)
@@ -113,14 +129,17 @@ def run_cmd(file: Annotated[Path, typer.Argument(help="Campaign YAML file")],
                     bar.update(task, description=f"{campaign.name}: {kind} {what}")
 
             report = run_campaign(campaign, out, store=store, executor=ex, credentials=creds,
-                                  on_event=on_event)
-    except KeyboardInterrupt:
+                                  on_event=on_event, wait_s=wait)
+    except BaseException as exc:
         # Workers die with the runner; what was recorded stays, the rest is redone next time.
         ex.shutdown(wait=False)
+        if not isinstance(exc, KeyboardInterrupt):
+            raise
         # A fresh console: the interrupt can land inside `err`'s own print and leave it
         # buffering for good, and this line is the one the user must see.
-        Console(stderr=True).print(f"[yellow]interrupted[/]: run `dressform campaign run "
-                                   f"{file}` again to finish (finished shots are kept)")
+        make_console(stderr=True).print(
+            f"[yellow]interrupted[/]: run `dressform campaign run {file}` again to finish "
+            "(finished shots are kept)")
         raise typer.Exit(130) from None
     ex.shutdown()
     console.print(f"{campaign.name}: {len(report.done)} rendered, {len(report.skipped)} "
@@ -137,10 +156,12 @@ def run_cmd(file: Annotated[Path, typer.Argument(help="Campaign YAML file")],
 @campaign_app.command("status")
 def status_cmd(name: Annotated[str, typer.Argument(help="Campaign name (from its file)")],
                db: Db = None) -> None:
-    """How far a campaign got: its shots by state, and why any failed or were refused."""
+    """How far a campaign got: its shots by state, and why any failed or were refused. Shots
+    left running by a runner that is gone are abandoned: the next run makes them."""
     from collections import Counter
 
     from dressform.store import open_store
+    from dressform.store.db import lease_live
 
     store = open_store(db)
     jobs = store.jobs(name)
@@ -148,10 +169,17 @@ def status_cmd(name: Annotated[str, typer.Argument(help="Campaign name (from its
         from dressform.errors import UnknownNameError
 
         raise UnknownNameError(f"no campaign {name!r} has run with this store")
-    counts = Counter(j.status for j in jobs)
+    lease = store.lease(name)
+    running = lease is not None and lease_live(lease)
+    counts = Counter(j.status if j.status != "running" or running else "abandoned"
+                     for j in jobs)
+    words = {"abandoned": "abandoned, will resume"}
     console.print(f"{name}: {len(jobs)} shots: " + ", ".join(
-        f"{counts[s]} {s}" for s in ("done", "pending", "running", "failed", "refused")
-        if counts[s]))
+        f"{counts[s]} {words.get(s, s)}" for s in ("done", "pending", "running", "abandoned",
+                                                   "failed", "refused") if counts[s]))
+    if running:
+        assert lease is not None
+        console.print(f"being run by {lease.describe()}")
     problems = [j for j in jobs if j.status in ("failed", "refused")]
     if problems:
         table = Table(title="not done")

@@ -72,7 +72,8 @@ def revoke_cmd(consent: Annotated[str, typer.Argument(help="Consent id")],
 
 @consent_app.command("show")
 def show_cmd(clone: Annotated[str, typer.Argument(help="Clone id")], db: Db = None) -> None:
-    """A clone's consents and its audit trail."""
+    """A clone's consents, which of them are in force today, and its audit trail."""
+    from dressform.provenance.consent import state
     from dressform.store import open_store
 
     store = open_store(db)
@@ -81,14 +82,22 @@ def show_cmd(clone: Annotated[str, typer.Argument(help="Clone id")], db: Db = No
                   f"{f' ({rec.source})' if rec.source else ''}")
     table = Table(title="consents")
     for h in ("id", "person", "uses", "territories", "from", "to", "licence", "state"):
-        table.add_column(h)
+        table.add_column(h, no_wrap=h in ("id", "state"))  # never cut what says what holds
     today = date.today()
-    for c in store.consents(clone):
-        state = ("revoked" if c.revoked_at else "expired" if c.expires < today else
-                 "not yet" if c.starts > today else "in force")
+    consents = store.consents(clone)
+    for c in consents:
         table.add_row(c.id, c.person, ", ".join(c.uses), ", ".join(c.territories),
-                      str(c.starts), str(c.expires), c.licence_ref, state)
+                      str(c.starts), str(c.expires), c.licence_ref, state(c, today))
     console.print(table)
+    live = [c for c in consents if state(c, today) == "in force"]
+    if rec.synthetic:
+        console.print("synthetic: it needs no consent")
+    elif live:
+        console.print(f"in force on {today}: " + "; ".join(
+            f"{c.id} ({', '.join(c.uses)} in {', '.join(c.territories)}, to {c.expires})"
+            for c in live))
+    else:
+        console.print(f"none in force on {today}: every use of this clone is refused")
     log = Table(title="audit")
     for h in ("when (UTC)", "event", "detail"):
         log.add_column(h)
@@ -143,8 +152,10 @@ def verify_cmd(image: Annotated[Path, typer.Argument(help="A .jpg or .png")],
     from dressform.provenance.watermark import decode
 
     m = verify(image, trust_anchors(trust))
-    with Image.open(image) as im:
-        mark = decode(im)
+    mark, pdf = None, image.read_bytes()[:4] == b"%PDF"
+    if not pdf:  # a lookbook's marks are in its pictures, each its shot's
+        with Image.open(image) as im:
+            mark = decode(im)
     if not m.present:
         console.print(f"{image}: [yellow]no C2PA manifest[/]")
     else:
@@ -156,6 +167,7 @@ def verify_cmd(image: Annotated[Path, typer.Argument(help="A .jpg or .png")],
                       f"  signed by: {m.signer} (issuer {m.issuer})")
         for k, v in m.clone.items():
             console.print(f"  {k}: {v}")
-    console.print(f"  watermark: {mark.hex() if mark else 'none found'}")
+    found = mark.hex() if mark else "in its pictures" if pdf else "none found"
+    console.print(f"  watermark: {found}")
     if not m.present or m.state == "Invalid":
         raise DressformError(f"{image} has no valid C2PA manifest")

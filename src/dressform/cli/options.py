@@ -24,8 +24,18 @@ if TYPE_CHECKING:
     from dressform.fit.population import Population
     from dressform.garment.pattern import Pattern
 
-console = Console()
-err = Console(stderr=True)
+
+
+def make_console(stderr: bool = False) -> Console:
+    """A console for stdout or stderr that wraps lines only on a terminal: piped into a file
+    or a script, a path or a message stays on one line, as grep and the reader expect."""
+    made = Console(stderr=stderr)
+    made.soft_wrap = not made.is_terminal
+    return made
+
+
+console = make_console()
+err = make_console(stderr=True)
 
 # --- option types used by commands of more than one module ---------------------------------
 

@@ -33,9 +33,13 @@ def serve_cmd(host: Annotated[str, typer.Option(help="Address to listen on")] = 
         overrides["database_url"] = db
     if retention is not None:
         overrides["retention_s"] = retention * 60.0
-    app = create_app(WebSettings.from_env(**overrides))
+    settings = WebSettings.from_env(**overrides)
+    app = create_app(settings)
     console.print(f"dressform on http://{host}:{port}/ (studio: /studio, API: /docs)")
-    uvicorn.run(app, host=host, port=port, access_log=access_log, log_level="info")
+    # Forwarding headers are believed only from the configured proxies (uvicorn's default
+    # believes loopback, which lets any local client name itself and dodge the rate limit).
+    uvicorn.run(app, host=host, port=port, access_log=access_log, log_level="info",
+                **settings.server_options())  # type: ignore[arg-type]
 
 
 @tryon_app.command("prepare")

@@ -41,6 +41,10 @@ class LengthCheck:
         return text + (f": {self.verdict}" if self.verdict else "")
 
 
+#: The panels of trouser legs: only these are judged against the ankle (a hood's or a
+#: pocket's left and right halves are not legs).
+LEG_PANELS = ("front_l", "front_r", "back_l", "back_r")
+
 #: The tapes the landmarks are read from.
 LANDMARK_TAPES = ("waist_height_cm", "inseam_cm", "hip_girth_cm")
 
@@ -68,7 +72,7 @@ def length_checks(vertices: np.ndarray, panel: np.ndarray, panel_names: tuple[st
     marks = body_landmarks(body) if marks is None else marks
     names = np.asarray(panel_names)[panel]
     sleeve = np.char.startswith(names, "sleeve")
-    leg = (np.char.endswith(names, "_l") | np.char.endswith(names, "_r")) & ~sleeve
+    leg = np.isin(names, LEG_PANELS)
     torso = np.isin(names, ["front", "back"])
     out = []
     if torso.any():

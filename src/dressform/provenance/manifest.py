@@ -20,7 +20,8 @@ from dressform.provenance.keys import Credentials
 
 ALGORITHMIC_MEDIA = "http://cv.iptc.org/newscodes/digitalsourcetype/algorithmicMedia"
 CLONE_ASSERTION = "com.dressform.clone"
-_MIME = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
+_MIME = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
+         ".pdf": "application/pdf"}
 _OFFLINE = {"ocsp_fetch": False, "remote_manifest_fetch": False}
 
 
@@ -56,7 +57,8 @@ class Manifest:
 def _mime(path: Path) -> str:
     mime = _MIME.get(path.suffix.lower())
     if mime is None:
-        raise InvalidInputError(f"{path.name}: C2PA signing here handles .jpg, .jpeg and .png")
+        raise InvalidInputError(f"{path.name}: C2PA signing here handles .jpg, .jpeg, .png "
+                                "and .pdf")
     return mime
 
 
@@ -108,8 +110,9 @@ def verify(path: str | os.PathLike[str], trust: str | os.PathLike[str] | None = 
     if not p.is_file():
         raise InvalidInputError(f"no image {p}")
     head = p.read_bytes()[:8]
-    mime = "image/png" if head.startswith(b"\x89PNG") else (
-        "image/jpeg" if head.startswith(b"\xff\xd8") else _mime(p))
+    mime = ("image/png" if head.startswith(b"\x89PNG") else "image/jpeg"
+            if head.startswith(b"\xff\xd8") else "application/pdf"
+            if head.startswith(b"%PDF") else _mime(p))
     settings: dict[str, Any] = {"verify": {"verify_trust": True, **_OFFLINE}}
     if trust is not None:
         settings["trust"] = {"trust_anchors": Path(trust).read_text(encoding="ascii")}

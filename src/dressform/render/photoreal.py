@@ -24,7 +24,6 @@ import math
 import os
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -35,6 +34,7 @@ import numpy as np
 from dressform.body.mesh import Body
 from dressform.body.skin import srgb_to_linear
 from dressform.errors import RenderError
+from dressform.files import scratch_dir
 from dressform.render.camera import SENSOR_LONG_SIDE_MM, place_camera
 from dressform.render.face import face_overlay
 from dressform.render.hair import Hair
@@ -336,8 +336,7 @@ def _render(meshes: Sequence[SceneMesh], studio: Studio, outputs: list[Path],
     """Run the worker on a job; each output appears only once Blender has written it."""
     for out in outputs:
         out.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="dressform-render-") as tmp:
-        job_dir = Path(tmp)
+    with scratch_dir("render") as job_dir:
         partial = [job_dir / f"render_{k:04d}.png" for k in range(len(outputs))]
         job, arrays = render_job(meshes, studio, partial, hair, turns, motion)
         (job_dir / "job.json").write_text(json.dumps(job))

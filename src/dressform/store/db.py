@@ -12,20 +12,22 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
+import socket
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from contextlib import contextmanager, suppress
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, select
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import Engine, create_engine, delete, event, make_url, select, update
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from dressform.errors import DressformError, InvalidInputError, UnknownNameError
 from dressform.paths import data_dir
-from dressform.provenance.consent import Consent
+from dressform.processes import alive
+from dressform.provenance.consent import Consent, governing, state
 from dressform.store.models import (
     ApiKeyRow,
     AuditRow,
@@ -34,6 +36,7 @@ from dressform.store.models import (
     ConsentRow,
     GarmentRow,
     JobRow,
+    LeaseRow,
     OutputRow,
     PatternRow,
 )
@@ -44,6 +47,7 @@ from dressform.store.records import (
     CampaignRecord,
     CloneRecord,
     JobRecord,
+    LeaseRecord,
     OutputRecord,
     PatternRecord,
 )
@@ -97,11 +101,31 @@ def migrate(engine: Engine) -> None:
         command.upgrade(cfg, "head")
 
 
+def _private_sqlite(url: str) -> None:
+    """Make a SQLite store's file owner-only (0600) before SQLite opens it, and tighten one
+    made looser before: it holds people's consents and bodies. SQLite gives the -wal and -shm
+    files it makes the database file's mode, so they follow."""
+    try:
+        u = make_url(url)
+    except ArgumentError:
+        return  # create_engine says what is wrong with it
+    if not u.drivername.startswith("sqlite") or u.database in (None, "", ":memory:") or (
+            u.database.startswith("file:")):
+        return
+    path = Path(u.database)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+    for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        with suppress(OSError):  # gone meanwhile, or someone else's file
+            if p.stat().st_mode & 0o077:
+                p.chmod(0o600)
+
+
 def open_store(url: str | None = None) -> Store:
-    """The store at `url` (default: `default_url()`), created or migrated as needed."""
+    """The store at `url` (default: `default_url()`), created or migrated as needed; a SQLite
+    store's files are readable by their owner only."""
     url = url or default_url()
-    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    _private_sqlite(url)
     try:
         engine = create_engine(url)
     except Exception as exc:  # an unknown dialect or a malformed URL
@@ -219,16 +243,18 @@ class Store:
                 raise UnknownNameError(f"no consent {consent_id!r} in the store")
             return _consent(row)
 
-    def current_consent(self, clone_id: str, on: date) -> Consent | None:
-        """The consent that governs `clone_id` on day `on`: a revocation of any consent wins
-        (the person withdrew), else the newest one in force, else the newest one (so a refusal
-        names the consent that expired)."""
+    def current_consent(self, clone_id: str, on: date, use: str | None = None,
+                        territories: tuple[str, ...] = ()) -> Consent | None:
+        """The consent that governs `clone_id` on day `on` (the semantics are
+        `dressform.provenance.consent`'s): for a `use` in `territories`, the newest consent
+        that allows it, else the one whose refusal says why; with no use, the newest consent
+        in force, else the newest one. A revocation ends only the consent revoked: a grant
+        made after it is in force from its own start."""
         all_ = self.consents(clone_id)
-        if not all_:
-            return None
-        revoked = [c for c in all_ if c.revoked_at is not None]
-        live = [c for c in all_ if c.revoked_at is None and c.starts <= on <= c.expires]
-        return live[-1] if live and not revoked else (revoked or all_)[-1]
+        if use is not None:
+            return governing(all_, use, territories, on)
+        live = [c for c in all_ if state(c, on) == "in force"]
+        return (live or all_ or [None])[-1]
 
     # -- campaigns and jobs -------------------------------------------------------------------
     def campaigns(self) -> list[CampaignRecord]:
@@ -314,6 +340,63 @@ class Store:
                                  r.consent_id, r.seconds)
                     for r in s.scalars(select(OutputRow).where(
                         OutputRow.campaign_id == campaign_id).order_by(OutputRow.job_id))]
+
+    # -- leases: one runner per campaign ------------------------------------------------------
+    def lease(self, campaign_id: str) -> LeaseRecord | None:
+        """The campaign's lease as it stands (live or lapsed), or None."""
+        seen = self._lease_seen(campaign_id)
+        return None if seen is None else seen[0]
+
+    def _lease_seen(self, campaign_id: str) -> tuple[LeaseRecord, int] | None:
+        with self._tx() as s:
+            row = s.get(LeaseRow, campaign_id)
+            return None if row is None else (_lease(row), row.beats)
+
+    def acquire_lease(self, campaign_id: str, owner: str, ttl_s: float) -> LeaseRecord:
+        """Take the campaign's lease for `owner` for `ttl_s` seconds if it is free, lapsed,
+        held by a process of this host that is gone, or `owner`'s already; the lease as it
+        then stands (another runner's when it could not be taken). A compare-and-set: of two
+        runners that try at once, one gets it."""
+        if not 1 <= len(owner) <= 80 or ttl_s <= 0:
+            raise InvalidInputError(f"a lease needs an owner of 1 to 80 characters and a "
+                                    f"positive time, not {owner!r} for {ttl_s} s")
+        seen = self._lease_seen(campaign_id)
+        held = None if seen is None else seen[0]
+        if held is not None and held.owner != owner and lease_live(held):
+            return held
+        now = _now()
+        fields = {"owner": owner, "host": socket.gethostname(), "pid": os.getpid(),
+                  "acquired_at": held.acquired_at if held and held.owner == owner else now,
+                  "expires_at": now + timedelta(seconds=ttl_s)}
+        try:
+            # Only writes in this transaction: SQLite then takes its write lock (waiting for
+            # it) before it reads, where a read first could not be upgraded after a rival's.
+            with self._tx() as s:
+                if seen is None:
+                    s.add(LeaseRow(campaign_id=campaign_id, beats=0, **fields))
+                else:
+                    s.execute(update(LeaseRow).where(
+                        LeaseRow.campaign_id == campaign_id, LeaseRow.beats == seen[1])
+                        .values(beats=LeaseRow.beats + 1, **fields))
+        except (IntegrityError, OperationalError):
+            pass  # another runner took it first: say whose it is
+        now_held = self.lease(campaign_id)
+        return now_held if now_held is not None else self.acquire_lease(campaign_id, owner,
+                                                                         ttl_s)
+
+    def renew_lease(self, campaign_id: str, owner: str, ttl_s: float) -> bool:
+        """Extend `owner`'s lease by `ttl_s` from now; False when it is no longer theirs."""
+        with self._tx() as s:
+            done = s.execute(update(LeaseRow).where(
+                LeaseRow.campaign_id == campaign_id, LeaseRow.owner == owner).values(
+                expires_at=_now() + timedelta(seconds=ttl_s), beats=LeaseRow.beats + 1))
+            return bool(getattr(done, "rowcount", 0))
+
+    def release_lease(self, campaign_id: str, owner: str) -> None:
+        """Give the lease up (nothing if it is not `owner`'s)."""
+        with self._tx() as s:
+            s.execute(delete(LeaseRow).where(LeaseRow.campaign_id == campaign_id,
+                                             LeaseRow.owner == owner))
 
     # -- API keys -----------------------------------------------------------------------------
     def add_api_key(self, name: str) -> tuple[ApiKeyRecord, str]:
@@ -412,6 +495,20 @@ def _digest(secret: str) -> str:
 def _api_key(row: ApiKeyRow) -> ApiKeyRecord:
     return ApiKeyRecord(row.id, row.name, _utc(row.created_at) or row.created_at,
                         _utc(row.revoked_at))
+
+
+def _lease(row: LeaseRow) -> LeaseRecord:
+    return LeaseRecord(row.campaign_id, row.owner, row.host, row.pid,
+                       _utc(row.acquired_at) or row.acquired_at,
+                       _utc(row.expires_at) or row.expires_at)
+
+
+def lease_live(lease: LeaseRecord, now: datetime | None = None) -> bool:
+    """Whether a lease still holds: not lapsed, and not held by a process of this host that
+    has died (its runner was killed: no need to wait for the lease to lapse)."""
+    if (now or _now()) >= lease.expires_at:
+        return False
+    return lease.host != socket.gethostname() or alive(lease.pid)
 
 
 def _job(row: JobRow) -> JobRecord:

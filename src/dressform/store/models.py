@@ -125,3 +125,17 @@ class PatternRow(Base):
     pattern: Mapped[str] = mapped_column(Text)
     source: Mapped[str] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class LeaseRow(Base):
+    """The runner that holds a campaign: it renews `expires_at` while it works, so the lease of
+    a runner that died lapses by itself; `beats` counts every write, for compare-and-set."""
+
+    __tablename__ = "leases"
+    campaign_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(80))
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    acquired_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    beats: Mapped[int] = mapped_column(Integer, default=0)

@@ -73,3 +73,19 @@ class PatternRecord:
     name: str
     pattern: str  # dressform pattern JSON
     source: str  # "dxf-aama", "garmentcode", "draft"
+
+
+@dataclass(frozen=True)
+class LeaseRecord:
+    """Who is running a campaign: `owner` (one runner), its host and process, and until when
+    the lease holds unless renewed."""
+
+    campaign_id: str
+    owner: str
+    host: str
+    pid: int
+    acquired_at: datetime
+    expires_at: datetime
+
+    def describe(self) -> str:
+        return f"runner {self.owner} (process {self.pid} on {self.host})"

@@ -55,7 +55,8 @@ MAX_MISS = 3.0
 class ShopperBody(BaseModel):
     """What a shopper tells us about their body (personal data: never logged or stored)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # NaN is refused as "not a finite number" (it fails every bound, so would be misreported).
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
     sex: Literal["female", "male"] = "female"
     height_cm: float = Field(ge=130, le=215, description="standing height, cm")
     weight_kg: float = Field(ge=35, le=200, description="weight, kg")

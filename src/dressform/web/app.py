@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 
 from fastapi import Depends, FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from dressform.body.spec import describe_validation_error
 from dressform.errors import DressformError, UnknownNameError
@@ -22,6 +25,7 @@ from dressform.tryon.library import DrapeLibrary
 from dressform.tryon.shopper import NotPrepared
 from dressform.web.jobs import CampaignRuns, JobBoard
 from dressform.web.limits import BodySizeLimit, RateLimiter
+from dressform.web.problems import PLAIN_ERRORS, STUDIO_ERRORS
 from dressform.web.sessions import ShopSessions
 from dressform.web.settings import WebSettings
 from dressform.web.shop import shop_router
@@ -53,6 +57,23 @@ def redact_access_log() -> None:
         access.addFilter(RedactTryOnIds())
 
 
+def documented_methods(paths: dict[str, dict[str, object]], path: str) -> list[str]:
+    """The methods the OpenAPI `paths` give `path`: the template that matches it with the
+    most literal segments (`/api/patterns/grade` before `/api/patterns/{name}`)."""
+    def pattern(template: str) -> str:  # {param} matches one segment, the rest literally
+        return "".join("[^/]+" if part.startswith("{") else re.escape(part)
+                       for part in re.split(r"(\{[^/}]+\})", template))
+
+    def literal(template: str) -> int:
+        return sum(not part.startswith("{") for part in template.split("/"))
+
+    matching = [t for t in paths if re.fullmatch(pattern(t), path)]
+    if not matching:
+        return []
+    best = max(matching, key=literal)
+    return [m.upper() for m in paths[best] if m in ("get", "post", "put", "patch", "delete")]
+
+
 def status_for(exc: DressformError) -> int:
     """The HTTP status a stage error is answered with (its message is the body)."""
     if isinstance(exc, UnknownNameError):
@@ -79,9 +100,15 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         redact_access_log()
         if not VIEWER.is_file():
             log.warning("the 3-D viewer is missing (%s): run `make install`", VIEWER)
-        yield
-        board.shutdown()
-        store.close()
+        expiry = asyncio.create_task(sessions.expire_forever(), name="shop-session-expiry")
+        try:
+            yield
+        finally:
+            expiry.cancel()
+            with suppress(asyncio.CancelledError):
+                await expiry
+            board.shutdown()
+            store.close()
 
     app = FastAPI(
         title="dressform", version="0.1.0", lifespan=lifespan,
@@ -92,6 +119,16 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.state.sessions, app.state.jobs = sessions, board
     app.state.campaign_runs = CampaignRuns()
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code != 405:
+            return await http_exception_handler(request, exc)
+        # Starlette's Allow names only the first route on the path (a path's GET and POST
+        # are separate routes): name the methods the OpenAPI document gives this path.
+        allowed = documented_methods(app.openapi()["paths"], request.url.path)
+        return JSONResponse({"detail": exc.detail}, status_code=405,
+                            headers={"Allow": ", ".join(allowed)})
 
     @app.exception_handler(DressformError)
     async def stage_error(_: Request, exc: DressformError) -> JSONResponse:
@@ -113,7 +150,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.include_router(shop_router(settings, library, sessions,
                                    RateLimiter(settings.shop_requests_per_minute)))
     for router in STUDIO_ROUTERS:  # every studio endpoint is behind an API key
-        app.include_router(router, prefix="/api", tags=["studio"],
+        app.include_router(router, prefix="/api", tags=["studio"], responses=STUDIO_ERRORS,
                            dependencies=[Depends(authorised)])
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
@@ -125,7 +162,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     def studio_page() -> FileResponse:
         return FileResponse(STATIC / "studio.html")
 
-    @app.get("/healthz", tags=["server"])
+    @app.get("/healthz", tags=["server"], responses=PLAIN_ERRORS)
     def health() -> dict[str, object]:
         return {"ok": True, "viewer": VIEWER.is_file(), "shopper_sessions": len(sessions)}
 

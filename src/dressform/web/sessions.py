@@ -3,6 +3,7 @@ it (the retention after the last use), is deleted by one call, and never reaches
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import threading
 import time
@@ -61,6 +62,18 @@ class ShopSessions:
     def purge(self) -> int:
         with self._lock:
             return self._purge()
+
+    def sweep_interval_s(self) -> float:
+        """How often the timer sweeps: a tenth of the retention, at most a second, so a
+        session outlives its retention by at most that."""
+        return min(1.0, max(0.05, self.retention_s / 10.0))
+
+    async def expire_forever(self) -> None:
+        """Purge expired sessions on a timer (till cancelled): an idle server must not keep
+        a shopper's measurements past the retention waiting for someone else to call."""
+        while True:
+            await asyncio.sleep(self.sweep_interval_s())
+            self.purge()
 
     def _purge(self) -> int:
         cutoff = time.monotonic() - self.retention_s

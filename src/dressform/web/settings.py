@@ -34,6 +34,17 @@ class WebSettings:
     prepare_on_demand: bool = True
     #: Particle spacing of try-on drapes, mm.
     tryon_spacing_mm: float = 25.0
+    #: Reverse proxies whose `X-Forwarded-For` is believed (comma-separated addresses or
+    #: networks, uvicorn's `forwarded_allow_ips`; `*` for any). Empty: none, so a client is
+    #: known (and rate-limited) by its socket's address, whatever headers it sends.
+    trusted_proxies: str = ""
+
+    def server_options(self) -> dict[str, object]:
+        """uvicorn's options for forwarding headers: believed only from `trusted_proxies`."""
+        proxies = self.trusted_proxies.strip()
+        if not proxies:
+            return {"proxy_headers": False}
+        return {"proxy_headers": True, "forwarded_allow_ips": proxies}
 
     @classmethod
     def from_env(cls, **overrides: object) -> WebSettings:

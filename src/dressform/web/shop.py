@@ -22,6 +22,7 @@ from dressform.tryon.shopper import (
     tryon_glbs,
 )
 from dressform.web.limits import bounded
+from dressform.web.problems import ERASE_ERRORS, SHOP_ERRORS
 from dressform.web.sessions import ShopSessions
 from dressform.web.settings import WebSettings
 
@@ -94,7 +95,9 @@ def _summary(t: TryOn) -> dict[str, Any]:
 
 def shop_router(settings: WebSettings, library: DrapeLibrary, sessions: ShopSessions,
                 limit: Any) -> APIRouter:
-    router = APIRouter(prefix="/api/shop", tags=["shopper"], dependencies=[Depends(limit)])
+    router = APIRouter(prefix="/api/shop", tags=["shopper"])
+    # Every route is rate-limited but the erasure: forgetting a shopper must always work.
+    limited = [Depends(limit)]
     # One try-on at a time: the solver's (warp's) kernels are not shared between threads,
     # and on a small machine two at once finish no sooner than one after the other.
     solver = threading.Lock()
@@ -104,7 +107,8 @@ def shop_router(settings: WebSettings, library: DrapeLibrary, sessions: ShopSess
         return TryOnOut(id=session_id, model_url=base, heat_map_url=f"{base}?heat=true",
                         retention_s=settings.retention_s, **summary)
 
-    @router.get("/garments", response_model=list[GarmentOut])
+    @router.get("/garments", response_model=list[GarmentOut], dependencies=limited,
+                responses=SHOP_ERRORS)
     def garments() -> list[GarmentOut]:
         """The garments a shopper can try on, with their sizes."""
         return [GarmentOut(name=g.name, title=g.title, fabric=g.fabric, color=g.color,
@@ -112,7 +116,8 @@ def shop_router(settings: WebSettings, library: DrapeLibrary, sessions: ShopSess
 
     houses: dict[tuple[str, str], bytes] = {}
 
-    @router.get("/garments/{name}/model.glb", responses={200: {"content": {GLB: {}}}})
+    @router.get("/garments/{name}/model.glb", dependencies=limited,
+                responses={**SHOP_ERRORS, 200: {"content": {GLB: {}}}})
     async def garment_model(name: str, sex: Literal["female", "male"] = "female") -> Response:
         """The garment on the house model (a grid body in its own size), for the page to
         show before the shopper's clone exists. 409 until it is prepared."""
@@ -123,7 +128,7 @@ def shop_router(settings: WebSettings, library: DrapeLibrary, sessions: ShopSess
         return Response(houses[(name, sex)], media_type=GLB,
                         headers={"Cache-Control": "public, max-age=3600"})
 
-    @router.post("/advice", response_model=AdviceOut)
+    @router.post("/advice", response_model=AdviceOut, dependencies=limited, responses=SHOP_ERRORS)
     async def advice(req: AdviceRequest) -> AdviceOut:
         """The size to buy, from the shopper's clone and the size chart (no drape)."""
         garment = catalogue_garment(req.garment)
@@ -131,7 +136,8 @@ def shop_router(settings: WebSettings, library: DrapeLibrary, sessions: ShopSess
         a = advise(garment, req.body.sex, clone.measurements.as_dict())
         return AdviceOut(size=a.size, reason=a.reason)
 
-    @router.post("/tryons", response_model=TryOnOut, status_code=201)
+    @router.post("/tryons", response_model=TryOnOut, status_code=201, dependencies=limited,
+                 responses=SHOP_ERRORS)
     async def start_tryon(req: TryOnRequest, request: Request) -> TryOnOut:
         """Make the shopper's clone and dress it: size advice, fit verdict, and the dressed
         clone as GLB (plain and as a stretch heat map) kept for `retention_s`."""
@@ -160,13 +166,14 @@ def shop_router(settings: WebSettings, library: DrapeLibrary, sessions: ShopSess
                  summary["seconds"])
         return out(session.id, summary, request)
 
-    @router.get("/tryons/{session_id}", response_model=TryOnOut)
+    @router.get("/tryons/{session_id}", response_model=TryOnOut, dependencies=limited,
+                responses=SHOP_ERRORS)
     def get_tryon(session_id: str, request: Request) -> TryOnOut:
         s = sessions.get(session_id)
         return out(s.id, s.summary, request)
 
     @router.get("/tryons/{session_id}/model.glb", name="tryon_model",
-                responses={200: {"content": {GLB: {}}}})
+                responses={**SHOP_ERRORS, 200: {"content": {GLB: {}}}}, dependencies=limited)
     def tryon_model(session_id: str, heat: Annotated[bool, Query()] = False) -> Response:
         """The dressed clone (GLB, Y up, metres); `heat=true`: the garment painted with its
         stretch (blue slack → red at the fabric's limit)."""
@@ -174,9 +181,10 @@ def shop_router(settings: WebSettings, library: DrapeLibrary, sessions: ShopSess
         return Response(s.heat_glb if heat else s.glb, media_type=GLB,
                         headers={"Cache-Control": "private, no-store"})
 
-    @router.delete("/tryons/{session_id}", status_code=204)
+    @router.delete("/tryons/{session_id}", status_code=204, responses=ERASE_ERRORS)
     def delete_tryon(session_id: str) -> Response:
-        """Forget the try-on now: the clone, the measurements and the models."""
+        """Forget the try-on now: the clone, the measurements and the models (never
+        rate-limited)."""
         sessions.get(session_id)  # 404 when unknown
         sessions.delete(session_id)
         return Response(status_code=204)

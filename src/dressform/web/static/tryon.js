@@ -78,7 +78,7 @@ async function tryOn(ev) {
     const r = await fetch("/api/shop/tryons", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(req) });
     const data = await r.json();
     if (!r.ok) { $("error").textContent = explain(data.detail); $("status").textContent = "Could not dress your clone."; return; }
-    if (current) fetch(`/api/shop/tryons/${current.id}`, { method: "DELETE" });
+    if (current) erase(current.id);  // the try-on it replaces
     window.tryonStarted = started;
     show(data);
   } catch (e) {
@@ -88,19 +88,53 @@ async function tryOn(ev) {
   }
 }
 
+// Deletes the try-on `id`; true only when the server confirmed it is gone (204, or 404:
+// deleted or expired already). A busy or unreachable server is asked again a few times.
+async function erase(id) {
+  for (let attempt = 1; attempt <= 4; attempt++) {
+    let wait = attempt;
+    try {
+      const r = await fetch(`/api/shop/tryons/${id}`, { method: "DELETE" });
+      if (r.status === 204 || r.status === 404) return true;
+      if (r.status !== 429 && r.status < 500) return false;
+      wait = Math.min(Number(r.headers.get("Retry-After")) || attempt, 5);
+    } catch (e) { /* the network failed: ask again */ }
+    if (attempt < 4) await new Promise((done) => setTimeout(done, wait * 1000));
+  }
+  return false;
+}
+
 async function forget() {
   if (!current) return;
-  await fetch(`/api/shop/tryons/${current.id}`, { method: "DELETE" });
+  $("forget").disabled = true;
+  $("error").textContent = "";
+  $("status").textContent = "Deleting your clone…";
+  if (!(await erase(current.id))) {
+    // Say only what the server confirmed: the clone is still there.
+    $("forget").disabled = false;
+    $("status").textContent = "Your clone";
+    $("error").textContent = "Your clone could not be deleted yet: please press Forget again. " +
+      `Otherwise it is deleted ${Math.round(current.retention_s / 60)} min after your last look.`;
+    return;
+  }
   current = null;
+  // Nothing of the clone stays on the page either: its numbers, its advice, its 3-D view.
+  $("advice-size").textContent = "—";
+  for (const id of ["advice-reason", "verdict", "timing"]) $(id).textContent = "";
+  $("ease").querySelector("tbody").replaceChildren();
+  for (const id of ["height", "weight", "bust", "waist", "hip"]) $(id).value = "";
   $("viewer").removeAttribute("src");
   $("heat").checked = false; $("heat").disabled = true; $("forget").disabled = true;
   $("legend").classList.remove("on");
   $("status").textContent = "Forgotten: your clone and measurements are deleted.";
+  showHouseModel();
 }
 
 $("viewer").addEventListener("load", () => {
   if (!current) {
-    $("status").textContent = "On our model — enter your measurements to see it on you.";
+    if (!$("status").textContent.startsWith("Forgotten")) {  // keep saying it was deleted
+      $("status").textContent = "On our model — enter your measurements to see it on you.";
+    }
     document.body.dataset.house = "1";
     return;
   }

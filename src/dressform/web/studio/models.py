@@ -3,16 +3,25 @@ media types and names they share."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from dressform.campaign.spec import NAME
+from dressform.provenance.consent import USES
+from dressform.render.studio import BACKDROPS, CAMERAS
 
 PNG = "image/png"
 #: A name the studio can use as a key and a file name (a clone, a pattern).
 Id = Annotated[str, Field(pattern=NAME, max_length=80)]
+
+
+def one_of(names: Iterable[str]) -> dict[str, Any]:
+    """The names a field takes, for the OpenAPI document: the server checks them itself, so
+    a near miss is answered with a suggestion."""
+    return {"enum": list(names)}
 
 
 class CloneIn(BaseModel):
@@ -38,7 +47,7 @@ class CloneOut(BaseModel):
 class ConsentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     person: str = Field(min_length=1, max_length=200)
-    uses: list[str] = Field(min_length=1)
+    uses: list[Annotated[str, Field(json_schema_extra=one_of(USES))]] = Field(min_length=1)
     territories: list[str] = Field(default_factory=lambda: ["worldwide"])
     starts: date
     expires: date
@@ -78,8 +87,8 @@ class DrapeIn(BaseModel):
 class RenderIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     drape: str = Field(max_length=80, description="a finished drape job's id")
-    camera: str = "front"
-    backdrop: str = "white"
+    camera: str = Field("front", json_schema_extra=one_of(CAMERAS))
+    backdrop: str = Field("white", json_schema_extra=one_of(BACKDROPS))
     width: int = Field(512, ge=64, le=2048)
     height: int = Field(768, ge=64, le=2048)
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from fastapi import APIRouter, File, Query, UploadFile
 
 from dressform.campaign.spec import NAME
-from dressform.errors import InvalidInputError
+from dressform.errors import DressformError, InvalidInputError, UnknownNameError
 from dressform.store.records import PatternRecord
 from dressform.web.limits import bounded
 from dressform.web.studio.deps import SettingsDep, StoreDep
@@ -43,7 +43,12 @@ def read_upload(filename: str, data: bytes) -> Pattern:
     with tempfile.TemporaryDirectory(prefix="dressform-upload-") as tmp:
         path = Path(tmp) / f"upload{suffix}"
         path.write_bytes(data)
-        return read_pattern(path)
+        try:
+            return read_pattern(path)
+        except DressformError as exc:  # the reader names its file: the server's temp path
+            said = str(exc).replace(str(path), filename).replace(tmp, "")
+            kind = UnknownNameError if isinstance(exc, UnknownNameError) else InvalidInputError
+            raise kind(said) from None
 
 
 @router.post("/patterns", response_model=PatternOut, status_code=201)
