@@ -58,7 +58,7 @@ N_NOISE = 48                # extra orthonormal patterns, never embedded: the no
 SYNC_BINS = 0.3             # share of the band's frequencies that carry the sync pattern
 SYNC_WEIGHT = 4.0           # sync coefficient relative to one bit's (sync: 14 % of the energy)
 AMPLITUDE = 5.0             # grey levels of the tile pattern's RMS before masking
-SMALL_BOOST = 1.6           # most amplitude gained by pictures under 1024 px
+SMALL_BOOST = 1.3           # most amplitude gained below 1024 px (more mottles a backdrop)
 MAX_RMS = 2.3               # grey levels: the change's RMS, so PSNR >= 40.9 dB before rounding
 P_MIN, P_MAX = 44.0, 140.0  # periods searched: 1.45x enlarged to cropped to 46 % of the short side
 FLOOR = 0.7                 # grey levels added to the local activity: flat areas are not blown up
@@ -137,8 +137,8 @@ def _check(bits: np.ndarray) -> bytes | None:
     return payload if (zlib.crc32(payload) ^ _CRC_XOR) == crc else None
 
 
-FLAT_LEVEL = 0.2            # relative mask level on smooth/flat areas (texture -> 1.0)
-FLAT_CAP, TEX_CAP = 3.0, 10.0   # soft limit of |change| (grey levels) on flat / textured areas
+FLAT_LEVEL = 0.14           # mask level on smooth/flat areas (texture -> 1.0); more mottles
+FLAT_CAP, TEX_CAP = 2.2, 10.0   # soft limit of |change| (grey levels) on flat / textured areas
 
 
 def _mask(rgb: np.ndarray, flat_level: float = FLAT_LEVEL) -> tuple[np.ndarray, np.ndarray]:
