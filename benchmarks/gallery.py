@@ -17,13 +17,14 @@ from pathlib import Path
 from PIL import Image
 
 from dressed import dressed_outfit, woman
-from dressform.body import POSES, build, pose_body
+from dressform.body import POSES, build
 from dressform.body.skin import skin_tone_hex
+from dressform.drape.posed import posed_garments
 from dressform.drape.spacing import DRAPE_SPACING_MM
 from dressform.errors import DressformWarning
 from dressform.render.hair import HAIR_STYLES, grow_hair
 from dressform.render.looks import FABRIC_LOOK, fabric_look
-from dressform.render.photoreal import SceneMesh, body_scene, render_still
+from dressform.render.photoreal import SceneMesh, render_still
 from dressform.render.studio import BACKDROPS, CAMERAS, LIGHTS, Studio
 from dressform.render.video import flatten
 from dressform.shoot.scene import dressed_scene
@@ -48,8 +49,8 @@ def _save(src: Path, name: str) -> str:
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     rest, outfit = dressed_outfit(SPEC, TOP, SKIRT)
-    relaxed = dressed_scene(rest, outfit, "relaxed")
-    body = pose_body(rest, "relaxed")
+    posed = posed_garments(rest, outfit, "relaxed")
+    relaxed, body = dressed_scene(rest, outfit, "relaxed", posed=posed)
     hair = grow_hair(body, "long", "dark-brown")
     sections: dict[str, list[tuple[str, str]]] = {}
     notes: dict[str, list[str]] = defaultdict(list)
@@ -68,12 +69,14 @@ def main() -> None:
         sections["hairstyles"] = [
             (h, shot(relaxed, f"hair-{h}", hair_=grow_hair(body, h, "dark-brown"),
                      camera="portrait")) for h in HAIR_STYLES]
+        # The same clone and outfit in each tone (its shape does not change with it).
         sections["skin tones (Monk Skin Tone)"] = [
             (f"MST-{t} {skin_tone_hex(t)}",
-             shot(body_scene(pose_body(build(SPEC.model_copy(update={"skin_tone": t})),
-                                       "relaxed")), f"skin-mst{t}", camera="portrait",
+             shot(dressed_scene(build(SPEC.model_copy(update={"skin_tone": t})), outfit,
+                                "relaxed", posed=posed)[0], f"skin-mst{t}", camera="portrait",
                   light="high-key")) for t in range(1, 11)]
-        *worn, skirt_mesh = relaxed  # the body and the top, then the skirt
+        skirt_mesh = next(m for m in relaxed if m.name == "bottom")
+        worn = [m for m in relaxed if m is not skirt_mesh]
         sections["fabric looks"] = [
             (f, shot([*worn, SceneMesh("skirt", skirt_mesh.vertices, skirt_mesh.faces,
                                             fabric_look(f, None if f == "denim" else "camel",
@@ -90,19 +93,20 @@ def main() -> None:
         for p in POSES:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", DressformWarning)
-                scene = dressed_scene(rest, outfit, p)
+                scene, posed_body = dressed_scene(rest, outfit, p)
             # What the re-drape warned of goes under the pictures: they show it as it is.
             notes[poses] += [f"{p}: {w.message}" for w in caught
                              if issubclass(w.category, DressformWarning)]
             sections[poses].append((p, shot(scene, f"pose-{p}", hair_=grow_hair(
-                pose_body(rest, p), "long", "dark-brown"), camera="three-quarter")))
+                posed_body, "long", "dark-brown"), camera="three-quarter")))
     lines = ["# Preset gallery", "",
              "Every preset of `dressform shoot`, rendered by `python benchmarks/gallery.py` "
              "at preview quality (Blender Cycles, 512×768, shown at 384 px tall). The clone: "
              "woman 168 cm / 62 kg, Monk Skin Tone 6, long dark-brown hair, a cotton-jersey "
              "T-shirt tucked into an A-line skirt in cotton poplin (sizes from the chart, "
              f"draped at {DRAPE_SPACING_MM:.0f} mm), relaxed pose, editorial light, white "
-             "cyclorama, front camera, unless the section changes it.", ""]
+             "cyclorama, front camera, in a nude base layer and white trainers, unless the section "
+             "changes it.", ""]
     for title, items in sections.items():
         lines += [f"## {title}", "", " ".join(f"![{label}]({file})" for label, file in items),
                   "", " · ".join(f"`{label}`" for label, _ in items), ""]

@@ -22,11 +22,10 @@ from scipy.ndimage import gaussian_filter
 
 from bench_format import table
 from clones import replace_section
-from dressed import dressed_woman, woman
-from dressform.body import build, pose_body
+from dressed import dressed_outfit, woman
 from dressform.render.hair import grow_hair
 from dressform.render.photoreal import render_still
-from dressform.render.preview import Camera, PreviewMesh, body_mesh, render_meshes
+from dressform.render.preview import Camera, PreviewMesh, render_meshes
 from dressform.render.studio import QUALITY, Studio
 from dressform.render.video import flatten
 from dressform.shoot.scene import dressed_scene
@@ -37,9 +36,11 @@ PICTURES = Path("docs/render")
 
 
 def campaign_scene():
-    body, skirt = dressed_woman(woman(5), "skirt", "denim", (0.13, 0.2, 0.38))
-    meshes = dressed_scene(body, [skirt], "relaxed")
-    hair = grow_hair(pose_body(body, "relaxed"), "long", "dark-brown")
+    """The headline still: a white T-shirt tucked into a denim skirt, in trainers."""
+    body, outfit = dressed_outfit(woman(5), ("tshirt", "cotton_jersey", (0.93, 0.93, 0.91)),
+                                  ("skirt", "denim", (0.13, 0.2, 0.38)))
+    meshes, posed = dressed_scene(body, outfit, "relaxed")
+    hair = grow_hair(posed, "long", "dark-brown")
     return meshes, hair
 
 
@@ -84,7 +85,8 @@ def render_lines(presets: tuple[str, ...] = PRESETS, reference: bool = True) -> 
         print(preset, f"{result.seconds:.1f} s", flush=True)
     lines = [TITLE,
              f"One campaign scene (woman 168/62, MST-5, long hair of "
-             f"{len(hair.strands)} strands, denim skirt re-draped into the relaxed pose, "
+             f"{len(hair.strands)} strands, a white T-shirt tucked into a denim skirt, "
+             "re-draped into the relaxed pose, over a nude base layer, in white trainers, "
              "three-quarter camera, editorial light, white cyclorama), Blender Cycles on the "
              "CPU in a worker process; time is the whole call (starting the worker, building "
              "the scene, rendering, denoising, writing the PNG); quality loss against the "
@@ -102,8 +104,7 @@ def render_lines(presets: tuple[str, ...] = PRESETS, reference: bool = True) -> 
                    f"{ssim(luma(images[preset]), ref):.3f} |" if same else "| — | — |")
         lines.append(f"| {preset} | {q.width}×{q.height} | {q.samples} | {q.noise_threshold} | "
                      f"{'yes' if q.denoise else 'no'} | {result.seconds:.1f} {quality}")
-    cloth = [PreviewMesh(m.vertices, m.faces, m.look.color) for m in meshes[1:]]
-    scene = [body_mesh(pose_body(build(woman(5)), "relaxed")), *cloth]
+    scene = [PreviewMesh(m.vertices, m.faces, m.look.color) for m in meshes]
     render_meshes(scene, width=1024, height=1536)  # GL context, once per process
     times = []
     for _ in range(5):

@@ -16,6 +16,7 @@ from dressform.garment.sizes import builtin_chart
 from dressform.geometry.distance import BodyDistance
 from dressform.render.face import face_overlay
 from dressform.render.hair import HAIR_STYLES, grow_hair, scalp_faces
+from dressform.render.wear import UNDRESSED
 from dressform.shoot.scene import dressed_scene
 
 
@@ -40,7 +41,8 @@ def test_a_garment_is_redraped_into_the_pose_not_skinned(woman, dressed):
     band_z = float(np.median(rested.vertices[top, 2]))
     waist = woman.part_mask("torso", "hips") & (np.abs(rest[:, 2] - band_z) < 0.02)
     for pose in ("relaxed", "walking"):
-        skirt = next(m for m in dressed_scene(woman, garments, pose) if m.name == "skirt")
+        scene, _ = dressed_scene(woman, garments, pose, wear=UNDRESSED)
+        skirt = next(m for m in scene if m.name == "skirt")
         posed = pose_body(woman, pose)
         skin = BodyDistance(np.asarray(posed.vertices), np.asarray(posed.faces))
         assert skin(skirt.vertices).min() > -0.001, pose  # no cloth in the posed body
@@ -146,7 +148,7 @@ def test_cli_writes_a_turntable_as_mp4_and_gif(dressed, tmp_path, cli):
     path, _ = dressed
     mp4, gif = tmp_path / "spin.mp4", tmp_path / "spin.gif"
     r = cli("turntable", str(path), "--frames", "4", "--pose", "a-pose", "--quality", "draft",
-            "--hair", "short", "-o", str(mp4), "-o", str(gif))
+            "--hair", "short", "--top", "none", "-o", str(mp4), "-o", str(gif))
     assert r.returncode == 0, r.stderr
     with av.open(str(mp4)) as video:
         frames = [f.to_ndarray(format="rgb24") for f in video.decode(video=0)]
@@ -165,7 +167,7 @@ def test_cli_writes_a_runway_walk_with_the_cloth_on_every_frame(dressed, tmp_pat
     path, _ = dressed
     mp4 = tmp_path / "walk.mp4"
     r = cli("walk", str(path), "--seconds", "0.2", "--fps", "10", "--quality", "draft",
-            "--hair", "none", "-o", str(mp4))
+            "--hair", "none", "--top", "none", "-o", str(mp4))
     assert r.returncode == 0, r.stderr
     with av.open(str(mp4)) as video:
         frames = [f.to_ndarray(format="rgb24") for f in video.decode(video=0)]

@@ -1,4 +1,5 @@
-"""Shopper try-on: a drape prepared on a grid body, carried onto the shopper's clone."""
+"""Shopper try-on: a drape prepared on a grid body, carried onto the shopper's clone, shown in
+a complete look (with a bottom, over a base layer, in shoes)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import numpy as np
 import pygltflib
 import pytest
 
+from dressform.body.garment_files import WEAR_EXTRAS_KEY
 from dressform.errors import InvalidInputError, UnknownNameError
 from dressform.tryon.catalogue import catalogue_garment, grid
 from dressform.tryon.library import DrapeLibrary, DrapeRefused
@@ -125,9 +127,14 @@ def test_refusals_are_remembered(tmp_path):
     assert not lib.ready(TEE, "male", "XS")
 
 
-def test_glbs_hold_the_dressed_clone_and_its_heat_map(tried):
+@pytest.fixture(scope="module")
+def glbs(tried):
+    return tryon_glbs(tried[0])
+
+
+def test_glbs_hold_the_dressed_clone_and_its_heat_map(tried, glbs):
     fit, _ = tried
-    plain, heat = tryon_glbs(fit)
+    plain, heat = glbs
     for data in (plain, heat):
         assert data[:4] == b"glTF"
     g = pygltflib.GLTF2.load_from_bytes(heat)
@@ -142,3 +149,54 @@ def test_glbs_hold_the_dressed_clone_and_its_heat_map(tried):
     assert len(rgb) == len(fit.dressed.vertices)
     assert rgb.std(axis=0).max() > 0.02  # the stretch varies over the garment
     assert io.BytesIO(plain).getbuffer().nbytes > 100_000
+
+
+def test_the_clone_is_shown_in_a_complete_look(tried, glbs):
+    """A T-shirt is tried on over navy trousers, a base layer and shoes, in both files; the
+    heat map paints the T-shirt only; the fit is the T-shirt's."""
+    fit, up = tried
+    assert fit.worn_with == up.worn_with == "navy trousers"
+    assert fit.partner is not None and fit.look is not None and fit.look.role == "bottom"
+    # The fit read is the garment's: its maps cover the T-shirt's cloth, nothing else.
+    stretch, _ = fit.report.heat_maps()
+    assert len(stretch.values) == len(fit.dressed.vertices)
+    for data in glbs:
+        g = pygltflib.GLTF2.load_from_bytes(data)
+        names = [m.name for m in g.meshes]
+        assert names[:3] == ["body", "tee", "trousers"]
+        wear = {m.name: (m.extras or {}).get(WEAR_EXTRAS_KEY) for m in g.meshes[3:]}
+        kinds = set(wear.values())
+        assert any(k.startswith("base:") for k in kinds), names  # underwear
+        assert any(k.startswith("shoes:") for k in kinds), names  # and shoes
+        assert all(wear.values()), "every mesh after the look is marked as wear"
+        trousers = g.meshes[names.index("trousers")].primitives[0]
+        assert trousers.attributes.COLOR_0 is None  # in its own colour, never painted
+        navy = g.materials[trousers.material].pbrMetallicRoughness.baseColorFactor
+        assert navy[2] > navy[0] and max(navy[:3]) < 0.2  # dark blue (linear)
+    # Standing in shoes: the body is lifted off the floor (glTF's y is up), soles under it.
+    g = pygltflib.GLTF2.load_from_bytes(glbs[0])
+    low = {m.name: g.accessors[m.primitives[0].attributes.POSITION].min[1] for m in g.meshes}
+    assert low["body"] > 0.005
+    assert min(v for k, v in low.items() if k.startswith("shoes:")) < low["body"]
+
+
+def test_wear_is_not_read_back_as_garments(glbs, tmp_path):
+    from dressform.body.garment_files import load_garments
+    from dressform.drape.worn import load_worn
+
+    path = tmp_path / "dressed.glb"
+    path.write_bytes(glbs[0])
+    assert [m.name for m in load_garments(path)] == ["tee", "trousers"]
+    assert [w.name for w in load_worn(path)] == ["tee", "trousers"]
+
+
+def test_partner_files_of_another_version_are_not_read(tmp_path):
+    """The garment's own files are as they were; what completes the look is kept in
+    versioned files, and one without this version's mark is draped again, not misread."""
+    lib = DrapeLibrary(tmp_path, spacing_mm=40.0)
+    g = grid("female")[1]
+    stale = tmp_path / "_partners" / g.key / "trousers-cotton_poplin.npz"
+    stale.parent.mkdir(parents=True)
+    np.savez(stale, vertices=np.zeros((3, 3)), record=np.array("{}"))
+    assert lib.partners_ready(TEE, "female") == []
+    assert lib.partner(TEE, g, make=False) is None

@@ -40,6 +40,7 @@ def test_shopper_tries_on_gets_advice_and_a_model(web, caplog):
     assert glb.content[:4] == b"glTF"
     heat = web.get(t["heat_map_url"])
     assert heat.content[:4] == b"glTF" and heat.content != glb.content
+    assert t["worn_with"] == "navy trousers"  # in a complete look (the fit is the tee's)
     assert web.get(f"/api/shop/tryons/{t['id']}").json()["size"] == "L"
     # A shopper's measurements never reach a log line.
     for value in ("160.37", "63.21", "93.17", "93.2"):

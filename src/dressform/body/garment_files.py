@@ -6,6 +6,11 @@ simulate it again (pattern JSON, fabric preset, particle spacing). In the GLB ea
 mesh of its own after the body's, unskinned and two-sided (cloth is seen from both sides), with
 its extras under the mesh's ``extras["dressform_garment"]``, so a dressed clone can be re-draped
 into a pose from the file alone. The body itself is :mod:`dressform.body.files`.
+
+A clone's base layer and shoes (`dressform.body.wear`) may be written beside it the same way,
+to be seen: an `ExtraMesh` whose extras hold ``WEAR_EXTRAS_KEY`` (its kind, e.g.
+"base:briefs") is written with only that under its mesh's extras, and is not a garment:
+`load_garments` leaves it out (nothing re-drapes or fits a shoe).
 """
 
 from __future__ import annotations
@@ -32,6 +37,14 @@ from dressform.geometry.normals import vertex_normals
 
 #: Key of a garment's record in its glTF mesh's ``extras``.
 GARMENT_EXTRAS_KEY = "dressform_garment"
+#: Key marking a mesh (in `ExtraMesh.extras` and its glTF mesh's ``extras``) as a base-layer
+#: or shoe piece, not a garment; its value is the piece's kind ("base:briefs", "shoes:...").
+WEAR_EXTRAS_KEY = "dressform_wear"
+
+
+def is_wear(extras: dict[str, Any] | None) -> bool:
+    """Whether a mesh with these (glTF or `ExtraMesh`) extras is wear, not a garment."""
+    return extras is not None and WEAR_EXTRAS_KEY in extras
 
 
 @dataclass(frozen=True)
@@ -83,15 +96,23 @@ def add_garments(gltf: pygltflib.GLTF2, garments: Sequence[ExtraMesh]) -> None:
                 roughnessFactor=mesh.roughness)))
         gltf.meshes.append(pygltflib.Mesh(name=mesh.name, primitives=[pygltflib.Primitive(
             attributes=attrs, indices=indices, material=len(gltf.materials) - 1,
-            mode=pygltflib.TRIANGLES)], extras={GARMENT_EXTRAS_KEY: dict(mesh.extras)}))
+            mode=pygltflib.TRIANGLES)], extras=_mesh_extras(mesh)))
         gltf.nodes.append(pygltflib.Node(name=mesh.name, mesh=len(gltf.meshes) - 1))
         gltf.scenes[0].nodes.append(len(gltf.nodes) - 1)
     binary.finish()
 
 
+def _mesh_extras(mesh: ExtraMesh) -> dict[str, Any]:
+    """A mesh's glTF extras: a wear piece's kind, or a garment's record."""
+    if is_wear(mesh.extras):
+        return {WEAR_EXTRAS_KEY: str(mesh.extras[WEAR_EXTRAS_KEY])}
+    return {GARMENT_EXTRAS_KEY: dict(mesh.extras)}
+
+
 def load_garments(path: str | os.PathLike[str]) -> list[ExtraMesh]:
-    """The garments of a dressed clone written by `export_glb` (every mesh after the body's),
-    in Z-up metres with their UVs, colours and extras; [] for an undressed clone."""
+    """The garments of a dressed clone written by `export_glb` (every mesh after the body's
+    but its base layer and shoes), in Z-up metres with their UVs, colours and extras; [] for
+    an undressed clone."""
     p = Path(path)
     if p.suffix.lower() != ".glb" or not p.is_file():
         raise ExportError(f"{path}: garments are read from a dressed clone's .glb")
@@ -100,6 +121,8 @@ def load_garments(path: str | os.PathLike[str]) -> list[ExtraMesh]:
         blob = gltf.binary_blob() or b""
         out: list[ExtraMesh] = []
         for mesh in gltf.meshes[1:]:
+            if is_wear(mesh.extras):  # a base layer or a shoe, drawn, not worn as cloth
+                continue
             prim = mesh.primitives[0]
             extras = (mesh.extras or {}).get(GARMENT_EXTRAS_KEY, {})
             material = gltf.materials[prim.material] if prim.material is not None else None
@@ -116,4 +139,5 @@ def load_garments(path: str | os.PathLike[str]) -> list[ExtraMesh]:
     return out
 
 
-__all__ = ["GARMENT_EXTRAS_KEY", "ExtraMesh", "add_garments", "load_garments"]
+__all__ = ["GARMENT_EXTRAS_KEY", "WEAR_EXTRAS_KEY", "ExtraMesh", "add_garments", "is_wear",
+           "load_garments"]

@@ -11,7 +11,7 @@ from itertools import product
 from pathlib import Path
 from typing import Any
 
-from dressform.campaign.spec import Campaign, GarmentItem
+from dressform.campaign.spec import Campaign, GarmentItem, Look, Wearing
 
 #: Seconds per unit of work on the 2-core reference machine (BENCHMARKS.md): a drape per
 #: garment at 20 mm, a re-drape into a pose (once per look, clone and pose), and a still per
@@ -30,6 +30,8 @@ class Member:
     clone_id: str
     spec: dict[str, Any]
     synthetic: bool
+    #: Its base layer and shoes as the cast file gives them (`Wearing` fields; None: default).
+    wearing: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,8 @@ class Shot:
     backdrop: str
     expression: str
     output: str  # relative to the campaign's output folder
+    #: The base layer and shoes (`dressform.render.wear.Wear` fields).
+    wear: dict[str, Any] | None = None
 
     @property
     def redraped(self) -> bool:
@@ -103,10 +107,12 @@ def cast_members(campaign: Campaign, stored: dict[str, dict[str, Any]]) -> list[
     for m in campaign.cast.clones:
         if m.clone is not None:
             rec = stored[m.clone]
-            members.append(Member(m.name, m.clone, rec["spec"], rec["synthetic"]))
+            members.append(Member(m.name, m.clone, rec["spec"], rec["synthetic"],
+                                  _wearing(m)))
         else:
             spec = BodySpec(**(m.spec or {})).model_dump(mode="json")
-            members.append(Member(m.name, f"{campaign.name}.{m.name}", spec, True))
+            members.append(Member(m.name, f"{campaign.name}.{m.name}", spec, True,
+                                  _wearing(m)))
     if campaign.cast.sample is not None:
         from dressform.body.cast import CastRanges, cast
 
@@ -119,6 +125,41 @@ def cast_members(campaign: Campaign, stored: dict[str, dict[str, Any]]) -> list[
     return members
 
 
+def _wearing(given: Wearing) -> dict[str, Any]:
+    return given.model_dump(include=set(Wearing.model_fields), exclude_none=True)
+
+
+def wear_of(member: Member, look: Look) -> dict[str, Any]:
+    """What `member` wears under and below `look`: the look's choices, then the clone's."""
+    return {**(member.wearing or {}), **_wearing(look)}
+
+
+def completed(look: Look, items: dict[str, GarmentItem]
+              ) -> tuple[tuple[GarmentItem, ...], str]:
+    """The garments (top first) and layering of `look`, a single top or bottom of a block
+    completed with its partner (`dressform.drape.styling.partner`) unless the look says
+    "none". A pattern file's garment is left as it is: what it covers is not known before
+    it is draped."""
+    from dressform.drape.styling import Styling, partner
+    from dressform.garment.blocks import BLOCK_ROLES
+    from dressform.render.looks import parse_color
+
+    garments = tuple(items[g] for g in look.garments)
+    if len(garments) != 1 or garments[0].block is None:
+        return garments, look.layering
+    item = garments[0]
+    role = BLOCK_ROLES[item.block]
+    chosen = partner(role, parse_color(item.color),  # type: ignore[arg-type]
+                     Styling(bottom=look.bottom, top=look.top), skirt="skirt" in item.block)
+    if chosen is None:
+        return garments, look.layering
+    hexa = "#" + "".join(f"{round(c * 255):02x}" for c in chosen.color)
+    other = GarmentItem(name=f"{look.name}-{chosen.color_name}-{chosen.block}",
+                        block=chosen.block, fabric=chosen.fabric, color=hexa)
+    pair = (item, other) if chosen.role == "bottom" else (other, item)
+    return pair, chosen.layering
+
+
 def plan(campaign: Campaign, stored: dict[str, dict[str, Any]] | None = None) -> Plan:
     """Every shot of `campaign` (see `cast_members` for `stored`)."""
     members = cast_members(campaign, stored or {})
@@ -127,10 +168,10 @@ def plan(campaign: Campaign, stored: dict[str, dict[str, Any]] | None = None) ->
     drapes: list[DrapeJob] = []
     shots: list[Shot] = []
     for member, look in product(members, campaign.looks):
-        garments = tuple(items[g] for g in look.garments)
+        garments, layering = completed(look, items)
         dkey = digest({"spec": member.spec, "garments": [g.model_dump() for g in garments],
-                       "layering": look.layering, "drape": campaign.drape.model_dump()})
-        drape = DrapeJob(dkey, member, look.name, garments, look.layering)
+                       "layering": layering, "drape": campaign.drape.model_dump()})
+        drape = DrapeJob(dkey, member, look.name, garments, layering)
         drapes.append(drape)
         sh = campaign.shots
         for pose, camera, scene, expression in product(sh.poses, sh.cameras, sh.scenes,
@@ -138,12 +179,13 @@ def plan(campaign: Campaign, stored: dict[str, dict[str, Any]] | None = None) ->
             name = "_".join(_slug(p) for p in (pose, camera, scene.light, scene.backdrop,
                                                expression))
             output = f"{member.name}/{look.name}/{name}.{out.format}"
-            key = digest({"drape": dkey, "pose": pose, "camera": camera,
+            wear = wear_of(member, look)
+            key = digest({"drape": dkey, "pose": pose, "camera": camera, "wear": wear,
                           "scene": scene.model_dump(), "expression": expression,
                           "hair": sh.hair, "outputs": out.model_dump(exclude={
                               "contact_sheet", "lookbook"}), "output": output})
             shots.append(Shot(key, member, drape, pose, camera, scene.light, scene.backdrop,
-                              expression, output))
+                              expression, output, wear))
     return Plan(campaign, tuple(members), tuple(drapes), tuple(shots))
 
 

@@ -131,7 +131,7 @@ class _Runner:
                         watermark_payload(shot.key),
                         size=None if o.width is None or o.height is None else (o.width, o.height),
                         posed=posed_path(self.root, shot.drape, shot.pose) if shot.redraped
-                        else None)
+                        else None, wear=shot.wear or {})
 
     def drape_task(self, d: DrapeJob) -> DrapeTask:
         return DrapeTask(d.member.spec, d.garments, d.layering, self.c.drape.spacing_mm,

@@ -114,9 +114,32 @@ class CastSample(_Strict):
     share_female: float = Field(0.5, ge=0.0, le=1.0)
 
 
-class CastMember(_Strict):
+class Wearing(_Strict):
+    """A base layer and shoes (`dressform.render.wear.Wear`); a field left out takes the
+    clone's choice, then the default (a base layer matched to the body, trainers)."""
+
+    base: str | None = None
+    base_color: str | None = None
+    shoes: str | None = None
+    shoe_material: str | None = None
+    shoe_color: str | None = None
+    heel_mm: float | None = None
+
+    @model_validator(mode="after")
+    def _wearable(self) -> Wearing:
+        from dressform.render.wear import Wear, with_wear
+
+        try:
+            with_wear(Wear(), **self.model_dump(include=set(Wearing.model_fields)))
+        except InvalidInputError as exc:
+            raise ValueError(str(exc)) from None
+        return self
+
+
+class CastMember(Wearing):
     """A named clone: `clone` names one in the store (a real person's needs consent), or
-    `spec` gives a synthetic one's `BodySpec` fields."""
+    `spec` gives a synthetic one's `BodySpec` fields; what it wears under and below every
+    look (`Wearing`)."""
 
     name: str = Field(pattern=NAME)
     clone: str | None = None
@@ -174,12 +197,27 @@ class GarmentItem(_Strict):
         return self
 
 
-class Look(_Strict):
-    """An outfit: one garment, or a top and a bottom layered over or tucked."""
+class Look(Wearing):
+    """An outfit: one garment, or a top and a bottom layered over or tucked. A look of one
+    top gets a `bottom` and one of a bottom a `top` (`dressform.drape.styling`: "auto" goes
+    with the garment, "none" leaves the look as it is, or a block); its base layer and shoes
+    (`Wearing`) go before the clone's."""
 
     name: str = Field(pattern=NAME)
     garments: list[str] = Field(min_length=1, max_length=2)
     layering: Literal["over", "tucked"] = "over"
+    bottom: str = "auto"
+    top: str = "auto"
+
+    @model_validator(mode="after")
+    def _styling(self) -> Look:
+        from dressform.drape.styling import Styling
+
+        try:
+            Styling(bottom=self.bottom, top=self.top)
+        except InvalidInputError as exc:
+            raise ValueError(str(exc)) from None
+        return self
 
 
 class Scene(_Strict):

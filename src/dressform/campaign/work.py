@@ -3,9 +3,11 @@ in (picklable records), files and a result record out. Workers never touch the d
 runner records what they return.
 
 A drape is written once per look and clone and shared by every shot of that pair. A shot
-renders, labels, watermarks and signs its image, and writes it in one step (a temporary name
-renamed into place), so a killed worker leaves no corrupt output, only a stale temporary file
-that the next run removes.
+renders its image and class mask, checks that the image shows nothing it must not
+(`dressform.render.coverage`: a shot that does fails, its image never written), labels,
+watermarks and signs it, and writes it in one step (a temporary name renamed into place),
+so a killed worker leaves no corrupt output, only a stale temporary file that the next run
+removes.
 """
 
 from __future__ import annotations
@@ -18,12 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from dressform.campaign.spec import GarmentItem
-from dressform.errors import InvalidInputError
 from dressform.files import scratch_dir
 from dressform.provenance.keys import Credentials
-
-#: How much smaller than the body (cm, at a girth) a garment may be before a job refuses it.
-TIGHT_CM = 4.0
 
 
 @dataclass(frozen=True)
@@ -63,6 +61,8 @@ class ShotTask:
     manifest: dict[str, Any]
     watermark: bytes
     seed: int = 0
+    #: The base layer and shoes (`dressform.render.wear.Wear` fields).
+    wear: dict[str, Any] = field(default_factory=dict)
     size: tuple[int, int] | None = None
     #: The garments re-draped into `pose` (from `pose_look`); None in the A-pose.
     posed: Path | None = None
@@ -121,31 +121,10 @@ def _pattern(item: GarmentItem, body: Any) -> Any:
         from dressform.garment.io.files import read_pattern
 
         return read_pattern(item.pattern)
-    from dressform.body.cast import sized_as
-    from dressform.body.measure import measure
-    from dressform.garment.blocks import draft_size, fitting_size
-    from dressform.garment.sizes import load_chart
+    from dressform.garment.blocks import draft_for
 
-    chart = load_chart(item.chart or ("women" if sized_as(body.spec.sex) == "female"
-                                      else "men"))
     assert item.block is not None
-    girths = {k: v for k, v in measure(body).as_dict().items() if k != "weight_kg"}
-    size = (fitting_size(item.block, chart, girths) if item.size == "own"
-            else chart.size(item.size))
-    # In the clone's own rise (`draft_size`): trousers hang from its waist, not below.
-    pattern = draft_size(item.block, size, body.spec.height_cm, girths)
-    # A garment clearly smaller than the body cannot be put on: say so rather than drape
-    # cloth stretched past its limits (a clone beyond the chart's largest size, or a named
-    # size too small for them). Up to TIGHT_CM under the body is left to the drape and the
-    # fit report: soft tissue gives and knits stretch.
-    for k, ease in pattern.ease_cm.items():
-        body_girth, made = girths.get(f"{k}_girth_cm"), size.body_cm.get(f"{k}_girth_cm")
-        if body_girth is not None and made is not None and body_girth > made + ease + TIGHT_CM:
-            raise InvalidInputError(
-                f"{item.name} in size {size.label} of the {chart.name} chart measures "
-                f"{made + ease:.0f} cm at the {k}, less than the clone's {body_girth:.0f} cm: "
-                "choose a larger size or a chart that goes further")
-    return pattern
+    return draft_for(item.block, body, item.size, item.chart, what=item.name)
 
 
 def drape_look(task: DrapeTask) -> Path:
@@ -200,13 +179,21 @@ def _studio(task: ShotTask) -> Any:
                   quality=task.quality, seed=task.seed, width=w, height=h)
 
 
-def _raster(task: ShotTask, posed: dict[str, Any] | None) -> Any:
-    """The shot from the preview rasteriser (proofs, tests): same scene, no Cycles."""
-    from dressform.shoot.still import raster_proof
+def _wear(task: ShotTask) -> Any:
+    from dressform.render.wear import Wear
+
+    return Wear(**task.wear)
+
+
+def _raster(task: ShotTask, posed: dict[str, Any] | None) -> tuple[Any, Any]:
+    """The shot and its class mask from the preview rasteriser (proofs, tests): same scene,
+    no Cycles."""
+    from dressform.shoot.still import raster_proof_passes
 
     w, h = _studio(task).size
-    return raster_proof(task.dressed, camera=task.camera, backdrop=task.backdrop, width=w,
-                        height=h, pose=task.pose, expression=task.expression, posed=posed)
+    return raster_proof_passes(task.dressed, camera=task.camera, backdrop=task.backdrop,
+                               width=w, height=h, pose=task.pose, expression=task.expression,
+                               posed=posed, wear=_wear(task))
 
 
 def shoot_look(task: ShotTask) -> ShotResult:
@@ -215,6 +202,8 @@ def shoot_look(task: ShotTask) -> ShotResult:
     from dressform.provenance.disclosure import label_image
     from dressform.provenance.manifest import sign
     from dressform.provenance.watermark import embed
+    from dressform.render.coverage import require_coverage
+    from dressform.render.mask import read_mask
 
     start = time.perf_counter()
     from dressform.drape.posed import read_posed
@@ -222,16 +211,23 @@ def shoot_look(task: ShotTask) -> ShotResult:
     posed, notes = (None, ()) if task.posed is None else read_posed(task.posed)
     with scratch_dir("job") as tmp:
         if task.renderer == "raster":
-            image = _raster(task, posed).convert("RGB")
+            image, mask = _raster(task, posed)
+            image = image.convert("RGB")
         else:
+            from dressform.drape.styling import AS_IS
             from dressform.render.video import flatten
             from dressform.shoot.still import shoot
 
             studio = _studio(task)
             result = shoot(task.dressed, tmp / "render.png", pose=task.pose,
                            studio=studio, hair=task.hair, expression=task.expression,
-                           posed=posed)
+                           posed=posed, wear=_wear(task), styling=AS_IS, passes=True)
             image = flatten(result.path)
+            mask = read_mask(result.path)
+        # Checked before it is labelled, signed or written: a picture that shows what it
+        # must not never becomes an output (the shot fails with why, and is not retried: a
+        # new render of the same shot would show the same).
+        require_coverage(mask, task.output.name, bare_feet=_wear(task).bare_feet)
         if task.label:
             image = label_image(image)
         image = embed(image, task.watermark)

@@ -155,15 +155,16 @@ def _write(clone: Body, garments: list[tuple[str, DrapedGarment, GarmentRecord]]
         from dressform.render.preview import (
             Camera,
             PreviewMesh,
-            body_mesh,
             contact_sheet,
             render_meshes,
+            worn_meshes,
         )
 
         names = ("front", "side", "back")
-        cloth = [PreviewMesh(m.vertices, m.faces, m.color) for m in meshes]
-        views = [render_meshes([body_mesh(clone), *cloth], width=400, height=600,
-                               camera=Camera.for_view(v)) for v in names]
+        scene = worn_meshes(clone, under=[PreviewMesh(m.vertices, m.faces, m.color)
+                                          for m in meshes])
+        views = [render_meshes(scene, width=400, height=600, camera=Camera.for_view(v))
+                 for v in names]
         png = output.with_suffix(".png")
         contact_sheet(views, names, columns=3).save(png)
         console.print(f"wrote {png}")

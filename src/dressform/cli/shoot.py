@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
@@ -14,6 +14,10 @@ from dressform.body.pose import POSES
 from dressform.cli.options import console, err
 from dressform.render.hair import HAIR_COLORS, HAIR_STYLES
 from dressform.render.studio import BACKDROPS, CAMERAS, LIGHTS, QUALITY
+
+if TYPE_CHECKING:
+    from dressform.drape.styling import Styling
+    from dressform.render.wear import Wear
 
 T = TypeVar("T")
 commands = typer.Typer()
@@ -36,8 +40,40 @@ Expression = Annotated[str | None, typer.Option(help=(
 QualityOpt = Annotated[str, typer.Option("--quality", help=f"Quality: {_choices(QUALITY)}")]
 VideoOut = Annotated[list[Path], typer.Option("-o", "--output", help=(
     "Video to write: .mp4 or .gif (give -o twice for both)"))]
+BaseOpt = Annotated[str, typer.Option("--base", help=(
+    "Base layer under the garments: auto (by the body), briefs-bra, briefs-bralette, briefs, "
+    "trunks, bodysuit, vest-shorts, or none"))]
+BaseColor = Annotated[str, typer.Option(help="Base-layer colour: nude (matched to the skin "
+                                             "tone), black or white")]
+ShoesOpt = Annotated[str, typer.Option("--shoes", help=(
+    "Shoes: trainers, court, loafers, sandals, ankle-boots, or barefoot"))]
+HeelOpt = Annotated[float | None, typer.Option("--heel", help=(
+    "Heel height in mm (default: the shoes' own)"))]
+ShoeMaterial = Annotated[str | None, typer.Option(help=(
+    "Shoe material: leather, suede, canvas, rubber, patent (default: the shoes' own)"))]
+ShoeColor = Annotated[str | None, typer.Option(help="Shoe colour: a name or #rrggbb")]
+BottomOpt = Annotated[str, typer.Option("--bottom", help=(
+    "With a top alone: the bottom it is styled with — auto (neutral trousers in a colour "
+    "that goes with it), a block (trousers, skirt, aline_skirt) or none"))]
+TopOpt = Annotated[str, typer.Option("--top", help=(
+    "With a bottom alone: the top — auto (a white or black T-shirt), tshirt, hoodie, "
+    "or none"))]
 Dressed = Annotated[Path, typer.Argument(help="A dressed clone (.glb from `dressform drape`) "
                                               "or a clone (.glb/.obj)")]
+
+
+def _wear(base: str, base_color: str, shoes: str, heel: float | None,
+          material: str | None, color: str | None) -> Wear:
+    from dressform.render.wear import Wear
+
+    return Wear(base=base, base_color=base_color, shoes=shoes, heel_mm=heel,
+                shoe_material=material, shoe_color=color)
+
+
+def _styling(bottom: str, top: str) -> Styling:
+    from dressform.drape.styling import Styling
+
+    return Styling(bottom=bottom, top=top)
 
 
 def _with_status(job: Callable[[Callable[[str], None]], T]) -> T:
@@ -62,6 +98,17 @@ def shoot_cmd(
     expression: Expression = None,
     transparent: Annotated[bool, typer.Option(help="No backdrop: a cut-out with alpha "
                                               "(.png)")] = False,
+    base: BaseOpt = "auto",
+    base_color: BaseColor = "nude",
+    shoes: ShoesOpt = "trainers",
+    heel: HeelOpt = None,
+    shoe_material: ShoeMaterial = None,
+    shoe_color: ShoeColor = None,
+    bottom: BottomOpt = "auto",
+    top: TopOpt = "auto",
+    passes: Annotated[bool, typer.Option(
+        "--passes", help="Also write its class mask (NAME.mask.png, NAME.mask.json) and "
+                         "check that it shows nothing it must not")] = False,
 ) -> None:
     """Render a photoreal still (Blender Cycles, CPU); garments are re-draped into the pose."""
     from dressform.render.studio import Studio
@@ -71,9 +118,21 @@ def shoot_cmd(
                     transparent=transparent)
     result = _with_status(lambda progress: shoot(
         dressed, output, pose=pose, studio=studio, hair=hair, hair_color=hair_color,
-        expression=expression, progress=progress))
+        expression=expression, progress=progress,
+        wear=_wear(base, base_color, shoes, heel, shoe_material, shoe_color),
+        styling=_styling(bottom, top), passes=passes))
     console.print(f"wrote {result.path} ({result.width}×{result.height}, "
                   f"{result.seconds:.1f} s)")
+    if result.mask is not None:
+        from dressform.render.coverage import check_coverage
+        from dressform.render.mask import read_mask
+
+        wear = _wear(base, base_color, shoes, heel, shoe_material, shoe_color)
+        check = check_coverage(read_mask(result.mask), bare_feet=wear.bare_feet)
+        console.print(f"wrote {result.mask} and its .json ({result.mask_seconds:.1f} s); "
+                      f"coverage: {check}")
+        if not check.passed:
+            err.print(f"[yellow]warning:[/] {result.path.name} shows what it must not: {check}")
 
 
 @commands.command("turntable")
@@ -91,6 +150,14 @@ def turntable_cmd(
     hair: HairOpt = None,
     hair_color: HairColor = "dark-brown",
     expression: Expression = None,
+    base: BaseOpt = "auto",
+    base_color: BaseColor = "nude",
+    shoes: ShoesOpt = "trainers",
+    heel: HeelOpt = None,
+    shoe_material: ShoeMaterial = None,
+    shoe_color: ShoeColor = None,
+    bottom: BottomOpt = "auto",
+    top: TopOpt = "auto",
 ) -> None:
     """Render a 360° turntable (the clone turns; camera, lights and backdrop stay)."""
     from dressform.render.studio import Studio
@@ -99,7 +166,9 @@ def turntable_cmd(
     studio = Studio(light=light, backdrop=backdrop, camera=camera, quality=quality, seed=seed)
     written = _with_status(lambda progress: turntable(
         dressed, output, frames=frames, fps=fps, pose=pose, studio=studio, hair=hair,
-        hair_color=hair_color, expression=expression, progress=progress))
+        hair_color=hair_color, expression=expression, progress=progress,
+        wear=_wear(base, base_color, shoes, heel, shoe_material, shoe_color),
+        styling=_styling(bottom, top)))
     console.print(f"wrote {', '.join(str(p) for p in written)}")
 
 
@@ -118,6 +187,14 @@ def walk_cmd(
     seed: Seed = 0,
     hair: HairOpt = None,
     hair_color: HairColor = "dark-brown",
+    base: BaseOpt = "auto",
+    base_color: BaseColor = "nude",
+    shoes: ShoesOpt = "trainers",
+    heel: HeelOpt = None,
+    shoe_material: ShoeMaterial = None,
+    shoe_color: ShoeColor = None,
+    bottom: BottomOpt = "auto",
+    top: TopOpt = "auto",
 ) -> None:
     """Render a runway walk towards the camera, the cloth simulated frame by frame."""
     from dressform.render.studio import Studio
@@ -126,5 +203,7 @@ def walk_cmd(
     studio = Studio(light=light, backdrop=backdrop, camera=camera, quality=quality, seed=seed)
     written = _with_status(lambda progress: walk_video(
         dressed, output, seconds=seconds, fps=fps, studio=studio, hair=hair,
-        hair_color=hair_color, progress=progress))
+        hair_color=hair_color, progress=progress,
+        wear=_wear(base, base_color, shoes, heel, shoe_material, shoe_color),
+        styling=_styling(bottom, top)))
     console.print(f"wrote {', '.join(str(p) for p in written)}")

@@ -169,7 +169,8 @@ def save_dressed(body: Body, path: str | os.PathLike[str], garments: Sequence[Ex
 
 def load_worn(path: str | os.PathLike[str]) -> list[WornGarment]:
     """The garments of the dressed clone in `path`, each with its record; [] for an
-    undressed clone or a body file that is not a GLB."""
+    undressed clone or a body file that is not a GLB. Its base layer and shoes, if the file
+    shows them, are not garments (`load_garments` leaves them out)."""
     if Path(path).suffix.lower() != ".glb":
         return []
     out = []

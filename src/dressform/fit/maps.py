@@ -42,12 +42,13 @@ def ramp(t: np.ndarray) -> np.ndarray:
 def heat_map_image(body: Body, vertices: np.ndarray, faces: np.ndarray, heat: HeatMap,
                    width: int = 360, height: int = 540) -> Image.Image:
     """Front and back renders of the painted garment on the body, with the legend."""
-    from dressform.render.preview import Camera, PreviewMesh, body_mesh, render_meshes
+    from dressform.render.preview import Camera, PreviewMesh, render_meshes, worn_meshes
 
     colours = ramp(heat.values * heat.scale / heat.top)
     garment = PreviewMesh(vertices, faces, colours, name="garment")
-    views = [render_meshes([body_mesh(body, BODY_GREY), garment], width=width, height=height,
-                           camera=Camera.for_view(v)) for v in ("front", "back")]
+    scene = worn_meshes(body, color=BODY_GREY, under=[garment])
+    views = [render_meshes(scene, width=width, height=height, camera=Camera.for_view(v))
+             for v in ("front", "back")]
     legend = _legend(heat, height)
     sheet = Image.new("RGB", (2 * width + legend.width, height + 28), "white")
     draw = ImageDraw.Draw(sheet)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -299,8 +300,11 @@ def render(job_dir: Path) -> None:
     for obj in subjects:
         obj.parent = pivot
         obj.matrix_parent_inverse = pivot.matrix_world.inverted()
-    scene.render.use_persistent_data = len(job["outputs"]) > 1
-    for k, (turn, output) in enumerate(zip(job["turns"], job["outputs"], strict=True)):
+    masks = job.get("masks")
+    # The mask renders the same scene again: keep what Cycles built (its BVH) for them.
+    scene.render.use_persistent_data = len(job["outputs"]) > 1 or bool(masks)
+
+    def frame(k: int, turn: float) -> None:
         pivot.rotation_euler[2] = turn
         for i in job["moving"]:  # an animation: this frame's positions
             mesh = objects[i].data
@@ -309,9 +313,87 @@ def render(job_dir: Path) -> None:
         if job["hair_moves"] and hair is not None:
             hair.data.position_data.foreach_set("vector", arrays[f"hair@{k}"].ravel())
             hair.data.update_tag()
+
+    for k, (turn, output) in enumerate(zip(job["turns"], job["outputs"], strict=True)):
+        frame(k, turn)
         scene.render.filepath = output
         bpy.ops.render.render(write_still=True)
         print(f"dressform: wrote {output}", flush=True)
+    if masks:
+        started = time.perf_counter()
+        _mask_scene(bpy, scene, masks, arrays, objects, hair)
+        for k, (turn, output) in enumerate(zip(job["turns"], masks["outputs"], strict=True)):
+            frame(k, turn)
+            scene.render.filepath = output
+            bpy.ops.render.render(write_still=True)
+            print(f"dressform: wrote {output}", flush=True)
+        (job_dir / "timing.json").write_text(json.dumps(
+            {"masks_s": time.perf_counter() - started}))
+
+
+def _mask_scene(bpy: Any, scene: Any, masks: dict[str, Any], arrays: Any, objects: list[Any],
+                hair: Any) -> None:
+    """Turn the drawn scene into its class mask: every surface a flat emission of its
+    class's colour, drawn raw (no view transform, exposure, dither or denoising) with one
+    sample at each pixel's centre (a box filter 0.01 px wide) and no bounces, on the
+    backdrop's colour with the lights off — so each pixel is exactly the colour of the class whose
+    surface covers its centre. Hair keeps its geometry, so it hides what it hides."""
+    colors = masks["colors"]
+    table: dict[int, Any] = {}
+
+    def material(c: int) -> Any:
+        if c not in table:
+            mat = bpy.data.materials.new(f"mask {masks['classes'][c]}")
+            mat.use_nodes = True
+            nodes = mat.node_tree.nodes
+            for node in [n for n in nodes if n.type != "OUTPUT_MATERIAL"]:
+                nodes.remove(node)
+            emit = nodes.new("ShaderNodeEmission")
+            emit.inputs["Color"].default_value = (*colors[c], 1.0)
+            emit.inputs["Strength"].default_value = 1.0
+            out = next(n for n in nodes if n.type == "OUTPUT_MATERIAL")
+            mat.node_tree.links.new(emit.outputs[0], out.inputs["Surface"])
+            table[c] = mat
+        return table[c]
+
+    for i, obj in enumerate(objects):
+        classes = np.asarray(arrays[f"cls{i}"])
+        present = np.unique(classes)
+        mesh = obj.data
+        mesh.materials.clear()
+        for c in present:
+            mesh.materials.append(material(int(c)))
+        mesh.polygons.foreach_set("material_index",
+                                  np.searchsorted(present, classes).astype(np.int32))
+        mesh.update()
+    if hair is not None and masks["hair"] is not None:
+        hair.data.materials.clear()
+        hair.data.materials.append(material(int(masks["hair"])))
+    for obj in scene.objects:
+        if obj.type == "LIGHT":
+            obj.hide_render = True
+    world = bpy.data.worlds.new("mask backdrop")
+    world.use_nodes = True
+    background = world.node_tree.nodes["Background"]
+    background.inputs["Color"].default_value = (*colors[0], 1.0)
+    background.inputs["Strength"].default_value = 1.0
+    scene.world = world
+    cycles = scene.cycles
+    cycles.samples = 1
+    cycles.use_adaptive_sampling = False
+    cycles.use_denoising = False
+    cycles.max_bounces = cycles.diffuse_bounces = cycles.glossy_bounces = 0
+    cycles.transmission_bounces = cycles.transparent_max_bounces = 0
+    cycles.pixel_filter_type = "BOX"
+    cycles.filter_width = 0.01
+    scene.render.film_transparent = False
+    scene.render.dither_intensity = 0.0
+    scene.render.image_settings.color_mode = "RGB"
+    scene.render.image_settings.color_depth = "8"
+    scene.view_settings.view_transform = "Raw"
+    scene.view_settings.look = "None"
+    scene.view_settings.exposure = 0.0
+    scene.view_settings.gamma = 1.0
 
 
 if __name__ == "__main__":

@@ -131,3 +131,126 @@ def skin_look(tone: int) -> SurfaceLook:
     return SurfaceLook(name=f"skin MST-{tone}", color=skin_tone_rgb(tone), roughness=0.5,
                        subsurface=0.4, subsurface_radius_m=(0.0040, 0.0016, 0.0009),
                        specular=0.45)
+
+
+# --- base layer (underwear) ------------------------------------------------------------------
+# A microfibre / cotton-knit second skin: matte with a soft fibre sheen and a fine knit
+# relief; its elastic edges a little shinier, with a coarser rib. Chosen by eye against
+# lingerie and fit-model product photographs.
+
+#: The base layer's colours: "nude" is matched to the clone's own Monk Skin Tone.
+BASE_COLORS: tuple[str, ...] = ("nude", "black", "white")
+_BASE_RGB: dict[str, RGB] = {"black": (0.045, 0.045, 0.05), "white": (0.92, 0.92, 0.90)}
+BASE_MATERIALS: dict[str, dict[str, object]] = {
+    "fabric": {"roughness": 0.72, "sheen": 0.35, "sheen_roughness": 0.35, "specular": 0.4,
+               "weave": 0.12, "weave_period_m": 0.0012},
+    "elastic": {"roughness": 0.5, "sheen": 0.5, "sheen_roughness": 0.3, "specular": 0.5,
+                "weave": 0.25, "weave_period_m": 0.002},
+}
+
+
+def nude_tone(tone: int) -> RGB:
+    """A nude garment tone for Monk Skin Tone `tone`: near the skin, but a touch less
+    saturated and yellower (no blood under it), darker on light skin and lighter on deep skin,
+    so that it reads as fabric on that skin rather than as the skin itself."""
+    import colorsys
+
+    h, light, s = colorsys.rgb_to_hls(*skin_tone_rgb(tone))
+    light *= 0.9 if tone <= 5 else 1.12
+    r, g, b = colorsys.hls_to_rgb(h + 0.012, min(light, 0.95), s * 0.8)
+    return (min(max(r, 0.0), 1.0), min(max(g, 0.0), 1.0), min(max(b, 0.0), 1.0))
+
+
+def base_look(color: str, tone: int, material: str, name: str) -> SurfaceLook:
+    """The look of a base-layer piece: `color` one of `BASE_COLORS` ("nude" matched to Monk
+    Skin Tone `tone`), `material` "fabric" or "elastic" (a `WearPiece`'s material).
+
+    Raises:
+        UnknownNameError: an unknown colour or material (with a suggestion).
+    """
+    key = color.strip().lower()
+    if key not in BASE_COLORS:
+        raise UnknownNameError(f"unknown base-layer colour {color!r}"
+                               f"{suggest(key, BASE_COLORS)} (colours: {', '.join(BASE_COLORS)})")
+    if material not in BASE_MATERIALS:
+        raise UnknownNameError(f"unknown base-layer material {material!r}"
+                               f"{suggest(material, BASE_MATERIALS)} "
+                               f"(materials: {', '.join(BASE_MATERIALS)})")
+    rgb = nude_tone(tone) if key == "nude" else _BASE_RGB[key]
+    if material == "elastic" and key == "nude":
+        rgb = (0.94 * rgb[0], 0.94 * rgb[1], 0.94 * rgb[2])  # the band reads as an edge
+    return SurfaceLook(name=name, color=rgb, **BASE_MATERIALS[material])  # type: ignore[arg-type]
+
+
+# --- shoes -------------------------------------------------------------------------------
+# Footwear materials, chosen by eye against product photographs: leather a low-ish
+# roughness under a thin clear coat (the finish), suede rough with a fibre sheen, canvas a
+# matte weave, rubber matte, patent a mirror-like lacquer coat.
+
+SHOE_MATERIALS: dict[str, dict[str, object]] = {
+    "leather": {"roughness": 0.42, "coat": 0.25, "specular": 0.5},
+    "suede": {"roughness": 0.95, "sheen": 0.6, "sheen_roughness": 0.5, "specular": 0.3,
+              "weave": 0.08, "weave_period_m": 0.0008},
+    "canvas": {"roughness": 0.88, "sheen": 0.12, "weave": 0.45, "weave_period_m": 0.0012},
+    "rubber": {"roughness": 0.7, "specular": 0.35},
+    "patent": {"roughness": 0.12, "coat": 1.0, "specular": 0.6},
+}
+#: Shoe colours beside `COLORS`: leather and sole shades.
+SHOE_COLORS: dict[str, RGB] = {
+    "nude": (0.80, 0.62, 0.50), "tan": (0.60, 0.38, 0.20), "brown": (0.30, 0.16, 0.08),
+    "cognac": (0.50, 0.24, 0.10), "gum": (0.62, 0.40, 0.18), "off-white": (0.90, 0.89, 0.85),
+    "lining": (0.78, 0.66, 0.52),
+}
+#: Each style's parts: (material, colour) by default.
+SHOE_DEFAULTS: dict[str, dict[str, tuple[str, RGB]]] = {
+    "trainers": {"upper": ("leather", COLORS["white"]), "sole": ("rubber", SHOE_COLORS[
+        "off-white"]), "laces": ("canvas", COLORS["white"]), "trim": ("suede", COLORS["grey"])},
+    "court": {"upper": ("patent", COLORS["black"]), "sole": ("leather", COLORS["black"]),
+              "heel": ("patent", COLORS["black"])},
+    "loafers": {"upper": ("leather", SHOE_COLORS["brown"]), "sole": ("leather", SHOE_COLORS[
+        "brown"]), "heel": ("leather", SHOE_COLORS["brown"])},
+    "sandals": {"upper": ("leather", SHOE_COLORS["tan"]), "sole": ("rubber", SHOE_COLORS[
+        "brown"])},
+    "ankle-boots": {"upper": ("suede", COLORS["black"]), "sole": ("rubber", COLORS["black"]),
+                    "heel": ("rubber", COLORS["black"])},
+}
+#: Parts that take the upper's material and colour unless a style says otherwise, and the
+#: inside of every shoe.
+_SHOE_PART_OF = {"strap": "upper", "trim": "upper", "laces": "upper", "heel": "sole"}
+SHOE_PARTS = ("upper", "lining", "insole", "sole", "heel", "laces", "strap", "trim")
+
+
+def shoe_look(style: str, material: str | None = None, color: str | RGB | None = None,
+              part: str = "upper", name: str = "shoe") -> SurfaceLook:
+    """The look of one part of a shoe ("upper", "lining", "insole", "sole", "heel", "laces",
+    "strap", "trim") of `style`: `material` (one of `SHOE_MATERIALS`) and `color` for the
+    upper and its trims (the style's own when None); the lining and insole are always a pale
+    leather, the sole and heel the style's."""
+    if style not in SHOE_DEFAULTS:
+        raise UnknownNameError(f"unknown shoe style {style!r}{suggest(style, SHOE_DEFAULTS)} "
+                               f"(styles: {', '.join(SHOE_DEFAULTS)})")
+    if part not in SHOE_PARTS:
+        raise UnknownNameError(f"unknown shoe part {part!r}{suggest(part, SHOE_PARTS)} "
+                               f"(parts: {', '.join(SHOE_PARTS)})")
+    if material is not None and material not in SHOE_MATERIALS:
+        raise UnknownNameError(f"unknown shoe material {material!r}"
+                               f"{suggest(material, SHOE_MATERIALS)} (materials: "
+                               f"{', '.join(SHOE_MATERIALS)})")
+    defaults = SHOE_DEFAULTS[style]
+    if part in ("lining", "insole"):
+        kind, base = "leather", SHOE_COLORS["lining"]
+        return SurfaceLook(name=name, color=base, **{**SHOE_MATERIALS[kind],  # type: ignore
+                                                     "coat": 0.0, "roughness": 0.6})
+    own = defaults.get(part) or defaults[_SHOE_PART_OF.get(part, "upper")]
+    kind, base = own
+    if part in ("upper", "strap", "trim") or (part == "laces" and "laces" not in defaults):
+        kind = material or kind
+        if color is not None:
+            key = color.strip().lower() if isinstance(color, str) else ""
+            base = SHOE_COLORS[key] if key in SHOE_COLORS else parse_color(color)
+    if part == "heel" and style == "court" and material is not None:
+        kind = material  # a court's heel is covered in the upper's material
+        base = base if color is None else shoe_look(style, material, color, "upper").color
+    if part in ("trim", "strap") and style == "loafers" and color is None:
+        base = tuple(0.8 * c for c in base)  # type: ignore[assignment]
+    return SurfaceLook(name=name, color=base, **SHOE_MATERIALS[kind])  # type: ignore[arg-type]

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from PIL import Image
 
 from dressform.body.mesh import Body
 from dressform.body.skin import srgb_to_linear
@@ -39,6 +40,7 @@ from dressform.render.camera import SENSOR_LONG_SIDE_MM, place_camera
 from dressform.render.face import face_overlay
 from dressform.render.hair import Hair
 from dressform.render.looks import SurfaceLook, skin_look
+from dressform.render.mask import Mask, decode_colors, encode_colors, scene_classes, write_mask
 from dressform.render.studio import (
     BACKDROPS,
     CAMERAS,
@@ -57,7 +59,9 @@ class SceneMesh:
     metres) for prints and weave, or `corner_uv` per face corner (F, 3, 2; a body's UV
     layout, split at seams); `overlay` an RGBA image (uint8, on the corner UVs) laid over
     the base colour by its alpha (a face's features); `subject` meshes are framed by the
-    camera."""
+    camera. In a render's class mask (`dressform.render.mask`) the mesh is `mask_class`
+    (None: `mask.default_class` of its name), or face by face `face_classes` (F,) indices
+    into `class_names` (a body's regions: `mask.body_classes`)."""
 
     name: str
     vertices: np.ndarray
@@ -68,6 +72,9 @@ class SceneMesh:
     subject: bool = True
     corner_uv: np.ndarray | None = None
     overlay: np.ndarray | None = None
+    mask_class: str | None = None
+    face_classes: np.ndarray | None = None
+    class_names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -77,6 +84,10 @@ class RenderResult:
     height: int
     seconds: float
     samples: int
+    #: The class mask written beside the image (its .mask.png), when asked for.
+    mask: Path | None = None
+    #: Seconds of the worker's time that went on the mask.
+    mask_seconds: float = 0.0
 
 
 def body_scene(body: Body, rest: Body | None = None, iris: str = "brown") -> list[SceneMesh]:
@@ -180,11 +191,13 @@ class Motion:
 
 def render_job(meshes: Sequence[SceneMesh], studio: Studio, output: Path | Sequence[Path],
                hair: Hair | None = None, turns_deg: Sequence[float] = (0.0,),
-               motion: Motion | None = None) -> tuple[dict, dict]:
+               motion: Motion | None = None, masks: Sequence[Path] = ()
+               ) -> tuple[dict, dict]:
     """The job (settings) and arrays (meshes, hair strands) the Blender worker draws: pure,
     no files. `output` is one path per frame; on each the subject is turned by `turns_deg`
     about the vertical through its centre (a still has the one turn 0) and, with `motion`,
-    its meshes and hair moved."""
+    its meshes and hair moved. `masks`: one path per frame for its class-mask render
+    (`mask_job`), or none."""
     outputs = [output] if isinstance(output, Path) else list(output)
     if len(outputs) != len(turns_deg):
         raise RenderError("one output path per turn of the subject")
@@ -280,22 +293,42 @@ def render_job(meshes: Sequence[SceneMesh], studio: Studio, output: Path | Seque
         "camera": {"location": at.eye.tolist(), "rotation": at.rotation.tolist(),
                    "lens_mm": preset.focal_length_mm, "sensor_mm": SENSOR_LONG_SIDE_MM},
     }
+    job["masks"] = None
+    if masks:
+        if len(masks) != len(outputs):
+            raise RenderError("one mask path per frame")
+        job["masks"] = mask_job(drawn, hair is not None, masks, arrays)
     return job, arrays
 
 
+def mask_job(drawn: Sequence[SceneMesh], hair: bool, masks: Sequence[Path],
+             arrays: dict[str, np.ndarray]) -> dict[str, object]:
+    """The worker's settings for the class masks of `drawn` (and `hair`), each face's class
+    index put in `arrays` ("cls<i>"): one flat colour per class (`mask.encode_colors`)."""
+    classes, per_face = scene_classes(drawn, hair)
+    for i, fc in enumerate(per_face):
+        arrays[f"cls{i}"] = fc
+    return {"outputs": [str(p) for p in masks], "classes": list(classes),
+            "colors": encode_colors(len(classes)).tolist(),
+            "hair": classes.index("hair") if hair else None}
+
+
 def render_still(meshes: Sequence[SceneMesh], studio: Studio, output: str | os.PathLike[str],
-                 *, hair: Hair | None = None, timeout_s: float = 900.0) -> RenderResult:
-    """Render `meshes` (and `hair`) in `studio` to the PNG `output` (RGBA). Raises
-    `RenderError` with Blender's own last words if the render crashes, is killed, or runs
-    past `timeout_s`."""
+                 *, hair: Hair | None = None, timeout_s: float = 900.0,
+                 passes: bool = False) -> RenderResult:
+    """Render `meshes` (and `hair`) in `studio` to the PNG `output` (RGBA); with `passes`,
+    its class mask too, beside it (`dressform.render.mask`: ``look.mask.png`` and
+    ``look.mask.json``). Raises `RenderError` with Blender's own last words if the render
+    crashes, is killed, or runs past `timeout_s`."""
     out = Path(output)
     if out.suffix.lower() != ".png":
         raise RenderError(f"{out}: a photoreal still is written as .png")
     started = time.perf_counter()
-    _render(meshes, studio, [out], hair, (0.0,), timeout_s)
+    masks, mask_s = _render(meshes, studio, [out], hair, (0.0,), timeout_s, masks=passes)
     width, height = studio.size
+    mask = write_mask(masks[0], out)[0] if passes else None
     return RenderResult(out, width, height, time.perf_counter() - started,
-                        QUALITY[studio.quality].samples)
+                        QUALITY[studio.quality].samples, mask, mask_s)
 
 
 def render_turntable(meshes: Sequence[SceneMesh], studio: Studio,
@@ -332,20 +365,34 @@ def check_frames(frames: int) -> None:
 
 def _render(meshes: Sequence[SceneMesh], studio: Studio, outputs: list[Path],
             hair: Hair | None, turns: Sequence[float], timeout_s: float,
-            motion: Motion | None = None) -> None:
-    """Run the worker on a job; each output appears only once Blender has written it."""
+            motion: Motion | None = None, masks: bool = False) -> tuple[list[Mask], float]:
+    """Run the worker on a job; each output appears only once Blender has written it. With
+    `masks`, also each frame's class mask (returned, not written) and the seconds Blender
+    spent on them."""
     for out in outputs:
         out.parent.mkdir(parents=True, exist_ok=True)
     with scratch_dir("render") as job_dir:
         partial = [job_dir / f"render_{k:04d}.png" for k in range(len(outputs))]
-        job, arrays = render_job(meshes, studio, partial, hair, turns, motion)
+        raw = [job_dir / f"mask_{k:04d}.png" for k in range(len(outputs))] if masks else []
+        job, arrays = render_job(meshes, studio, partial, hair, turns, motion, raw)
         (job_dir / "job.json").write_text(json.dumps(job))
         np.savez(job_dir / "meshes.npz", **arrays)
         _run_worker(job_dir, timeout_s)
+        found = []
+        for src in raw:
+            if not src.exists():
+                raise RenderError("Blender finished without writing a class mask")
+            with Image.open(src) as im:
+                rgb = np.asarray(im.convert("RGB"))
+            found.append(Mask(decode_colors(rgb, job["masks"]["classes"]),
+                              tuple(job["masks"]["classes"])))
         for src, dst in zip(partial, outputs, strict=True):
             if not src.exists():
                 raise RenderError("Blender finished without writing an image")
             _move(src, dst)
+        timing = job_dir / "timing.json"
+        mask_s = json.loads(timing.read_text()).get("masks_s", 0.0) if timing.exists() else 0.0
+    return found, float(mask_s)
 
 
 def _run_worker(job_dir: Path, timeout_s: float) -> None:

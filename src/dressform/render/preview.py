@@ -43,6 +43,7 @@ from dressform.render.camera import VIEW_AZIMUTH_DEG, Camera, Projection, place_
 
 if TYPE_CHECKING:  # imported lazily at run time: render may be used without building bodies
     from dressform.body.mesh import Body
+    from dressform.render.wear import Wear
 
 ViewName = Literal["front", "back", "side", "three-quarter"]
 RGB = tuple[float, float, float]
@@ -494,6 +495,112 @@ def _draw(
     return Image.fromarray(np.ascontiguousarray(img[::-1]), mode="RGB")  # GL rows are bottom-up
 
 
+_MASK_VERTEX_SHADER = """
+#version 330
+uniform mat4 u_mvp;
+in vec3 in_pos;
+in float in_class;
+flat out int v_class;
+void main() {
+    gl_Position = u_mvp * vec4(in_pos, 1.0);
+    v_class = int(in_class + 0.5);
+}
+"""
+
+_MASK_FRAGMENT_SHADER = """
+#version 330
+flat in int v_class;
+out vec4 f_color;
+void main() {
+    f_color = vec4(float(v_class) / 255.0, 0.0, 0.0, 1.0);
+}
+"""
+
+
+def render_mask(
+    meshes: Sequence[PreviewMesh],
+    classes: Sequence[ArrayLike],
+    *,
+    width: int = 512,
+    height: int = 768,
+    camera: Camera | None = None,
+) -> NDArray[np.uint8]:
+    """The class mask of what `render_meshes` draws of `meshes` with the same size and
+    camera: (height, width) uint8, each pixel the class (0–255) of the face covering its
+    centre — `classes[i]` is mesh i's, one index or (F,) per face — and 0 where none does.
+    Flat, unlit and without multisampling, so it is exact where the picture blends."""
+    _check_size(width, height)
+    camera = camera or Camera()
+    camera.validate()
+    if len(meshes) == 0 or len(classes) != len(meshes):
+        raise InvalidInputError("render_mask needs meshes and one class (or per-face classes) "
+                                "for each")
+    positions, corner_classes = [], []
+    for i, (mesh, cls) in enumerate(zip(meshes, classes, strict=True)):
+        v, f, _ = _prepare_mesh(mesh, i)
+        c = np.broadcast_to(np.asarray(cls), (len(f),))
+        if not np.issubdtype(c.dtype, np.integer) or (c.size and (c.min() < 0 or c.max() > 255)):
+            raise InvalidInputError(f"mesh {i} ({mesh.name}): classes are whole numbers 0–255, "
+                                    "one or one per face")
+        positions.append(v)
+        corner_classes.append((v[f].reshape(-1, 3), np.repeat(c, 3)))
+    pos = np.concatenate(positions)
+    # The framing of `render_meshes`: the same box, camera, matrices and centre shift.
+    if camera.frame_min is not None and camera.frame_max is not None:
+        lo, hi = np.asarray(camera.frame_min, float), np.asarray(camera.frame_max, float)
+    else:
+        lo, hi = pos.min(axis=0), pos.max(axis=0)
+    view, proj = _matrices(camera, lo, hi, width / height)
+    center = 0.5 * (lo + hi)
+    shift = np.eye(4, dtype=np.float32)
+    shift[:3, 3] = center
+    view_c = (view.astype(np.float64) @ shift).astype(np.float32)
+    mvp = (proj.astype(np.float64) @ view_c).astype(np.float32)
+    # Each face's own three corners (unshared), so that every corner carries its face's class.
+    corners = np.concatenate([p for p, _ in corner_classes])
+    data = np.hstack([(corners - center).astype(np.float32),
+                      np.concatenate([c for _, c in corner_classes]).astype(np.float32)[:, None]])
+    with _gl_lock:
+        gl = _get_gl()
+        try:
+            with gl.ctx:
+                return _draw_mask(gl, data, mvp, width, height)
+        except RenderError:
+            raise
+        except Exception as exc:
+            raise RenderError(f"preview mask rendering failed: {exc}") from exc
+
+
+def _draw_mask(gl: _GL, data: NDArray[np.float32], mvp: NDArray[np.float32], width: int,
+               height: int) -> NDArray[np.uint8]:
+    import moderngl
+
+    ctx = gl.ctx
+    if not hasattr(gl, "mask_program"):
+        gl.mask_program = ctx.program(vertex_shader=_MASK_VERTEX_SHADER,  # type: ignore[attr-defined]
+                                      fragment_shader=_MASK_FRAGMENT_SHADER)
+    prog = gl.mask_program  # type: ignore[attr-defined]
+    prog["u_mvp"].write(np.ascontiguousarray(mvp.T).tobytes())
+    color = ctx.renderbuffer((width, height), 4)
+    depth = ctx.depth_renderbuffer((width, height))
+    fbo = ctx.framebuffer(color_attachments=[color], depth_attachment=depth)
+    vbo = ctx.buffer(np.ascontiguousarray(data).tobytes())
+    vao = ctx.vertex_array(prog, [(vbo, "3f 1f", "in_pos", "in_class")])
+    try:
+        fbo.use()
+        ctx.viewport = (0, 0, width, height)
+        ctx.enable(moderngl.DEPTH_TEST)
+        ctx.disable(moderngl.CULL_FACE)
+        ctx.clear(0.0, 0.0, 0.0, 1.0, depth=1.0)
+        vao.render(moderngl.TRIANGLES)
+        raw = fbo.read(components=1, alignment=1)
+    finally:
+        for thing in (vao, vbo, fbo, color, depth):
+            thing.release()
+    img = np.frombuffer(raw, dtype=np.uint8).reshape(height, width)
+    return np.ascontiguousarray(img[::-1])  # GL rows are bottom-up
+
+
 def render_mesh(
     vertices: ArrayLike,
     faces: ArrayLike,
@@ -524,6 +631,25 @@ def body_mesh(body: Body, color: ArrayLike | None = None) -> PreviewMesh:
     return PreviewMesh(body.vertices, body.faces, color, name="body")
 
 
+def worn_meshes(body: Body, wear: Wear | None = None, color: ArrayLike | None = None,
+                under: Sequence[PreviewMesh] = ()) -> list[PreviewMesh]:
+    """A clone at its rest pose in its base layer and shoes (`wear`, default
+    `dressform.render.wear.DEFAULT_WEAR`), standing in them: the body (in `color`, default
+    its skin tone), the garments `under` (rested on the body; lifted with it) and the
+    pieces, as preview meshes."""
+    from dressform.render.wear import DEFAULT_WEAR, dressing, lifted
+
+    dressed = dressing(body, wear or DEFAULT_WEAR)
+    posed, dz = dressed.posed(body, "a-pose")
+    cloth = [PreviewMesh(lifted(np.asarray(m.vertices), dz), m.faces, m.color, name=m.name)
+             for m in under]
+    pieces = dressed.pieces(posed, [(np.asarray(m.vertices), np.asarray(m.faces))
+                                    for m in cloth])
+    return [body_mesh(posed, color), *cloth,
+            *(PreviewMesh(p.vertices, p.faces, dressed.look(p).color, name=p.name)
+              for p in pieces)]
+
+
 def render_body(
     body: Body,
     *,
@@ -534,6 +660,7 @@ def render_body(
     color: ArrayLike | None = None,
     camera: Camera | None = None,
     lighting: Lighting | None = None,
+    wear: Wear | None = None,
 ) -> Image.Image:
     """A quick lit preview of a clone.
 
@@ -546,13 +673,15 @@ def render_body(
         color: sRGB skin colour in 0–1; default: the body's Monk skin tone.
         camera: overrides `view` when given (e.g. another azimuth, orthographic, fixed framing).
         lighting: the light rig (default: soft studio light).
+        wear: its base layer and shoes (default: `dressform.render.wear.DEFAULT_WEAR`;
+            `UNDRESSED` for the body alone).
 
     Returns:
         An RGB `PIL.Image.Image`, the whole body framed with a margin.
     """
     cam = camera if camera is not None else Camera.for_view(view)
     return render_meshes(
-        [body_mesh(body, color)],
+        worn_meshes(body, wear, color),
         width=width, height=height, camera=cam, background=background, lighting=lighting,
     )
 
@@ -682,9 +811,11 @@ __all__ = [
     "body_mesh",
     "contact_sheet",
     "render_body",
+    "render_mask",
     "render_mesh",
     "render_meshes",
     "renderer_info",
     "save_png",
     "vertex_normals",
+    "worn_meshes",
 ]

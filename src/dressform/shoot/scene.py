@@ -1,5 +1,7 @@
-"""The scene of a shot: the clone from its file, posed, its garments re-draped into the pose
-and dressed in their fabrics' looks, the stool of a seated pose, and hair."""
+"""The scene of a shot: the clone from its file, posed, its look completed (a top with a
+bottom, `dressform.drape.styling`), its garments re-draped into the pose and dressed in their
+fabrics' looks, its base layer and shoes (`dressform.render.wear`), the stool of a seated
+pose, and hair."""
 
 from __future__ import annotations
 
@@ -11,12 +13,15 @@ import numpy as np
 from dressform.body import seat
 from dressform.body.files import load_body
 from dressform.body.mesh import Body
-from dressform.body.pose import get_pose, pose_body
+from dressform.body.pose import get_pose
+from dressform.body.wear import WearPiece
 from dressform.drape.posed import posed_garments
+from dressform.drape.styling import AS_IS, Styling, complete
 from dressform.drape.worn import WornGarment, load_worn
 from dressform.render.hair import Hair, grow_hair
 from dressform.render.looks import SurfaceLook, fabric_look
 from dressform.render.photoreal import SceneMesh, body_scene
+from dressform.render.wear import DEFAULT_WEAR, Dressing, Wear, dressing, lifted
 
 
 def garment_look(garment: WornGarment) -> SurfaceLook:
@@ -37,19 +42,30 @@ def stool(body: Body) -> SceneMesh:
     return SceneMesh("stool", corners, faces, look, smooth=False)
 
 
+def wear_scene(dressed: Dressing, pieces: Sequence[WearPiece]) -> list[SceneMesh]:
+    """Base-layer and shoe pieces (`Dressing.pieces`) as drawn."""
+    return [SceneMesh(p.name, p.vertices, p.faces, dressed.look(p), uv=p.uv) for p in pieces]
+
+
 def dressed_scene(body: Body, garments: Sequence[WornGarment], pose: str = "a-pose",
                   progress: Callable[[str], None] | None = None,
-                  posed: dict[str, np.ndarray] | None = None) -> list[SceneMesh]:
+                  posed: dict[str, np.ndarray] | None = None,
+                  wear: Wear = DEFAULT_WEAR) -> tuple[list[SceneMesh], Body]:
     """The scene meshes of `body` (at its rest pose) in `pose`, wearing `garments` (rested on
-    the rest pose) re-draped into it — or, if given, `posed` (from `posed_garments`)."""
+    the rest pose) re-draped into it — or, if given, `posed` (from `posed_garments`) — over
+    its base layer, in its shoes (`wear`); and the posed body they were placed on."""
     chosen = get_pose(pose)
-    posed_body = pose_body(body, chosen)
-    meshes = body_scene(posed_body, rest=body)
+    dressed = dressing(body, wear)
+    posed_body, dz = dressed.posed(body, chosen)
     vertices = posed if posed is not None else posed_garments(body, garments, pose, progress)
-    meshes += [garment_scene(g, vertices[g.name]) for g in garments]
+    cloth = {g.name: lifted(vertices[g.name], dz) for g in garments}
+    meshes = body_scene(posed_body, rest=body)
+    meshes += [garment_scene(g, cloth[g.name]) for g in garments]
+    meshes += wear_scene(dressed, dressed.pieces(
+        posed_body, [(cloth[g.name], np.asarray(g.mesh.faces)) for g in garments]))
     if chosen.seated:
         meshes.append(stool(posed_body))
-    return meshes
+    return meshes, posed_body
 
 
 def default_hairstyle(body: Body) -> str:
@@ -73,15 +89,20 @@ def scene_from_file(dressed: str | os.PathLike[str], pose: str = "a-pose",
                     hair: str | None = None, hair_color: str = "dark-brown", seed: int = 0,
                     progress: Callable[[str], None] | None = None,
                     expression: str | None = None,
-                    posed: dict[str, np.ndarray] | None = None
+                    posed: dict[str, np.ndarray] | None = None, *,
+                    wear: Wear = DEFAULT_WEAR, styling: Styling = AS_IS
                     ) -> tuple[list[SceneMesh], Hair | None]:
     """The meshes and hair of the dressed clone in file `dressed` (a GLB from `dressform
     drape`, or an undressed clone) in `pose` and `expression`, with `hair` (a style from
-    `HAIR_STYLES`; None: the clone's default); `posed` as in `dressed_scene`."""
+    `HAIR_STYLES`; None: the clone's default); its look completed as `styling` says (not
+    with `posed`, which holds the garments of the file); `posed` and `wear` as in
+    `dressed_scene`."""
     body = load_clone(dressed, expression)
-    meshes = dressed_scene(body, load_worn(dressed), pose, progress, posed)
+    garments = load_worn(dressed)
+    if posed is None:
+        garments = complete(body, garments, styling, progress)
+    meshes, posed_body = dressed_scene(body, garments, pose, progress, posed, wear)
     if progress:
         progress("growing hair")
-    strands = grow_hair(pose_body(body, pose), hair or default_hairstyle(body), hair_color,
-                        seed=seed)
+    strands = grow_hair(posed_body, hair or default_hairstyle(body), hair_color, seed=seed)
     return meshes, strands

@@ -74,6 +74,9 @@ class TryOnOut(BaseModel):
     heat_map_url: str
     clone: dict[str, float] = Field(description="the clone's height, weight and girths")
     grid_body: str = Field(description="the prepared drape it started from")
+    worn_with: str | None = Field(
+        None, description="what completes the look in the model, e.g. 'navy trousers' (the "
+                          "fit is the garment's alone)")
     seconds: float
     retention_s: float
 
@@ -86,7 +89,7 @@ def _summary(t: TryOn) -> dict[str, Any]:
         "garment": t.garment.name, "size": t.size,
         "advice": {"size": t.advice.size, "reason": t.advice.reason},
         "fits": t.dressed is not None and t.report is not None and not t.report.tight,
-        "verdict": t.verdict, "ease": ease, "grid_body": t.grid_key,
+        "verdict": t.verdict, "ease": ease, "grid_body": t.grid_key, "worn_with": t.worn_with,
         "clone": {k: round(getattr(m, k), 1) for k in
                   ("height_cm", "weight_kg", "bust_girth_cm", "waist_girth_cm", "hip_girth_cm")},
         "seconds": round(t.seconds, 2),
@@ -140,7 +143,8 @@ def shop_router(settings: WebSettings, library: DrapeLibrary, sessions: ShopSess
                  responses=SHOP_ERRORS)
     async def start_tryon(req: TryOnRequest, request: Request) -> TryOnOut:
         """Make the shopper's clone and dress it: size advice, fit verdict, and the dressed
-        clone as GLB (plain and as a stretch heat map) kept for `retention_s`."""
+        clone as GLB (plain and as a stretch heat map) kept for `retention_s`, shown in a
+        complete look (`worn_with`, a base layer, shoes); the fit is the garment's."""
         garment = catalogue_garment(req.garment)
 
         def run() -> tuple[dict[str, Any], bytes, bytes]:
@@ -175,8 +179,10 @@ def shop_router(settings: WebSettings, library: DrapeLibrary, sessions: ShopSess
     @router.get("/tryons/{session_id}/model.glb", name="tryon_model",
                 responses={**SHOP_ERRORS, 200: {"content": {GLB: {}}}}, dependencies=limited)
     def tryon_model(session_id: str, heat: Annotated[bool, Query()] = False) -> Response:
-        """The dressed clone (GLB, Y up, metres); `heat=true`: the garment painted with its
-        stretch (blue slack → red at the fabric's limit)."""
+        """The dressed clone (GLB, Y up, metres) in a complete look: the garment, what
+        completes it (`worn_with`), a base layer and shoes (meshes whose extras hold
+        `dressform_wear`); `heat=true`: the garment painted with its stretch (blue slack →
+        red at the fabric's limit), the rest in its own colours."""
         s = sessions.get(session_id)
         return Response(s.heat_glb if heat else s.glb, media_type=GLB,
                         headers={"Cache-Control": "private, no-store"})

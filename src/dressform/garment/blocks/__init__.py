@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
@@ -16,6 +17,9 @@ from dressform.garment.sizes import Size, SizeChart
 from dressform.garment.validate import check
 from dressform.names import suggest
 
+if TYPE_CHECKING:
+    from dressform.body.mesh import Body
+
 Block = Callable[[DraftMeasurements, Design], Pattern]
 
 #: Block name → (drafting function, its default design).
@@ -28,6 +32,17 @@ BLOCKS: dict[str, tuple[Block, Design]] = {
     "shift_dress": (shift_dress, Design()),
     "trousers": (trousers, Design()),
 }
+
+#: What each block covers: a top, a bottom, or both (a dress); a look of one top or one
+#: bottom is completed with the other half (`dressform.drape.styling`).
+BLOCK_ROLES: dict[str, str] = {
+    "tshirt": "top", "hoodie": "top", "skirt": "bottom", "aline_skirt": "bottom",
+    "sheath_dress": "dress", "shift_dress": "dress", "trousers": "bottom",
+}
+
+#: How much smaller than the body (cm, at a girth) a garment may be before it is refused:
+#: soft tissue gives and knits stretch, up to this.
+TIGHT_CM = 4.0
 
 #: Block name → the body girths (dressform names) its size is chosen by, as EN 13402-3 picks
 #: control dimensions: the bust for tops, waist and hip for bottoms, all three for dresses.
@@ -115,5 +130,31 @@ def draft_size(name: str, size: Size, height_cm: float,
     return draft(name, {**base, **own}, size=size.label)
 
 
-__all__ = ["BLOCKS", "FITTING_LENGTHS", "Design", "Fit", "block", "draft", "draft_size",
-           "fitting_size"]
+def draft_for(name: str, body: Body, size: str = "own", chart: str | None = None,
+              what: str | None = None) -> Pattern:
+    """Block `name` for the clone `body`: in its own size (`fitting_size`, "own") or a named
+    size of `chart` (default: the women's or men's chart by the body), lengths drafted for
+    its height and rise (`draft_size`). `InvalidInputError` for a size clearly smaller than
+    the body (by more than `TIGHT_CM` at a girth): cloth stretched past its limits cannot be
+    put on; `what` names the garment in that message."""
+    from dressform.body.cast import sized_as
+    from dressform.body.measure import measure
+    from dressform.garment.sizes import load_chart
+
+    sizes = load_chart(chart or ("women" if sized_as(body.spec.sex) == "female" else "men"))
+    girths = {k: v for k, v in measure(body).as_dict().items() if k != "weight_kg"}
+    chosen = fitting_size(name, sizes, girths) if size == "own" else sizes.size(size)
+    # In the clone's own rise: trousers hang from its waist, not below.
+    pattern = draft_size(name, chosen, body.spec.height_cm, girths)
+    for k, ease in pattern.ease_cm.items():
+        body_girth, made = girths.get(f"{k}_girth_cm"), chosen.body_cm.get(f"{k}_girth_cm")
+        if body_girth is not None and made is not None and body_girth > made + ease + TIGHT_CM:
+            raise InvalidInputError(
+                f"{what or name} in size {chosen.label} of the {sizes.name} chart measures "
+                f"{made + ease:.0f} cm at the {k}, less than the clone's {body_girth:.0f} cm: "
+                "choose a larger size or a chart that goes further")
+    return pattern
+
+
+__all__ = ["BLOCKS", "BLOCK_ROLES", "FITTING_LENGTHS", "TIGHT_CM", "Design", "Fit", "block",
+           "draft", "draft_for", "draft_size", "fitting_size"]

@@ -26,6 +26,11 @@ function showHouseModel() {
   $("viewer").src = url;
 }
 
+function garmentTitle() {
+  const g = garments.find((x) => x.name === current.garment);
+  return g ? g.title : "garment";
+}
+
 function number(id) {
   const v = $(id).value.trim();
   return v === "" ? null : Number(v);
@@ -138,7 +143,9 @@ $("viewer").addEventListener("load", () => {
     document.body.dataset.house = "1";
     return;
   }
-  $("status").textContent = $("heat").checked ? "Stretch heat map" : "Your clone";
+  // Say what the model wears besides the garment: the fit is the garment's alone.
+  const look = current.worn_with ? ` with ${current.worn_with}` : "";
+  $("status").textContent = $("heat").checked ? `Stretch heat map of the ${garmentTitle()}` : `Your clone${look}`;
   if (window.tryonStarted) { window.firstViewMs = performance.now() - window.tryonStarted; window.tryonStarted = null; }
   document.body.dataset.loaded = String(Number(document.body.dataset.loaded || 0) + 1);
 });
