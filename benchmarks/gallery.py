@@ -22,12 +22,13 @@ from dressform.body.skin import skin_tone_hex
 from dressform.drape.posed import posed_garments
 from dressform.drape.spacing import DRAPE_SPACING_MM
 from dressform.errors import DressformWarning
+from dressform.render.coverage import CoverageCheck, check_coverage
 from dressform.render.hair import HAIR_STYLES, grow_hair
 from dressform.render.looks import FABRIC_LOOK, fabric_look
 from dressform.render.photoreal import SceneMesh, render_still
 from dressform.render.studio import BACKDROPS, CAMERAS, LIGHTS, Studio
 from dressform.render.video import flatten
-from dressform.shoot.scene import dressed_scene
+from dressform.shoot.scene import cloth_of, dressed_scene
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "gallery"
 SPEC = woman(6)
@@ -51,14 +52,21 @@ def main() -> None:
     rest, outfit = dressed_outfit(SPEC, TOP, SKIRT)
     posed = posed_garments(rest, outfit, "relaxed")
     relaxed, body = dressed_scene(rest, outfit, "relaxed", posed=posed)
-    hair = grow_hair(body, "long", "dark-brown")
+    over = cloth_of(relaxed, outfit)
+    hair = grow_hair(body, "long", "dark-brown", over=over)
     sections: dict[str, list[tuple[str, str]]] = {}
+    checks: dict[str, CoverageCheck] = {}
     notes: dict[str, list[str]] = defaultdict(list)
     with tempfile.TemporaryDirectory() as tmp:
         def shot(meshes: list[SceneMesh], name: str, hair_=hair, **studio: object) -> str:
             options = {"quality": "preview", **studio}
             path = Path(tmp) / f"{name}.png"
-            render_still(meshes, Studio(**options), path, hair=hair_)  # type: ignore[arg-type]
+            result = render_still(meshes, Studio(**options), path,  # type: ignore[arg-type]
+                                  hair=hair_, passes=True)
+            assert result.mask is not None
+            checks[name] = check_coverage(result.mask)
+            if not checks[name].passed:
+                print(f"{name}: coverage check FAILS: {checks[name]}", flush=True)
             return _save(path, name)
 
         sections["cameras"] = [(c, shot(relaxed, f"camera-{c}", camera=c)) for c in CAMERAS]
@@ -67,7 +75,7 @@ def main() -> None:
         sections["backdrops"] = [(b, shot(relaxed, f"backdrop-{b}", backdrop=b,
                                           camera="three-quarter")) for b in BACKDROPS]
         sections["hairstyles"] = [
-            (h, shot(relaxed, f"hair-{h}", hair_=grow_hair(body, h, "dark-brown"),
+            (h, shot(relaxed, f"hair-{h}", hair_=grow_hair(body, h, "dark-brown", over=over),
                      camera="portrait")) for h in HAIR_STYLES]
         # The same clone and outfit in each tone (its shape does not change with it).
         sections["skin tones (Monk Skin Tone)"] = [
@@ -98,7 +106,8 @@ def main() -> None:
             notes[poses] += [f"{p}: {w.message}" for w in caught
                              if issubclass(w.category, DressformWarning)]
             sections[poses].append((p, shot(scene, f"pose-{p}", hair_=grow_hair(
-                posed_body, "long", "dark-brown"), camera="three-quarter")))
+                posed_body, "long", "dark-brown", over=cloth_of(scene, outfit)),
+                camera="three-quarter")))
     lines = ["# Preset gallery", "",
              "Every preset of `dressform shoot`, rendered by `python benchmarks/gallery.py` "
              "at preview quality (Blender Cycles, 512×768, shown at 384 px tall). The clone: "
@@ -106,7 +115,11 @@ def main() -> None:
              "T-shirt tucked into an A-line skirt in cotton poplin (sizes from the chart, "
              f"draped at {DRAPE_SPACING_MM:.0f} mm), relaxed pose, editorial light, white "
              "cyclorama, front camera, in a nude base layer and white trainers, unless the section "
-             "changes it.", ""]
+             "changes it.", "",
+             f"The coverage check (`dressform.render.coverage`) read each picture's class mask: "
+             f"{sum(c.passed for c in checks.values())} of {len(checks)} pass"
+             + "".join(f"; {n} fails: {c}" for n, c in checks.items() if not c.passed)
+             + ".", ""]
     for title, items in sections.items():
         lines += [f"## {title}", "", " ".join(f"![{label}]({file})" for label, file in items),
                   "", " · ".join(f"`{label}`" for label, _ in items), ""]
@@ -114,6 +127,8 @@ def main() -> None:
             lines += ["What the re-drape warned of, as the pictures show it:", "",
                       *(f"- {n}" for n in notes[title]), ""]
     (OUT / "README.md").write_text("\n".join(lines))
+    print(f"coverage check: {sum(c.passed for c in checks.values())} of {len(checks)} "
+          "gallery pictures pass", flush=True)
 
 
 if __name__ == "__main__":

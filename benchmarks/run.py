@@ -31,6 +31,7 @@ from render import render_lines
 from timing import ms, timed
 from tryon import tryon_lines
 from watermark import watermark_lines
+from wear import wear_lines
 
 
 def main() -> None:
@@ -123,6 +124,8 @@ def main() -> None:
     lines += forecast_lines()
     lines.append("")
     lines += watermark_lines(6 if args.quick else 24)
+    lines.append("")
+    lines += wear_lines()
 
     text = "\n".join([*PREAMBLE, "", *stamped(lines, command())]) + "\n"
     Path(args.output).write_text(text)

@@ -225,3 +225,45 @@ def test_a_fitting_takes_the_persons_own_rise():
         rule = draft_size(block, size, 165.0)
         for a, b in zip(own.panels, rule.panels, strict=True):
             assert np.array_equal(a.outline, b.outline)
+
+
+@pytest.mark.parametrize("chart", ["women", "men"])
+def test_every_bottom_drafts_in_every_size(chart):
+    """A men's chart's large sizes have a waist near the hips: a back dart of no width once
+    made a slit in the trouser back's outline, which crossed itself."""
+    for size in load_chart(chart).sizes:
+        for block in ("trousers", "skirt", "aline_skirt"):
+            pattern = draft_size(block, size, 176.0)
+            assert not problems(pattern), (size.label, block)
+
+
+@pytest.mark.parametrize("block", ["trousers", "skirt", "aline_skirt"])
+@pytest.mark.parametrize("waist_over_hip_cm", [-25.0, -5.0, 0.0, 5.0, 15.0])
+def test_a_bottom_drafts_for_a_waist_wider_than_the_hips(block, waist_over_hip_cm):
+    hip = 118.0
+    p = draft(block, {"height_cm": 170.0, "bust_girth_cm": hip, "hip_girth_cm": hip,
+                      "waist_girth_cm": hip + waist_over_hip_cm})
+    waist = p.body_cm["waist_girth_cm"] + p.ease_cm["waist"]
+    # The garment's finished waist goes round the body's waist, and its hip round the hips.
+    assert waist >= hip + waist_over_hip_cm
+    assert p.body_cm["hip_girth_cm"] + p.ease_cm["hip"] >= hip
+
+
+def test_a_partner_drafted_to_measure_lets_the_chart_out_where_it_stops_short(woman):
+    """`draft_for(..., MEASURED)`: a body beyond the chart's last size gets that size let out
+    to its own girths, where "own" refuses the size as too small."""
+    from dressform.body import BodySpec, build
+    from dressform.garment.blocks import MEASURED, draft_for
+
+    big = build(BodySpec(sex="female", height_cm=157, weight_kg=98.5, age_years=45))
+    with pytest.raises(InvalidInputError, match="less than the clone's"):
+        draft_for("trousers", big, "own")
+    let_out = draft_for("trousers", big, MEASURED)
+    assert let_out.size.endswith("let out")
+    from dressform.body.measure import measure
+
+    body = measure(big).as_dict()
+    made = let_out.body_cm["waist_girth_cm"] + let_out.ease_cm["waist"]
+    assert made >= body["waist_girth_cm"] - 1.0
+    # A body the chart serves is drafted in its own size, not let out.
+    assert draft_for("trousers", woman, MEASURED).size == draft_for("trousers", woman).size

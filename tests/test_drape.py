@@ -593,3 +593,19 @@ def test_a_saved_garment_that_does_not_match_its_pattern_is_refused(skirt):
     record = GarmentRecord(skirt, "cotton_poplin", 30.0)
     with pytest.raises(DrapeError, match=r"meshes to .*drape it again"):
         restore(np.zeros((7, 3)), record)
+
+
+def test_trousers_go_on_a_round_body_whose_thighs_nearly_meet_at_the_fork():
+    """The wrap leaves the trouser fork in the pinch between round thighs, a few mm into
+    one or short of the clearance: lifted clear as far as there is room, not refused as a
+    garment too small (a campaign's automatic bottom for this clone once failed so)."""
+    from dressform.body import BodySpec, build
+    from dressform.drape.checks import check
+    from dressform.garment.blocks import MEASURED, draft_for
+
+    round_body = build(BodySpec(sex="female", age_years=39.6, height_cm=156.9, weight_kg=98.5,
+                                proportions=0.56, skin_tone=7))
+    trousers = draft_for("trousers", round_body, MEASURED)
+    g = drape(trousers, round_body, "cotton_poplin", spacing_mm=30.0, max_frames=300)
+    c = check(g.vertices, g.faces, g.contact_m)
+    assert g.at_rest and c.inside_m <= 0.001 and c.intersections == 0

@@ -61,3 +61,29 @@ def test_section_components_match_scipy_on_loops_and_chains():
         expected, expected_label = connected_components(graph, directed=False)
         assert count == expected
         assert len(set(zip(label.tolist(), expected_label.tolist(), strict=True))) == count
+
+
+def test_warp_starts_without_its_no_gpu_notice_and_keeps_anything_else():
+    """On a machine with no NVIDIA driver Warp's native library prints a CUDA warning at
+    start; dressform runs its kernels on the CPU, so that line is dropped (a warning in the
+    demo is a bug) — and anything else printed at start would still be shown."""
+    import subprocess
+    import sys
+
+    code = ("import numpy as np\n"
+            "from dressform.geometry.distance import BodyDistance\n"
+            "v = np.array([[0, 0, 0], [1, 0, 0], [0, 1, 0], [0, 0, 1]], float)\n"
+            "f = np.array([[0, 2, 1], [0, 1, 3], [0, 3, 2], [1, 2, 3]])\n"
+            "print(BodyDistance(v, f)(np.array([[0.1, 0.1, 0.1]]))[0] < 0)\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120, check=True)
+    assert run.stdout.strip() == "True"
+    assert "CUDA warning" not in run.stderr
+
+
+def test_warp_start_passes_through_what_is_not_its_no_gpu_notice():
+    from dressform.geometry.warp_runtime import NO_DRIVER, without_notice
+
+    said = f"{NO_DRIVER}. GPU execution will not be available.\nWarp error: kept\n"
+    assert without_notice(said) == "Warp error: kept"
+    assert without_notice(f"{NO_DRIVER}. GPU execution will not be available.\n") == ""

@@ -286,6 +286,9 @@ def _marching_cubes(field_: np.ndarray, lower: np.ndarray, step: float
     import warp as wp
     from warp.geometry import IsoSurfaceMarchingCubes
 
+    from dressform.geometry.warp_runtime import start_warp
+
+    start_warp()
     upper = lower + step * (np.array(field_.shape) - 1)
     v, f = IsoSurfaceMarchingCubes.extract(
         wp.array(np.ascontiguousarray(field_, dtype=np.float32), dtype=float, device="cpu"),

@@ -141,7 +141,7 @@ def completed(look: Look, items: dict[str, GarmentItem]
     "none". A pattern file's garment is left as it is: what it covers is not known before
     it is draped."""
     from dressform.drape.styling import Styling, partner
-    from dressform.garment.blocks import BLOCK_ROLES
+    from dressform.garment.blocks import BLOCK_ROLES, MEASURED
     from dressform.render.looks import parse_color
 
     garments = tuple(items[g] for g in look.garments)
@@ -155,7 +155,7 @@ def completed(look: Look, items: dict[str, GarmentItem]
         return garments, look.layering
     hexa = "#" + "".join(f"{round(c * 255):02x}" for c in chosen.color)
     other = GarmentItem(name=f"{look.name}-{chosen.color_name}-{chosen.block}",
-                        block=chosen.block, fabric=chosen.fabric, color=hexa)
+                        block=chosen.block, fabric=chosen.fabric, color=hexa, size=MEASURED)
     pair = (item, other) if chosen.role == "bottom" else (other, item)
     return pair, chosen.layering
 

@@ -47,6 +47,9 @@ def newton_settle(cloth: ClothMesh, start: np.ndarray, body: Body, physics: Fabr
     import warp as wp
     from newton.solvers import style3d
 
+    from dressform.geometry.warp_runtime import start_warp
+
+    start_warp()
     wp.config.log_level = wp.LOG_ERROR
     builder = newton.ModelBuilder(up_axis=newton.Axis.Z)
     newton.solvers.SolverStyle3D.register_custom_attributes(builder)

@@ -157,13 +157,14 @@ def drape(pattern: Pattern, body: Body, fabric: str | FabricPhysics = "cotton_je
         panels = place_panels(coarse, pattern, body, physics.max_stretch)
         if over:  # cloth placed round the body goes round the layers under it too
             panels = distance.push_out(panels, MARGIN_M)
+            _refuse_inside(distance(panels))
         else:
-            # Only cloth placed inside the body is too small to go round it; a vertex the
-            # wrap left just off the skin (a trouser fork against a round belly, 0.3 mm) is
-            # lifted clear.
-            _refuse_inside(distance(panels), 0.0)
+            # A garment too small to go round the body is refused by the wrap, row by row.
+            # What the wrap left in or just off the skin (a trouser fork between round
+            # thighs) is lifted clear as far as there is room: where two parts of the body
+            # nearly meet, less than the clearance; only cloth still inside is refused.
             panels = distance.push_out(panels, PLACED_CLEARANCE_M)
-        _refuse_inside(distance(panels))
+            _refuse_inside(distance(panels), 0.0)
         final = None if converged is None else (lambda x: converged(x, cloth.faces))
         q, frames, at_rest, gap = _sew_and_settle(coarse, panels, distance, physics,
                                                   max_frames, progress,

@@ -121,7 +121,7 @@ def complete(body: Body, garments: Sequence[WornGarment], styling: Styling = COM
     from its own pattern and fabric; a garment whose file keeps no pattern stays alone."""
     from dressform.drape.outfit import dress
     from dressform.drape.worn import WornGarment, outfit_records, worn_mesh
-    from dressform.garment.blocks import draft_for
+    from dressform.garment.blocks import MEASURED, draft_for
 
     if len(garments) != 1 or garments[0].record is None:
         return list(garments)
@@ -132,7 +132,7 @@ def complete(body: Body, garments: Sequence[WornGarment], styling: Styling = COM
                      skirt="skirt" in rec.pattern.name)
     if chosen is None:
         return list(garments)
-    other = draft_for(chosen.block, body)
+    other = draft_for(chosen.block, body, MEASURED)
     if progress:
         progress(f"styling the {worn.name} with {chosen.color_name} {chosen.block} in "
                  f"size {other.size}")

@@ -8,6 +8,7 @@ import warp as wp
 
 from dressform.geometry.edges import unshared_sides
 from dressform.geometry.normals import vertex_normals
+from dressform.geometry.warp_runtime import start_warp
 
 # Warp's start-up banner, kernel-cache lines and no-GPU warning are noise on a CPU-only
 # machine: progress bars say what is happening.
@@ -62,6 +63,7 @@ def open_edge_mask(faces: np.ndarray) -> np.ndarray:
 
 def _warp_mesh(vertices: np.ndarray, faces: np.ndarray):
     """Warp arrays of a triangle mesh and its BVH (the arrays must outlive the mesh)."""
+    start_warp()
     points = wp.array(np.ascontiguousarray(vertices, dtype=np.float32), dtype=wp.vec3,
                       device="cpu")
     indices = wp.array(np.ascontiguousarray(faces, dtype=np.int32).ravel(), dtype=wp.int32,

@@ -15,8 +15,9 @@ usual trade for render time; at campaign resolution the hair reads as hair.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal, get_args
+from typing import TYPE_CHECKING, Literal, get_args
 
 import numpy as np
 
@@ -25,6 +26,9 @@ from dressform.errors import UnknownNameError
 from dressform.geometry.rigid import rigid_fit
 from dressform.names import suggest
 from dressform.render.face import eyes_centre
+
+if TYPE_CHECKING:
+    from dressform.geometry.distance import BodyDistance
 
 HairStyle = Literal["none", "short", "long", "bun", "curly"]
 HAIR_STYLES: tuple[str, ...] = get_args(HairStyle)
@@ -92,10 +96,11 @@ def scalp_faces(body: Body) -> np.ndarray:
 
 
 def grow_hair(body: Body, style: str = "short", color: str = "dark-brown", *,
-              seed: int = 0, density: float = 1.0) -> Hair | None:
+              seed: int = 0, density: float = 1.0,
+              over: Sequence[tuple[np.ndarray, np.ndarray]] = ()) -> Hair | None:
     """Hair for `body` in `style` (none, short, long, bun, curly) and `color` (see
-    `HAIR_COLORS`); None for "none". `density` scales the strand count."""
-    from dressform.geometry.distance import BodyDistance
+    `HAIR_COLORS`); None for "none". `density` scales the strand count. `over`: the
+    garments worn (vertices, faces, triangles facing out): long hair falls over them."""
 
     if style not in HAIR_STYLES:
         raise UnknownNameError(f"unknown hairstyle {style!r}{suggest(style, HAIR_STYLES)} "
@@ -109,7 +114,7 @@ def grow_hair(body: Body, style: str = "short", color: str = "dark-brown", *,
     rng = np.random.default_rng(seed)
     roots, normals = _sample_roots(body, max(50, int(cut.count * density)), rng)
     centre, _ = _head_frame(body)
-    skin = BodyDistance(np.asarray(body.vertices), np.asarray(body.faces))
+    skin = _surface(body, over)
     lengths = rng.uniform(*cut.length_m, size=len(roots))
     if style == "curly":
         coils = _coils(roots, normals, lengths, cut, rng)
@@ -122,6 +127,23 @@ def grow_hair(body: Body, style: str = "short", color: str = "dark-brown", *,
         strands = np.concatenate([strands, _bun(centre, cut, rng, skin)], axis=0)
     melanin, redness, roughness = HAIR_COLORS[color]
     return Hair(style, strands.astype(np.float32), cut.radius_m, melanin, redness, roughness)
+
+
+def _surface(body: Body, over: Sequence[tuple[np.ndarray, np.ndarray]]) -> BodyDistance:
+    """The body and the garments on it as one surface the hair stays outside (a point
+    beyond a garment's open edge, past a hem, is outside it)."""
+    from dressform.geometry.distance import BodyDistance, open_edge_mask
+
+    vertices, faces = [np.asarray(body.vertices)], [np.asarray(body.faces)]
+    solid, count = len(faces[0]), len(vertices[0])
+    edges = [np.zeros(solid, dtype=np.int32)]
+    for v, f in over:
+        vertices.append(np.asarray(v, dtype=np.float64))
+        faces.append(np.asarray(f) + count)
+        edges.append(open_edge_mask(np.asarray(f)))
+        count += len(v)
+    return BodyDistance(np.vstack(vertices), np.vstack(faces), np.concatenate(edges),
+                        solid_faces=solid)
 
 
 def _sample_roots(body: Body, count: int, rng: np.random.Generator

@@ -68,6 +68,13 @@ def dressed_scene(body: Body, garments: Sequence[WornGarment], pose: str = "a-po
     return meshes, posed_body
 
 
+def cloth_of(meshes: Sequence[SceneMesh], garments: Sequence[WornGarment]
+             ) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The garments' cloth in a scene (vertices, faces): what hair falls over."""
+    worn = {g.name for g in garments}
+    return [(m.vertices, m.faces) for m in meshes if m.name in worn]
+
+
 def default_hairstyle(body: Body) -> str:
     """Long hair for a woman, short for a man (the CLI's default; any style suits anyone)."""
     return "long" if body.spec.sex < 0.5 else "short"
@@ -104,5 +111,6 @@ def scene_from_file(dressed: str | os.PathLike[str], pose: str = "a-pose",
     meshes, posed_body = dressed_scene(body, garments, pose, progress, posed, wear)
     if progress:
         progress("growing hair")
-    strands = grow_hair(posed_body, hair or default_hairstyle(body), hair_color, seed=seed)
+    strands = grow_hair(posed_body, hair or default_hairstyle(body), hair_color, seed=seed,
+                        over=cloth_of(meshes, garments))
     return meshes, strands

@@ -130,9 +130,14 @@ def draft_size(name: str, size: Size, height_cm: float,
     return draft(name, {**base, **own}, size=size.label)
 
 
+#: `draft_for`'s size that the chart's own size is let out from where the body outgrows it.
+MEASURED = "measured"
+
+
 def draft_for(name: str, body: Body, size: str = "own", chart: str | None = None,
               what: str | None = None) -> Pattern:
-    """Block `name` for the clone `body`: in its own size (`fitting_size`, "own") or a named
+    """Block `name` for the clone `body`: in its own size (`fitting_size`, "own"), that size
+    let out to the body where the chart stops short of it (`MEASURED`), or a named
     size of `chart` (default: the women's or men's chart by the body), lengths drafted for
     its height and rise (`draft_size`). `InvalidInputError` for a size clearly smaller than
     the body (by more than `TIGHT_CM` at a girth): cloth stretched past its limits cannot be
@@ -143,7 +148,16 @@ def draft_for(name: str, body: Body, size: str = "own", chart: str | None = None
 
     sizes = load_chart(chart or ("women" if sized_as(body.spec.sex) == "female" else "men"))
     girths = {k: v for k, v in measure(body).as_dict().items() if k != "weight_kg"}
-    chosen = fitting_size(name, sizes, girths) if size == "own" else sizes.size(size)
+    chosen = sizes.size(size) if size not in ("own", MEASURED) else fitting_size(
+        name, sizes, girths)
+    if size == MEASURED:
+        # Made to measure: the chart's size, let out to the body's own girths where the
+        # chart stops short of them (by more than the centimetre a fitting allows).
+        grown = {d: girths[d] for d in CONTROL_DIMENSIONS[name]
+                 if d in girths and girths[d] > chosen.body_cm.get(d, 0.0) + 1.0}
+        if grown:
+            chosen = chosen.model_copy(update={"label": f"{chosen.label} let out",
+                                               "body_cm": {**chosen.body_cm, **grown}})
     # In the clone's own rise: trousers hang from its waist, not below.
     pattern = draft_size(name, chosen, body.spec.height_cm, girths)
     for k, ease in pattern.ease_cm.items():
@@ -156,5 +170,5 @@ def draft_for(name: str, body: Body, size: str = "own", chart: str | None = None
     return pattern
 
 
-__all__ = ["BLOCKS", "BLOCK_ROLES", "FITTING_LENGTHS", "TIGHT_CM", "Design", "Fit", "block",
-           "draft", "draft_for", "draft_size", "fitting_size"]
+__all__ = ["BLOCKS", "BLOCK_ROLES", "FITTING_LENGTHS", "MEASURED", "TIGHT_CM", "Design", "Fit",
+           "block", "draft", "draft_for", "draft_size", "fitting_size"]

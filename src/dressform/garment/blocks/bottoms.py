@@ -28,6 +28,9 @@ BOTTOM_EASE_CM: dict[Fit, dict[str, float]] = {
     "oversized": {"waist": 3.0, "hip": 14.0, "knee": 24.0},
 }
 MAX_DART_MM = 30.0  # a wider dart would make a point, not a curve
+#: A dart is never narrower: a round waist as wide as the hips still has a seat to shape,
+#: and a dart of no width would be a slit in the outline.
+MIN_DART_MM = 6.0
 SEAT_RISE_MM = 10.0  # the crotch seam sits this far under the body's crotch
 
 
@@ -56,11 +59,13 @@ def skirt(m: DraftMeasurements, design: Design) -> Pattern:
     hem_y = m.waist_y - length
     if hem_y >= m.hip_y - 30.0:
         raise _too_short(length, m)
-    quarter_hip, quarter_waist = 2.5 * hip_g, 2.5 * waist_g
+    # Over a waist wider than the hips the skirt hangs straight down from the waist.
+    quarter_waist = 2.5 * waist_g
+    quarter_hip = max(2.5 * hip_g, quarter_waist)
     # Each quarter loses (hip − waist)/4 between hip and waist: half at the side seam, the
-    # rest in the dart (no wider than MAX_DART_MM; the side takes what the dart cannot).
-    reduce = max(0.0, quarter_hip - quarter_waist)
-    dart = min(0.5 * reduce, MAX_DART_MM)
+    # rest in the dart (MIN_DART_MM to MAX_DART_MM; the side takes what the dart cannot).
+    reduce = quarter_hip - quarter_waist
+    dart = min(max(0.5 * reduce, MIN_DART_MM), MAX_DART_MM)
     side_top = quarter_waist + dart
     hem_w = quarter_hip + 10.0 * (design.flare_cm or 0.0)
     panels = []
@@ -140,7 +145,7 @@ def trousers(m: DraftMeasurements, design: Design) -> Pattern:
             ("back", 10.0, 10.0 * m.hip_girth_cm / 10.0, 25.0, 1.0)):
         hip_w = 2.5 * hip_g + shift
         waist_w = 2.5 * waist_g + shift
-        dart_w = dart * min(MAX_DART_MM, max(0.0, 0.4 * (hip_w - waist_w - centre_in)))
+        dart_w = dart * min(MAX_DART_MM, max(MIN_DART_MM, 0.4 * (hip_w - waist_w - centre_in)))
         side_top = centre_in + waist_w + dart_w
         crease = (hip_w - fork) / 2.0
         knee_w, hem_w = 5.0 * knee_g + 2 * shift, 5.0 * opening + 2 * shift

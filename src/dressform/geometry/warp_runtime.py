@@ -1,0 +1,42 @@
+"""Warp, the kernel runtime behind the distance queries, started once and quietly."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import tempfile
+
+#: What Warp's native library prints on stderr on a machine with no NVIDIA driver: dressform
+#: runs its kernels on the CPU, so there it is noise, not a warning.
+NO_DRIVER = "Warp CUDA warning: Could not find or load the NVIDIA CUDA driver"
+
+
+@functools.cache
+def start_warp() -> None:
+    """Initialise Warp (once per process) with its no-GPU notice dropped; anything else its
+    native library prints at start passes through to stderr."""
+    import warp as wp
+
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as caught:
+        os.dup2(caught.fileno(), 2)
+        try:
+            wp.init()
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+        caught.seek(0)
+        said = caught.read().decode(errors="replace")
+    rest = without_notice(said)
+    if rest:
+        print(rest, file=sys.stderr)
+
+
+def without_notice(said: str) -> str:
+    """What Warp printed at start, less its no-GPU notice."""
+    return "\n".join(line for line in said.splitlines() if not line.startswith(NO_DRIVER))
+
+
+__all__ = ["NO_DRIVER", "start_warp", "without_notice"]
