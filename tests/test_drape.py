@@ -456,6 +456,14 @@ def test_cli_drapes_a_block_onto_a_clone_file(woman, tmp_path, cli):
     r = cli("drape", "--body", str(me), "--garment", "skirt", "--stance", "fittin", "-o",
             str(out))
     assert r.returncode == 1 and "did you mean 'fitting'" in r.stderr
+    # What the preview wears is checked before anything is draped or written.
+    fresh = tmp_path / "fresh.glb"
+    for option, value, said in (("--shoes", "ankle-boot", "ankle-boots"),
+                                ("--base", "brief", "briefs"), ("--heel", "300", "mm high")):
+        r = cli("drape", "--body", str(me), "--garment", "skirt", option, value, "-o",
+                str(fresh))
+        assert r.returncode == 1 and said in r.stderr and "Traceback" not in r.stderr
+        assert not fresh.exists()
 
 
 def test_cli_runs_a_drape_test_and_refuses_unknown_fabrics(tmp_path, cli):

@@ -9,15 +9,22 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from dressform.cli.options import (
+    BaseColor,
+    BaseOpt,
     BodyFile,
     Garment,
+    HeelOpt,
     MaxFrames,
+    ShoeColor,
+    ShoeMaterial,
+    ShoesOpt,
     Spacing,
     console,
     draping,
     err,
     garment_pattern,
     progress,
+    worn_as,
 )
 from dressform.drape.spacing import DRAPE_SPACING_MM
 
@@ -25,6 +32,7 @@ if TYPE_CHECKING:
     from dressform.body.mesh import Body
     from dressform.drape.simulate import DrapedGarment
     from dressform.drape.worn import GarmentRecord
+    from dressform.render.wear import Wear
 
 GARMENT_RGB = (0.16, 0.27, 0.55)
 Stance = Annotated[str, typer.Option(help=(
@@ -53,18 +61,27 @@ def drape_cmd(
         "projective (dressform's own, fast) or newton (Newton's Style3D, the reference)"))
                       ] = "projective",
     stance: Stance = "a-pose",
+    base: BaseOpt = "auto",
+    base_color: BaseColor = "nude",
+    shoes: ShoesOpt = "trainers",
+    heel: HeelOpt = None,
+    shoe_material: ShoeMaterial = None,
+    shoe_color: ShoeColor = None,
 ) -> None:
-    """Sew a pattern onto a clone and simulate the cloth until it rests."""
+    """Sew a pattern onto a clone and simulate the cloth until it rests; the preview shows
+    it over the clone's base layer, in shoes (the wear options)."""
     from dressform.drape.simulate import drape
     from dressform.drape.worn import record
 
     pattern = garment_pattern(garment, size, chart)
+    wear = worn_as(base, base_color, shoes, heel, shoe_material, shoe_color)
     clone = _standing(body, stance)
     with progress() as bar:
         dressed = drape(pattern, clone, fabric, spacing_mm=spacing, max_frames=max_frames,
                         progress=draping(bar, pattern.name, max_frames), solver=solver)
     _report(pattern.name, dressed)
-    _write(clone, [(pattern.name, dressed, record(pattern, fabric, dressed))], output, preview)
+    _write(clone, [(pattern.name, dressed, record(pattern, fabric, dressed))], output,
+           preview and wear)
 
 
 @commands.command("outfit")
@@ -86,9 +103,15 @@ def outfit_cmd(
     max_frames: MaxFrames = 400,
     preview: Annotated[bool, typer.Option(help="Also write a preview PNG")] = True,
     stance: Stance = "a-pose",
+    base: BaseOpt = "auto",
+    base_color: BaseColor = "nude",
+    shoes: ShoesOpt = "trainers",
+    heel: HeelOpt = None,
+    shoe_material: ShoeMaterial = None,
+    shoe_color: ShoeColor = None,
 ) -> None:
     """Dress a clone in a top and a bottom, layered: the inner one drapes first, the outer
-    one over it."""
+    one over it; the preview shows them over the clone's base layer, in shoes."""
     from dressform.drape.outfit import dress
     from dressform.drape.worn import outfit_records
 
@@ -96,6 +119,7 @@ def outfit_cmd(
     # takes elsewhere, read the same way.
     patterns = [garment_pattern(value, size, chart, option)
                 for value, option in ((top, "--top"), (bottom, "--bottom"))]
+    wear = worn_as(base, base_color, shoes, heel, shoe_material, shoe_color)
     clone = _standing(body, stance)
     with progress() as bar:
         ticks = {name: draping(bar, f"{name}: {p.name}", max_frames)
@@ -111,7 +135,7 @@ def outfit_cmd(
     # The layers are re-draped together (into a pose, `redrape_layers`), never one alone.
     records = outfit_records(result, (patterns[0], patterns[1]), (top_fabric, bottom_fabric))
     _write(clone, [(patterns[0].name, result.top, records[0]),
-                   (patterns[1].name, result.bottom, records[1])], output, preview)
+                   (patterns[1].name, result.bottom, records[1])], output, preview and wear)
 
 
 def _standing(path: Path, stance: str) -> Body:
@@ -134,8 +158,9 @@ def _report(name: str, dressed: DrapedGarment) -> None:
 
 
 def _write(clone: Body, garments: list[tuple[str, DrapedGarment, GarmentRecord]],
-           output: Path, preview: bool) -> None:
-    """The dressed clone as GLB, each garment as OBJ beside it, and a preview PNG."""
+           output: Path, preview: Wear | bool) -> None:
+    """The dressed clone as GLB, each garment as OBJ beside it, and a preview PNG of it in
+    the base layer and shoes `preview` (none: False)."""
     import trimesh
 
     from dressform.drape.worn import save_dressed, worn_mesh
@@ -161,8 +186,8 @@ def _write(clone: Body, garments: list[tuple[str, DrapedGarment, GarmentRecord]]
         )
 
         names = ("front", "side", "back")
-        scene = worn_meshes(clone, under=[PreviewMesh(m.vertices, m.faces, m.color)
-                                          for m in meshes])
+        scene = worn_meshes(clone, preview if not isinstance(preview, bool) else None,
+                            under=[PreviewMesh(m.vertices, m.faces, m.color) for m in meshes])
         views = [render_meshes(scene, width=400, height=600, camera=Camera.for_view(v))
                  for v in names]
         png = output.with_suffix(".png")

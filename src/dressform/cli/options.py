@@ -23,7 +23,31 @@ from dressform.errors import DressformError, DressformWarning, InvalidInputError
 if TYPE_CHECKING:
     from dressform.fit.population import Population
     from dressform.garment.pattern import Pattern
+    from dressform.render.wear import Wear
 
+
+
+BaseOpt = Annotated[str, typer.Option("--base", help=(
+    "Base layer under the garments: auto (by the body), briefs-bra, briefs-bralette, briefs, "
+    "trunks, bodysuit, vest-shorts, or none"))]
+BaseColor = Annotated[str, typer.Option(help="Base-layer colour: nude (matched to the skin "
+                                             "tone), black or white")]
+ShoesOpt = Annotated[str, typer.Option("--shoes", help=(
+    "Shoes: trainers, court, loafers, sandals, ankle-boots, or barefoot"))]
+HeelOpt = Annotated[float | None, typer.Option("--heel", help=(
+    "Heel height in mm (default: the shoes' own)"))]
+ShoeMaterial = Annotated[str | None, typer.Option(help=(
+    "Shoe material: leather, suede, canvas, rubber, patent (default: the shoes' own)"))]
+ShoeColor = Annotated[str | None, typer.Option(help="Shoe colour: a name or #rrggbb")]
+
+
+def worn_as(base: str, base_color: str, shoes: str, heel: float | None,
+          material: str | None, color: str | None) -> Wear:
+    """The `Wear` the wear options (`BaseOpt` …) ask for."""
+    from dressform.render.wear import Wear
+
+    return Wear(base=base, base_color=base_color, shoes=shoes, heel_mm=heel,
+                shoe_material=material, shoe_color=color)
 
 
 def make_console(stderr: bool = False) -> Console:

@@ -11,13 +11,22 @@ import typer
 
 from dressform.body.face import EXPRESSION_PRESETS
 from dressform.body.pose import POSES
-from dressform.cli.options import console, err
+from dressform.cli.options import (
+    BaseColor,
+    BaseOpt,
+    HeelOpt,
+    ShoeColor,
+    ShoeMaterial,
+    ShoesOpt,
+    console,
+    err,
+    worn_as,
+)
 from dressform.render.hair import HAIR_COLORS, HAIR_STYLES
 from dressform.render.studio import BACKDROPS, CAMERAS, LIGHTS, QUALITY
 
 if TYPE_CHECKING:
     from dressform.drape.styling import Styling
-    from dressform.render.wear import Wear
 
 T = TypeVar("T")
 commands = typer.Typer()
@@ -40,18 +49,6 @@ Expression = Annotated[str | None, typer.Option(help=(
 QualityOpt = Annotated[str, typer.Option("--quality", help=f"Quality: {_choices(QUALITY)}")]
 VideoOut = Annotated[list[Path], typer.Option("-o", "--output", help=(
     "Video to write: .mp4 or .gif (give -o twice for both)"))]
-BaseOpt = Annotated[str, typer.Option("--base", help=(
-    "Base layer under the garments: auto (by the body), briefs-bra, briefs-bralette, briefs, "
-    "trunks, bodysuit, vest-shorts, or none"))]
-BaseColor = Annotated[str, typer.Option(help="Base-layer colour: nude (matched to the skin "
-                                             "tone), black or white")]
-ShoesOpt = Annotated[str, typer.Option("--shoes", help=(
-    "Shoes: trainers, court, loafers, sandals, ankle-boots, or barefoot"))]
-HeelOpt = Annotated[float | None, typer.Option("--heel", help=(
-    "Heel height in mm (default: the shoes' own)"))]
-ShoeMaterial = Annotated[str | None, typer.Option(help=(
-    "Shoe material: leather, suede, canvas, rubber, patent (default: the shoes' own)"))]
-ShoeColor = Annotated[str | None, typer.Option(help="Shoe colour: a name or #rrggbb")]
 BottomOpt = Annotated[str, typer.Option("--bottom", help=(
     "With a top alone: the bottom it is styled with — auto (neutral trousers in a colour "
     "that goes with it), a block (trousers, skirt, aline_skirt) or none"))]
@@ -60,14 +57,6 @@ TopOpt = Annotated[str, typer.Option("--top", help=(
     "or none"))]
 Dressed = Annotated[Path, typer.Argument(help="A dressed clone (.glb from `dressform drape`) "
                                               "or a clone (.glb/.obj)")]
-
-
-def _wear(base: str, base_color: str, shoes: str, heel: float | None,
-          material: str | None, color: str | None) -> Wear:
-    from dressform.render.wear import Wear
-
-    return Wear(base=base, base_color=base_color, shoes=shoes, heel_mm=heel,
-                shoe_material=material, shoe_color=color)
 
 
 def _styling(bottom: str, top: str) -> Styling:
@@ -119,7 +108,7 @@ def shoot_cmd(
     result = _with_status(lambda progress: shoot(
         dressed, output, pose=pose, studio=studio, hair=hair, hair_color=hair_color,
         expression=expression, progress=progress,
-        wear=_wear(base, base_color, shoes, heel, shoe_material, shoe_color),
+        wear=worn_as(base, base_color, shoes, heel, shoe_material, shoe_color),
         styling=_styling(bottom, top), passes=passes))
     console.print(f"wrote {result.path} ({result.width}×{result.height}, "
                   f"{result.seconds:.1f} s)")
@@ -127,7 +116,7 @@ def shoot_cmd(
         from dressform.render.coverage import check_coverage
         from dressform.render.mask import read_mask
 
-        wear = _wear(base, base_color, shoes, heel, shoe_material, shoe_color)
+        wear = worn_as(base, base_color, shoes, heel, shoe_material, shoe_color)
         check = check_coverage(read_mask(result.mask), bare_feet=wear.bare_feet)
         console.print(f"wrote {result.mask} and its .json ({result.mask_seconds:.1f} s); "
                       f"coverage: {check}")
@@ -167,7 +156,7 @@ def turntable_cmd(
     written = _with_status(lambda progress: turntable(
         dressed, output, frames=frames, fps=fps, pose=pose, studio=studio, hair=hair,
         hair_color=hair_color, expression=expression, progress=progress,
-        wear=_wear(base, base_color, shoes, heel, shoe_material, shoe_color),
+        wear=worn_as(base, base_color, shoes, heel, shoe_material, shoe_color),
         styling=_styling(bottom, top)))
     console.print(f"wrote {', '.join(str(p) for p in written)}")
 
@@ -204,6 +193,6 @@ def walk_cmd(
     written = _with_status(lambda progress: walk_video(
         dressed, output, seconds=seconds, fps=fps, studio=studio, hair=hair,
         hair_color=hair_color, progress=progress,
-        wear=_wear(base, base_color, shoes, heel, shoe_material, shoe_color),
+        wear=worn_as(base, base_color, shoes, heel, shoe_material, shoe_color),
         styling=_styling(bottom, top)))
     console.print(f"wrote {', '.join(str(p) for p in written)}")
