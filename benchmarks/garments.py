@@ -3,7 +3,6 @@ trip."""
 
 from __future__ import annotations
 
-import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -16,15 +15,7 @@ from dressform.garment.grading import grade, grading_problems
 from dressform.garment.io.dxf_aama import export_dxf, import_dxf
 from dressform.garment.io.files import write_pattern
 from dressform.garment.sizes import builtin_chart
-
-
-def _median_s(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
+from timing import median_s
 
 
 def garment_lines() -> list[str]:
@@ -39,7 +30,7 @@ def garment_lines() -> list[str]:
              "|---|---|---|---|---|---|"]
     for name in BLOCKS:
         pattern = draft(name, m)
-        one = _median_s(lambda n=name: draft(n, m), 5)
+        one = median_s(lambda n=name: draft(n, m), 5)
         t = time.perf_counter()
         graded = grade(name, chart)
         graded_s = time.perf_counter() - t
@@ -49,11 +40,11 @@ def garment_lines() -> list[str]:
     trousers = draft("trousers", m, size="M")
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "p.dxf"
-        rt = _median_s(lambda: import_dxf(export_dxf(trousers, path)), 5)
+        rt = median_s(lambda: import_dxf(export_dxf(trousers, path)), 5)
         back = import_dxf(path)
         worst = max(Polygon(a.outline).hausdorff_distance(Polygon(back.panel(a.name).outline))
                     for a in trousers.panels)
-        svg = _median_s(lambda: write_pattern(trousers, Path(tmp) / "p.svg"), 5)
+        svg = median_s(lambda: write_pattern(trousers, Path(tmp) / "p.svg"), 5)
     lines += ["", *table(("file", "pattern", "time (median of 5)", "after the trip"), [
         ("DXF-AAMA round trip (export + import)",
          f"trousers size M, {len(trousers.panels)} pieces", f"{rt * 1000:.0f} ms",

@@ -18,3 +18,9 @@ def timed(fn: Callable[[], object], repeat: int) -> list[float]:
 
 def ms(xs: list[float]) -> str:
     return f"{statistics.median(xs) * 1000:.1f} ms (median of {len(xs)})"
+
+
+def median_s(fn: Callable[[], object], repeat: int) -> float:
+    """The median of `repeat` timed calls of `fn`, in seconds."""
+    return statistics.median(timed(fn, repeat))
+

@@ -24,19 +24,11 @@ from dressform.drape.worn import record, save_dressed, worn_mesh
 from dressform.garment.blocks import draft_for
 from dressform.render.coverage import check_coverage
 from dressform.shoot.still import raster_proof, raster_proof_passes
+from timing import median_s
 
 TITLE = "### base layer, shoes and the coverage check"
 #: Drapes of each kind, alternated (with, without, with, …) so that both see the same machine.
 ROUNDS = 3
-
-
-def _seconds(fn, repeat: int = 5) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
 
 
 def wear_lines() -> list[str]:
@@ -77,8 +69,8 @@ def wear_lines() -> list[str]:
         who = man if style in ("trunks",) else woman
         layer = base_layer(who, style)
         posed = relaxed if who is woman else pose_body(man, "relaxed")
-        cut = _seconds(lambda w=who, s=style: base_layer(w, s), 3)
-        place = _seconds(lambda lay=layer, p=posed: base_pieces(lay, p), 5)
+        cut = median_s(lambda w=who, s=style: base_layer(w, s), 3)
+        place = median_s(lambda lay=layer, p=posed: base_pieces(lay, p), 5)
         pieces = base_pieces(layer, posed)
         styles.append((style, "man" if who is man else "woman",
                        sum(len(p.vertices) for p in pieces), f"{1000 * cut:.0f}",
@@ -94,8 +86,8 @@ def wear_lines() -> list[str]:
         made = make_shoes(woman, spec)
         pieces = shoe_pieces(made, relaxed)
         shoes.append((style, f"{spec.heel:.0f}", sum(len(p.vertices) for p in pieces),
-                      f"{1000 * _seconds(lambda s=spec: make_shoes(woman, s), 3):.0f}",
-                      f"{1000 * _seconds(lambda m=made: shoe_pieces(m, relaxed), 5):.0f}"))
+                      f"{1000 * median_s(lambda s=spec: make_shoes(woman, s), 3):.0f}",
+                      f"{1000 * median_s(lambda m=made: shoe_pieces(m, relaxed), 5):.0f}"))
     lines += ["Each shoe style, made from the clone's own foot and placed on the posed foot.",
               "", *table(("style", "heel (mm)", "vertices (pair)", "made (ms)",
                           "placed in a pose (ms)"), shoes), ""]
@@ -106,8 +98,8 @@ def wear_lines() -> list[str]:
         save_dressed(woman, path, [worn_mesh("tshirt", g, (0.2, 0.3, 0.7),
                                              record(tee, "cotton_jersey", g))])
         raster_proof(path)  # GL context, once
-        plain = _seconds(lambda: raster_proof(path), 3)
-        passes = _seconds(lambda: raster_proof_passes(path), 3)
+        plain = median_s(lambda: raster_proof(path), 3)
+        passes = median_s(lambda: raster_proof_passes(path), 3)
         _, mask = raster_proof_passes(path)
     t = time.perf_counter()
     check = check_coverage(mask)

@@ -416,17 +416,7 @@ def render_meshes(
         indices.append(f + offset)
         offset += len(v)
     pos = np.concatenate(positions)
-    if camera.frame_min is not None and camera.frame_max is not None:
-        lo, hi = np.asarray(camera.frame_min, float), np.asarray(camera.frame_max, float)
-    else:
-        lo, hi = pos.min(axis=0), pos.max(axis=0)
-    view, proj = _matrices(camera, lo, hi, width / height)
-    # Shift positions towards the frame centre before going to float32 (keeps precision).
-    center = 0.5 * (lo + hi)
-    shift = np.eye(4, dtype=np.float32)
-    shift[:3, 3] = center
-    view_c = (view.astype(np.float64) @ shift).astype(np.float32)
-    mvp = (proj.astype(np.float64) @ view_c).astype(np.float32)
+    center, view_c, mvp = _framing(camera, pos, width, height)
     vertex_data = np.hstack(
         [(pos - center).astype(np.float32), np.concatenate(normals),
          np.concatenate(colors).astype(np.float32)]
@@ -517,6 +507,24 @@ void main() {
 """
 
 
+def _framing(camera: Camera, pos: np.ndarray, width: int, height: int
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The frame's centre, and the float32 view and model-view-projection of `camera` on
+    points `pos` (its own frame box, else theirs), for positions shifted by minus that
+    centre before going to float32 (keeps precision). The picture and its mask share it,
+    so they align."""
+    if camera.frame_min is not None and camera.frame_max is not None:
+        lo, hi = np.asarray(camera.frame_min, float), np.asarray(camera.frame_max, float)
+    else:
+        lo, hi = pos.min(axis=0), pos.max(axis=0)
+    view, proj = _matrices(camera, lo, hi, width / height)
+    center = 0.5 * (lo + hi)
+    shift = np.eye(4, dtype=np.float32)
+    shift[:3, 3] = center
+    view_c = (view.astype(np.float64) @ shift).astype(np.float32)
+    return center, view_c, (proj.astype(np.float64) @ view_c).astype(np.float32)
+
+
 def render_mask(
     meshes: Sequence[PreviewMesh],
     classes: Sequence[ArrayLike],
@@ -545,17 +553,7 @@ def render_mask(
         positions.append(v)
         corner_classes.append((v[f].reshape(-1, 3), np.repeat(c, 3)))
     pos = np.concatenate(positions)
-    # The framing of `render_meshes`: the same box, camera, matrices and centre shift.
-    if camera.frame_min is not None and camera.frame_max is not None:
-        lo, hi = np.asarray(camera.frame_min, float), np.asarray(camera.frame_max, float)
-    else:
-        lo, hi = pos.min(axis=0), pos.max(axis=0)
-    view, proj = _matrices(camera, lo, hi, width / height)
-    center = 0.5 * (lo + hi)
-    shift = np.eye(4, dtype=np.float32)
-    shift[:3, 3] = center
-    view_c = (view.astype(np.float64) @ shift).astype(np.float32)
-    mvp = (proj.astype(np.float64) @ view_c).astype(np.float32)
+    center, _, mvp = _framing(camera, pos, width, height)  # as `render_meshes` frames it
     # Each face's own three corners (unshared), so that every corner carries its face's class.
     corners = np.concatenate([p for p, _ in corner_classes])
     data = np.hstack([(corners - center).astype(np.float32),
