@@ -25,6 +25,7 @@ from clones import replace_section
 from dressed import dressed_outfit, woman
 from dressform.render.coverage import check_coverage
 from dressform.render.hair import grow_hair
+from dressform.render.mask import classed, read_mask
 from dressform.render.photoreal import render_still
 from dressform.render.preview import Camera, PreviewMesh, render_meshes
 from dressform.render.studio import QUALITY, Studio
@@ -42,7 +43,7 @@ def campaign_scene():
                                   ("skirt", "denim", (0.13, 0.2, 0.38)))
     meshes, posed = dressed_scene(body, outfit, "relaxed")
     hair = grow_hair(posed, "long", "dark-brown", over=cloth_of(meshes, outfit))
-    return meshes, hair
+    return classed(meshes, body), hair  # the body told apart by region, for its mask
 
 
 def luma(path: Path) -> np.ndarray:
@@ -108,8 +109,8 @@ def render_lines(presets: tuple[str, ...] = PRESETS, reference: bool = True) -> 
     with tempfile.TemporaryDirectory() as tmp:
         masked = render_still(meshes, Studio(quality=presets[-1], **studio),
                               Path(tmp) / "masked.png", hair=hair, passes=True)
-    assert masked.mask is not None
-    check = check_coverage(masked.mask)
+        assert masked.mask is not None
+        check = check_coverage(read_mask(masked.mask))
     scene = [PreviewMesh(m.vertices, m.faces, m.look.color) for m in meshes]
     render_meshes(scene, width=1024, height=1536)  # GL context, once per process
     times = []

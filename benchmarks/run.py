@@ -28,6 +28,7 @@ from garments import garment_lines
 from motion import motion_lines
 from outfits import outfit_lines
 from render import render_lines
+from shot_coverage import coverage_lines
 from timing import ms, timed
 from tryon import tryon_lines
 from watermark import watermark_lines
@@ -126,6 +127,8 @@ def main() -> None:
     lines += watermark_lines(6 if args.quick else 24)
     lines.append("")
     lines += wear_lines()
+    lines.append("")
+    lines += coverage_lines()
 
     text = "\n".join([*PREAMBLE, "", *stamped(lines, command())]) + "\n"
     Path(args.output).write_text(text)

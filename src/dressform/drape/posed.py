@@ -19,9 +19,9 @@ import numpy as np
 from dressform.body import seat
 from dressform.body.mesh import Body
 from dressform.body.pose import get_pose, pose_path
-from dressform.drape.redrape import follow, redrape, redrape_layers
+from dressform.drape.redrape import follow_layers, redrape, redrape_layers
 from dressform.drape.worn import WornGarment, rest_warnings
-from dressform.errors import DressformWarning, RenderError
+from dressform.errors import DressformWarning
 from dressform.files import atomic_open
 from dressform.geometry.crossings import crossings
 
@@ -80,33 +80,32 @@ def _warn(pose: str, name: str, what: Sequence[str]) -> None:
                                        f"{'; '.join(what)}"), stacklevel=3)
 
 
-def check_moving(garments: Sequence[WornGarment]) -> None:
-    """`RenderError` for garments that cannot be simulated through a motion yet: a
-    two-layer outfit, whose layers would pass through each other frame by frame."""
-    if any(g.outfit for g in garments):
-        raise RenderError("a walk in a two-layer outfit is not simulated yet (each layer "
-                          "would pass through the other frame by frame): shoot it still, "
-                          "in any pose, or walk one garment")
-
-
 def moving_garments(body: Body, garments: Sequence[WornGarment], frames: Sequence[Body],
                     lead_in: Sequence[Body] = (),
                     progress: Callable[[str], None] | None = None
                     ) -> dict[str, list[np.ndarray]]:
     """Each of `garments` (rested on `body`) through a motion (`frames`, an animation's
     bodies): settled on the first frame, coming through `lead_in` (the poses between the
-    rest pose and it), then carried and stepped frame by frame (`follow`). Vertices per
-    frame, by garment name (`check_moving` first)."""
-    check_moving(garments)
+    rest pose and it), then carried and stepped frame by frame (`follow`); an outfit's
+    layers together, the outer over the inner (`follow_layers`). Vertices per frame, by
+    garment name."""
+    layers = sorted((g for g in garments if g.outfit),
+                    key=lambda g: g.recorded().layer != "inner")
+    groups = ([layers] if layers else []) + [[g] for g in garments if not g.outfit]
     out: dict[str, list[np.ndarray]] = {}
-    for g in garments:
-        pattern = g.recorded().pattern
+    for group in groups:
         if progress:
-            progress(f"simulating {g.name} over {len(frames)} frames")
-        first = redrape(g.restored(), pattern, body, frames[0], g.fabric, through=lead_in,
-                        max_frames=WALK_START_STEPS)
-        out[g.name] = [first.vertices, *follow(first, pattern, frames[0], frames[1:],
-                                               g.fabric)]
+            progress(f"simulating {' and '.join(g.name for g in group)} over {len(frames)} "
+                     "frames")
+        restored = [(g.restored(), g.recorded().pattern, g.fabric) for g in group]
+        tucked = group[0].outfit == "tucked"
+        firsts = redrape_layers(restored, body, frames[0], through=lead_in, tucked=tucked,
+                                max_frames=WALK_START_STEPS)
+        moved = follow_layers([(f, p, fabric) for f, (_, p, fabric) in
+                               zip(firsts, restored, strict=True)], frames[0], frames[1:],
+                              tucked=tucked)
+        for g, first, rest in zip(group, firsts, moved, strict=True):
+            out[g.name] = [first.vertices, *rest]
     return out
 
 

@@ -229,6 +229,10 @@ def _carried(q: np.ndarray, bound_before: np.ndarray, bound_now: np.ndarray,
     return skin.push_out(q + bound_now - bound_before, SolverSettings().clearance_m)
 
 
+#: One layer of an outfit to re-drape: (garment at rest, its pattern, its fabric).
+Layer = tuple[DrapedGarment, Pattern, str | FabricPhysics]
+
+
 def follow(garment: DrapedGarment, pattern: Pattern, old: Body, bodies: Sequence[Body],
            fabric: str | FabricPhysics = "cotton_jersey", *, steps_each: int = 2,
            progress: Callable[[int], None] | None = None) -> list[np.ndarray]:
@@ -239,23 +243,42 @@ def follow(garment: DrapedGarment, pattern: Pattern, old: Body, bodies: Sequence
     Each frame starts the cloth at rest on the moved body (quasi-static): the carry already
     moves it with the skin under it, and adding its last speed on top would move it twice.
     """
+    return follow_layers([(garment, pattern, fabric)], old, bodies, steps_each=steps_each,
+                         progress=progress)[0]
+
+
+def follow_layers(layers: Sequence[Layer], old: Body, bodies: Sequence[Body], *,
+                  tucked: bool = False, steps_each: int = 2,
+                  progress: Callable[[int], None] | None = None) -> list[list[np.ndarray]]:
+    """An outfit's layers (rested on `old`, inner first) through a motion (`follow`): on
+    each body the inner layer is carried and stepped first, then each outer one over those
+    under it, colliding with them as with the body; a `tucked` inner layer is kept inside
+    the layers over it (as in `redrape_layers`). Cloth positions per layer, per body."""
     if not bodies:
-        return []
-    physics, cloth = _checked(garment, pattern, old, bodies[-1], fabric)
-    model = cloth_model(cloth, physics, SolverSettings().step_s)  # the same on every body
-    groups = limb_groups(garment, pattern, old)
-    out, q = [], garment.vertices
-    binding = bind(q, old, groups)
-    bound = place(binding, old)
-    for k, body in enumerate(bodies):
+        return [[] for _ in layers]
+    checked = [_checked(g, p, old, bodies[-1], f) for g, p, f in layers]
+    step_s = SolverSettings().step_s
+    models = [cloth_model(cloth, physics, step_s) for physics, cloth in checked]  # fixed
+    bindings = [bind(g.vertices, old, limb_groups(g, p, old)) for g, p, _ in layers]
+    bound = [place(b, old) for b in bindings]
+    qs = [g.vertices for g, _, _ in layers]
+    out: list[list[np.ndarray]] = [[] for _ in layers]
+    for i, body in enumerate(bodies):
         skin = BodyDistance(body.vertices, body.faces)
-        now = place(binding, body)
-        q, _, _ = _onto(cloth, physics, _carried(q, bound, now, skin), body, skin, steps_each,
-                        model=model)
-        out.append(q)
+        now = [place(b, body) for b in bindings]
+        carried = [_carried(q, bound[k], now[k], skin) for k, q in enumerate(qs)]
         bound = now
+        placed: list[DrapedGarment] = []
+        for k, (garment, _, _) in enumerate(layers):
+            physics, cloth = checked[k]
+            shells = [replace(g, vertices=carried[j]) for j, (g, _, _) in enumerate(layers)
+                      if j > k] if tucked else []
+            qs[k], _, _ = _onto(cloth, physics, carried[k], body, skin, steps_each,
+                                over=placed, inside=shells, model=models[k])
+            placed.append(replace(garment, vertices=qs[k]))
+            out[k].append(qs[k])
         if progress:
-            progress(k + 1)
+            progress(i + 1)
     return out
 
 
@@ -281,10 +304,6 @@ def redrape(garment: DrapedGarment, pattern: Pattern, old: Body, new: Body,
     return redrape_layers([(garment, pattern, fabric)], old, new, max_frames=max_frames,
                           through=through, frames_between=frames_between,
                           props=props, progress=progress, converged=converged)[0]
-
-
-#: One layer of an outfit to re-drape: (garment at rest, its pattern, its fabric).
-Layer = tuple[DrapedGarment, Pattern, str | FabricPhysics]
 
 
 def redrape_layers(layers: Sequence[Layer], old: Body, new: Body, *, max_frames: int = 240,

@@ -13,7 +13,7 @@ import numpy as np
 from dressform.body.files import load_body
 from dressform.body.pose import moved_by, pose_path
 from dressform.body.walk import check_walk, walk, walk_pose
-from dressform.drape.posed import check_moving, moving_garments
+from dressform.drape.posed import moving_garments
 from dressform.drape.styling import COMPLETE, Styling, complete
 from dressform.drape.worn import load_worn
 from dressform.render.hair import carried, grow_hair
@@ -72,7 +72,6 @@ def walk_video(dressed: str | os.PathLike[str], outputs: Sequence[str | os.PathL
     studio = studio or Studio(camera="85mm", quality="preview")
     body = load_body(dressed)
     garments = load_worn(dressed)
-    check_moving(garments)  # before the walk is posed
     garments = complete(body, garments, styling, progress)
     frames = walk(body, seconds, fps)
     *lead_in, _ = pose_path(body, walk_pose(0.0))
