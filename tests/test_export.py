@@ -20,7 +20,8 @@ from dressform.body.files import (
     load_mesh,
 )
 from dressform.body.gltf import read_accessor, split_at_uv_seams
-from dressform.body.skin import skin_tone_rgb, srgb_to_linear
+from dressform.body.skin import srgb_to_linear
+from dressform.body.skin_optics import tone_rgb
 from dressform.errors import ExportError
 from dressform.files import new_file_mode
 
@@ -82,12 +83,12 @@ def test_trimesh_loads_glb_standing_in_y_up(body: Body, files: dict[str, Path]):
     assert hi[2] == pytest.approx(-body.vertices[:, 1].min(), abs=1e-5)
 
 
-def test_material_is_mst_swatch_in_linear_space(body: Body, files: dict[str, Path]):
+def test_material_is_the_tones_skin_in_linear_space(body: Body, files: dict[str, Path]):
     gltf, _ = _gltf(files["glb"])
     (material,) = gltf.materials
     assert material.name == "skin"
     pbr = material.pbrMetallicRoughness
-    expected = [srgb_to_linear(c) for c in skin_tone_rgb(7)]
+    expected = [srgb_to_linear(c) for c in tone_rgb(7)]
     np.testing.assert_allclose(pbr.baseColorFactor[:3], expected, atol=1e-7)
     assert pbr.baseColorFactor[3] == 1.0
     assert pbr.metallicFactor == 0.0 and pbr.roughnessFactor == pytest.approx(0.6)
@@ -126,7 +127,7 @@ def test_obj_round_trip(body: Body, files: dict[str, Path]):
     assert "mtllib clone.mtl" in text and "\nvt " in text
     assert re.search(r"^f \d+/\d+ \d+/\d+ \d+/\d+$", text, re.MULTILINE)
     mtl = files["obj"].with_suffix(".mtl").read_text()
-    r, g, b = skin_tone_rgb(7)
+    r, g, b = tone_rgb(7)
     assert f"Kd {r:.6f} {g:.6f} {b:.6f}" in mtl
     vertices, faces, spec = load_mesh(files["obj"])
     assert np.abs(vertices - body.vertices).max() < 1e-6

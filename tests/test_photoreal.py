@@ -12,7 +12,8 @@ import pytest
 from PIL import Image
 
 from dressform.body import Body, pose_body
-from dressform.body.skin import relative_luminance
+from dressform.body.skin import srgb_to_linear
+from dressform.body.skin_optics import tone_lab
 from dressform.errors import RenderError, UnknownNameError
 from dressform.render.looks import fabric_look, skin_look
 from dressform.render.photoreal import SceneMesh, body_scene, render_still
@@ -99,11 +100,13 @@ def test_rendered_skin_follows_the_monk_scale(woman, tmp_path):
                       light="high-key")
         skin = img[..., 3] > 0.99
         luma.append(float(_luma(img)[skin].mean()))
-    swatch = [relative_luminance(t) for t in range(1, 11)]
+    skin = [tone_lab(t)[0] for t in range(1, 11)]
     for i, j in combinations(range(10), 2):
-        if abs(swatch[i] - swatch[j]) > 0.1 * max(swatch[i], swatch[j]):
-            assert (luma[i] > luma[j]) == (swatch[i] > swatch[j]), (i + 1, j + 1, luma)
-    assert luma[0] > 2.5 * luma[-1]
+        if abs(skin[i] - skin[j]) > 3.0:  # L* apart by more than the render's noise
+            assert (luma[i] > luma[j]) == (skin[i] > skin[j]), (i + 1, j + 1, luma)
+    # Their albedos differ 7× in light (Y); the view transform compresses the highlights.
+    linear = [srgb_to_linear(v) for v in (luma[0], luma[-1])]
+    assert linear[0] > 4.0 * linear[1], luma
 
 
 def test_a_garment_print_runs_on_the_pattern_coordinates(tmp_path):

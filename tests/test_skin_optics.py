@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dressform.render.skin_optics import (
+from dressform.body.skin_optics import (
     WAVELENGTHS_NM,
     Chromophores,
     fit_chromophores,
@@ -70,3 +70,39 @@ def test_deep_skin_stays_brown_not_grey():
     assert deep[0] < 35 and chroma > 8 and 40 < hue < 75
     r, g, b = linear_albedo(reflectance(Chromophores(melanin=0.4, eumelanin=1.0)))
     assert r > g > b > 0
+
+
+def test_each_tones_skin_is_derived_from_the_measured_people():
+    from dressform.body.skin_optics import TONE_SKIN, derive_tone_skin
+
+    for kept, derived in zip(TONE_SKIN, derive_tone_skin(), strict=True):
+        assert kept.melanin == pytest.approx(derived.melanin, abs=2e-3)
+        assert kept.eumelanin == pytest.approx(derived.eumelanin, abs=2e-2)
+        assert kept.blood == pytest.approx(derived.blood, abs=1e-3)
+        assert kept.scattering == pytest.approx(derived.scattering, abs=1e-2)
+
+
+def test_the_tones_span_measured_skin_light_to_deep_and_stay_skin_coloured():
+    from dressform.body.skin_optics import tone_lab
+
+    labs = np.array([tone_lab(t) for t in range(1, 11)])
+    people = np.array([spectrum_lab(r) for r in measured_skin()])
+    # No tone lighter than the lightest person measured (the swatches are: MST-1 is L* 94).
+    assert labs[:, 0].max() <= people[:, 0].max() + 0.5
+    assert labs[0, 0] > labs[4, 0] > labs[6, 0] > labs[9, 0]
+    assert labs[0, 0] - labs[9, 0] > 35
+    chroma = np.hypot(labs[:, 1], labs[:, 2])
+    hue = np.degrees(np.arctan2(labs[:, 2], labs[:, 1]))
+    # Deep tones brown, not grey (their swatches have chroma 4–7); all hues those of skin.
+    assert chroma[6:].min() > 10
+    assert ((hue > 45) & (hue < 70)).all()
+    # Neighbouring tones stay apart.
+    assert _de2000(labs[:-1], labs[1:]).min() > 0.5
+
+
+def test_an_unknown_tone_is_refused():
+    from dressform.body.skin_optics import tone_rgb
+    from dressform.errors import InvalidInputError
+
+    with pytest.raises(InvalidInputError, match="Monk Skin Tone 1–10"):
+        tone_rgb(11)

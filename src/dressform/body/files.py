@@ -45,7 +45,8 @@ from dressform.body.gltf import (
     z_up_to_y_up,
 )
 from dressform.body.mesh import Body, Skeleton
-from dressform.body.skin import skin_tone_rgb, srgb_to_linear
+from dressform.body.skin import srgb_to_linear
+from dressform.body.skin_optics import tone_rgb
 from dressform.body.spec import BodySpec
 from dressform.errors import ExportError
 from dressform.files import atomic_open
@@ -99,11 +100,11 @@ def export_obj(body: Body, path: str | os.PathLike[str]) -> Path:
     (same name, ``.mtl``) holding the skin colour; returns the OBJ's path."""
     out = _output_path(path, ".obj")
     mtl = out.with_suffix(".mtl")
-    r, g, b = skin_tone_rgb(body.spec.skin_tone)
+    r, g, b = tone_rgb(body.spec.skin_tone)
     with atomic_open(mtl, "w") as f:
         f.write(
             f"{OBJ_MAGIC} material (format {FORMAT_VERSION})\n"
-            f"# Kd is the Monk Skin Tone MST-{body.spec.skin_tone} swatch in sRGB (0-1).\n"
+            f"# Kd is the skin of Monk Skin Tone MST-{body.spec.skin_tone} in sRGB (0-1).\n"
             "newmtl skin\n"
             "Ka 0.000000 0.000000 0.000000\n"
             f"Kd {r:.6f} {g:.6f} {b:.6f}\n"
@@ -226,7 +227,7 @@ def _body_to_gltf(body: Body) -> pygltflib.GLTF2:
         split_faces.astype(index_dtype).ravel(), "SCALAR", pygltflib.ELEMENT_ARRAY_BUFFER
     )
 
-    r, g, b = (srgb_to_linear(c) for c in skin_tone_rgb(body.spec.skin_tone))
+    r, g, b = (srgb_to_linear(c) for c in tone_rgb(body.spec.skin_tone))
     gltf.materials.append(
         pygltflib.Material(
             name="skin",

@@ -16,7 +16,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from dressform.body.skin import skin_tone_rgb
+from dressform.body.skin_optics import scattering_radius_m, tone_rgb, tone_skin
 from dressform.errors import InvalidInputError, UnknownNameError
 from dressform.names import suggest
 
@@ -122,14 +122,15 @@ def fabric_look(fabric: str, color: str | RGB | None = None, *, name: str = "gar
 
 
 def skin_look(tone: int) -> SurfaceLook:
-    """Skin of Monk Skin Tone `tone` (1–10): the swatch as base colour, subsurface light
-    scattering with red travelling furthest (millimetres, as in real skin), a slightly
-    rough dielectric sheen."""
+    """Skin of Monk Skin Tone `tone` (1–10): the albedo of that tone's skin from its melanin
+    and blood (`dressform.body.skin_optics`), subsurface light scattering with red
+    travelling furthest (millimetres, by the tone's own blood), a slightly rough dielectric
+    sheen."""
     # Subsurface weight 0.4, not 1: at the few samples a campaign still can afford, full
     # subsurface left the denoiser blotches on pale skin; 0.4 keeps the soft red-shifted
     # falloff and renders clean (compared side by side at 8 samples).
-    return SurfaceLook(name=f"skin MST-{tone}", color=skin_tone_rgb(tone), roughness=0.5,
-                       subsurface=0.4, subsurface_radius_m=(0.0040, 0.0016, 0.0009),
+    return SurfaceLook(name=f"skin MST-{tone}", color=tone_rgb(tone), roughness=0.5,
+                       subsurface=0.4, subsurface_radius_m=scattering_radius_m(tone_skin(tone)),
                        specular=0.45)
 
 
@@ -155,7 +156,7 @@ def nude_tone(tone: int) -> RGB:
     so that it reads as fabric on that skin rather than as the skin itself."""
     import colorsys
 
-    h, light, s = colorsys.rgb_to_hls(*skin_tone_rgb(tone))
+    h, light, s = colorsys.rgb_to_hls(*tone_rgb(tone))
     light *= 0.9 if tone <= 5 else 1.12
     r, g, b = colorsys.hls_to_rgb(h + 0.012, min(light, 0.95), s * 0.8)
     return (min(max(r, 0.0), 1.0), min(max(g, 0.0), 1.0), min(max(b, 0.0), 1.0))

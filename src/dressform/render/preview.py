@@ -623,9 +623,9 @@ def render_mesh(
 def body_mesh(body: Body, color: ArrayLike | None = None) -> PreviewMesh:
     """A body as a `PreviewMesh`, coloured with its Monk skin tone unless `color` is given."""
     if color is None:
-        from dressform.body.skin import skin_tone_rgb
+        from dressform.body.skin_optics import tone_rgb
 
-        color = skin_tone_rgb(int(body.spec.skin_tone))
+        color = tone_rgb(int(body.spec.skin_tone))
     return PreviewMesh(body.vertices, body.faces, color, name="body")
 
 

@@ -175,10 +175,153 @@ def fit_chromophores(spectrum: np.ndarray, oxygenation: float = 0.75) -> Chromop
 def measured_skin() -> np.ndarray:
     """(100, len(WAVELENGTHS_NM)) reflectance of 100 people's inner forearm: the NIST
     reference set (Cooksey, Allen and Tsai 2017, J. Res. NIST 122:26; package data
-    `render/data/nist_skin_reflectance.csv`, 3 nm steps) at the model's wavelengths."""
-    text = files("dressform.render").joinpath("data/nist_skin_reflectance.csv").read_text(
+    `body/data/nist_skin_reflectance.csv`, 3 nm steps) at the model's wavelengths."""
+    text = files("dressform.body").joinpath("data/nist_skin_reflectance.csv").read_text(
         encoding="utf-8")
     rows = list(csv.reader(text.splitlines()))
     table = np.array([[float(v) for v in r] for r in rows[1:]])
     return np.array([np.interp(WAVELENGTHS_NM, table[:, 0], table[:, k])
                      for k in range(1, table.shape[1])])
+
+
+#: CIE XYZ of linear sRGB (the inverse of `_XYZ_TO_SRGB`).
+_SRGB_TO_XYZ = np.linalg.inv(_XYZ_TO_SRGB)
+
+
+def srgb_lab(rgb: tuple[float, float, float]) -> np.ndarray:
+    """CIELAB (D65) of an sRGB colour (0–1, encoded)."""
+    from dressform.body.skin import srgb_to_linear
+
+    return xyz_lab(_SRGB_TO_XYZ @ np.array([srgb_to_linear(c) for c in rgb]))
+
+
+def hue_deg(lab: np.ndarray) -> float:
+    """CIELAB hue angle h_ab in degrees."""
+    return float(np.degrees(np.arctan2(lab[2], lab[1])))
+
+
+#: The deepest skin the model is taken to: the top of the literature's melanosome volume
+#: fraction (18–43 % in darkly pigmented epidermis; Jacques, "Skin optics", 1998), all
+#: eumelanin.
+DEEPEST = Chromophores(melanin=0.43, eumelanin=1.0)
+#: Weight of the priors that hold a tone's blood near the population's and its eumelanin
+#: share near a half while its lightness and hue are matched (CIELAB units per unit of
+#: log blood or of share).
+_PRIOR = 2.0
+
+
+def derive_tone_skin() -> tuple[Chromophores, ...]:
+    """How each Monk Skin Tone's skin (`TONE_SKIN`) is made from measured skin, taking from
+    the scale only its order and its undertones:
+
+    1. The 100 measured people (`measured_skin`) are fitted (`fit_chromophores`): their
+       median scattering and blood are the population's.
+    2. Lightness: a tone's L* is its swatch's L*, mapped linearly from the scale's range
+       (MST-10 to MST-1) onto measured skin's: from `DEEPEST` (with the population's blood
+       and scattering) to the lightest person measured. The swatches are display colours,
+       far lighter than skin at the light end (MST-1 L* 94 against 74 for the lightest of
+       the hundred).
+    3. Undertone: its swatch's hue angle, mapped linearly from the scale's range onto the
+       measured people's 5th to 95th percentile.
+    4. Melanin, eumelanin share and blood are solved to give that L* and hue, held near the
+       population (blood near its median, eumelanin share near a half) by weak priors.
+    """
+    from dressform.body.skin import MONK_SKIN_TONES, skin_tone_rgb
+
+    people = measured_skin()
+    labs = np.array([spectrum_lab(r) for r in people])
+    fits = [fit_chromophores(r) for r in people]
+    scattering = float(np.median([f.scattering for f in fits]))
+    blood = float(np.median([f.blood for f in fits]))
+    hues = np.degrees(np.arctan2(labs[:, 2], labs[:, 1]))
+    hue_lo, hue_hi = np.percentile(hues, [5, 95])
+    deepest = Chromophores(DEEPEST.melanin, DEEPEST.eumelanin, blood, DEEPEST.oxygenation,
+                           scattering)
+    l_lo, l_hi = spectrum_lab(reflectance(deepest))[0], labs[:, 0].max()
+    swatches = np.array([srgb_lab(skin_tone_rgb(t)) for t in range(1, len(MONK_SKIN_TONES) + 1)])
+    sw_hues = np.array([hue_deg(s) for s in swatches])
+    sw_lo, sw_hi = swatches[-1, 0], swatches[0, 0]
+    out = []
+    for swatch, sw_hue in zip(swatches, sw_hues, strict=True):
+        lightness = l_lo + (swatch[0] - sw_lo) / (sw_hi - sw_lo) * (l_hi - l_lo)
+        hue = hue_lo + (sw_hue - sw_hues.min()) / (sw_hues.max() - sw_hues.min()) * (
+            hue_hi - hue_lo)
+
+        def residual(p: np.ndarray, lightness: float = lightness, hue: float = hue
+                     ) -> list[float]:
+            lab = spectrum_lab(reflectance(Chromophores(p[0], p[1], p[2], 0.75, scattering)))
+            return [lab[0] - lightness, (hue_deg(lab) - hue) / 2.0,
+                    _PRIOR * np.log(p[2] / blood), _PRIOR * (p[1] - 0.5)]
+
+        p = least_squares(residual, [0.05, 0.5, blood],
+                          bounds=([0.0, 0.0, 0.002], [DEEPEST.melanin, 1.0, 0.1])).x
+        out.append(Chromophores(round(float(p[0]), 4), round(float(p[1]), 3),
+                                round(float(p[2]), 4), 0.75, round(scattering, 3)))
+    return tuple(out)
+
+
+#: Each Monk Skin Tone's skin, MST-1 first: `derive_tone_skin`'s result (kept as numbers so
+#: that a tone's colour does not hang on a solver's last digits; a test re-derives them).
+TONE_SKIN: tuple[Chromophores, ...] = (
+    Chromophores(0.0222, 0.347, 0.0118, 0.75, 1.721),
+    Chromophores(0.026, 0.358, 0.0128, 0.75, 1.721),
+    Chromophores(0.0321, 0.219, 0.0097, 0.75, 1.721),
+    Chromophores(0.0461, 0.243, 0.0114, 0.75, 1.721),
+    Chromophores(0.0677, 0.384, 0.0159, 0.75, 1.721),
+    Chromophores(0.146, 0.576, 0.0219, 0.75, 1.721),
+    Chromophores(0.1693, 1.0, 0.0362, 0.75, 1.721),
+    Chromophores(0.2369, 1.0, 0.0415, 0.75, 1.721),
+    Chromophores(0.3306, 1.0, 0.0231, 0.75, 1.721),
+    Chromophores(0.3932, 1.0, 0.0207, 0.75, 1.721),
+)
+
+
+def tone_skin(tone: int) -> Chromophores:
+    """The skin of Monk Skin Tone `tone` (1–10)."""
+    from dressform.body.skin import skin_tone_hex
+
+    skin_tone_hex(tone)  # the range check, with its message
+    return TONE_SKIN[tone - 1]
+
+
+def tone_lab(tone: int) -> np.ndarray:
+    """CIELAB (D65, 2°) of Monk Skin Tone `tone`'s skin: the colour a render under even
+    white light should show on lit skin."""
+    return spectrum_lab(reflectance(tone_skin(tone)))
+
+
+#: Mean free path of light in skin per sRGB channel (m) measured by Jensen et al. 2001 ("A
+#: practical model for subsurface light transport", skin 1: 1/σtr from σa and σs'),
+#: for the population's median blood; `scattering_radius_m` scales it by a skin's own.
+_JENSEN_RADIUS_M = (0.00367, 0.00137, 0.00068)
+_CHANNELS_NM = ((600.0, 700.0), (500.0, 600.0), (400.0, 500.0))
+
+
+def _penetration(skin: Chromophores) -> np.ndarray:
+    """Diffusion depth 1/μeff (cm) of the dermis of `skin`, per sRGB channel's band."""
+    blood = skin.oxygenation * _OXY + (1.0 - skin.oxygenation) * _DEOXY
+    absorption = skin.blood * blood + (1.0 - skin.blood) * _BASELINE
+    scattering = skin.scattering * _SCATTERING
+    depth = 1.0 / np.sqrt(3.0 * absorption * (absorption + scattering))
+    lam = WAVELENGTHS_NM
+    return np.array([depth[(lam >= lo) & (lam < hi)].mean() for lo, hi in _CHANNELS_NM])
+
+
+def scattering_radius_m(skin: Chromophores) -> tuple[float, float, float]:
+    """Subsurface radius per R, G, B (m) for `skin`: Jensen's measured radii, scaled per
+    channel by how far light diffuses in this skin's dermis against the population's (more
+    blood, shorter paths in green and blue)."""
+    reference = Chromophores(0.05, 0.5, float(np.median([s.blood for s in TONE_SKIN])),
+                             0.75, skin.scattering)
+    ratio = _penetration(skin) / _penetration(reference)
+    r, g, b = (j * float(k) for j, k in zip(_JENSEN_RADIUS_M, ratio, strict=True))
+    return (r, g, b)
+
+
+def tone_rgb(tone: int) -> tuple[float, float, float]:
+    """The albedo of Monk Skin Tone `tone`'s skin as an sRGB colour (0–1, encoded): the base
+    colour of skin in every picture and file (the swatch is only the scale's label)."""
+    from dressform.body.skin import linear_to_srgb
+
+    r, g, b = (linear_to_srgb(c) for c in linear_albedo(reflectance(tone_skin(tone))))
+    return (r, g, b)
