@@ -188,11 +188,11 @@ def measured_skin() -> np.ndarray:
 _SRGB_TO_XYZ = np.linalg.inv(_XYZ_TO_SRGB)
 
 
-def srgb_lab(rgb: tuple[float, float, float]) -> np.ndarray:
-    """CIELAB (D65) of an sRGB colour (0–1, encoded)."""
-    from dressform.body.skin import srgb_to_linear
-
-    return xyz_lab(_SRGB_TO_XYZ @ np.array([srgb_to_linear(c) for c in rgb]))
+def srgb_lab(rgb: tuple[float, float, float] | np.ndarray) -> np.ndarray:
+    """CIELAB (D65) of sRGB colours (0–1, encoded; the last axis is R, G, B)."""
+    c = np.asarray(rgb, dtype=float)
+    linear = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    return xyz_lab(linear @ _SRGB_TO_XYZ.T)
 
 
 def hue_deg(lab: np.ndarray) -> float:
@@ -318,10 +318,25 @@ def scattering_radius_m(skin: Chromophores) -> tuple[float, float, float]:
     return (r, g, b)
 
 
+#: Skin's surface (Fresnel) reflectance at near-normal incidence (refractive index 1.4): part
+#: of what a reflectance measurement with the specular included (as NIST's, at 8°) reads.
+SURFACE_REFLECTANCE = ((SKIN_INDEX - 1.0) / (SKIN_INDEX + 1.0)) ** 2
+
+
+def diffuse_part(spectrum: np.ndarray) -> np.ndarray:
+    """The light that `spectrum` (a measured or modelled reflectance, its specular included)
+    returns from under the surface: a renderer's albedo, whose surface reflection is drawn
+    by its own specular term and must not be counted twice."""
+    r = SURFACE_REFLECTANCE
+    return np.clip((np.asarray(spectrum) - r) / (1.0 - r), 0.0, 1.0)
+
+
 def tone_rgb(tone: int) -> tuple[float, float, float]:
-    """The albedo of Monk Skin Tone `tone`'s skin as an sRGB colour (0–1, encoded): the base
-    colour of skin in every picture and file (the swatch is only the scale's label)."""
+    """The albedo of Monk Skin Tone `tone`'s skin (`diffuse_part`) as an sRGB colour (0–1,
+    encoded): the base colour of skin in every picture and file (the swatch is only the
+    scale's label)."""
     from dressform.body.skin import linear_to_srgb
 
-    r, g, b = (linear_to_srgb(c) for c in linear_albedo(reflectance(tone_skin(tone))))
+    albedo = linear_albedo(diffuse_part(reflectance(tone_skin(tone))))
+    r, g, b = (linear_to_srgb(c) for c in albedo)
     return (r, g, b)
