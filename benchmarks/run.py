@@ -27,6 +27,7 @@ from forecast import forecast_lines
 from garments import garment_lines
 from motion import motion_lines
 from outfits import outfit_lines
+from realism import realism_lines
 from render import render_lines
 from shot_coverage import coverage_lines
 from timing import ms, timed
@@ -115,6 +116,8 @@ def main() -> None:
     lines += fit_lines()
     lines.append("")
     lines += render_lines()
+    lines.append("")
+    lines += realism_lines()
     lines.append("")
     lines += motion_lines()
     lines.append("")
