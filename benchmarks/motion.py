@@ -1,5 +1,6 @@
 """Motion: a 60-frame turntable and a 5-second runway walk (30 frames a second, the skirt
-simulated frame by frame), at draft quality (256×384), of the campaign scene's clone.
+and its T-shirt simulated frame by frame), at draft quality (256×384), of the campaign
+scene's clone.
 
 `python benchmarks/motion.py` runs only this and replaces its section of BENCHMARKS.md;
 `make bench` runs it with everything else.
@@ -42,15 +43,19 @@ def motion_lines() -> list[str]:
                    studio=Studio(camera="85mm", quality="draft"), hair="long")
         walked = time.perf_counter() - t
     return [TITLE,
-            "The woman 168/62 (MST-5, long hair) in an A-line poplin skirt, draft quality "
+            "The woman 168/62 (MST-5, long hair) in an A-line poplin skirt, styled as a "
+            "complete look (her own-size T-shirt tucked in, drafted and draped by the call), "
+            "over her base layer, in trainers; draft quality "
             "(256×384, Cycles, 4 samples, denoised), editorial light; whole calls, from the "
             f"dressed GLB to the MP4. Videos: `{VIDEOS}/turntable.mp4`, `{VIDEOS}/walk.mp4`.",
             "",
             *table(("video", "frames", "seconds", "seconds a frame"), [
-                ("turntable, relaxed pose (one re-drape into the pose, one Blender process)",
+                ("turntable, relaxed pose (the look completed, one re-drape of both layers into "
+                 "the pose, one Blender process)",
                  60, f"{spin:.0f}", f"{spin / 60:.1f}"),
-                ("runway walk, 5 s at 30 frames a second (the skirt carried and stepped 2 "
-                 "solver steps on every frame, then rendered)", 150, f"{walked:.0f}",
+                ("runway walk, 5 s at 30 frames a second (the skirt and the T-shirt in it "
+                 "carried and stepped 2 solver steps each on every frame, then rendered)", 150,
+                 f"{walked:.0f}",
                  f"{walked / 150:.1f}")])]
 
 
