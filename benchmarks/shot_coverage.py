@@ -42,6 +42,7 @@ def coverage_lines() -> list[str]:
     uncovered = {k: v for k, v in report.failed.items() if "shows what it must not" in v}
     other = {k: v for k, v in report.failed.items() if k not in uncovered}
     checked = len(report.done) + len(uncovered)
+    clones = spec.cast.sample.n if spec.cast.sample else len(spec.cast.clones)
     rows = [("shots recorded (each passed the check)", len(report.done)),
             ("shots refused by the check", len(uncovered)),
             ("shots failed for another reason (not checked)", len(other)),
@@ -49,8 +50,8 @@ def coverage_lines() -> list[str]:
             ("passed / checked", f"{len(report.done)} / {checked}"),
             ("campaign seconds (2 workers)", f"{seconds:.0f}")]
     lines = [TITLE,
-             f"`make demo`'s campaign ({spec.name}: {len(spec.cast.clones)} clones, each in a "
-             "complete look over a nude base layer, in trainers), run afresh; the coverage "
+             f"`make demo`'s campaign ({spec.name}: {clones} clones, each in a complete "
+             "look over a nude base layer, in trainers), run afresh; the coverage "
              "check reads each shot's class mask: no visible skin of the breasts, genitals "
              "or buttocks, and no bare sole or toes unless the shoes leave them bare.", "",
              *table(("shots", "count"), rows)]
