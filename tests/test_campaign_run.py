@@ -28,6 +28,7 @@ from dressform.errors import InvalidInputError, RenderError
 from dressform.provenance.keys import make_dev_credentials
 from dressform.provenance.manifest import verify
 from dressform.provenance.watermark import decode, detect
+from dressform.render.studio import BACKDROPS, CAMERAS
 from dressform.store import open_store
 
 TODAY = date(2026, 11, 29)
@@ -399,9 +400,20 @@ def test_sigkill_at_random_moments_loses_and_duplicates_nothing(tmp_path, dresse
            "DRESSFORM_SIGNING_CHAIN": str(creds.chain),
            "DRESSFORM_SIGNING_TRUST": str(creds.trust), "DRESSFORM_TEST_MARK": str(tmp_path)}
     args = ["campaign", "run", str(file), "-o", str(out), "--db", db, "--workers", "1"]
-    interrupted = _run_cli(args, env)  # Ctrl-C: a clear word and exit status 130
+    # Ctrl-C: a clear word and exit status 130. Interrupted on a campaign too long to finish
+    # between its shots being planned and the signal arriving, however loaded the machine.
+    busy_text = campaign_text(cast="clones: [{name: sam, spec: {sex: female, age_years: 30, "
+                                   "height_cm: 168, weight_kg: 62}}]",
+                              cameras=f"[{', '.join(CAMERAS)}]",
+                              backdrops=f"[{', '.join(BACKDROPS)}]")
+    busy_file, busy_db = tmp_path / "busy.yaml", f"sqlite:///{tmp_path / 'busy.sqlite'}"
+    busy_file.write_text(busy_text)
+    busy_store = open_store(busy_db)
+    prime(load(busy_text), busy_store, tmp_path / "busy", dressed)
+    interrupted = _run_cli(["campaign", "run", str(busy_file), "-o", str(tmp_path / "busy"),
+                            "--db", busy_db, "--workers", "1"], env)
     # Once its shots are planned the runner is at work, with every shot still to make.
-    _wait_for(lambda: len(store.jobs("test")) > 0, 120)
+    _wait_for(lambda: len(busy_store.jobs("test")) > 0, 120)
     interrupted.send_signal(signal.SIGINT)
     stopped = interrupted.wait(timeout=60)
     said = interrupted.stderr.read().decode()
