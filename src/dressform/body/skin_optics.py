@@ -88,6 +88,12 @@ _BASELINE, _EUMELANIN, _PHEOMELANIN, _OXY, _DEOXY = _absorption()
 _SCATTERING = 46.0 * (WAVELENGTHS_NM / 500.0) ** -1.421
 
 
+def _dermis_absorption(skin: Chromophores) -> np.ndarray:
+    """Absorption (cm⁻¹) of the dermis of `skin`: its blood, the rest baseline tissue."""
+    blood = skin.oxygenation * _OXY + (1.0 - skin.oxygenation) * _DEOXY
+    return skin.blood * blood + (1.0 - skin.blood) * _BASELINE
+
+
 def reflectance(skin: Chromophores) -> np.ndarray:
     """Total diffuse reflectance (0–1) of `skin` at `WAVELENGTHS_NM`."""
     scattering = skin.scattering * _SCATTERING
@@ -99,8 +105,7 @@ def reflectance(skin: Chromophores) -> np.ndarray:
     x = b * s * EPIDERMIS_CM
     den = a * np.sinh(x) + b * np.cosh(x)
     r_top, t_top = np.sinh(x) / den, b / den
-    blood = skin.oxygenation * _OXY + (1.0 - skin.oxygenation) * _DEOXY
-    dermis = skin.blood * blood + (1.0 - skin.blood) * _BASELINE
+    dermis = _dermis_absorption(skin)
     albedo = scattering / (dermis + scattering)
     n = SKIN_INDEX
     r_eff = -1.44 / n**2 + 0.71 / n + 0.668 + 0.0636 * n
@@ -299,8 +304,7 @@ _CHANNELS_NM = ((600.0, 700.0), (500.0, 600.0), (400.0, 500.0))
 
 def _penetration(skin: Chromophores) -> np.ndarray:
     """Diffusion depth 1/μeff (cm) of the dermis of `skin`, per sRGB channel's band."""
-    blood = skin.oxygenation * _OXY + (1.0 - skin.oxygenation) * _DEOXY
-    absorption = skin.blood * blood + (1.0 - skin.blood) * _BASELINE
+    absorption = _dermis_absorption(skin)
     scattering = skin.scattering * _SCATTERING
     depth = 1.0 / np.sqrt(3.0 * absorption * (absorption + scattering))
     lam = WAVELENGTHS_NM
