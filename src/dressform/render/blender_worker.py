@@ -27,7 +27,10 @@ import numpy as np
 
 
 def _material(bpy: Any, look: dict[str, Any], overlay: np.ndarray | None = None,
-              subsurface: str = "BURLEY") -> Any:
+              subsurface: str = "BURLEY", tint: bool = False, rough: bool = False) -> Any:
+    """A Principled BSDF material for `look`; with `tint` and `rough`, its colour and
+    roughness from the mesh's per-vertex "tint" and "roughness" attributes; `overlay` an
+    RGBA image on its UVs mixed over the colour by its alpha."""
     mat = bpy.data.materials.new(look["name"])
     mat.use_nodes = True
     nodes, links = mat.node_tree.nodes, mat.node_tree.links
@@ -41,6 +44,7 @@ def _material(bpy: Any, look: dict[str, Any], overlay: np.ndarray | None = None,
     inputs["Specular IOR Level"].default_value = look["specular"]
     inputs["Coat Weight"].default_value = look["coat"]
     inputs["Transmission Weight"].default_value = look["transmission"]
+    inputs["IOR"].default_value = look["ior"]
     if look["subsurface"] > 0:
         radius = look["subsurface_radius_m"]
         scale = max(radius)
@@ -54,8 +58,20 @@ def _material(bpy: Any, look: dict[str, Any], overlay: np.ndarray | None = None,
     if look["print_kind"] != "none":
         inputs_color = _print(bpy, nodes, links, uv, look)
         links.new(inputs_color, inputs["Base Color"])
+    under = None
+    if tint:
+        attr = nodes.new("ShaderNodeAttribute")
+        attr.attribute_name = "tint"
+        under = attr.outputs["Color"]
+        links.new(under, inputs["Base Color"])
+    if rough:
+        attr = nodes.new("ShaderNodeAttribute")
+        attr.attribute_name = "roughness"
+        links.new(attr.outputs["Fac"], inputs["Roughness"])
     if overlay is not None:
-        _overlay(bpy, nodes, links, overlay, look["name"], inputs["Base Color"])
+        _overlay(bpy, nodes, links, overlay, look["name"], inputs["Base Color"], under)
+    if look["transmission"] > 0:
+        _shadows_pass(nodes, links, bsdf, look["transmission"])
     if look["weave"] > 0:
         wave = nodes.new("ShaderNodeTexWave")
         wave.wave_type, wave.bands_direction = "BANDS", "DIAGONAL"
@@ -69,9 +85,27 @@ def _material(bpy: Any, look: dict[str, Any], overlay: np.ndarray | None = None,
     return mat
 
 
+def _shadows_pass(nodes: Any, links: Any, bsdf: Any, transmission: float) -> None:
+    """Let shadow rays through a transmissive surface in proportion to its transmission:
+    Cycles finds light through clear glass only by caustics, which left what lies under a
+    cornea (or a sheer fabric) black."""
+    path = nodes.new("ShaderNodeLightPath")
+    clear = nodes.new("ShaderNodeBsdfTransparent")
+    amount = nodes.new("ShaderNodeMath")
+    amount.operation = "MULTIPLY"
+    amount.inputs[1].default_value = transmission
+    links.new(path.outputs["Is Shadow Ray"], amount.inputs[0])
+    mix = nodes.new("ShaderNodeMixShader")
+    links.new(amount.outputs[0], mix.inputs["Fac"])
+    links.new(bsdf.outputs["BSDF"], mix.inputs[1])
+    links.new(clear.outputs["BSDF"], mix.inputs[2])
+    links.new(mix.outputs["Shader"], nodes["Material Output"].inputs["Surface"])
+
+
 def _overlay(bpy: Any, nodes: Any, links: Any, rgba: np.ndarray, name: str,
-             base: Any) -> None:
-    """An RGBA image on the mesh's UVs mixed over the base colour by its alpha."""
+             base: Any, under: Any = None) -> None:
+    """An RGBA image on the mesh's UVs mixed over the base colour (or the socket `under`)
+    by its alpha."""
     h, w = rgba.shape[:2]
     image = bpy.data.images.new(f"{name} overlay", w, h, alpha=True)
     # Blender's pixel rows run bottom-up; sRGB bytes become floats in the image's sRGB space.
@@ -82,6 +116,8 @@ def _overlay(bpy: Any, nodes: Any, links: Any, rgba: np.ndarray, name: str,
     mix = nodes.new("ShaderNodeMix")
     mix.data_type = "RGBA"
     mix.inputs["A"].default_value = base.default_value
+    if under is not None:
+        links.new(under, mix.inputs["A"])
     links.new(tex.outputs["Color"], mix.inputs["B"])
     links.new(tex.outputs["Alpha"], mix.inputs["Factor"])
     links.new(mix.outputs["Result"], base)
@@ -133,7 +169,8 @@ def _print(bpy: Any, nodes: Any, links: Any, uv: Any, look: dict[str, Any]) -> A
 
 def _mesh_object(bpy: Any, name: str, vertices: np.ndarray, faces: np.ndarray,
                  uv: np.ndarray | None, material: Any, smooth: bool,
-                 corner_uv: np.ndarray | None = None) -> Any:
+                 corner_uv: np.ndarray | None = None, tint: np.ndarray | None = None,
+                 rough: np.ndarray | None = None) -> Any:
     mesh = bpy.data.meshes.new(name)
     mesh.vertices.add(len(vertices))
     mesh.vertices.foreach_set("co", vertices.astype(np.float32).ravel())
@@ -147,6 +184,13 @@ def _mesh_object(bpy: Any, name: str, vertices: np.ndarray, faces: np.ndarray,
     if corner_uv is not None:
         layer = mesh.uv_layers.new(name="uv")
         layer.data.foreach_set("uv", corner_uv.astype(np.float32).ravel())
+    if tint is not None:  # linear RGB per vertex
+        colors = mesh.color_attributes.new("tint", "FLOAT_COLOR", "POINT")
+        rgba = np.concatenate([tint, np.ones((len(tint), 1))], axis=1)
+        colors.data.foreach_set("color", rgba.astype(np.float32).ravel())
+    if rough is not None:
+        values = mesh.attributes.new("roughness", "FLOAT", "POINT")
+        values.data.foreach_set("value", rough.astype(np.float32))
     mesh.update()
     mesh.validate()
     if smooth:
@@ -234,11 +278,12 @@ def render(job_dir: Path) -> None:
     subjects, objects = [], []
     for spec in job["meshes"]:
         i = spec["index"]
+        tint, rough = arrays.get(f"vc{i}"), arrays.get(f"vr{i}")
         obj = _mesh_object(bpy, spec["name"], arrays[f"v{i}"], arrays[f"f{i}"],
                            arrays.get(f"uv{i}"),
                            _material(bpy, spec["look"], arrays.get(f"tex{i}"),
-                                     job["subsurface"]),
-                           spec["smooth"], arrays.get(f"cuv{i}"))
+                                     job["subsurface"], tint is not None, rough is not None),
+                           spec["smooth"], arrays.get(f"cuv{i}"), tint, rough)
         objects.append(obj)
         if spec["subject"]:
             subjects.append(obj)

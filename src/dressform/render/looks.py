@@ -41,6 +41,8 @@ class SurfaceLook(BaseModel):
     specular: float = Field(0.5, ge=0.0, le=1.0)
     coat: float = Field(0.0, ge=0.0, le=1.0)
     transmission: float = Field(0.0, ge=0.0, le=1.0)
+    #: Refractive index of the surface's dielectric (its reflections and what it refracts).
+    ior: float = Field(1.5, ge=1.0, le=3.0)
     #: Weave relief: a fine bump of this strength (0 = smooth) and period (metres of fabric).
     weave: float = Field(0.0, ge=0.0, le=1.0)
     weave_period_m: float = Field(0.002, gt=0.0)
@@ -132,6 +134,18 @@ def skin_look(tone: int) -> SurfaceLook:
     return SurfaceLook(name=f"skin MST-{tone}", color=tone_rgb(tone), roughness=0.5,
                        subsurface=0.4, subsurface_radius_m=scattering_radius_m(tone_skin(tone)),
                        specular=0.45)
+
+
+# --- eyes ---------------------------------------------------------------------------------
+#: The white of the eye: warm, a little translucent, under a wet tear film (a clear coat).
+SCLERA = SurfaceLook(name="eyes", color=(0.76, 0.72, 0.68), roughness=0.35, subsurface=0.3,
+                     subsurface_radius_m=(0.0012, 0.0008, 0.0006), coat=1.0)
+#: The cornea: clear, smooth, refractive index 1.376 (Gullstrand's schematic eye).
+CORNEA = SurfaceLook(name="cornea", color=(1.0, 1.0, 1.0), roughness=0.04, transmission=1.0,
+                     ior=1.376)
+#: Brow and lash hairs: dark, with a hair's soft sheen.
+FACE_HAIR = SurfaceLook(name="brows and lashes", color=(0.02, 0.016, 0.014), roughness=0.55,
+                        specular=0.3)
 
 
 # --- base layer (underwear) ------------------------------------------------------------------

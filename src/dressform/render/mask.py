@@ -8,7 +8,7 @@ pixels are exactly where its surface covers pixel centres.
 
 Classes: ``backdrop`` (the cove, the sky, nothing), ``skin:<label>`` for the body (its part,
 or a region of :mod:`dressform.body.modesty`: breasts, genitals, buttocks, soles, toes),
-``eyes`` (the head's faces under the painted eyes), ``hair``, ``garment:<name>``,
+``eyes`` (the eyeballs), ``hair``, ``garment:<name>``,
 ``base:<style>`` and ``shoes:<style>`` (what the clone wears whatever the look), and
 ``prop:<name>`` (the stool of a seated pose). The backdrop, skin, eyes and hair keep the same
 index in every mask (`FIXED_CLASSES`); a scene's other classes follow in the order met.
@@ -145,7 +145,7 @@ def scene_classes(meshes: Sequence[SceneMesh], hair: bool
 
 def body_classes(rest: Body) -> tuple[np.ndarray, tuple[str, ...]]:
     """A body's per-face classes and their names (`SceneMesh.face_classes`, `class_names`):
-    its regions (:mod:`dressform.body.modesty`) and its painted eyes, found on `rest` (the
+    its regions (:mod:`dressform.body.modesty`) and its eyeballs, found on `rest` (the
     clone at its rest pose with a neutral face; the labels then hold in any pose)."""
     from dressform.body.modesty import body_regions
 
@@ -171,22 +171,11 @@ def classed(meshes: Sequence[SceneMesh], rest: Body) -> list[SceneMesh]:
 
 
 def eye_faces(rest: Body) -> np.ndarray:
-    """(F,) bool: the head's faces whose middle lies under a painted eye's opening (iris or
-    white, at least half covered; :mod:`dressform.render.face` paints them)."""
-    from dressform.render.face import _TYPICAL_EYE_SPACING, IRIS_COLORS, _eye
+    """(F,) bool: the faces of the body's own eyeballs (hidden inside the eyes drawn in their
+    place, :mod:`dressform.render.eyes`, which are of class ``eyes`` too)."""
+    from dressform.render.eyes import globe_faces
 
-    v, f = np.asarray(rest.vertices), np.asarray(rest.faces)
-    head = rest.part_mask("head")[f].all(axis=1)
-    middles = v[f[head]].mean(axis=1)
-    eye_l, eye_r = (np.asarray(rest.skeleton.head(f"eye.{s}")) for s in "LR")
-    scale = float(np.linalg.norm(eye_l - eye_r)) / _TYPICAL_EYE_SPACING
-    inside = np.zeros(len(middles), dtype=bool)
-    for eye, side in ((eye_l, 1.0), (eye_r, -1.0)):
-        alpha, _ = _eye(middles, eye, side, scale, IRIS_COLORS["brown"])
-        inside |= alpha >= 0.5
-    out = np.zeros(len(f), dtype=bool)
-    out[np.flatnonzero(head)[inside]] = True
-    return out
+    return globe_faces(rest)
 
 
 def encode_colors(count: int) -> np.ndarray:

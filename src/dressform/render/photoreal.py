@@ -37,10 +37,12 @@ from dressform.body.skin import srgb_to_linear
 from dressform.errors import RenderError
 from dressform.files import scratch_dir
 from dressform.render.camera import SENSOR_LONG_SIDE_MM, place_camera
-from dressform.render.face import face_overlay
+from dressform.render.eyes import Face, eye_texture, face_parts, hide_globes
+from dressform.render.face import IRIS_COLORS, check_iris, face_overlay
 from dressform.render.hair import Hair
-from dressform.render.looks import SurfaceLook, skin_look
+from dressform.render.looks import CORNEA, FACE_HAIR, SCLERA, SurfaceLook, skin_look
 from dressform.render.mask import Mask, decode_colors, encode_colors, scene_classes, write_mask
+from dressform.render.skin_map import decoded, skin_map
 from dressform.render.studio import (
     BACKDROPS,
     CAMERAS,
@@ -61,7 +63,9 @@ class SceneMesh:
     the base colour by its alpha (a face's features); `subject` meshes are framed by the
     camera. In a render's class mask (`dressform.render.mask`) the mesh is `mask_class`
     (None: `mask.default_class` of its name), or face by face `face_classes` (F,) indices
-    into `class_names` (a body's regions: `mask.body_classes`)."""
+    into `class_names` (a body's regions: `mask.body_classes`). `vertex_color` (V, 3; sRGB
+    0–1) and `vertex_roughness` (V,), when given, replace the look's colour and roughness
+    vertex by vertex (skin by region, `dressform.render.skin_map`)."""
 
     name: str
     vertices: np.ndarray
@@ -75,6 +79,8 @@ class SceneMesh:
     mask_class: str | None = None
     face_classes: np.ndarray | None = None
     class_names: tuple[str, ...] = ()
+    vertex_color: np.ndarray | None = None
+    vertex_roughness: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -90,13 +96,33 @@ class RenderResult:
     mask_seconds: float = 0.0
 
 
-def body_scene(body: Body, rest: Body | None = None, iris: str = "brown") -> list[SceneMesh]:
-    """The clone's skin in its Monk Skin Tone, with eyes, brows and lips painted on (found
-    on `rest`, the clone at its rest pose with a neutral face, if `body` is not)."""
-    overlay = face_overlay(rest or body, iris=iris)
+def body_scene(body: Body, rest: Body | None = None, iris: str | None = None
+               ) -> list[SceneMesh]:
+    """The clone's skin in its Monk Skin Tone, coloured and finished by region (cheeks,
+    palms, nails…: `dressform.render.skin_map`), with brows and lips painted on, its eyes
+    (iris colour `iris`, one of `IRIS_COLORS`; None: brown, dark brown on Monk tones 6–10),
+    corneas, brows and lashes (built on `rest`, the clone at its rest pose, if `body` is
+    not)."""
+    rest = rest or body
+    iris = check_iris(iris or ("dark-brown" if body.spec.skin_tone >= 6 else "brown"))
     corner_uv = np.asarray(body.uvs)[np.asarray(body.face_uvs)]
-    return [SceneMesh("body", np.asarray(body.vertices), np.asarray(body.faces),
-                      skin_look(body.spec.skin_tone), corner_uv=corner_uv, overlay=overlay)]
+    regional = skin_map(rest)
+    skin = SceneMesh("body", hide_globes(rest, np.asarray(body.vertices)),
+                     np.asarray(body.faces), skin_look(body.spec.skin_tone),
+                     corner_uv=corner_uv, overlay=face_overlay(rest),
+                     vertex_color=regional.color, vertex_roughness=regional.roughness)
+    return [skin, *face_scene(face_parts(rest), np.asarray(body.vertices), iris)]
+
+
+def face_scene(face: Face, posed: np.ndarray, iris: str = "brown") -> list[SceneMesh]:
+    """The eyes, corneas, brows and lashes of `face` on the body's pose `posed` (vertices)."""
+    at = face.place(posed)
+    texture = eye_texture(IRIS_COLORS[iris])
+    return [SceneMesh("eyes", at["eyes"], face.eyeball_faces, SCLERA,
+                      corner_uv=face.eyeball_uv, overlay=texture, mask_class="eyes"),
+            SceneMesh("cornea", at["cornea"], face.cornea_faces, CORNEA, mask_class="eyes"),
+            SceneMesh("brows and lashes", at["brows and lashes"], face.hair_faces, FACE_HAIR,
+                      smooth=False, mask_class="hair")]
 
 
 def cyclorama(azimuth_deg: float, color: tuple[float, float, float], wall: bool = True,
@@ -215,6 +241,10 @@ def render_job(meshes: Sequence[SceneMesh], studio: Studio, output: Path | Seque
         if f.ndim != 2 or f.shape[1] != 3 or (f.size and (f.min() < 0 or f.max() >= len(v))):
             raise RenderError(f"mesh {m.name!r}: faces must be (F, 3) indices into its "
                               f"{len(v)} vertices")
+        if m.vertex_color is not None and np.shape(m.vertex_color) != (len(v), 3):
+            raise RenderError(f"mesh {m.name!r}: vertex_color must be ({len(v)}, 3) sRGB")
+        if m.vertex_roughness is not None and np.shape(m.vertex_roughness) != (len(v),):
+            raise RenderError(f"mesh {m.name!r}: vertex_roughness must be ({len(v)},)")
     everything = np.concatenate(
         [np.asarray(m.vertices) for m in subjects]
         + ([] if hair is None else [hair.strands.reshape(-1, 3)])
@@ -256,6 +286,10 @@ def render_job(meshes: Sequence[SceneMesh], studio: Studio, output: Path | Seque
             arrays[f"cuv{i}"] = np.asarray(m.corner_uv, dtype=np.float32).reshape(-1, 2)
         if m.overlay is not None:
             arrays[f"tex{i}"] = np.asarray(m.overlay, dtype=np.uint8)
+        if m.vertex_color is not None:
+            arrays[f"vc{i}"] = decoded(np.asarray(m.vertex_color)).astype(np.float32)
+        if m.vertex_roughness is not None:
+            arrays[f"vr{i}"] = np.asarray(m.vertex_roughness, dtype=np.float32)
         look = m.look.model_dump()
         # Blender's colour sockets take scene-linear values; looks are written in sRGB.
         for key in ("color", "print_color"):

@@ -98,8 +98,8 @@ BACKDROPS: dict[str, Backdrop] = {b.name: b for b in (
 
 @dataclass(frozen=True)
 class CameraPreset:
-    """A named camera: its view, lens and what it frames ("full" body or a "portrait" of
-    the head and shoulders)."""
+    """A named camera: its view, lens and what it frames ("full" body or a "portrait": the
+    top `depth_m` of the subject round the head — head and shoulders, or the face)."""
 
     name: str
     azimuth_deg: float
@@ -107,6 +107,7 @@ class CameraPreset:
     frame: str = "full"
     elevation_deg: float = 2.0
     margin: float = 0.05
+    depth_m: float = 0.4
 
     def camera(self) -> Camera:
         return Camera(azimuth_deg=self.azimuth_deg, elevation_deg=self.elevation_deg,
@@ -120,6 +121,8 @@ CAMERAS: dict[str, CameraPreset] = {c.name: c for c in (
     CameraPreset("back", 180.0, 50.0),
     CameraPreset("portrait", 15.0, 85.0, frame="portrait", elevation_deg=0.0, margin=0.08),
     CameraPreset("85mm", 0.0, 85.0),
+    CameraPreset("close-up", 10.0, 105.0, frame="portrait", elevation_deg=0.0, margin=0.06,
+                 depth_m=0.27),
 )}
 
 
@@ -187,19 +190,18 @@ class Studio:
 #: A portrait frames the head, neck and shoulders to the upper chest: the top of the subject
 #: this deep, and this far either side of the head's centre (wider things, arms and the
 #: shoulders' points, are left to run out of the frame).
-PORTRAIT_DEPTH_M = 0.4
 PORTRAIT_HALF_WIDTH_M = 0.12
 
 
 def frame_box(vertices: np.ndarray, preset: CameraPreset) -> tuple[np.ndarray, np.ndarray]:
     """The box a camera preset frames: the whole subject, or for a portrait its top
-    `PORTRAIT_DEPTH_M`, no wider than `PORTRAIT_HALF_WIDTH_M` round the head."""
+    `preset.depth_m`, no wider than `PORTRAIT_HALF_WIDTH_M` round the head."""
     lo, hi = vertices.min(axis=0), vertices.max(axis=0)
     if preset.frame == "full":
         return lo, hi
     head = vertices[vertices[:, 2] > hi[2] - 0.1]
     centre = 0.5 * (head[:, :2].min(axis=0) + head[:, :2].max(axis=0))
-    bottom = hi[2] - PORTRAIT_DEPTH_M
+    bottom = hi[2] - preset.depth_m
     near = vertices[vertices[:, 2] > bottom]
     lo_xy = np.maximum(near[:, :2].min(axis=0), centre - PORTRAIT_HALF_WIDTH_M)
     hi_xy = np.minimum(near[:, :2].max(axis=0), centre + PORTRAIT_HALF_WIDTH_M)

@@ -16,6 +16,7 @@ from dressform.body.walk import check_walk, walk, walk_pose
 from dressform.drape.posed import moving_garments
 from dressform.drape.styling import COMPLETE, Styling, complete
 from dressform.drape.worn import load_worn
+from dressform.render.eyes import face_parts, hide_globes
 from dressform.render.hair import carried, grow_hair
 from dressform.render.photoreal import (
     Motion,
@@ -84,8 +85,11 @@ def walk_video(dressed: str | os.PathLike[str], outputs: Sequence[str | os.PathL
              for n, vs in cloth.items()}
     worn = [dressed_as.pieces(f, [(cloth[g.name][k], np.asarray(g.mesh.faces))
                                   for g in garments]) for k, f in enumerate(frames)]
-    moving: dict[str, list[np.ndarray]] = {"body": [np.asarray(f.vertices) for f in frames],
-                                           **cloth}
+    moving: dict[str, list[np.ndarray]] = {
+        "body": [hide_globes(body, np.asarray(f.vertices)) for f in frames], **cloth}
+    face = face_parts(body)
+    placed = [face.place(np.asarray(f.vertices)) for f in frames]
+    moving |= {name: [p[name] for p in placed] for name in placed[0]}
     moving |= {p.name: [w[i].vertices for w in worn] for i, p in enumerate(worn[0])}
     meshes = body_scene(frames[0], rest=body)
     meshes += [garment_scene(g, cloth[g.name][0]) for g in garments]
