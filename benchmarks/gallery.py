@@ -80,6 +80,13 @@ def main() -> None:
                 print(f"{name}: coverage check FAILS: {checks[name]}", flush=True)
             return _save(path, name)
 
+        def portrait(tone: int) -> str:
+            who = build(SPEC.model_copy(update={"skin_tone": tone}))
+            scene, on = dressed_scene(who, outfit, "relaxed", posed=posed)
+            return shot(scene, f"portrait-mst{tone}", camera="close-up", on=who,
+                        hair_=grow_hair(on, "long", "black" if tone >= 7 else "dark-brown",
+                                        over=cloth_of(scene, outfit)))
+
         sections["cameras"] = [(c, shot(relaxed, f"camera-{c}", camera=c)) for c in CAMERAS]
         sections["lights"] = [(lt, shot(relaxed, f"light-{lt}", light=lt, camera="three-quarter"))
                               for lt in LIGHTS]
@@ -94,6 +101,9 @@ def main() -> None:
              shot(dressed_scene(build(SPEC.model_copy(update={"skin_tone": t})), outfit,
                                 "relaxed", posed=posed)[0], f"skin-mst{t}", camera="portrait",
                   light="high-key")) for t in range(1, 11)]
+        # A face close-up per tone: skin by region, eyes, lashes and brows at 105 mm.
+        sections["portraits (close-up, Monk Skin Tone 1–10)"] = [
+            (f"MST-{t}", portrait(t)) for t in range(1, 11)]
         # Each base layer on its own (a fit model's base), on the body it is cut for.
         man = build(BodySpec(sex="male", age_years=35, height_cm=180, weight_kg=78,
                              skin_tone=4))

@@ -220,7 +220,8 @@ def _hair(bpy: Any, strands: np.ndarray, spec: dict[str, Any]) -> Any:
     bsdf.inputs["Melanin"].default_value = spec["melanin"]
     bsdf.inputs["Melanin Redness"].default_value = spec["redness"]
     bsdf.inputs["Roughness"].default_value = spec["roughness"]
-    bsdf.inputs["Random Color"].default_value = 0.1
+    bsdf.inputs["Random Color"].default_value = 0.15
+    bsdf.inputs["Random Roughness"].default_value = 0.2
     mat.node_tree.links.new(bsdf.outputs[0], nodes["Material Output"].inputs["Surface"])
     curves.materials.append(mat)
     obj = bpy.data.objects.new("hair", curves)

@@ -22,8 +22,8 @@ from dressform.errors import UnknownNameError
 from dressform.names import suggest
 
 IRIS_COLORS: dict[str, tuple[float, float, float]] = {
-    "brown": (0.30, 0.17, 0.08), "dark-brown": (0.16, 0.09, 0.05), "hazel": (0.45, 0.35, 0.15),
-    "green": (0.25, 0.40, 0.25), "blue": (0.30, 0.45, 0.62), "grey": (0.45, 0.50, 0.52),
+    "brown": (0.24, 0.13, 0.06), "dark-brown": (0.11, 0.06, 0.035), "hazel": (0.40, 0.30, 0.13),
+    "green": (0.22, 0.36, 0.22), "blue": (0.28, 0.42, 0.58), "grey": (0.42, 0.46, 0.48),
 }
 _TYPICAL_EYE_SPACING = 0.061
 

@@ -138,7 +138,7 @@ def skin_look(tone: int) -> SurfaceLook:
 
 # --- eyes ---------------------------------------------------------------------------------
 #: The white of the eye: warm, a little translucent, under a wet tear film (a clear coat).
-SCLERA = SurfaceLook(name="eyes", color=(0.76, 0.72, 0.68), roughness=0.35, subsurface=0.3,
+SCLERA = SurfaceLook(name="eyes", color=(0.70, 0.66, 0.62), roughness=0.35, subsurface=0.3,
                      subsurface_radius_m=(0.0012, 0.0008, 0.0006), coat=1.0)
 #: The cornea: clear, smooth, refractive index 1.376 (Gullstrand's schematic eye).
 CORNEA = SurfaceLook(name="cornea", color=(1.0, 1.0, 1.0), roughness=0.04, transmission=1.0,

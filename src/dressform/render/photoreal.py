@@ -42,12 +42,11 @@ from dressform.render.face import IRIS_COLORS, check_iris, face_overlay
 from dressform.render.hair import Hair
 from dressform.render.looks import CORNEA, FACE_HAIR, SCLERA, SurfaceLook, skin_look
 from dressform.render.mask import Mask, decode_colors, encode_colors, scene_classes, write_mask
-from dressform.render.skin_map import decoded, skin_map
+from dressform.render.skin_map import decoded, encoded, skin_map
 from dressform.render.studio import (
     BACKDROPS,
     CAMERAS,
     LIGHTS,
-    QUALITY,
     Light,
     LightRig,
     Studio,
@@ -272,9 +271,11 @@ def render_job(meshes: Sequence[SceneMesh], studio: Studio, output: Path | Seque
         drawn.append(cyclorama(preset.azimuth_deg, backdrop.color,
                                backdrop.wall and not rig.sky, centre[:2],
                                behind_m=max(3.0, far + 1.5)))
-    quality = QUALITY[studio.quality]
+    quality = studio.sampling
     arrays: dict[str, np.ndarray] = {}
     specs = []
+    if hair is not None:
+        drawn = [shaded_scalp(m, hair) if m.name == "body" else m for m in drawn]
     for i, m in enumerate(drawn):
         arrays[f"v{i}"] = np.asarray(m.vertices, dtype=np.float32)
         for k, v in enumerate(moves.get(m.name, [])):
@@ -335,6 +336,21 @@ def render_job(meshes: Sequence[SceneMesh], studio: Studio, output: Path | Seque
     return job, arrays
 
 
+def shaded_scalp(body: SceneMesh, hair: Hair) -> SceneMesh:
+    """`body` with its scalp shaded under `hair` (its colour blended towards the hair's by
+    `hair.scalp`): skin between strands reads as hair, not as a bald patch or a white
+    parting."""
+    if hair.scalp is None or len(hair.scalp) != len(np.asarray(body.vertices)):
+        return body
+    from dataclasses import replace
+
+    color = (np.asarray(body.vertex_color, dtype=np.float64) if body.vertex_color is not None
+             else np.tile(np.asarray(body.look.color), (len(hair.scalp), 1)))
+    tint = decoded(np.asarray(hair.tint))
+    w = hair.scalp[:, None]
+    return replace(body, vertex_color=encoded(decoded(color) * (1.0 - w) + tint * w))
+
+
 def mask_job(drawn: Sequence[SceneMesh], hair: bool, masks: Sequence[Path],
              arrays: dict[str, np.ndarray]) -> dict[str, object]:
     """The worker's settings for the class masks of `drawn` (and `hair`), each face's class
@@ -362,7 +378,7 @@ def render_still(meshes: Sequence[SceneMesh], studio: Studio, output: str | os.P
     width, height = studio.size
     mask = write_mask(masks[0], out)[0] if passes else None
     return RenderResult(out, width, height, time.perf_counter() - started,
-                        QUALITY[studio.quality].samples, mask, mask_s)
+                        studio.sampling.samples, mask, mask_s)
 
 
 def render_turntable(meshes: Sequence[SceneMesh], studio: Studio,

@@ -33,7 +33,7 @@ REGION_SKIN: dict[str, dict[str, float]] = {
     "flush": {"blood": 3.0},  # cheeks, nose, ears: dense, shallow capillaries
     "volar": {"melanin": 0.3, "blood": 1.3},  # palms and soles
     "knuckle": {"melanin": 1.35, "blood": 1.6},  # creased skin: darker on deep, redder on light
-    "nail": {"melanin": 0.08, "blood": 1.8, "scattering": 1.5},  # the bed under a clear plate
+    "nail": {"melanin": 0.3, "blood": 1.8, "scattering": 1.5},  # the bed under a clear plate
 }
 #: Roughness of skin (the renderer's Principled roughness) by its finish.
 ROUGHNESS: dict[str, float] = {"skin": 0.5, "t-zone": 0.43, "volar": 0.62, "nail": 0.18}
@@ -60,7 +60,7 @@ def skin_map(rest: Body) -> SkinMap:
     rough = np.full(len(color), ROUGHNESS["skin"])
     for region in ("t-zone", "volar", "nail"):
         rough += w[region] * (ROUGHNESS[region] - rough)
-    return SkinMap(_encoded(color), rough)
+    return SkinMap(encoded(color), rough)
 
 
 def region_weights(rest: Body) -> dict[str, np.ndarray]:
@@ -187,7 +187,7 @@ def _linear(skin: Chromophores) -> np.ndarray:
     return np.array(_linear_cached(skin))
 
 
-def _encoded(linear: np.ndarray) -> np.ndarray:
+def encoded(linear: np.ndarray) -> np.ndarray:
     """Linear values as sRGB-encoded (the transfer function of `skin.linear_to_srgb`)."""
     c = np.clip(linear, 0.0, 1.0)
     return np.where(c <= 0.0031308, 12.92 * c, 1.055 * c ** (1.0 / 2.4) - 0.055)

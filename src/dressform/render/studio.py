@@ -9,11 +9,11 @@ white cyclorama at about 90 % white, and the lightest skin bright but clipped no
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from dressform.errors import UnknownNameError
+from dressform.errors import InvalidInputError, UnknownNameError
 from dressform.names import suggest
 from dressform.render.camera import Camera
 from dressform.render.looks import RGB
@@ -148,6 +148,9 @@ class Quality:
     denoise_quality: str = "BALANCED"
 
 
+#: OpenImageDenoise's qualities, and no denoising.
+DENOISERS: tuple[str, ...] = ("HIGH", "BALANCED", "FAST", "OFF")
+
 QUALITY: dict[str, Quality] = {q.name: q for q in (
     Quality("draft", 256, 384, 4, 0.1, max_bounces=2, denoise_quality="FAST"),
     Quality("preview", 512, 768, 8, 0.05, max_bounces=3, denoise_quality="FAST"),
@@ -171,6 +174,10 @@ class Studio:
     transparent: bool = False
     width: int | None = None
     height: int | None = None
+    #: The quality's samples per pixel and denoiser ("HIGH", "BALANCED", "FAST" or "OFF"),
+    #: overridden (for trade-off measurements; None: the quality's own).
+    samples: int | None = None
+    denoiser: str | None = None
 
     def __post_init__(self) -> None:
         for what, table, value in (("light", LIGHTS, self.light),
@@ -180,6 +187,24 @@ class Studio:
             if value not in table:
                 raise UnknownNameError(f"unknown {what} {value!r}{suggest(value, table)} "
                                        f"({what}s: {', '.join(table)})")
+        if self.samples is not None and not 1 <= self.samples <= 4096:
+            raise InvalidInputError(f"samples per pixel are 1–4096, not {self.samples}")
+        if self.denoiser is not None and self.denoiser not in DENOISERS:
+            raise UnknownNameError(f"unknown denoiser {self.denoiser!r}"
+                                   f"{suggest(self.denoiser, DENOISERS)} "
+                                   f"(denoisers: {', '.join(DENOISERS)})")
+
+    @property
+    def sampling(self) -> Quality:
+        """The quality preset with this studio's overrides of samples and denoiser."""
+        q = QUALITY[self.quality]
+        if self.samples is not None:
+            q = replace(q, samples=self.samples)
+        if self.denoiser is not None:
+            q = replace(q, denoise=self.denoiser != "OFF",
+                        denoise_quality=q.denoise_quality if self.denoiser == "OFF"
+                        else self.denoiser)
+        return q
 
     @property
     def size(self) -> tuple[int, int]:
