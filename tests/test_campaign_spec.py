@@ -95,3 +95,12 @@ def test_campaign_plan_command(tmp_path, cli):
         failed.stderr.split())
     example = cli("campaign", "example")
     assert example.returncode == 0 and "name: demo-essentials" in example.stdout
+
+
+def test_a_campaign_names_a_hairstyle_and_its_hair_type():
+    ok = GOOD.replace("  expressions: [soft smile]",
+                      "  expressions: [soft smile]\n  hair: long/coily")
+    assert parse_campaign(ok, "c.yaml").shots.hair == "long/coily"
+    problems = _problems(GOOD.replace("  expressions: [soft smile]",
+                                      "  expressions: [soft smile]\n  hair: locs/wavy"))
+    assert any("shots.hair" in p and "own hair type" in p for p in problems), problems

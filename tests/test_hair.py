@@ -7,7 +7,7 @@ import pytest
 
 from dressform.body import Body
 from dressform.errors import InvalidInputError, UnknownNameError
-from dressform.render.hair import HAIR_TEXTURES, grow_hair
+from dressform.render.hair import HAIR_TEXTURES, grow_hair, parse_hairstyle
 from dressform.render.photoreal import body_scene, shaded_scalp
 
 
@@ -93,3 +93,16 @@ def test_unknown_hair_types_and_types_on_ropes_are_refused(woman: Body):
         grow_hair(woman, "long", texture="coiley")
     with pytest.raises(InvalidInputError, match="locs"):
         grow_hair(woman, "locs", texture="wavy")
+
+
+def test_a_hairstyle_names_its_hair_type_after_a_slash(woman: Body):
+    assert parse_hairstyle("long/coily") == ("long", "coily")
+    assert parse_hairstyle("Afro") == ("afro", None)
+    coily = grow_hair(woman, "long/coily", "black", density=0.05)
+    assert coily.style == "long" and _curvature(coily.strands) > 150.0
+    with pytest.raises(UnknownNameError, match="wavy"):
+        parse_hairstyle("long/wavey")
+    with pytest.raises(UnknownNameError, match="braids"):
+        parse_hairstyle("braid/coily")
+    with pytest.raises(InvalidInputError, match="coily hair, not wavy"):
+        grow_hair(woman, "long/coily", texture="wavy")

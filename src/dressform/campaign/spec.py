@@ -237,9 +237,16 @@ class Shots(_Strict):
     @field_validator("hair")
     @classmethod
     def _hair(cls, v: str | None) -> str | None:
-        from dressform.render.hair import HAIR_STYLES
+        from dressform.errors import DressformError
+        from dressform.render.hair import parse_hairstyle
 
-        return None if v is None else _known(v, HAIR_STYLES, "hairstyle")
+        if v is None:
+            return None
+        try:
+            parse_hairstyle(v)
+        except DressformError as e:
+            raise ValueError(str(e)) from None
+        return v
 
 
 class Outputs(_Strict):

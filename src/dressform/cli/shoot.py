@@ -22,7 +22,7 @@ from dressform.cli.options import (
     err,
     worn_as,
 )
-from dressform.render.hair import HAIR_COLORS, HAIR_STYLES
+from dressform.render.hair import HAIR_COLORS, HAIR_STYLES, HAIR_TEXTURES
 from dressform.render.studio import BACKDROPS, CAMERAS, LIGHTS, QUALITY
 
 if TYPE_CHECKING:
@@ -42,7 +42,9 @@ LightOpt = Annotated[str, typer.Option("--light", help=f"Lighting: {_choices(LIG
 Backdrop = Annotated[str, typer.Option(help=f"Backdrop: {_choices(BACKDROPS)}")]
 Seed = Annotated[int, typer.Option(help="Sampling seed (same seed, same image)")]
 HairOpt = Annotated[str | None, typer.Option("--hair", help=(
-    f"Hairstyle: {', '.join(HAIR_STYLES)} (default: long for a woman, short for a man)"))]
+    f"Hairstyle: {', '.join(HAIR_STYLES)}; a cut style takes a hair type after a slash: "
+    f"{', '.join(f'/{t}' for t in HAIR_TEXTURES)} (e.g. long/coily; default: long for a "
+    "woman, short for a man)"))]
 HairColor = Annotated[str, typer.Option(help=f"Hair colour: {_choices(HAIR_COLORS)}")]
 Expression = Annotated[str | None, typer.Option(help=(
     f"Face: {', '.join(EXPRESSION_PRESETS)} (default: the clone's own)"))]

@@ -136,21 +136,21 @@ def scalp_faces(body: Body) -> np.ndarray:
 def grow_hair(body: Body, style: str = "short", color: str = "dark-brown", *,
               texture: str | None = None, seed: int = 0, density: float = 1.0,
               over: Sequence[tuple[np.ndarray, np.ndarray]] = ()) -> Hair | None:
-    """Hair for `body` in `style` (one of `HAIR_STYLES`), `color` (see `HAIR_COLORS`) and
-    `texture` (straight, wavy, curly or coily, for the cut styles; None: the style's own);
-    None for "none". `density` scales the strand count. `over`: the garments worn
-    (vertices, faces, triangles facing out): long hair falls over them."""
-    if style not in HAIR_STYLES:
-        raise UnknownNameError(f"unknown hairstyle {style!r}{suggest(style, HAIR_STYLES)} "
-                               f"(hairstyles: {', '.join(HAIR_STYLES)})")
+    """Hair for `body` in `style` (one of `HAIR_STYLES`, or "STYLE/TYPE" such as
+    "long/coily"), `color` (see `HAIR_COLORS`) and `texture` (straight, wavy, curly or coily,
+    for the cut styles; None: the style's own); None for "none". `density` scales the
+    strand count. `over`: the garments worn (vertices, faces, triangles facing out): long
+    hair falls over them."""
+    style, typed = parse_hairstyle(style)
+    if texture is not None and typed is not None and texture != typed:
+        raise InvalidInputError(f"hairstyle {style}/{typed} asks for {typed} hair, not "
+                                f"{texture}")
+    texture = texture or typed
     if color not in HAIR_COLORS:
         raise UnknownNameError(f"unknown hair colour {color!r}{suggest(color, HAIR_COLORS)} "
                                f"(colours: {', '.join(HAIR_COLORS)})")
-    if texture is not None and texture not in HAIR_TEXTURES:
-        raise UnknownNameError(f"unknown hair type {texture!r}{suggest(texture, HAIR_TEXTURES)}"
-                               f" (types: {', '.join(HAIR_TEXTURES)})")
-    if texture is not None and style in ("buzz", *_ROPES) and texture != _STYLE_TEXTURE[style]:
-        raise InvalidInputError(f"{style} are their own hair type: leave the type out")
+    if texture is not None:
+        check_texture(style, texture)
     if style == "none":
         return None
     cut = _CUTS[style]
@@ -186,6 +186,30 @@ def grow_hair(body: Body, style: str = "short", color: str = "dark-brown", *,
     return Hair(style, strands.astype(np.float32), cut.radius_m, melanin, redness, roughness,
                 scalp=_scalp_cover(body, 0.8 if style == "buzz" else 0.55),
                 tint=HAIR_TINTS[color])
+
+
+def parse_hairstyle(text: str) -> tuple[str, str | None]:
+    """A hairstyle as written, "STYLE" or "STYLE/TYPE" (e.g. "long/coily"): the style and
+    the hair type (None: the style's own). Raises `UnknownNameError` / `InvalidInputError`
+    naming what is wrong."""
+    style, _, texture = text.strip().lower().partition("/")
+    if style not in HAIR_STYLES:
+        raise UnknownNameError(f"unknown hairstyle {style!r}{suggest(style, HAIR_STYLES)} "
+                               f"(hairstyles: {', '.join(HAIR_STYLES)}, each optionally "
+                               f"/{'|'.join(HAIR_TEXTURES)})")
+    if not texture:
+        return style, None
+    return style, check_texture(style, texture)
+
+
+def check_texture(style: str, texture: str) -> str:
+    """`texture` if it is a hair type `style` can take, else an error saying why not."""
+    if texture not in HAIR_TEXTURES:
+        raise UnknownNameError(f"unknown hair type {texture!r}{suggest(texture, HAIR_TEXTURES)}"
+                               f" (types: {', '.join(HAIR_TEXTURES)})")
+    if style in ("buzz", "none", *_ROPES) and texture != _STYLE_TEXTURE.get(style, texture):
+        raise InvalidInputError(f"{style} are their own hair type: leave the type out")
+    return texture
 
 
 def _above_hairline(body: Body, points: np.ndarray) -> np.ndarray:
