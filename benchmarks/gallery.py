@@ -27,7 +27,7 @@ from dressform.drape.posed import posed_garments
 from dressform.drape.spacing import DRAPE_SPACING_MM
 from dressform.errors import DressformWarning
 from dressform.render.coverage import CoverageCheck, check_coverage
-from dressform.render.hair import HAIR_STYLES, grow_hair
+from dressform.render.hair import grow_hair
 from dressform.render.looks import FABRIC_LOOK, fabric_look
 from dressform.render.mask import classed, read_mask
 from dressform.render.photoreal import SceneMesh, render_still
@@ -43,6 +43,10 @@ TOP = ("tshirt", "cotton_jersey", (0.9, 0.88, 0.84))
 SKIRT = ("aline_skirt", "cotton_poplin", (0.62, 0.16, 0.2))
 #: Base-layer styles shown on a man (the rest on the woman).
 MENS = ("briefs", "trunks")
+#: The hairstyles shown: each cut style on two hair types.
+HAIRSTYLES = ("short/straight", "short/coily", "long/straight", "long/coily", "bun/straight",
+              "bun/wavy", "curly/curly", "curly/coily", "afro/curly", "afro/coily", "buzz",
+              "locs", "braids")
 #: Gallery pictures are this tall (JPEG, quality 85): small enough to keep in the repository.
 HEIGHT = 384
 
@@ -92,9 +96,11 @@ def main() -> None:
                               for lt in LIGHTS]
         sections["backdrops"] = [(b, shot(relaxed, f"backdrop-{b}", backdrop=b,
                                           camera="three-quarter")) for b in BACKDROPS]
-        sections["hairstyles"] = [
-            (h, shot(relaxed, f"hair-{h}", hair_=grow_hair(body, h, "dark-brown", over=over),
-                     camera="portrait")) for h in HAIR_STYLES]
+        # Each style on two hair types (locs, braids and a buzz cut are their own).
+        sections["hairstyles (each on two hair types)"] = [
+            (h, shot(relaxed, f"hair-{h.replace('/', '-')}", hair_=grow_hair(
+                body, h, "dark-brown" if h.endswith(("straight", "wavy")) else "black",
+                over=over), camera="portrait")) for h in HAIRSTYLES]
         # The same clone and outfit in each tone (its shape does not change with it).
         sections["skin tones (Monk Skin Tone)"] = [
             (f"MST-{t} {skin_tone_hex(t)}",
