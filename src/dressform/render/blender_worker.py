@@ -27,10 +27,12 @@ import numpy as np
 
 
 def _material(bpy: Any, look: dict[str, Any], overlay: np.ndarray | None = None,
-              subsurface: str = "BURLEY", tint: bool = False, rough: bool = False) -> Any:
+              subsurface: str = "BURLEY", tint: bool = False, rough: bool = False,
+              space: bool = False) -> Any:
     """A Principled BSDF material for `look`; with `tint` and `rough`, its colour and
     roughness from the mesh's per-vertex "tint" and "roughness" attributes; `overlay` an
-    RGBA image on its UVs mixed over the colour by its alpha."""
+    RGBA image on its UVs mixed over the colour by its alpha; with `space`, fine relief
+    (pores) fixed to the mesh's "rest" attribute."""
     mat = bpy.data.materials.new(look["name"])
     mat.use_nodes = True
     nodes, links = mat.node_tree.nodes, mat.node_tree.links
@@ -72,6 +74,8 @@ def _material(bpy: Any, look: dict[str, Any], overlay: np.ndarray | None = None,
         _overlay(bpy, nodes, links, overlay, look["name"], inputs["Base Color"], under)
     if look["transmission"] > 0:
         _shadows_pass(nodes, links, bsdf, look["transmission"])
+    if space and look["pores"] > 0:
+        _pores(nodes, links, inputs["Normal"], look["pores"])
     if look["weave"] > 0:
         wave = nodes.new("ShaderNodeTexWave")
         wave.wave_type, wave.bands_direction = "BANDS", "DIAGONAL"
@@ -83,6 +87,33 @@ def _material(bpy: Any, look: dict[str, Any], overlay: np.ndarray | None = None,
         links.new(wave.outputs["Fac"], bump.inputs["Height"])
         links.new(bump.outputs["Normal"], inputs["Normal"])
     return mat
+
+
+def _pores(nodes: Any, links: Any, normal: Any, strength: float) -> None:
+    """Skin's fine relief on the "rest" points (metres): pits of pores about 0.6 mm apart
+    (Voronoi cells' centres) over a finer grain of crossing lines (noise)."""
+    rest = nodes.new("ShaderNodeAttribute")
+    rest.attribute_name = "rest"
+    cells = nodes.new("ShaderNodeTexVoronoi")
+    cells.inputs["Scale"].default_value = 1.0 / 0.0006
+    links.new(rest.outputs["Vector"], cells.inputs["Vector"])
+    pit = nodes.new("ShaderNodeMapRange")  # a pit within a fifth of a cell of its centre
+    pit.inputs["From Min"].default_value, pit.inputs["From Max"].default_value = 0.0, 0.2
+    links.new(cells.outputs["Distance"], pit.inputs["Value"])
+    grain = nodes.new("ShaderNodeTexNoise")
+    grain.inputs["Scale"].default_value = 1.0 / 0.0025
+    grain.inputs["Detail"].default_value = 4.0
+    links.new(rest.outputs["Vector"], grain.inputs["Vector"])
+    height = nodes.new("ShaderNodeMath")
+    height.operation = "MULTIPLY_ADD"
+    links.new(grain.outputs["Fac"], height.inputs[0])
+    height.inputs[1].default_value = 0.5
+    links.new(pit.outputs["Result"], height.inputs[2])
+    bump = nodes.new("ShaderNodeBump")
+    bump.inputs["Strength"].default_value = strength
+    bump.inputs["Distance"].default_value = 0.0001
+    links.new(height.outputs["Value"], bump.inputs["Height"])
+    links.new(bump.outputs["Normal"], normal)
 
 
 def _shadows_pass(nodes: Any, links: Any, bsdf: Any, transmission: float) -> None:
@@ -170,7 +201,7 @@ def _print(bpy: Any, nodes: Any, links: Any, uv: Any, look: dict[str, Any]) -> A
 def _mesh_object(bpy: Any, name: str, vertices: np.ndarray, faces: np.ndarray,
                  uv: np.ndarray | None, material: Any, smooth: bool,
                  corner_uv: np.ndarray | None = None, tint: np.ndarray | None = None,
-                 rough: np.ndarray | None = None) -> Any:
+                 rough: np.ndarray | None = None, space: np.ndarray | None = None) -> Any:
     mesh = bpy.data.meshes.new(name)
     mesh.vertices.add(len(vertices))
     mesh.vertices.foreach_set("co", vertices.astype(np.float32).ravel())
@@ -191,6 +222,9 @@ def _mesh_object(bpy: Any, name: str, vertices: np.ndarray, faces: np.ndarray,
     if rough is not None:
         values = mesh.attributes.new("roughness", "FLOAT", "POINT")
         values.data.foreach_set("value", rough.astype(np.float32))
+    if space is not None:
+        points = mesh.attributes.new("rest", "FLOAT_VECTOR", "POINT")
+        points.data.foreach_set("vector", space.astype(np.float32).ravel())
     mesh.update()
     mesh.validate()
     if smooth:
@@ -279,12 +313,13 @@ def render(job_dir: Path) -> None:
     subjects, objects = [], []
     for spec in job["meshes"]:
         i = spec["index"]
-        tint, rough = arrays.get(f"vc{i}"), arrays.get(f"vr{i}")
+        tint, rough, space = arrays.get(f"vc{i}"), arrays.get(f"vr{i}"), arrays.get(f"ts{i}")
         obj = _mesh_object(bpy, spec["name"], arrays[f"v{i}"], arrays[f"f{i}"],
                            arrays.get(f"uv{i}"),
                            _material(bpy, spec["look"], arrays.get(f"tex{i}"),
-                                     job["subsurface"], tint is not None, rough is not None),
-                           spec["smooth"], arrays.get(f"cuv{i}"), tint, rough)
+                                     job["subsurface"], tint is not None, rough is not None,
+                                     space is not None),
+                           spec["smooth"], arrays.get(f"cuv{i}"), tint, rough, space)
         objects.append(obj)
         if spec["subject"]:
             subjects.append(obj)

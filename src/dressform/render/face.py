@@ -48,7 +48,7 @@ def face_overlay(body: Body, size: int = 1024,
         # Under the hairs, the skin the brow shades: a soft tint, the hairs do the rest.
         _paint(rgba, 0.45 * alpha, np.array(brow))
     _paint(rgba, _lash_line(body, points), np.array([0.03, 0.025, 0.025]))
-    _paint(rgba, *_lips(body, points, _eye_scale(body)))
+    _paint(rgba, *_lips(body, points))
     # Painting accumulated colour premultiplied by coverage; images keep it straight.
     rgba[:, :3] /= np.maximum(rgba[:, 3:], 1e-6)
     image = np.zeros((size, size, 4))
@@ -110,9 +110,10 @@ def brow_alpha(body: Body, points: np.ndarray, side: str) -> tuple[np.ndarray, n
     return _smooth_inside(np.abs(z - arch) - half, 0.0012) * along * front, np.clip(t, 0.0, 1.0)
 
 
-def _lips(body: Body, points: np.ndarray, scale: float) -> tuple[np.ndarray, np.ndarray]:
-    """Lips round the mouth: the mouth is 58 % of the way from the eyes to the chin, and the
-    lips are the front of the face there."""
+def lip_alpha(body: Body, points: np.ndarray) -> np.ndarray:
+    """How much of the lips covers each of `points` (0–1): the mouth is 58 % of the way
+    from the eyes to the chin, and the lips are the front of the face there."""
+    scale = _eye_scale(body)
     v = np.asarray(body.vertices)
     eyes = eyes_centre(body)
     middle = body.part_mask("head") & (np.abs(v[:, 0]) < 0.004) & (v[:, 1] < eyes[1])
@@ -124,11 +125,14 @@ def _lips(body: Body, points: np.ndarray, scale: float) -> tuple[np.ndarray, np.
     x, z = d[:, 0] / (0.025 * scale), d[:, 2] / scale
     upper, lower = 0.0085, 0.0095
     half = np.where(z > 0, upper, lower) * np.sqrt(np.clip(1.0 - x**2, 0.0, 1.0))
-    alpha = 0.55 * _smooth_inside(np.abs(z) - half, 0.0015) * (d[:, 1] < 0.012 * scale)
-    tone = body.spec.skin_tone
-    # Lips are redder and a little darker than the skin round them, less so on deep tones.
-    red = np.array([0.62, 0.30, 0.30]) if tone <= 6 else np.array([0.30, 0.16, 0.15])
-    return alpha, red
+    return _smooth_inside(np.abs(z) - half, 0.0015) * (d[:, 1] < 0.012 * scale)
+
+
+def _lips(body: Body, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The lips' paint: their own skin's colour (`skin_map.lip_rgb`), its edge soft."""
+    from dressform.render.skin_map import lip_rgb
+
+    return 0.85 * lip_alpha(body, points), np.array(lip_rgb(body.spec.skin_tone))
 
 
 def _head_texels(body: Body, size: int) -> tuple[np.ndarray, np.ndarray]:

@@ -43,6 +43,9 @@ class SurfaceLook(BaseModel):
     transmission: float = Field(0.0, ge=0.0, le=1.0)
     #: Refractive index of the surface's dielectric (its reflections and what it refracts).
     ior: float = Field(1.5, ge=1.0, le=3.0)
+    #: Skin's fine relief: pores and the fine lines between them, a bump of this strength
+    #: (0 = smooth) on the mesh's texture space (its points at rest, metres).
+    pores: float = Field(0.0, ge=0.0, le=1.0)
     #: Weave relief: a fine bump of this strength (0 = smooth) and period (metres of fabric).
     weave: float = Field(0.0, ge=0.0, le=1.0)
     weave_period_m: float = Field(0.002, gt=0.0)
@@ -133,7 +136,7 @@ def skin_look(tone: int) -> SurfaceLook:
     # falloff and renders clean (compared side by side at 8 samples).
     return SurfaceLook(name=f"skin MST-{tone}", color=tone_rgb(tone), roughness=0.5,
                        subsurface=0.4, subsurface_radius_m=scattering_radius_m(tone_skin(tone)),
-                       specular=0.45)
+                       specular=0.45, pores=0.35)
 
 
 # --- eyes ---------------------------------------------------------------------------------

@@ -64,7 +64,9 @@ class SceneMesh:
     (None: `mask.default_class` of its name), or face by face `face_classes` (F,) indices
     into `class_names` (a body's regions: `mask.body_classes`). `vertex_color` (V, 3; sRGB
     0–1) and `vertex_roughness` (V,), when given, replace the look's colour and roughness
-    vertex by vertex (skin by region, `dressform.render.skin_map`)."""
+    vertex by vertex (skin by region, `dressform.render.skin_map`); `texture_space` (V, 3),
+    the points fine relief is fixed to (the body's at rest, so pores stay put in any
+    pose)."""
 
     name: str
     vertices: np.ndarray
@@ -80,6 +82,7 @@ class SceneMesh:
     class_names: tuple[str, ...] = ()
     vertex_color: np.ndarray | None = None
     vertex_roughness: np.ndarray | None = None
+    texture_space: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -109,7 +112,8 @@ def body_scene(body: Body, rest: Body | None = None, iris: str | None = None
     skin = SceneMesh("body", hide_globes(rest, np.asarray(body.vertices)),
                      np.asarray(body.faces), skin_look(body.spec.skin_tone),
                      corner_uv=corner_uv, overlay=face_overlay(rest),
-                     vertex_color=regional.color, vertex_roughness=regional.roughness)
+                     vertex_color=regional.color, vertex_roughness=regional.roughness,
+                     texture_space=np.asarray(rest.vertices))
     return [skin, *face_scene(face_parts(rest), np.asarray(body.vertices), iris)]
 
 
@@ -244,6 +248,8 @@ def render_job(meshes: Sequence[SceneMesh], studio: Studio, output: Path | Seque
             raise RenderError(f"mesh {m.name!r}: vertex_color must be ({len(v)}, 3) sRGB")
         if m.vertex_roughness is not None and np.shape(m.vertex_roughness) != (len(v),):
             raise RenderError(f"mesh {m.name!r}: vertex_roughness must be ({len(v)},)")
+        if m.texture_space is not None and np.shape(m.texture_space) != (len(v), 3):
+            raise RenderError(f"mesh {m.name!r}: texture_space must be ({len(v)}, 3)")
     everything = np.concatenate(
         [np.asarray(m.vertices) for m in subjects]
         + ([] if hair is None else [hair.strands.reshape(-1, 3)])
@@ -291,6 +297,8 @@ def render_job(meshes: Sequence[SceneMesh], studio: Studio, output: Path | Seque
             arrays[f"vc{i}"] = decoded(np.asarray(m.vertex_color)).astype(np.float32)
         if m.vertex_roughness is not None:
             arrays[f"vr{i}"] = np.asarray(m.vertex_roughness, dtype=np.float32)
+        if m.texture_space is not None:
+            arrays[f"ts{i}"] = np.asarray(m.texture_space, dtype=np.float32)
         look = m.look.model_dump()
         # Blender's colour sockets take scene-linear values; looks are written in sRGB.
         for key in ("color", "print_color"):

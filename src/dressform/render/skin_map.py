@@ -34,9 +34,11 @@ REGION_SKIN: dict[str, dict[str, float]] = {
     "volar": {"melanin": 0.3, "blood": 1.3},  # palms and soles
     "knuckle": {"melanin": 1.35, "blood": 1.6},  # creased skin: darker on deep, redder on light
     "nail": {"melanin": 0.3, "blood": 1.8, "scattering": 1.5},  # the bed under a clear plate
+    "lips": {"melanin": 0.6, "blood": 6.0},  # thin epidermis over dense capillaries
 }
 #: Roughness of skin (the renderer's Principled roughness) by its finish.
-ROUGHNESS: dict[str, float] = {"skin": 0.5, "t-zone": 0.43, "volar": 0.62, "nail": 0.18}
+ROUGHNESS: dict[str, float] = {"skin": 0.5, "t-zone": 0.43, "volar": 0.62, "nail": 0.18,
+                               "lips": 0.33}
 
 #: Which way a toenail faces at rest: up, tilted towards the front of the foot (−Y).
 _TOENAIL = np.array([0.0, -0.4, 1.0]) / np.sqrt(1.16)
@@ -58,14 +60,22 @@ def skin_map(rest: Body) -> SkinMap:
     for region in ("flush", "knuckle", "volar", "nail"):
         color += w[region][:, None] * (_linear(_region_skin(own, region)) - color)
     rough = np.full(len(color), ROUGHNESS["skin"])
-    for region in ("t-zone", "volar", "nail"):
+    for region in ("t-zone", "volar", "nail", "lips"):
         rough += w[region] * (ROUGHNESS[region] - rough)
     return SkinMap(encoded(color), rough)
 
 
+def lip_rgb(tone: int) -> tuple[float, float, float]:
+    """The lips' colour (sRGB) on skin of Monk tone `tone`: its chromophores changed as
+    `REGION_SKIN["lips"]` says."""
+    return skin_rgb(_region_skin(tone_skin(tone), "lips"))
+
+
 def region_weights(rest: Body) -> dict[str, np.ndarray]:
     """How far each vertex of `rest` lies in each region (0–1): flush, knuckle, volar, nail
-    (colour) and t-zone (finish)."""
+    (colour), t-zone and lips (finish; the lips' colour is painted, `face.face_overlay`)."""
+    from dressform.render.face import lip_alpha
+
     v = np.asarray(rest.vertices)
     normals = vertex_normals(v, np.asarray(rest.faces))
     names = np.array(rest.skeleton.names)
@@ -100,7 +110,9 @@ def region_weights(rest: Body) -> dict[str, np.ndarray]:
             last = f"toe{toe}-{2 if toe == 1 else 3}.{side}"
             nail = np.maximum(nail, _nail(v, normals, bone == last, _TOENAIL,
                                           rest.skeleton.head(last)))
-    return {"flush": flush, "knuckle": knuckle, "volar": volar, "nail": nail, "t-zone": tzone}
+    lips = lip_alpha(rest, v) * rest.part_mask("head")
+    return {"flush": flush, "knuckle": knuckle, "volar": volar, "nail": nail, "t-zone": tzone,
+            "lips": lips}
 
 
 def palm_direction(rest: Body, side: str) -> np.ndarray:
