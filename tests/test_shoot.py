@@ -8,6 +8,7 @@ import pytest
 from PIL import Image
 
 from dressform.body import Body, pose_body
+from dressform.body.skin_optics import srgb_lab, tone_rgb
 from dressform.drape.simulate import DrapeError, drape
 from dressform.drape.worn import GarmentRecord, load_worn, record, restore, save_dressed, worn_mesh
 from dressform.errors import UnknownNameError
@@ -143,7 +144,10 @@ def test_the_face_is_painted_where_the_brows_and_mouth_are(woman):
     alpha = img[..., 3] > 100
     assert 0.0005 < alpha.mean() < 0.05  # features, not a mask over the skin
     rgb = img[..., :3][alpha].astype(int)
-    assert (rgb[:, 0] > rgb[:, 2] + 60).sum() > 20  # lips
+    lips = rgb[rgb.min(axis=1) > 60] / 255.0  # (the brows' tint is dark)
+    assert len(lips) > 20
+    # Redder than the skin round them (CIELAB a*): the lips' own blood shows.
+    assert srgb_lab(lips)[:, 1].mean() > srgb_lab(tone_rgb(woman.spec.skin_tone))[1] + 4
     brow = (img[..., 3] > 60) & (img[..., :3].max(axis=2) < 60)
     assert brow.sum() > 20  # the skin shaded under the brows
 

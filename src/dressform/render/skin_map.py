@@ -34,7 +34,7 @@ REGION_SKIN: dict[str, dict[str, float]] = {
     "volar": {"melanin": 0.3, "blood": 1.3},  # palms and soles
     "knuckle": {"melanin": 1.35, "blood": 1.6},  # creased skin: darker on deep, redder on light
     "nail": {"melanin": 0.3, "blood": 1.8, "scattering": 1.5},  # the bed under a clear plate
-    "lips": {"melanin": 0.6, "blood": 6.0},  # thin epidermis over dense capillaries
+    "lips": {"melanin": 0.6, "blood": 6.0, "scattering": 0.6},  # thin, clear over capillaries
 }
 #: Roughness of skin (the renderer's Principled roughness) by its finish.
 ROUGHNESS: dict[str, float] = {"skin": 0.5, "t-zone": 0.43, "volar": 0.62, "nail": 0.18,
