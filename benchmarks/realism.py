@@ -33,7 +33,7 @@ from dressform.render.hair import grow_hair
 from dressform.render.looks import SurfaceLook, skin_look
 from dressform.render.mask import classed, read_mask
 from dressform.render.photoreal import render_still
-from dressform.render.studio import Studio
+from dressform.render.studio import QUALITY, Studio
 from dressform.shoot.scene import dressed_scene
 
 TITLE = "### realism: skin"
@@ -169,7 +169,7 @@ def face_lines() -> list[str]:
                          f"{result.seconds:.0f}"))
     return [FACES,
             "The same woman in each Monk tone, close-up camera (105 mm), editorial light, "
-            "campaign quality (1024×1536, 4 samples), long hair; regions by the class mask "
+            "campaign quality (1024×1536), long hair; regions by the class mask "
             "(corneas told apart). Catchlight: the cornea's brightest 0.5 % (L*), against "
             "the iris seen through it (its median): a catchlight reads where it stands well "
             "above the iris. White of the eye: the visible sclera's median L*, beside the "
@@ -214,9 +214,10 @@ def quality_lines() -> list[str]:
             f"({ref_s:.0f} s). Error: mean CIELAB ΔE*ab over the region's pixels. Detail: "
             "the region's high-pass energy (L* less its 2-pixel Gaussian blur, mean "
             "absolute) against the reference's: below 1 the denoiser smeared it, above 1 "
-            "noise is left.", "",
-            *table(("samples, denoiser", "skin error", "skin detail", "hair error",
-                    "hair detail", "seconds"), rows)]
+            "noise is left. The campaign preset takes "
+            f"{QUALITY['campaign'].samples}, {QUALITY['campaign'].denoise_quality.lower()}.",
+            "", *table(("samples, denoiser", "skin error", "skin detail", "hair error",
+                        "hair detail", "seconds"), rows)]
 
 
 def detail(lightness: np.ndarray, region: np.ndarray) -> float:

@@ -263,6 +263,26 @@ def _hair(bpy: Any, strands: np.ndarray, spec: dict[str, Any]) -> Any:
     return obj
 
 
+def _studio_reflections(bpy: Any, world: Any, background: Any, strength: float) -> None:
+    """A studio seen in reflections only: Blender's own CC0 studio HDRI (Poly Haven's
+    studio_small_01) lights glossy rays at `strength`; every other ray keeps the even
+    ambient, so exposure and skin are as before and the eyes, leather and satin reflect a
+    room."""
+    nodes, links = world.node_tree.nodes, world.node_tree.links
+    texture = nodes.new("ShaderNodeTexEnvironment")
+    path = bpy.utils.system_resource("DATAFILES", path="studiolights/world/studio.exr")
+    texture.image = bpy.data.images.load(path)
+    studio = nodes.new("ShaderNodeBackground")
+    studio.inputs["Strength"].default_value = strength
+    links.new(texture.outputs["Color"], studio.inputs["Color"])
+    ray = nodes.new("ShaderNodeLightPath")
+    mix = nodes.new("ShaderNodeMixShader")
+    links.new(ray.outputs["Is Glossy Ray"], mix.inputs["Fac"])
+    links.new(background.outputs["Background"], mix.inputs[1])
+    links.new(studio.outputs["Background"], mix.inputs[2])
+    links.new(mix.outputs["Shader"], nodes["World Output"].inputs["Surface"])
+
+
 def _placed(bpy: Any, obj: Any, location: list[float], rotation: list[list[float]]) -> None:
     from mathutils import Matrix
 
@@ -358,6 +378,8 @@ def render(job_dir: Path) -> None:
     else:
         background.inputs["Color"].default_value = (1.0, 1.0, 1.0, 1.0)
         background.inputs["Strength"].default_value = job["ambient"]
+        if job.get("reflections", 0.0) > 0:  # (a job written before reflections: none)
+            _studio_reflections(bpy, world, background, job["reflections"])
 
     cam = job["camera"]
     data = bpy.data.cameras.new("camera")

@@ -327,7 +327,8 @@ def render_job(meshes: Sequence[SceneMesh], studio: Studio, output: Path | Seque
         # Lights stand round the front of what the subject covers (a walk comes towards
         # the camera and must not pass its lights), aimed at its middle.
         "lights": [_light(li, preset.azimuth_deg, front, centre) for li in rig.lights],
-        "ambient": rig.ambient, "sky": rig.sky, "sky_strength": rig.sky_strength,
+        "ambient": rig.ambient, "reflections": rig.reflections, "sky": rig.sky,
+        "sky_strength": rig.sky_strength,
         "exposure": rig.exposure, "view": rig.view,
         "sun_elevation": math.radians(rig.sun_elevation_deg),
         "sun_rotation": math.radians(preset.azimuth_deg + rig.sun_azimuth_deg),
