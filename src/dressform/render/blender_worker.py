@@ -270,8 +270,9 @@ def _studio_reflections(bpy: Any, world: Any, background: Any, strength: float) 
     room."""
     nodes, links = world.node_tree.nodes, world.node_tree.links
     texture = nodes.new("ShaderNodeTexEnvironment")
-    path = bpy.utils.system_resource("DATAFILES", path="studiolights/world/studio.exr")
-    texture.image = bpy.data.images.load(path)
+    # (system_resource finds folders, not files: the file is joined on.)
+    folder = bpy.utils.system_resource("DATAFILES", path="studiolights")
+    texture.image = bpy.data.images.load(os.path.join(folder, "world", "studio.exr"))
     studio = nodes.new("ShaderNodeBackground")
     studio.inputs["Strength"].default_value = strength
     links.new(texture.outputs["Color"], studio.inputs["Color"])
