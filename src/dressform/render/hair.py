@@ -176,9 +176,10 @@ def grow_hair(body: Body, style: str = "short", color: str = "dark-brown", *,
     if style in _ROPES:
         strands = _ropes(guides, normals, style, cut.children, rng)
     else:
-        # Curled hair stands off the skin by its own curl; straight children are kept off it.
-        strands = np.concatenate([guides, _children(body, guides, cut, rng, skin if
-                                                    hair_type[0] == 0.0 else None)], axis=0)
+        # Curled hair stands off the skin by its own curl; straight children are kept off
+        # it, and out of the garments first (between cloth and skin, the skin is nearer).
+        keep_off = [] if hair_type[0] else [*([_surface(None, over)] if over else []), skin]
+        strands = np.concatenate([guides, _children(body, guides, cut, rng, keep_off)], axis=0)
     if style == "bun":
         strands = np.concatenate([strands, _resampled(_bun(centre, cut, rng, skin),
                                                       strands.shape[1])], axis=0)
@@ -231,10 +232,10 @@ def _scalp_cover(body: Body, most: float) -> np.ndarray:
 
 
 def _children(body: Body, guides: np.ndarray, cut: _Cut, rng: np.random.Generator,
-              skin: BodyDistance | None) -> np.ndarray:
+              keep_off: Sequence[BodyDistance]) -> np.ndarray:
     """Strands rooted over the scalp, each following its nearest guide, drawn in to it
-    towards the tip (`cut.clump`) and frizzed a little, kept off the skin (and garments);
-    sparser near the hairline. `skin` None: not pushed off it (curled hair)."""
+    towards the tip (`cut.clump`) and frizzed a little; sparser near the hairline; pushed
+    out of each of `keep_off` in turn."""
     from scipy.spatial import cKDTree
 
     want = len(guides) * (cut.children - 1)
@@ -250,8 +251,8 @@ def _children(body: Body, guides: np.ndarray, cut: _Cut, rng: np.random.Generato
     offset = (roots - follow[:, 0])[:, None, :]
     frizz = rng.normal(size=(len(roots), 1, 3)) * 0.0015 * s
     out = follow + offset * (1.0 - cut.clump * s) + frizz
-    if skin is not None:
-        rest = skin.push_out(out[:, 1:].reshape(-1, 3), 0.5 * cut.lift_m, rounds=1)
+    for surface in keep_off:
+        rest = surface.push_out(out[:, 1:].reshape(-1, 3), 0.5 * cut.lift_m, rounds=1)
         out[:, 1:] = rest.reshape(len(out), -1, 3)
     return out
 
@@ -350,13 +351,16 @@ def _resampled(strands: np.ndarray, points: int) -> np.ndarray:
     return strands[:, idx] * (1.0 - t) + strands[:, idx + 1] * t
 
 
-def _surface(body: Body, over: Sequence[tuple[np.ndarray, np.ndarray]]) -> BodyDistance:
-    """The body and the garments on it as one surface the hair stays outside (a point
-    beyond a garment's open edge, past a hem, is outside it)."""
+def _surface(body: Body | None, over: Sequence[tuple[np.ndarray, np.ndarray]]
+             ) -> BodyDistance:
+    """The body (None: none) and the garments on it as one surface the hair stays outside
+    (a point beyond a garment's open edge, past a hem, is outside it)."""
     from dressform.geometry.distance import BodyDistance, open_edge_mask
 
-    vertices, faces = [np.asarray(body.vertices)], [np.asarray(body.faces)]
-    solid, count = len(faces[0]), len(vertices[0])
+    vertices = [] if body is None else [np.asarray(body.vertices)]
+    faces = [] if body is None else [np.asarray(body.faces)]
+    solid = sum(len(f) for f in faces)
+    count = sum(len(v) for v in vertices)
     edges = [np.zeros(solid, dtype=np.int32)]
     for v, f in over:
         vertices.append(np.asarray(v, dtype=np.float64))
