@@ -379,7 +379,7 @@ def render(job_dir: Path) -> None:
     else:
         background.inputs["Color"].default_value = (1.0, 1.0, 1.0, 1.0)
         background.inputs["Strength"].default_value = job["ambient"]
-        if job.get("reflections", 0.0) > 0:  # (a job written before reflections: none)
+        if job["reflections"] > 0:
             _studio_reflections(bpy, world, background, job["reflections"])
 
     cam = job["camera"]
