@@ -46,7 +46,8 @@ def test_hair_types_curl_and_shrink_as_real_hair_does(woman: Body):
         curvature[texture] = _curvature(hair.strands)
         tip_z[texture] = float(np.median(hair.strands[:, -1, 2]))
     # Straight hair bends only as it is combed and falls; each tighter type winds more
-    # (a helix's curvature is r / (r² + (pitch / 2π)²): ~120, 150 and 270 per metre).
+    # (a helix's curvature is r / (r² + (pitch / 2π)²): 150 and 270 per metre for curly and
+    # coily; a wave's peaks reach 120, its median, sampled six points a turn, about 60).
     assert curvature["straight"] < 40.0
     assert 60.0 < curvature["wavy"] < curvature["curly"] < curvature["coily"]
     # Coily hair hangs far shorter than straight hair of the same cut (shrinkage).
