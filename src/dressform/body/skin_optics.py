@@ -195,9 +195,9 @@ _SRGB_TO_XYZ = np.linalg.inv(_XYZ_TO_SRGB)
 
 def srgb_lab(rgb: tuple[float, float, float] | np.ndarray) -> np.ndarray:
     """CIELAB (D65) of sRGB colours (0–1, encoded; the last axis is R, G, B)."""
-    c = np.asarray(rgb, dtype=float)
-    linear = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
-    return xyz_lab(linear @ _SRGB_TO_XYZ.T)
+    from dressform.body.skin import srgb_to_linear
+
+    return xyz_lab(srgb_to_linear(np.asarray(rgb, dtype=float)) @ _SRGB_TO_XYZ.T)
 
 
 def hue_deg(lab: np.ndarray) -> float:

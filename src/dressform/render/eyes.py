@@ -24,6 +24,7 @@ eyes), plus each strand's own root's movement, so lashes follow a blink or a smi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -31,6 +32,7 @@ import numpy as np
 
 from dressform.body.mesh import Body
 from dressform.geometry.rigid import rigid_fit
+from dressform.render.hair import resampled, sample_on, unit
 
 #: Gullstrand-like dimensions (m): iris and pupil radii, the cornea's radius of curvature,
 #: the anterior chamber's depth (corneal apex to iris).
@@ -90,11 +92,11 @@ def globe_faces(rest: Body) -> np.ndarray:
     return inside[np.asarray(rest.faces)].all(axis=1)
 
 
-def hide_globes(rest: Body, vertices: np.ndarray) -> np.ndarray:
-    """`vertices` (a pose of `rest`) with the coarse eyeballs shrunk to half their size,
-    inside the eyeballs drawn in their place."""
+def hide_globes(eyes: Sequence[Globe], vertices: np.ndarray) -> np.ndarray:
+    """`vertices` (a pose of the body whose `globes` are `eyes`) with the coarse eyeballs
+    shrunk to half their size, inside the eyeballs drawn in their place."""
     out = np.array(vertices, dtype=np.float64)
-    for g in globes(rest):
+    for g in eyes:
         middle = out[g.vertices].mean(axis=0)
         out[g.vertices] = middle + 0.5 * (out[g.vertices] - middle)
     return out
@@ -270,11 +272,11 @@ def _lashes(v: np.ndarray, line: np.ndarray, globe: Globe, count: int, length: f
     anchor = line[np.argsort((v[line] - globe.centre)[:, 0])][
         np.clip(np.searchsorted(xs, span), 0, len(xs) - 1)]
     along = (span - xs[0]) / max(xs[-1] - xs[0], 1e-9)
-    out = _unit(roots - globe.centre)
+    out = unit(roots - globe.centre)
     up = np.array([0.0, 0.0, curl])
     size = length * (0.45 + 0.55 * np.sin(np.pi * np.clip(along, 0.05, 0.95)) ** 0.6)
     size *= rng.uniform(0.8, 1.1, count)
-    tangent = _unit(np.gradient(roots, axis=0))
+    tangent = unit(np.gradient(roots, axis=0))
     steps = np.linspace(0.0, 1.0, 5)
     # The direction turns from 5° to 55° off the outward normal, towards up (or down).
     bend = np.radians(5.0 + 50.0 * steps)[None, :, None]
@@ -300,26 +302,18 @@ def brow_strands(rest: Body, seed: int = 0) -> Strands:
         pick = alpha > 0.4
         if pick.sum() < 3:
             continue
-        cross = np.cross(tri[pick, 1] - tri[pick, 0], tri[pick, 2] - tri[pick, 0])
-        area = 0.5 * np.linalg.norm(cross, axis=1)
-        choice = rng.choice(len(area), size=_BROW_HAIRS, p=area / area.sum())
-        a, b = rng.random(_BROW_HAIRS), rng.random(_BROW_HAIRS)
-        flip = a + b > 1.0
-        a[flip], b[flip] = 1.0 - a[flip], 1.0 - b[flip]
-        tt = tri[pick][choice]
-        roots = tt[:, 0] + a[:, None] * (tt[:, 1] - tt[:, 0]) + b[:, None] * (tt[:, 2] - tt[:, 0])
-        normal = _unit(cross[choice])
+        roots, normal, choice = sample_on(tri[pick], _BROW_HAIRS, rng)
         along = t[pick][choice]
         # Inner hairs stand up, the body of the brow sweeps out, the tail points down-out.
         heading = np.radians(np.interp(along, [0.0, 0.25, 0.7, 1.0], [80.0, 35.0, 10.0, -15.0]))
         heading += rng.normal(0, np.radians(8.0), _BROW_HAIRS)
         want = np.stack([side * np.cos(heading), np.zeros(_BROW_HAIRS), np.sin(heading)], 1)
-        tangent = _unit(want - (want * normal).sum(1, keepdims=True) * normal)
+        tangent = unit(want - (want * normal).sum(1, keepdims=True) * normal)
         length = rng.uniform(0.005, 0.009, _BROW_HAIRS)
         steps = np.linspace(0.0, 1.0, 4)[None, :, None]
         lift = (0.0002 + 0.0008 * steps**2) * normal[:, None]
         points = roots[:, None] + length[:, None, None] * steps * tangent[:, None] + lift
-        across = _unit(np.cross(normal, tangent))
+        across = unit(np.cross(normal, tangent))
         anchor = f[head_faces[pick][choice], 0]
         parts.append(Strands(points, np.full(_BROW_HAIRS, _BROW_WIDTH), across, anchor))
     return _joined(parts)
@@ -330,19 +324,11 @@ def _joined(parts: list[Strands]) -> Strands:
         return Strands(np.zeros((0, 2, 3)), np.zeros(0), np.zeros((0, 3)),
                        np.zeros(0, dtype=np.int64))
     width = max(p.points.shape[1] for p in parts)
-    points = [p.points if p.points.shape[1] == width else _resampled(p.points, width)
+    points = [p.points if p.points.shape[1] == width else resampled(p.points, width)
               for p in parts]
     return Strands(np.concatenate(points), np.concatenate([p.width for p in parts]),
                    np.concatenate([p.across for p in parts]),
                    np.concatenate([p.anchor for p in parts]))
-
-
-def _resampled(points: np.ndarray, count: int) -> np.ndarray:
-    """Strands (N, P, 3) resampled to `count` points each (evenly in parameter)."""
-    old = np.linspace(0.0, 1.0, points.shape[1])
-    new = np.linspace(0.0, 1.0, count)
-    return np.stack([np.stack([np.interp(new, old, points[:, :, k][n]) for k in range(3)], -1)
-                     for n in range(len(points))])
 
 
 def ribbons(strands: Strands) -> tuple[np.ndarray, np.ndarray]:
@@ -434,7 +420,3 @@ def _sphere_fit(points: np.ndarray) -> tuple[np.ndarray, float]:
     s = np.linalg.lstsq(a, (points**2).sum(axis=1), rcond=None)[0]
     centre = s[:3]
     return centre, float(np.sqrt(s[3] + centre @ centre))
-
-
-def _unit(v: np.ndarray) -> np.ndarray:
-    return v / np.maximum(np.linalg.norm(v, axis=-1, keepdims=True), 1e-12)

@@ -61,7 +61,7 @@ def eyes_centre(body: Body) -> np.ndarray:
     return (np.asarray(body.skeleton.head("eye.L")) + np.asarray(body.skeleton.head("eye.R"))) / 2
 
 
-def _eye_scale(body: Body) -> float:
+def eye_scale(body: Body) -> float:
     """The clone's eye spacing against a typical adult's: the face's features scale by it."""
     eye_l, eye_r = (np.asarray(body.skeleton.head(f"eye.{s}")) for s in "LR")
     return float(np.linalg.norm(eye_l - eye_r)) / _TYPICAL_EYE_SPACING
@@ -98,7 +98,7 @@ def brow_alpha(body: Body, points: np.ndarray, side: str) -> tuple[np.ndarray, n
     where along it each lies (0 at the inner end, 1 at the tail): an arch above the eye,
     thinning towards its tail."""
     eye = np.asarray(body.skeleton.head(f"eye.{side}"))
-    sign, scale = (1.0 if side == "L" else -1.0), _eye_scale(body)
+    sign, scale = (1.0 if side == "L" else -1.0), eye_scale(body)
     d = points - eye
     x = d[:, 0] * sign / scale  # lateral positive
     t = (x + 0.012) / 0.036  # 0 at the inner end, 1 at the outer tail
@@ -113,7 +113,7 @@ def brow_alpha(body: Body, points: np.ndarray, side: str) -> tuple[np.ndarray, n
 def lip_alpha(body: Body, points: np.ndarray) -> np.ndarray:
     """How much of the lips covers each of `points` (0–1): the mouth is 58 % of the way
     from the eyes to the chin, and the lips are the front of the face there."""
-    scale = _eye_scale(body)
+    scale = eye_scale(body)
     v = np.asarray(body.vertices)
     eyes = eyes_centre(body)
     middle = body.part_mask("head") & (np.abs(v[:, 0]) < 0.004) & (v[:, 1] < eyes[1])

@@ -181,7 +181,7 @@ def grow_hair(body: Body, style: str = "short", color: str = "dark-brown", *,
         keep_off = [] if hair_type[0] else [*([_surface(None, over)] if over else []), skin]
         strands = np.concatenate([guides, _children(body, guides, cut, rng, keep_off)], axis=0)
     if style == "bun":
-        strands = np.concatenate([strands, _resampled(_bun(centre, cut, rng, skin),
+        strands = np.concatenate([strands, resampled(_bun(centre, cut, rng, skin),
                                                       strands.shape[1])], axis=0)
     melanin, redness, roughness = HAIR_COLORS[color]
     return Hair(style, strands.astype(np.float32), cut.radius_m, melanin, redness, roughness,
@@ -275,7 +275,7 @@ def _radial(roots: np.ndarray, centre: np.ndarray, cut: _Cut, shrink: float) -> 
     shrink them to it, hence `1 / shrink` as long)."""
     # From a point high in the head, so hair at the sides grows out and down over the ears.
     middle = centre + np.array([0.0, 0.01, 0.045])
-    direction = _unit(roots - middle)
+    direction = unit(roots - middle)
     axes = np.array([0.15, 0.155, 0.13])
     shell = 1.0 / np.sqrt(((direction / axes) ** 2).sum(axis=1))
     length = np.maximum(shell - np.linalg.norm(roots - middle, axis=1), 0.02) / shrink
@@ -300,8 +300,8 @@ def _curled(strands: np.ndarray, hair_type: tuple[float, float, float],
     target = np.linspace(0.0, 1.0, points)[None, :] * (arc[:, -1:] * shrink)
     path = np.stack([np.stack([np.interp(target[i], arc[i], strands[i, :, k])
                                for k in range(3)], axis=-1) for i in range(n)])
-    tangent = _unit(np.gradient(path, axis=1))
-    side = _unit(np.cross(tangent, _unit(rng.normal(size=(n, 1, 3)))))
+    tangent = unit(np.gradient(path, axis=1))
+    side = unit(np.cross(tangent, unit(rng.normal(size=(n, 1, 3)))))
     other = np.cross(tangent, side)
     angle = 2 * np.pi * target[..., None] / pitch + rng.uniform(0, 2 * np.pi, (n, 1, 1))
     ramp = np.clip(target[..., None] / 0.01, 0.0, 1.0) * radius
@@ -319,8 +319,8 @@ def _ropes(guides: np.ndarray, normals: np.ndarray, style: str, per: int,
     n, p = guides.shape[:2]
     arc = np.concatenate([np.zeros((n, 1)), np.cumsum(
         np.linalg.norm(np.diff(guides, axis=1), axis=2), axis=1)], axis=1)[:, None, :, None]
-    tangent = _unit(np.gradient(guides, axis=1))
-    side = _unit(np.cross(tangent, normals[:, None, :]))
+    tangent = unit(np.gradient(guides, axis=1))
+    side = unit(np.cross(tangent, normals[:, None, :]))
     other = np.cross(tangent, side)
     side, other, axis = side[:, None], other[:, None], guides[:, None]
     s = arc / np.maximum(arc[:, :, -1:], 1e-9)
@@ -340,7 +340,7 @@ def _ropes(guides: np.ndarray, normals: np.ndarray, style: str, per: int,
     return (axis + offset).reshape(n * per, p, 3)
 
 
-def _resampled(strands: np.ndarray, points: int) -> np.ndarray:
+def resampled(strands: np.ndarray, points: int) -> np.ndarray:
     """Strands (N, P, 3) resampled to `points` each, evenly in parameter."""
     if strands.shape[1] == points:
         return strands
@@ -374,20 +374,27 @@ def _surface(body: Body | None, over: Sequence[tuple[np.ndarray, np.ndarray]]
 def _sample_roots(body: Body, count: int, rng: np.random.Generator
                   ) -> tuple[np.ndarray, np.ndarray]:
     faces = np.asarray(body.faces)[scalp_faces(body)]
-    tri = np.asarray(body.vertices)[faces]
+    roots, normals, _ = sample_on(np.asarray(body.vertices)[faces], count, rng)
+    return roots, normals
+
+
+def sample_on(tri: np.ndarray, count: int, rng: np.random.Generator
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`count` points spread evenly over triangles `tri` (T, 3, 3): the points, their
+    triangles' unit normals, and the index of the triangle each lies on."""
     cross = np.cross(tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0])
     area = 0.5 * np.linalg.norm(cross, axis=1)
-    pick = rng.choice(len(faces), size=count, p=area / area.sum())
+    pick = rng.choice(len(tri), size=count, p=area / area.sum())
     a, b = rng.random(count), rng.random(count)
     flip = a + b > 1.0
     a[flip], b[flip] = 1.0 - a[flip], 1.0 - b[flip]
     t = tri[pick]
-    roots = t[:, 0] + a[:, None] * (t[:, 1] - t[:, 0]) + b[:, None] * (t[:, 2] - t[:, 0])
-    normals = cross[pick] / np.linalg.norm(cross[pick], axis=1, keepdims=True)
-    return roots, normals
+    points = t[:, 0] + a[:, None] * (t[:, 1] - t[:, 0]) + b[:, None] * (t[:, 2] - t[:, 0])
+    return points, unit(cross[pick]), pick
 
 
-def _unit(v: np.ndarray) -> np.ndarray:
+def unit(v: np.ndarray) -> np.ndarray:
+    """`v` scaled to unit length along its last axis (zero stays zero)."""
     return v / np.maximum(np.linalg.norm(v, axis=-1, keepdims=True), 1e-12)
 
 
@@ -409,10 +416,10 @@ def _combed(roots: np.ndarray, normals: np.ndarray, lengths: np.ndarray, cut: _C
             comb = np.stack([np.sign(rel[:, 0]) * 0.6, np.full(n, 0.5), np.full(n, -0.4)], 1)
         else:
             comb = target - pos
-        outward = _unit(rel)
-        comb = _unit(comb - (comb * outward).sum(1, keepdims=True) * outward)
+        outward = unit(rel)
+        comb = unit(comb - (comb * outward).sum(1, keepdims=True) * outward)
         weight = np.clip(grown * cut.gravity, 0.0, 1.0)[:, None]
-        direction = _unit((1.0 - weight) * comb + weight * down)
+        direction = unit((1.0 - weight) * comb + weight * down)
         pos = pos + direction * step[:, None]
         if target is not None:  # stop at the bun
             arrived = np.linalg.norm(pos - target, axis=1) < 0.02
@@ -427,13 +434,13 @@ def _coils(roots: np.ndarray, normals: np.ndarray, lengths: np.ndarray, cut: _Cu
            rng: np.random.Generator) -> np.ndarray:
     """Curly/coily hair: tight helices standing out from the scalp, giving volume."""
     s = np.linspace(0.0, 1.0, cut.points)[None, :, None]
-    e1 = _unit(np.cross(normals, np.array([0.0, 0.0, 1.0]) + 1e-3))
+    e1 = unit(np.cross(normals, np.array([0.0, 0.0, 1.0]) + 1e-3))
     e2 = np.cross(normals, e1)
     turns = rng.uniform(4.0, 7.0, size=len(roots))[:, None, None]
     phase = rng.uniform(0, 2 * np.pi, size=len(roots))[:, None, None]
     angle = 2 * np.pi * turns * s + phase
     radius = 0.004 * np.minimum(1.0, 4.0 * s)
-    lean = _unit(normals + 0.35 * rng.normal(size=normals.shape))
+    lean = unit(normals + 0.35 * rng.normal(size=normals.shape))
     axis = roots[:, None] + lean[:, None] * lengths[:, None, None] * s
     return axis + radius * (np.cos(angle) * e1[:, None] + np.sin(angle) * e2[:, None])
 
@@ -442,8 +449,8 @@ def _bun(centre: np.ndarray, cut: _Cut, rng: np.random.Generator, skin) -> np.nd
     """The bun: strands wound round a ball at the back of the head."""
     middle = centre + np.array([0.0, 0.115, 0.035])
     count = cut.count // 3
-    axis = _unit(rng.normal(size=(count, 3)))
-    start = _unit(np.cross(axis, rng.normal(size=(count, 3))))
+    axis = unit(rng.normal(size=(count, 3)))
+    start = unit(np.cross(axis, rng.normal(size=(count, 3))))
     angle = np.linspace(0.0, 1.6 * np.pi, cut.points)[None, :, None]
     other = np.cross(axis, start)
     radius = 0.032 + rng.uniform(-0.004, 0.004, size=(count, 1, 1))

@@ -33,7 +33,7 @@ import numpy as np
 from PIL import Image
 
 from dressform.body.mesh import Body
-from dressform.body.skin import srgb_to_linear
+from dressform.body.skin import linear_to_srgb, srgb_to_linear
 from dressform.errors import RenderError
 from dressform.files import scratch_dir
 from dressform.render.camera import SENSOR_LONG_SIDE_MM, place_camera
@@ -42,7 +42,7 @@ from dressform.render.face import IRIS_COLORS, check_iris, face_overlay
 from dressform.render.hair import Hair
 from dressform.render.looks import CORNEA, FACE_HAIR, SCLERA, SurfaceLook, skin_look
 from dressform.render.mask import Mask, decode_colors, encode_colors, scene_classes, write_mask
-from dressform.render.skin_map import decoded, encoded, skin_map
+from dressform.render.skin_map import skin_map
 from dressform.render.studio import (
     BACKDROPS,
     CAMERAS,
@@ -108,13 +108,13 @@ def body_scene(body: Body, rest: Body | None = None, iris: str | None = None
     rest = rest or body
     iris = check_iris(iris or ("dark-brown" if body.spec.skin_tone >= 6 else "brown"))
     corner_uv = np.asarray(body.uvs)[np.asarray(body.face_uvs)]
-    regional = skin_map(rest)
-    skin = SceneMesh("body", hide_globes(rest, np.asarray(body.vertices)),
+    regional, face = skin_map(rest), face_parts(rest)
+    skin = SceneMesh("body", hide_globes(face.eyes, np.asarray(body.vertices)),
                      np.asarray(body.faces), skin_look(body.spec.skin_tone),
                      corner_uv=corner_uv, overlay=face_overlay(rest),
                      vertex_color=regional.color, vertex_roughness=regional.roughness,
                      texture_space=np.asarray(rest.vertices))
-    return [skin, *face_scene(face_parts(rest), np.asarray(body.vertices), iris)]
+    return [skin, *face_scene(face, np.asarray(body.vertices), iris)]
 
 
 def face_scene(face: Face, posed: np.ndarray, iris: str = "brown") -> list[SceneMesh]:
@@ -294,7 +294,7 @@ def render_job(meshes: Sequence[SceneMesh], studio: Studio, output: Path | Seque
         if m.overlay is not None:
             arrays[f"tex{i}"] = np.asarray(m.overlay, dtype=np.uint8)
         if m.vertex_color is not None:
-            arrays[f"vc{i}"] = decoded(np.asarray(m.vertex_color)).astype(np.float32)
+            arrays[f"vc{i}"] = srgb_to_linear(np.asarray(m.vertex_color)).astype(np.float32)
         if m.vertex_roughness is not None:
             arrays[f"vr{i}"] = np.asarray(m.vertex_roughness, dtype=np.float32)
         if m.texture_space is not None:
@@ -355,9 +355,10 @@ def shaded_scalp(body: SceneMesh, hair: Hair) -> SceneMesh:
 
     color = (np.asarray(body.vertex_color, dtype=np.float64) if body.vertex_color is not None
              else np.tile(np.asarray(body.look.color), (len(hair.scalp), 1)))
-    tint = decoded(np.asarray(hair.tint))
+    tint = srgb_to_linear(np.asarray(hair.tint))
     w = hair.scalp[:, None]
-    return replace(body, vertex_color=encoded(decoded(color) * (1.0 - w) + tint * w))
+    return replace(body, vertex_color=linear_to_srgb(srgb_to_linear(color) * (1.0 - w)
+                                                     + tint * w))
 
 
 def mask_job(drawn: Sequence[SceneMesh], hair: bool, masks: Sequence[Path],

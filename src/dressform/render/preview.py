@@ -37,6 +37,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from PIL import Image, ImageDraw, ImageFont
 
+from dressform.body.skin import srgb_to_linear
 from dressform.errors import InvalidInputError, RenderError
 from dressform.geometry.normals import vertex_normals as smooth_normals
 from dressform.render.camera import VIEW_AZIMUTH_DEG, Camera, Projection, place_camera
@@ -139,10 +140,6 @@ def _check_size(width: int, height: int) -> None:
             raise InvalidInputError(f"{name} must be 1–{MAX_IMAGE_SIDE} pixels, not {v}")
 
 
-def _srgb_to_linear(c: NDArray[np.float64]) -> NDArray[np.float64]:
-    return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
-
-
 def _prepare_mesh(
     mesh: PreviewMesh, index: int
 ) -> tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.float64]]:
@@ -175,7 +172,7 @@ def _prepare_mesh(
         raise InvalidInputError(
             f"{label}: color must be one (r, g, b) or a (V, 3) array, got shape {c.shape}"
         )
-    return v, f, _srgb_to_linear(c)
+    return v, f, srgb_to_linear(c)
 
 
 def vertex_normals(vertices: ArrayLike, faces: ArrayLike) -> NDArray[np.float32]:

@@ -24,7 +24,7 @@ from functools import lru_cache
 import numpy as np
 
 from dressform.body.mesh import Body
-from dressform.body.skin import srgb_to_linear
+from dressform.body.skin import linear_to_srgb, srgb_to_linear
 from dressform.body.skin_optics import Chromophores, skin_rgb, tone_skin
 from dressform.geometry.normals import vertex_normals
 
@@ -62,7 +62,7 @@ def skin_map(rest: Body) -> SkinMap:
     rough = np.full(len(color), ROUGHNESS["skin"])
     for region in ("t-zone", "volar", "nail", "lips"):
         rough += w[region] * (ROUGHNESS[region] - rough)
-    return SkinMap(encoded(color), rough)
+    return SkinMap(linear_to_srgb(color), rough)
 
 
 def lip_rgb(tone: int) -> tuple[float, float, float]:
@@ -130,10 +130,10 @@ def palm_direction(rest: Body, side: str) -> np.ndarray:
 
 def _face(rest: Body, v: np.ndarray, normals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Flush (cheeks, nose tip, ears) and T-zone (forehead, nose) weights on the head."""
+    from dressform.render.face import eye_scale, eyes_centre
+
     head = rest.part_mask("head")
-    eye_l, eye_r = (np.asarray(rest.skeleton.head(f"eye.{s}")) for s in "LR")
-    eyes = 0.5 * (eye_l + eye_r)
-    scale = float(np.linalg.norm(eye_l - eye_r)) / 0.061
+    eyes, scale = eyes_centre(rest), eye_scale(rest)
     front = head & (normals[:, 1] < -0.2)
     rel = (v - eyes) / scale
     # Cheeks: the apple of each cheek, under the eye and a little out from it.
@@ -197,15 +197,3 @@ def _linear_cached(skin: Chromophores) -> tuple[float, float, float]:
 
 def _linear(skin: Chromophores) -> np.ndarray:
     return np.array(_linear_cached(skin))
-
-
-def encoded(linear: np.ndarray) -> np.ndarray:
-    """Linear values as sRGB-encoded (the transfer function of `skin.linear_to_srgb`)."""
-    c = np.clip(linear, 0.0, 1.0)
-    return np.where(c <= 0.0031308, 12.92 * c, 1.055 * c ** (1.0 / 2.4) - 0.055)
-
-
-def decoded(srgb: np.ndarray) -> np.ndarray:
-    """sRGB-encoded values (0–1) as linear (`skin.srgb_to_linear`)."""
-    c = np.asarray(srgb, dtype=np.float64)
-    return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)

@@ -85,9 +85,9 @@ def walk_video(dressed: str | os.PathLike[str], outputs: Sequence[str | os.PathL
              for n, vs in cloth.items()}
     worn = [dressed_as.pieces(f, [(cloth[g.name][k], np.asarray(g.mesh.faces))
                                   for g in garments]) for k, f in enumerate(frames)]
-    moving: dict[str, list[np.ndarray]] = {
-        "body": [hide_globes(body, np.asarray(f.vertices)) for f in frames], **cloth}
     face = face_parts(body)
+    moving: dict[str, list[np.ndarray]] = {
+        "body": [hide_globes(face.eyes, np.asarray(f.vertices)) for f in frames], **cloth}
     placed = [face.place(np.asarray(f.vertices)) for f in frames]
     moving |= {name: [p[name] for p in placed] for name in placed[0]}
     moving |= {p.name: [w[i].vertices for w in worn] for i, p in enumerate(worn[0])}
