@@ -5,11 +5,12 @@ render against how far apart their skins are. Before (the scale's swatch as albe
 subsurface radius for all) and after (each tone's skin from its melanin and blood), in one
 run, on the same clone, pose and camera.
 
-Then faces (catchlights, the whites of the eyes) in a close-up of every tone, and the
-campaign preset's sampling against a 256-sample reference on skin and hair.
+Then faces (catchlights, the whites of the eyes) in a close-up of every tone, the campaign
+preset's sampling against a 256-sample reference on skin and hair, and how evenly the
+cyclorama is lit, and the skin's fine texture.
 
-`python benchmarks/realism.py [BENCHMARKS.md] [skin] [faces] [quality]` (about 30 minutes
-on two cores) replaces its sections of BENCHMARKS.md.
+`python benchmarks/realism.py [BENCHMARKS.md] [skin] [faces] [quality] [cyclorama] [pores]`
+(about 55 minutes on two cores) replaces its sections of BENCHMARKS.md.
 """
 
 from __future__ import annotations
@@ -220,6 +221,88 @@ def quality_lines() -> list[str]:
                         "hair detail", "seconds"), rows)]
 
 
+PORES = "### realism: skin texture"
+
+
+def pores_lines() -> list[str]:
+    """Fine detail of the face's skin in a close-up and a portrait, with the skin's relief
+    and mottle and without them (a smooth, even skin), on a light and a deep tone."""
+    from scipy.ndimage import binary_erosion
+
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for tone in (3, 8):
+            meshes, hair = close_up(tone)
+            for camera in ("close-up", "portrait"):
+                cells: list[object] = [f"MST-{tone}", camera]
+                for pores in (0.0, skin_look(tone).pores):
+                    drawn = [replace(m, look=m.look.model_copy(update={"pores": pores}))
+                             if m.name == "body" else m for m in meshes]
+                    png = Path(tmp) / f"{tone}-{camera}-{pores}.png"
+                    render_still(drawn, Studio(camera=camera, light="editorial"), png,
+                                 hair=hair, passes=True)
+                    mask, lab = read_mask(png), lab_image(png)
+                    # Away from its outline, where hair and the backdrop would count.
+                    face = binary_erosion(mask.of("skin:head"), iterations=4)
+                    cells.append(f"{detail(lab[..., 0], face):.2f}")
+                rows.append(cells)
+    return [PORES,
+            "The close-up of each tone (as in the faces table) and the portrait camera, "
+            "campaign quality (1024×1536), editorial light. Skin detail: the mean absolute "
+            "high-pass of L* (less its 2-pixel blur) over the head's skin by the class "
+            "mask (4 pixels in from its outline), with the skin's relief (pores, grain, "
+            "undulation) and mottle off and on (`SurfaceLook.pores`); the rest of the face "
+            "(brows, lips, lids) is in both.", "",
+            *table(("tone", "camera", "skin detail, smooth", "skin detail, with pores"),
+                   rows)]
+
+
+CYCLORAMA = "### realism: cyclorama"
+#: The wall: backdrop pixels in the picture's top half (the floor keeps the subject's shadow).
+WALL_ROWS = 0.5
+
+
+def cyclorama_lines() -> list[str]:
+    """The white cove behind a full-length shot in each studio rig that washes it, with the
+    wash and without (the key lights alone): how bright and how even its wall reads, and
+    whether the brighter cove pushes any skin into clipping."""
+    from dressform.render import studio as studios
+
+    rest = build(woman(3))
+    scene, posed = dressed_scene(rest, [], "relaxed")
+    meshes, hair = classed(scene, rest), grow_hair(posed, "long", "dark-brown")
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for light in [n for n, r in studios.LIGHTS.items() if r.backdrop_w > 0]:
+            rig = studios.LIGHTS[light]
+            cells: list[object] = [light, f"{rig.backdrop_w:.0f}"]
+            for wash in (0.0, rig.backdrop_w):
+                studios.LIGHTS[light] = replace(rig, backdrop_w=wash)
+                png = Path(tmp) / f"{light}-{wash}.png"
+                try:
+                    render_still(meshes, Studio(quality="preview", light=light), png,
+                                 hair=hair, passes=True)
+                finally:
+                    studios.LIGHTS[light] = rig
+                mask, lab = read_mask(png), lab_image(png)
+                wall = mask.indices == 0
+                wall[int(WALL_ROWS * wall.shape[0]):] = False
+                lo, mid, hi = np.percentile(lab[wall, 0], [5, 50, 95])
+                rgb, _ = skin_pixels(png)
+                clipped = float((rgb.max(axis=1) >= CLIPPED).mean())
+                cells += [f"{mid:.0f}", f"{hi - lo:.1f}", f"{100 * clipped:.1f} %"]
+            rows.append(cells)
+    return [CYCLORAMA,
+            "The woman 168/62 (MST-3) in her base layer, relaxed, long hair, front camera, "
+            "white backdrop, preview quality (512×768); regions by the class mask. Wall: "
+            "backdrop pixels in the picture's top half; its median L* and the spread of its "
+            "L* (5th to 95th percentile: how unevenly it is lit). Clipped: skin pixels with "
+            "a channel ≥ 0.97. Without the wash: the rig's key lights alone.", "",
+            *table(("light", "wash (W)", "wall L* without", "wall spread without",
+                    "clipped skin without", "wall L* with wash", "wall spread with wash",
+                    "clipped skin with wash"), rows)]
+
+
 def detail(lightness: np.ndarray, region: np.ndarray) -> float:
     """Mean absolute high-pass of `lightness` (L*, less its 2-pixel Gaussian blur) over
     `region`."""
@@ -230,8 +313,9 @@ def detail(lightness: np.ndarray, region: np.ndarray) -> float:
 
 if __name__ == "__main__":
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("BENCHMARKS.md")
-    parts = sys.argv[2:] or ["skin", "faces", "quality"]
+    parts = sys.argv[2:] or ["skin", "faces", "quality", "cyclorama", "pores"]
     for part, lines in (("skin", realism_lines), ("faces", face_lines),
-                        ("quality", quality_lines)):
+                        ("quality", quality_lines), ("cyclorama", cyclorama_lines),
+                        ("pores", pores_lines)):
         if part in parts:
             replace_section(out, lines())

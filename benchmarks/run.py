@@ -27,7 +27,7 @@ from forecast import forecast_lines
 from garments import garment_lines
 from motion import motion_lines
 from outfits import outfit_lines
-from realism import face_lines, quality_lines, realism_lines
+from realism import cyclorama_lines, face_lines, pores_lines, quality_lines, realism_lines
 from render import render_lines
 from shot_coverage import coverage_lines
 from timing import ms, timed
@@ -122,6 +122,10 @@ def main() -> None:
     lines += face_lines()
     lines.append("")
     lines += quality_lines()
+    lines.append("")
+    lines += cyclorama_lines()
+    lines.append("")
+    lines += pores_lines()
     lines.append("")
     lines += motion_lines()
     lines.append("")

@@ -1,4 +1,5 @@
-"""Eyes, corneas, lashes and brows: geometry built on the clone and carried into poses."""
+"""Eyes, corneas, wet lines, lashes and brows (geometry built on the clone and carried into
+poses), and expressions that read."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ from dressform.render.eyes import (
     globes,
     hide_globes,
     lash_strands,
+    lid_edges,
+    tear_lines,
 )
 from dressform.render.face import IRIS_COLORS
 from dressform.render.photoreal import body_scene
@@ -89,6 +92,30 @@ def test_lashes_grow_from_the_lid_edges_and_curl_away(woman: Body):
         assert (np.linalg.norm(tips - g.centre, axis=1) > g.radius + off + 0.001).all()
 
 
+def test_a_wet_line_runs_along_each_lower_lid_from_its_edge_onto_the_eye(woman: Body):
+    """The tear meniscus: a strip along each lower lid, from the lid's front edge up onto the
+    globe (a fraction of a millimetre off it), below the eye's centre and across the whole
+    opening; none on the upper lids."""
+    verts, faces, anchor = tear_lines(woman)
+    assert len(faces) and faces.max() < len(verts) and len(anchor) == len(verts)
+    v = np.asarray(woman.vertices)
+    lower = [(g, line) for g, upper, line in lid_edges(woman) if not upper]
+    assert len(lower) == 2
+    for g, line in lower:
+        mine = np.linalg.norm(verts - g.centre, axis=1) < 2 * g.radius
+        rows = verts[mine].reshape(-1, 3, 3)  # lid edge, meniscus, on the globe
+        lid, on_eye = rows[:, 0], rows[:, 2]
+        assert np.isin(anchor[mine], line).all()
+        off = np.linalg.norm(on_eye - g.centre, axis=1) - g.radius
+        assert np.allclose(off, 0.0002, atol=1e-6)  # on the white, over its clear coat
+        assert (lid[:, 2] < g.centre[2]).mean() > 0.8  # the lower lid
+        rise = on_eye[:, 2] - lid[:, 2]
+        assert rise[len(rise) // 2] > 0.0003  # up the eye from the lid mid-lid
+        span = np.ptp(lid[:, 0])
+        edge = np.ptp(v[line][:, 0])
+        assert span == pytest.approx(edge, rel=0.02)  # corner to corner
+
+
 def test_eyes_and_lashes_follow_the_head_into_a_pose(woman: Body):
     posed = pose_body(woman, "contrapposto")
     parts = face_parts(woman)
@@ -105,10 +132,39 @@ def test_eyes_and_lashes_follow_the_head_into_a_pose(woman: Body):
     hair = at["brows and lashes"]
     assert np.isfinite(hair).all()
     assert np.linalg.norm(hair - v[parts._hair_anchor], axis=1).max() < 0.02
+    # The wet lines stay on their lids: as far from the lid vertex each rides on as at rest.
+    rest = np.linalg.norm(parts._tear - np.asarray(woman.vertices)[parts._tear_anchor], axis=1)
+    posed_gap = np.linalg.norm(at["tear"] - v[parts._tear_anchor], axis=1)
+    assert np.abs(posed_gap - rest).max() < 0.0005
 
 
 def test_a_body_scene_has_eyes_corneas_and_face_hair_and_refuses_an_unknown_iris(woman: Body):
     names = [m.name for m in body_scene(woman)]
-    assert names == ["body", "eyes", "cornea", "brows and lashes"]
+    assert names == ["body", "eyes", "cornea", "tear", "brows and lashes"]
     with pytest.raises(UnknownNameError, match="hazel"):
         body_scene(woman, iris="hazle")
+
+
+def test_expressions_move_the_face_enough_to_read_in_a_full_length_still(woman: Body):
+    """A full-length campaign still gives the face about 0.8 pixels a millimetre: a smile
+    must lift the mouth's corners by several millimetres (3 pixels and more), and widen
+    the mouth, the fuller smile more than the soft one; "serious" lowers the brows and
+    lifts no corner."""
+    from dressform.body import build
+    from dressform.render.eyes import brow_strands
+    from dressform.render.skin_map import region_weights
+
+    v0 = np.asarray(woman.vertices)
+    lips = np.flatnonzero(region_weights(woman)["lips"] > 0.5)
+    corners = lips[np.argsort(v0[lips, 0])[[0, -1]]]
+    brows = np.unique(brow_strands(woman).anchor)
+
+    def moved(expression: str) -> tuple[np.ndarray, float, float]:
+        v = np.asarray(build(woman.spec.model_copy(update={"expression": expression})).vertices)
+        widening = np.ptp(v[corners, 0]) - np.ptp(v0[corners, 0])
+        return v[corners, 2] - v0[corners, 2], widening, float((v - v0)[brows, 2].mean())
+
+    soft, smile, serious = (moved(e) for e in ("soft smile", "smile", "serious"))
+    assert soft[0].min() > 0.004 and soft[1] > 0.004
+    assert smile[0].min() > soft[0].max() and smile[1] > soft[1]
+    assert abs(serious[0]).max() < 0.001 and serious[2] < -0.001

@@ -164,3 +164,58 @@ def test_bad_shot_settings_are_refused_before_rendering(relaxed, tmp_path):
                     skin_look(3))
     with pytest.raises(RenderError, match="finite"):
         render_still([bad], Studio(), tmp_path / "x.png")
+
+
+def test_the_backdrop_wash_lights_the_wall_behind_the_subject_and_faces_it(relaxed):
+    """The wash stands between the subject and the cyclorama's wall, facing the wall (its −Z
+    towards it, tilted down to the cove), so it lights the backdrop and throws no shadow of
+    the subject onto it; it is left out where there is no wall or no backdrop."""
+    from dressform.render.photoreal import render_job
+
+    for camera in ("front", "three-quarter", "back"):
+        job, arrays = render_job(relaxed, Studio(light="high-key", camera=camera), Path("x.png"))
+        wash = job["backdrop_wash"]
+        assert wash is not None and wash["power_w"] == LIGHTS["high-key"].backdrop_w
+        wall = next(s["index"] for s in job["meshes"] if s["name"] == "cyclorama")
+        cove = arrays[f"v{wall}"]
+        top = cove[cove[:, 2] > 3.0]  # the wall's upright part
+        subject = np.asarray(relaxed[0].vertices)
+        eye, light = np.asarray(job["camera"]["location"]), np.asarray(wash["location"])
+        away = (top.mean(axis=0) - eye)[:2]
+        away /= np.linalg.norm(away)
+        subject_d, light_d, wall_d = ((np.asarray(p)[..., :2] - eye[:2]) @ away
+                                      for p in (subject, light, top))
+        assert subject_d.max() < light_d < wall_d.min()
+        facing = -np.asarray(wash["rotation"])[:, 2]
+        assert facing[:2] @ away > 0.6 and facing[2] < 0  # at the wall, down to the cove
+    for studio in (Studio(light="high-key", transparent=True),
+                   Studio(light="high-key", backdrop="pavement"),
+                   Studio(light="dramatic"), Studio(light="outdoor")):
+        assert render_job(relaxed, studio, Path("x.png"))[0]["backdrop_wash"] is None
+
+
+def test_a_high_key_cyclorama_is_evenly_white_behind_the_subject(relaxed, tmp_path,
+                                                                 monkeypatch):
+    """Washed by its own light, the white cove behind a high-key shot reads white and even
+    (e-commerce white: L* above 93, within 4 L* from corner to corner); the key lights alone
+    leave it grey, brighter low down than at the top."""
+    from dataclasses import replace
+
+    from dressform.body.skin_optics import srgb_lab
+    from dressform.render import studio as studios
+
+    def wall(name: str) -> np.ndarray:
+        path = tmp_path / f"{name}.png"
+        render_still(relaxed, Studio(quality="draft", light="high-key", width=W, height=H),
+                     path, passes=True)
+        rgb = np.asarray(Image.open(path).convert("RGB"), dtype=np.float64) / 255.0
+        backdrop = np.asarray(Image.open(path.with_suffix(".mask.png"))) == 0
+        backdrop[H // 2:] = False  # the wall; the floor keeps the subject's shadow
+        return srgb_lab(rgb[backdrop])[:, 0]
+
+    washed = wall("washed")
+    assert np.percentile(washed, 5) > 93.0 and np.ptp(np.percentile(washed, [5, 95])) < 4.0
+    monkeypatch.setitem(studios.LIGHTS, "high-key",
+                        replace(LIGHTS["high-key"], backdrop_w=0.0))
+    bare = wall("bare")
+    assert np.median(bare) < np.median(washed) - 10.0

@@ -22,24 +22,31 @@ ARKIT_ACTIONS: tuple[str, ...] = (
     "noseSneerLeft", "noseSneerRight", "tongueOut",
 )  # fmt: skip
 
-#: Named expressions for campaign work: symmetric, restrained weights (a model's look, not
-#: a cartoon). Each is a mapping of ARKit action → weight.
+#: Named expressions for campaign work: symmetric weights strong enough to read in a full-length
+#: still (a face about 100 pixels tall), chosen by rendering them there. The smiles keep the lips
+#: closed (the mouth has no teeth to show), lifting the cheeks and narrowing the eyes as a real
+#: smile does; "serious" lowers the brows and presses the lips. Each is a mapping of ARKit
+#: action → weight.
 EXPRESSION_PRESETS: dict[str, dict[str, float]] = {
     "neutral": {},
     "soft smile": {
-        "mouthSmileLeft": 0.35, "mouthSmileRight": 0.35,
-        "cheekSquintLeft": 0.15, "cheekSquintRight": 0.15,
+        "mouthSmileLeft": 0.65, "mouthSmileRight": 0.65,
+        "cheekSquintLeft": 0.4, "cheekSquintRight": 0.4,
+        "eyeSquintLeft": 0.15, "eyeSquintRight": 0.15,
+        "mouthDimpleLeft": 0.2, "mouthDimpleRight": 0.2,
     },
     "smile": {
-        "mouthSmileLeft": 0.8, "mouthSmileRight": 0.8,
-        "cheekSquintLeft": 0.4, "cheekSquintRight": 0.4,
-        "eyeSquintLeft": 0.2, "eyeSquintRight": 0.2,
-        "mouthUpperUpLeft": 0.2, "mouthUpperUpRight": 0.2, "jawOpen": 0.08,
+        "mouthSmileLeft": 0.9, "mouthSmileRight": 0.9,
+        "cheekSquintLeft": 0.6, "cheekSquintRight": 0.6,
+        "eyeSquintLeft": 0.3, "eyeSquintRight": 0.3,
+        "mouthDimpleLeft": 0.3, "mouthDimpleRight": 0.3,
+        "mouthPressLeft": 0.2, "mouthPressRight": 0.2,
     },
     "serious": {
-        "browDownLeft": 0.3, "browDownRight": 0.3,
-        "mouthPressLeft": 0.3, "mouthPressRight": 0.3, "mouthFrownLeft": 0.1,
-        "mouthFrownRight": 0.1,
+        "browDownLeft": 0.5, "browDownRight": 0.5,
+        "mouthPressLeft": 0.5, "mouthPressRight": 0.5,
+        "mouthFrownLeft": 0.25, "mouthFrownRight": 0.25,
+        "eyeSquintLeft": 0.15, "eyeSquintRight": 0.15,
     },
 }  # fmt: skip
 

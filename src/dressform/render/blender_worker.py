@@ -75,7 +75,7 @@ def _material(bpy: Any, look: dict[str, Any], overlay: np.ndarray | None = None,
     if look["transmission"] > 0:
         _shadows_pass(nodes, links, bsdf, look["transmission"])
     if space and look["pores"] > 0:
-        _pores(nodes, links, inputs["Normal"], look["pores"])
+        _pores(nodes, links, inputs["Normal"], inputs["Base Color"], look["pores"])
     if look["weave"] > 0:
         wave = nodes.new("ShaderNodeTexWave")
         wave.wave_type, wave.bands_direction = "BANDS", "DIAGONAL"
@@ -89,31 +89,58 @@ def _material(bpy: Any, look: dict[str, Any], overlay: np.ndarray | None = None,
     return mat
 
 
-def _pores(nodes: Any, links: Any, normal: Any, strength: float) -> None:
-    """Skin's fine relief on the "rest" points (metres): pits of pores about 0.6 mm apart
-    (Voronoi cells' centres) over a finer grain of crossing lines (noise)."""
+#: Skin's relief and colour (m): pores this far apart (the cheek's and nose's visible pores,
+#: 50–80 a square centimetre), crossed by a finer grain, over a gentle undulation; and the
+#: blotchiness of real skin's colour (±`_MOTTLE`) at a few millimetres.
+_PORE_SPACING, _GRAIN, _UNDULATION, _MOTTLE_SIZE, _MOTTLE = 0.0012, 0.0025, 0.006, 0.004, 0.06
+
+
+def _pores(nodes: Any, links: Any, normal: Any, base_color: Any, strength: float) -> None:
+    """Skin's fine relief on the "rest" points (metres): pits of pores (Voronoi cells'
+    centres) over a finer grain of crossing lines and a gentle undulation (noise), bumping
+    `normal`; and a faint mottle multiplied into what feeds `base_color`."""
     rest = nodes.new("ShaderNodeAttribute")
     rest.attribute_name = "rest"
     cells = nodes.new("ShaderNodeTexVoronoi")
-    cells.inputs["Scale"].default_value = 1.0 / 0.0006
+    cells.inputs["Scale"].default_value = 1.0 / _PORE_SPACING
     links.new(rest.outputs["Vector"], cells.inputs["Vector"])
-    pit = nodes.new("ShaderNodeMapRange")  # a pit within a fifth of a cell of its centre
-    pit.inputs["From Min"].default_value, pit.inputs["From Max"].default_value = 0.0, 0.2
+    pit = nodes.new("ShaderNodeMapRange")  # a pit within a quarter of a cell of its centre
+    pit.inputs["From Min"].default_value, pit.inputs["From Max"].default_value = 0.0, 0.25
     links.new(cells.outputs["Distance"], pit.inputs["Value"])
-    grain = nodes.new("ShaderNodeTexNoise")
-    grain.inputs["Scale"].default_value = 1.0 / 0.0025
-    grain.inputs["Detail"].default_value = 4.0
-    links.new(rest.outputs["Vector"], grain.inputs["Vector"])
-    height = nodes.new("ShaderNodeMath")
-    height.operation = "MULTIPLY_ADD"
-    links.new(grain.outputs["Fac"], height.inputs[0])
-    height.inputs[1].default_value = 0.5
-    links.new(pit.outputs["Result"], height.inputs[2])
+    height = pit.outputs["Result"]
+    for size, weight in ((_GRAIN, 0.5), (_UNDULATION, 0.6)):
+        noise = nodes.new("ShaderNodeTexNoise")
+        noise.inputs["Scale"].default_value = 1.0 / size
+        noise.inputs["Detail"].default_value = 4.0
+        links.new(rest.outputs["Vector"], noise.inputs["Vector"])
+        add = nodes.new("ShaderNodeMath")
+        add.operation = "MULTIPLY_ADD"
+        links.new(noise.outputs["Fac"], add.inputs[0])
+        add.inputs[1].default_value = weight
+        links.new(height, add.inputs[2])
+        height = add.outputs["Value"]
     bump = nodes.new("ShaderNodeBump")
     bump.inputs["Strength"].default_value = strength
-    bump.inputs["Distance"].default_value = 0.0001
-    links.new(height.outputs["Value"], bump.inputs["Height"])
+    bump.inputs["Distance"].default_value = 0.0002
+    links.new(height, bump.inputs["Height"])
     links.new(bump.outputs["Normal"], normal)
+    if not base_color.links:
+        return
+    mottle = nodes.new("ShaderNodeTexNoise")
+    mottle.inputs["Scale"].default_value = 1.0 / _MOTTLE_SIZE
+    mottle.inputs["Detail"].default_value = 2.0
+    links.new(rest.outputs["Vector"], mottle.inputs["Vector"])
+    gain = nodes.new("ShaderNodeMapRange")  # noise 0.3–0.7 → 1 ∓ _MOTTLE
+    gain.inputs["From Min"].default_value, gain.inputs["From Max"].default_value = 0.3, 0.7
+    gain.inputs["To Min"].default_value = 1.0 - _MOTTLE
+    gain.inputs["To Max"].default_value = 1.0 + _MOTTLE
+    links.new(mottle.outputs["Fac"], gain.inputs["Value"])
+    mix = nodes.new("ShaderNodeMix")
+    mix.data_type, mix.blend_type = "RGBA", "MULTIPLY"
+    mix.inputs["Factor"].default_value = 1.0
+    links.new(base_color.links[0].from_socket, mix.inputs["A"])
+    links.new(gain.outputs["Result"], mix.inputs["B"])
+    links.new(mix.outputs["Result"], base_color)
 
 
 def _shadows_pass(nodes: Any, links: Any, bsdf: Any, transmission: float) -> None:
@@ -284,6 +311,21 @@ def _studio_reflections(bpy: Any, world: Any, background: Any, strength: float) 
     links.new(mix.outputs["Shader"], nodes["World Output"].inputs["Surface"])
 
 
+def _wash(bpy: Any, wash: dict[str, Any], backdrop: list[Any]) -> None:
+    """The backdrop's wash light, linked to light the backdrop and nothing else."""
+    data = bpy.data.lights.new("backdrop wash", type="AREA")
+    data.shape = "RECTANGLE"
+    data.size, data.size_y = wash["size_m"]
+    data.energy = wash["power_w"]
+    obj = bpy.data.objects.new("backdrop wash", data)
+    bpy.context.scene.collection.objects.link(obj)
+    _placed(bpy, obj, wash["location"], wash["rotation"])
+    receivers = bpy.data.collections.new("lit by the wash")
+    for o in backdrop:
+        receivers.objects.link(o)
+    obj.light_linking.receiver_collection = receivers
+
+
 def _placed(bpy: Any, obj: Any, location: list[float], rotation: list[list[float]]) -> None:
     from mathutils import Matrix
 
@@ -357,6 +399,9 @@ def render(job_dir: Path) -> None:
         obj = bpy.data.objects.new(f"light{k}", data)
         scene.collection.objects.link(obj)
         _placed(bpy, obj, light["location"], light["rotation"])
+
+    if job["backdrop_wash"] is not None:
+        _wash(bpy, job["backdrop_wash"], [o for o in objects if o.name == "cyclorama"])
 
     world = bpy.data.worlds.new("world")
     scene.world = world

@@ -48,6 +48,10 @@ _BROW_HAIRS = 260
 #: Ribbon widths at the root: a lash's ~0.1 mm and a brow hair's, drawn a little wider so
 #: that a strand is not lost between pixels at campaign framing.
 _LASH_WIDTH, _BROW_WIDTH = 0.0002, 0.00014
+#: The tear meniscus on each lower lid: a clear strip rising this far (m) from the lid's front
+#: edge up onto the globe, bowed in towards the corner between them, in this many steps along
+#: the lid. It is the wet line that catches a thin highlight in a close-up.
+_TEAR_RISE, _TEAR_STEPS = 0.0011, 40
 
 
 @dataclass(frozen=True, eq=False)
@@ -287,6 +291,39 @@ def _lashes(v: np.ndarray, line: np.ndarray, globe: Globe, count: int, length: f
     return Strands(points, np.full(count, _LASH_WIDTH), tangent, anchor)
 
 
+def tear_lines(rest: Body) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The wet line along each lower lid of `rest`: (vertices, faces, anchor), a strip three
+    vertices across (lid edge, the meniscus bowed in, the globe) at each step along the lid,
+    narrowing to nothing at the corners; each vertex rides on its lid-edge vertex."""
+    v = np.asarray(rest.vertices)
+    verts, faces, anchor = [], [], []
+    for globe, upper, line in lid_edges(rest):
+        if upper:
+            continue
+        xs, pts = _along(v, line, globe)
+        span = np.linspace(xs[0], xs[-1], _TEAR_STEPS)
+        lid = np.stack([np.interp(span, xs, pts[:, k]) for k in range(3)], axis=1)
+        ordered = line[np.argsort((v[line] - globe.centre)[:, 0])]
+        ids = ordered[np.clip(np.searchsorted(xs, span), 0, len(xs) - 1)]
+        rise = _TEAR_RISE * np.sin(np.linspace(0.0, np.pi, _TEAR_STEPS)) ** 0.5
+        surface = globe.radius + 0.0002  # just off the white, over its clear coat
+        corner = globe.centre + unit(lid - globe.centre) * surface
+        top = corner + rise[:, None] * np.array([0.0, 0.0, 1.0])
+        top = globe.centre + unit(top - globe.centre) * surface
+        middle = 0.5 * (lid + top) + 0.3 * (corner - 0.5 * (lid + top))
+        rows = np.stack([lid, middle, top], axis=1)  # (steps, 3 across, 3)
+        base = sum(len(x) for x in verts)
+        k = base + 3 * np.arange(_TEAR_STEPS - 1)[:, None] + np.arange(2)[None, :]
+        a, b, c, d = k, k + 1, k + 3, k + 4
+        faces.append(np.concatenate([np.stack([a, c, d], -1).reshape(-1, 3),
+                                     np.stack([a, d, b], -1).reshape(-1, 3)]))
+        verts.append(rows.reshape(-1, 3))
+        anchor.append(np.repeat(ids, 3))
+    if not verts:
+        return np.zeros((0, 3)), np.zeros((0, 3), dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(verts), np.concatenate(faces), np.concatenate(anchor)
+
+
 def brow_strands(rest: Body, seed: int = 0) -> Strands:
     """Brow hairs of `rest` over the brow band the face paint marks, lying along the skin."""
     from dressform.render.face import brow_alpha
@@ -360,14 +397,17 @@ class Face:
     eyeball_uv: np.ndarray  # per face corner
     cornea_faces: np.ndarray
     hair_faces: np.ndarray
+    tear_faces: np.ndarray
     _eyeballs: tuple[np.ndarray, np.ndarray]  # each eye's eyeball vertices at rest
     _corneas: tuple[np.ndarray, np.ndarray]
     _hair: np.ndarray  # ribbon vertices at rest
     _hair_anchor: np.ndarray  # the body vertex each ribbon vertex rides on
+    _tear: np.ndarray  # the wet lines' vertices at rest
+    _tear_anchor: np.ndarray
 
     def place(self, posed: np.ndarray) -> dict[str, np.ndarray]:
-        """The vertices of "eyes", "cornea" and "brows and lashes" on the body's pose `posed`
-        (its vertices)."""
+        """The vertices of "eyes", "cornea", "tear" (the lower lids' wet lines) and "brows and
+        lashes" on the body's pose `posed` (its vertices)."""
         v = np.asarray(self.rest.vertices)
         posed = np.asarray(posed, dtype=np.float64)
         balls, corneas = [], []
@@ -377,8 +417,9 @@ class Face:
             corneas.append(cap @ rot.T + shift)
         head = self.rest.part_mask("head")
         hair = carried(self.rest, posed, self._hair, self._hair_anchor, head)
+        tear = carried(self.rest, posed, self._tear, self._tear_anchor, head)
         return {"eyes": np.concatenate(balls), "cornea": np.concatenate(corneas),
-                "brows and lashes": hair}
+                "tear": tear, "brows and lashes": hair}
 
 
 def face_parts(rest: Body, seed: int = 0) -> Face:
@@ -398,9 +439,10 @@ def face_parts(rest: Body, seed: int = 0) -> Face:
     strands = _joined([lashes, brows])
     verts, faces = ribbons(strands)
     anchor = np.repeat(strands.anchor, 2 * strands.points.shape[1])
+    tear, tear_faces, tear_anchor = tear_lines(rest)
     return Face(rest, eyes, np.concatenate(ball_faces), np.concatenate(ball_uv),
-                np.concatenate(cap_faces), faces, (balls[0], balls[1]), (caps[0], caps[1]),
-                verts, anchor)
+                np.concatenate(cap_faces), faces, tear_faces, (balls[0], balls[1]),
+                (caps[0], caps[1]), verts, anchor, tear, tear_anchor)
 
 
 def carried(rest: Body, posed: np.ndarray, points: np.ndarray, anchor: np.ndarray,

@@ -136,7 +136,7 @@ def skin_look(tone: int) -> SurfaceLook:
     # falloff and renders clean (compared side by side at 8 samples).
     return SurfaceLook(name=f"skin MST-{tone}", color=tone_rgb(tone), roughness=0.5,
                        subsurface=0.4, subsurface_radius_m=scattering_radius_m(tone_skin(tone)),
-                       specular=0.45, pores=0.35)
+                       specular=0.45, pores=0.6)
 
 
 # --- eyes ---------------------------------------------------------------------------------
@@ -146,6 +146,10 @@ SCLERA = SurfaceLook(name="eyes", color=(0.70, 0.66, 0.62), roughness=0.35, subs
 #: The cornea: clear, smooth, refractive index 1.376 (Gullstrand's schematic eye).
 CORNEA = SurfaceLook(name="cornea", color=(1.0, 1.0, 1.0), roughness=0.04, transmission=1.0,
                      ior=1.376)
+#: The lower lid's wet margin: smooth tear film (refractive index 1.336) over pink mucosa, so
+#: it reads as a wet rim between the lashes and the white, with a thin glint.
+TEAR = SurfaceLook(name="tear", color=(0.93, 0.72, 0.70), roughness=0.02, transmission=0.85,
+                   ior=1.336)
 #: Brow and lash hairs: dark, with a hair's soft sheen.
 FACE_HAIR = SurfaceLook(name="brows and lashes", color=(0.02, 0.016, 0.014), roughness=0.55,
                         specular=0.3)

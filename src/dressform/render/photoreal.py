@@ -40,7 +40,7 @@ from dressform.render.camera import SENSOR_LONG_SIDE_MM, place_camera
 from dressform.render.eyes import Face, eye_texture, face_parts, hide_globes
 from dressform.render.face import IRIS_COLORS, check_iris, face_overlay
 from dressform.render.hair import Hair
-from dressform.render.looks import CORNEA, FACE_HAIR, SCLERA, SurfaceLook, skin_look
+from dressform.render.looks import CORNEA, FACE_HAIR, SCLERA, TEAR, SurfaceLook, skin_look
 from dressform.render.mask import Mask, decode_colors, encode_colors, scene_classes, write_mask
 from dressform.render.skin_map import skin_map
 from dressform.render.studio import (
@@ -118,19 +118,25 @@ def body_scene(body: Body, rest: Body | None = None, iris: str | None = None
 
 
 def face_scene(face: Face, posed: np.ndarray, iris: str = "brown") -> list[SceneMesh]:
-    """The eyes, corneas, brows and lashes of `face` on the body's pose `posed` (vertices)."""
+    """The eyes, corneas, wet lines, brows and lashes of `face` on the body's pose `posed`
+    (vertices)."""
     at = face.place(posed)
     texture = eye_texture(IRIS_COLORS[iris])
     return [SceneMesh("eyes", at["eyes"], face.eyeball_faces, SCLERA,
                       corner_uv=face.eyeball_uv, overlay=texture, mask_class="eyes"),
             SceneMesh("cornea", at["cornea"], face.cornea_faces, CORNEA, mask_class="eyes"),
+            SceneMesh("tear", at["tear"], face.tear_faces, TEAR, mask_class="eyes"),
             SceneMesh("brows and lashes", at["brows and lashes"], face.hair_faces, FACE_HAIR,
                       smooth=False, mask_class="hair")]
 
 
+#: The radius (m) of the cyclorama's cove, the curve from floor to wall.
+COVE_M = 1.5
+
+
 def cyclorama(azimuth_deg: float, color: tuple[float, float, float], wall: bool = True,
               centre: Sequence[float] = (0.0, 0.0), *, width_m: float = 14.0,
-              behind_m: float = 3.0, cove_m: float = 1.5, height_m: float = 6.0
+              behind_m: float = 3.0, cove_m: float = COVE_M, height_m: float = 6.0
               ) -> SceneMesh:
     """A photographer's infinity cove: a floor that curves up into a wall behind the subject
     (as seen from a camera at `azimuth_deg`), so there is no horizon line; or only the floor
@@ -163,6 +169,29 @@ def cyclorama(azimuth_deg: float, color: tuple[float, float, float], wall: bool 
         faces += [(a, b, e), (a, e, c)]
     look = SurfaceLook(name="backdrop", color=color, roughness=0.9)
     return SceneMesh("cyclorama", vertices, np.array(faces), look, subject=False)
+
+
+#: The backdrop's wash: a rectangle this wide and tall (m), this far in front of the wall and
+#: this high, aimed this high on the wall; sized to cover what a full-length shot sees.
+WASH_SIZE_M = (10.0, 4.0)
+WASH_OFFSET_M = 1.8
+WASH_HEIGHT_M = 2.2
+WASH_AIM_M = 0.5
+
+
+def backdrop_wash(azimuth_deg: float, centre: Sequence[float], wall_depth_m: float,
+                  power_w: float) -> dict[str, object]:
+    """The light that washes a cyclorama's wall (`wall_depth_m` beyond `centre`, seen from a
+    camera at `azimuth_deg`): facing the wall, behind the subject, so that it lights the
+    backdrop and casts no shadow of the subject on it."""
+    az = math.radians(azimuth_deg)
+    away = np.array([-math.sin(az), math.cos(az)])
+    where = np.asarray(centre[:2], dtype=float) + away * (wall_depth_m - WASH_OFFSET_M)
+    location = np.array([*where, WASH_HEIGHT_M])
+    target = np.array([*(np.asarray(centre[:2], dtype=float) + away * wall_depth_m),
+                       WASH_AIM_M])
+    return {"location": location.tolist(), "rotation": _look_at(location, target),
+            "size_m": list(WASH_SIZE_M), "power_w": power_w}
 
 
 def _look_at(location: np.ndarray, target: np.ndarray) -> list[list[float]]:
@@ -271,12 +300,15 @@ def render_job(meshes: Sequence[SceneMesh], studio: Studio, output: Path | Seque
     away = np.array([-math.sin(az), math.cos(az)])  # from the camera, level
     depth = (everything[:, :2] - centre[:2]) @ away
     front = centre[:2] + away * min(0.0, float(depth.min()) + 0.5)
+    wash = None
     if not studio.transparent:
         # The cove's foot 1.5 m behind the furthest the subject goes (a walk comes from it).
-        far = float(depth.max())
-        drawn.append(cyclorama(preset.azimuth_deg, backdrop.color,
-                               backdrop.wall and not rig.sky, centre[:2],
-                               behind_m=max(3.0, far + 1.5)))
+        behind = max(3.0, float(depth.max()) + 1.5)
+        wall = backdrop.wall and not rig.sky
+        drawn.append(cyclorama(preset.azimuth_deg, backdrop.color, wall, centre[:2],
+                               behind_m=behind))
+        if wall and rig.backdrop_w > 0:
+            wash = backdrop_wash(preset.azimuth_deg, centre, behind + COVE_M, rig.backdrop_w)
     quality = studio.sampling
     arrays: dict[str, np.ndarray] = {}
     specs = []
@@ -327,6 +359,7 @@ def render_job(meshes: Sequence[SceneMesh], studio: Studio, output: Path | Seque
         # Lights stand round the front of what the subject covers (a walk comes towards
         # the camera and must not pass its lights), aimed at its middle.
         "lights": [_light(li, preset.azimuth_deg, front, centre) for li in rig.lights],
+        "backdrop_wash": wash,
         "ambient": rig.ambient, "reflections": rig.reflections, "sky": rig.sky,
         "sky_strength": rig.sky_strength,
         "exposure": rig.exposure, "view": rig.view,

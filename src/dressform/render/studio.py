@@ -2,9 +2,9 @@
 
 Everything is given relative to the camera's direction (azimuth), so a light rig lights every
 view alike and the cyclorama always stands behind the subject as seen from the camera. Light
-powers are Cycles watts for area lights, tuned by rendering (an e-commerce still should put a
-white cyclorama at about 90 % white, and the lightest skin bright but clipped nowhere:
-`benchmarks/realism.py` measures it on every tone).
+powers are Cycles watts for area lights, tuned by rendering: an e-commerce still puts a white
+cyclorama evenly at white (L* about 97, washed by its own light), and the lightest skin bright
+but clipped nowhere (`benchmarks/realism.py` measures both).
 """
 
 from __future__ import annotations
@@ -44,6 +44,10 @@ class LightRig:
     #: A studio room (Blender's CC0 studio HDRI) seen in glossy reflections only, at this
     #: strength: eyes, leather and satin reflect a room rather than an even grey.
     reflections: float = 0.0
+    #: A wash on the cyclorama's wall (W): one broad light between the subject and the wall,
+    #: lighting the backdrop only (light linking), as a photographer lights a cove apart from
+    #: the model so that it reads even and at the level the look wants. 0: no wash.
+    backdrop_w: float = 0.0
     #: Procedural sky (Blender's sky texture with a sun) instead of studio lights' ambient.
     sky: bool = False
     #: Sun elevation and its azimuth relative to the camera, for a sky rig.
@@ -64,13 +68,13 @@ LIGHTS: dict[str, LightRig] = {r.name: r for r in (
              "to near white, shallow shadows",
              (Light(30.0, 2.4, 3.0, 2.5, 900.0), Light(-30.0, 2.0, 3.0, 2.5, 600.0),
               Light(180.0, 3.0, 3.5, 3.0, 1000.0)), ambient=0.5, exposure=-2.7,
-             reflections=0.5),
+             reflections=0.5, backdrop_w=1200.0),
     LightRig("editorial", "soft editorial: a large key high on the camera's left, a weak "
-             "fill on its right, a rim light from behind",
-             (Light(45.0, 2.6, 2.8, 1.5, 300.0, (1.0, 0.97, 0.92)),
+             "fill on its right, a rim light from behind, a pale grey cyclorama",
+             (Light(45.0, 2.6, 2.8, 1.5, 240.0, (1.0, 0.97, 0.92)),
               Light(-50.0, 1.6, 3.0, 2.0, 60.0, (0.92, 0.95, 1.0)),
               Light(-150.0, 2.4, 2.5, 0.8, 200.0)), ambient=0.06, exposure=-0.5,
-             reflections=0.15),
+             reflections=0.15, backdrop_w=50.0),
     LightRig("dramatic", "dramatic: one hard key from the side, a rim behind, deep shadows",
              (Light(80.0, 2.5, 2.6, 0.5, 420.0, (1.0, 0.93, 0.85)),
               Light(-140.0, 2.2, 2.4, 0.4, 260.0, (0.85, 0.9, 1.0))), ambient=0.01,
