@@ -20,6 +20,7 @@ from bench_format import table
 from clones import replace_section
 from dressed import dressed_outfit, woman
 from dressform.body import POSES, Body, BodySpec, build
+from dressform.body.face import EXPRESSION_PRESETS
 from dressform.body.shoes import SHOE_STYLES
 from dressform.body.skin import skin_tone_hex
 from dressform.body.underwear import BASE_STYLES
@@ -110,6 +111,15 @@ def main() -> None:
         # A face close-up per tone: skin by region, eyes, lashes and brows at 105 mm.
         sections["portraits (close-up, Monk Skin Tone 1–10)"] = [
             (f"MST-{t}", portrait(t)) for t in range(1, 11)]
+        # Each expression preset on the same clone and outfit (only the face changes).
+        def expression_shot(expression: str) -> str:
+            who = build(SPEC.model_copy(update={"expression": expression}))
+            scene, on = dressed_scene(who, outfit, "relaxed", posed=posed)
+            return shot(scene, f"expression-{expression.replace(' ', '-')}", on=who,
+                        camera="portrait", hair_=grow_hair(on, "long", "dark-brown",
+                                                           over=cloth_of(scene, outfit)))
+
+        sections["expressions"] = [(e, expression_shot(e)) for e in EXPRESSION_PRESETS]
         # Each base layer on its own (a fit model's base), on the body it is cut for.
         man = build(BodySpec(sex="male", age_years=35, height_cm=180, weight_kg=78,
                              skin_tone=4))

@@ -62,7 +62,7 @@ def synthetic(seed: int, size: tuple[int, int]) -> Image.Image:
 def pictures(n: int, size: tuple[int, int]) -> list[Image.Image]:
     """``n`` pictures of ``size``: renders first (half of them), then synthetic ones."""
     renders = [DOCS / "render" / "preview.jpg", *sorted((DOCS / "gallery").glob("*-*.jpg"))]
-    renders = [p for p in renders if "contact-sheet" not in p.name][: (n + 1) // 2]
+    renders = renders[: (n + 1) // 2]
     out = [Image.open(p).convert("RGB").resize(size, Image.Resampling.LANCZOS) for p in renders]
     return out + [synthetic(i, size) for i in range(n - len(out))]
 
