@@ -12,7 +12,9 @@ schematic eye, scaled to the opening anny gives:
 - the cornea a clear cap of radius 7.8 mm and refractive index 1.376 standing proud of the
   white, meeting it at the limbus: it refracts the iris and reflects the lights, the
   catchlights a portrait needs;
-- the white (sclera) wet: a thin clear coat over a warm, slightly translucent white.
+- the white (sclera) wet: a thin clear coat over a warm, slightly translucent white;
+- along each lower lid a wet line: the tear meniscus, a clear strip tinted by the pink margin
+  under it, from the lid's edge up onto the globe.
 
 The coarse globe is shrunk inside the new one (not deleted, so the body keeps its faces and
 its per-face labels). Lashes grow from the lids' front edge (found where the lid skin meets
@@ -48,9 +50,9 @@ _BROW_HAIRS = 260
 #: Ribbon widths at the root: a lash's ~0.1 mm and a brow hair's, drawn a little wider so
 #: that a strand is not lost between pixels at campaign framing.
 _LASH_WIDTH, _BROW_WIDTH = 0.0002, 0.00014
-#: The tear meniscus on each lower lid: a clear strip rising this far (m) from the lid's front
-#: edge up onto the globe, bowed in towards the corner between them, in this many steps along
-#: the lid. It is the wet line that catches a thin highlight in a close-up.
+#: The tear meniscus on each lower lid: a strip of tear film rising this far (m) from the lid's
+#: front edge up onto the globe, bowed in towards the corner between them, in this many steps
+#: along the lid. It is the wet line that catches a thin highlight in a close-up.
 _TEAR_RISE, _TEAR_STEPS = 0.0011, 40
 
 
