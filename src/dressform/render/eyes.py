@@ -231,9 +231,8 @@ def lash_line(rest: Body, count: int = 200) -> tuple[np.ndarray, np.ndarray]:
     v = np.asarray(rest.vertices)
     points, weight = [], []
     for globe, upper, line in lid_edges(rest):
-        xs, pts = _along(v, line, globe)
-        span = np.linspace(xs[0], xs[-1], count)
-        points.append(np.stack([np.interp(span, xs, pts[:, k]) for k in range(3)], axis=1))
+        edge = _along(v, line, globe)
+        points.append(edge.at(edge.span(count))[0])
         weight.append(np.full(count, 1.0 if upper else 0.4))
     if not points:
         return np.zeros((0, 3)), np.zeros(0)
@@ -259,12 +258,31 @@ def lid_edges(rest: Body) -> list[tuple[Globe, bool, np.ndarray]]:
     return out
 
 
-def _along(v: np.ndarray, line: np.ndarray, globe: Globe) -> tuple[np.ndarray, np.ndarray]:
-    """The lid-edge vertices `line` in order across the face: their x from the globe's
-    centre, and their points."""
-    rel = v[line] - globe.centre
-    order = np.argsort(rel[:, 0])
-    return rel[order, 0], v[line][order]
+@dataclass(frozen=True, eq=False)
+class _Edge:
+    """A lid's front edge in order across the face: each vertex's x from the globe's centre,
+    its point and its index."""
+
+    xs: np.ndarray
+    points: np.ndarray
+    ids: np.ndarray
+
+    def span(self, count: int) -> np.ndarray:
+        """`count` x positions evenly from one corner to the other."""
+        return np.linspace(self.xs[0], self.xs[-1], count)
+
+    def at(self, xs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Points on the edge at `xs` (linearly between its vertices), and the vertex each
+        rides on (the next one across)."""
+        points = np.stack([np.interp(xs, self.xs, self.points[:, k]) for k in range(3)], axis=1)
+        return points, self.ids[np.clip(np.searchsorted(self.xs, xs), 0, len(self.xs) - 1)]
+
+
+def _along(v: np.ndarray, line: np.ndarray, globe: Globe) -> _Edge:
+    """The lid-edge vertices `line` in order across the face."""
+    order = np.argsort((v[line] - globe.centre)[:, 0])
+    ids = line[order]
+    return _Edge((v[ids] - globe.centre)[:, 0], v[ids], ids)
 
 
 def _lashes(v: np.ndarray, line: np.ndarray, globe: Globe, count: int, length: float,
@@ -272,12 +290,10 @@ def _lashes(v: np.ndarray, line: np.ndarray, globe: Globe, count: int, length: f
     """`count` lashes along the lid edge through vertices `line`: longest mid-lid, leaving
     the lid along the globe's outward normal and curving towards up (`curl` 1) or down
     (−1)."""
-    xs, pts = _along(v, line, globe)
-    span = np.linspace(xs[0], xs[-1], count) + rng.normal(0, 0.0002, count)
-    roots = np.stack([np.interp(span, xs, pts[:, k]) for k in range(3)], axis=1)
-    anchor = line[np.argsort((v[line] - globe.centre)[:, 0])][
-        np.clip(np.searchsorted(xs, span), 0, len(xs) - 1)]
-    along = (span - xs[0]) / max(xs[-1] - xs[0], 1e-9)
+    edge = _along(v, line, globe)
+    span = edge.span(count) + rng.normal(0, 0.0002, count)
+    roots, anchor = edge.at(span)
+    along = (span - edge.xs[0]) / max(edge.xs[-1] - edge.xs[0], 1e-9)
     out = unit(roots - globe.centre)
     up = np.array([0.0, 0.0, curl])
     size = length * (0.45 + 0.55 * np.sin(np.pi * np.clip(along, 0.05, 0.95)) ** 0.6)
@@ -302,11 +318,8 @@ def tear_lines(rest: Body) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     for globe, upper, line in lid_edges(rest):
         if upper:
             continue
-        xs, pts = _along(v, line, globe)
-        span = np.linspace(xs[0], xs[-1], _TEAR_STEPS)
-        lid = np.stack([np.interp(span, xs, pts[:, k]) for k in range(3)], axis=1)
-        ordered = line[np.argsort((v[line] - globe.centre)[:, 0])]
-        ids = ordered[np.clip(np.searchsorted(xs, span), 0, len(xs) - 1)]
+        edge = _along(v, line, globe)
+        lid, ids = edge.at(edge.span(_TEAR_STEPS))
         rise = _TEAR_RISE * np.sin(np.linspace(0.0, np.pi, _TEAR_STEPS)) ** 0.5
         surface = globe.radius + 0.0002  # just off the white, over its clear coat
         corner = globe.centre + unit(lid - globe.centre) * surface

@@ -179,17 +179,13 @@ WASH_HEIGHT_M = 2.2
 WASH_AIM_M = 0.5
 
 
-def backdrop_wash(azimuth_deg: float, centre: Sequence[float], wall_depth_m: float,
+def backdrop_wash(centre: np.ndarray, away: np.ndarray, wall_depth_m: float,
                   power_w: float) -> dict[str, object]:
-    """The light that washes a cyclorama's wall (`wall_depth_m` beyond `centre`, seen from a
-    camera at `azimuth_deg`): facing the wall, behind the subject, so that it lights the
-    backdrop and casts no shadow of the subject on it."""
-    az = math.radians(azimuth_deg)
-    away = np.array([-math.sin(az), math.cos(az)])
-    where = np.asarray(centre[:2], dtype=float) + away * (wall_depth_m - WASH_OFFSET_M)
-    location = np.array([*where, WASH_HEIGHT_M])
-    target = np.array([*(np.asarray(centre[:2], dtype=float) + away * wall_depth_m),
-                       WASH_AIM_M])
+    """The light that washes a cyclorama's wall, `wall_depth_m` beyond `centre` (x, y) in the
+    level direction `away` from the camera: facing the wall, behind the subject, so that it
+    lights the backdrop and casts no shadow of the subject on it."""
+    location = np.array([*(centre + away * (wall_depth_m - WASH_OFFSET_M)), WASH_HEIGHT_M])
+    target = np.array([*(centre + away * wall_depth_m), WASH_AIM_M])
     return {"location": location.tolist(), "rotation": _look_at(location, target),
             "size_m": list(WASH_SIZE_M), "power_w": power_w}
 
@@ -308,7 +304,7 @@ def render_job(meshes: Sequence[SceneMesh], studio: Studio, output: Path | Seque
         drawn.append(cyclorama(preset.azimuth_deg, backdrop.color, wall, centre[:2],
                                behind_m=behind))
         if wall and rig.backdrop_w > 0:
-            wash = backdrop_wash(preset.azimuth_deg, centre, behind + COVE_M, rig.backdrop_w)
+            wash = backdrop_wash(centre[:2], away, behind + COVE_M, rig.backdrop_w)
     quality = studio.sampling
     arrays: dict[str, np.ndarray] = {}
     specs = []
