@@ -224,8 +224,8 @@ def test_a_high_key_cyclorama_is_evenly_white_behind_the_subject(relaxed, tmp_pa
 def test_skin_shows_its_pores_and_mottle_up_close(tmp_path):
     """A 6 cm square of skin filling the frame (0.5 mm a pixel), denoised as a campaign still
     is: with the skin's relief and mottle, its lightness varies more from pixel to pixel than
-    the same square rendered smooth (same seed and samples; about a fifth more when this was
-    written, the subsurface light blurring much of the relief as it does on real skin)."""
+    the same square rendered smooth (same seed and samples; 2.4 times as much when this was
+    written, most of it the mottle: subsurface light blurs much of the relief, as on skin)."""
     from scipy.ndimage import gaussian_filter
 
     n = 24
@@ -243,4 +243,4 @@ def test_skin_shows_its_pores_and_mottle_up_close(tmp_path):
                       transparent=True, width=128, height=128, samples=16, denoiser="HIGH")
         luma = _luma(img)[24:-24, 24:-24]  # inside the square
         detail.append(float(np.abs(luma - gaussian_filter(luma, 2.0)).mean()))
-    assert detail[1] > 1.1 * detail[0], detail
+    assert detail[1] > 1.5 * detail[0], detail

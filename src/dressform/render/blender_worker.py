@@ -98,7 +98,7 @@ _PORE_SPACING, _GRAIN, _UNDULATION, _MOTTLE_SIZE, _MOTTLE = 0.0012, 0.0025, 0.00
 def _pores(nodes: Any, links: Any, normal: Any, base_color: Any, strength: float) -> None:
     """Skin's fine relief on the "rest" points (metres): pits of pores (Voronoi cells'
     centres) over a finer grain of crossing lines and a gentle undulation (noise), bumping
-    `normal`; and a faint mottle multiplied into what feeds `base_color`."""
+    `normal`; and a faint mottle multiplied into whatever colour `base_color` has."""
     rest = nodes.new("ShaderNodeAttribute")
     rest.attribute_name = "rest"
     cells = nodes.new("ShaderNodeTexVoronoi")
@@ -124,8 +124,6 @@ def _pores(nodes: Any, links: Any, normal: Any, base_color: Any, strength: float
     bump.inputs["Distance"].default_value = 0.0002
     links.new(height, bump.inputs["Height"])
     links.new(bump.outputs["Normal"], normal)
-    if not base_color.links:
-        return
     mottle = nodes.new("ShaderNodeTexNoise")
     mottle.inputs["Scale"].default_value = 1.0 / _MOTTLE_SIZE
     mottle.inputs["Detail"].default_value = 2.0
@@ -138,7 +136,9 @@ def _pores(nodes: Any, links: Any, normal: Any, base_color: Any, strength: float
     mix = nodes.new("ShaderNodeMix")
     mix.data_type, mix.blend_type = "RGBA", "MULTIPLY"
     mix.inputs["Factor"].default_value = 1.0
-    links.new(base_color.links[0].from_socket, mix.inputs["A"])
+    mix.inputs["A"].default_value = base_color.default_value
+    if base_color.links:  # a tint or an overlay; else the look's own colour
+        links.new(base_color.links[0].from_socket, mix.inputs["A"])
     links.new(gain.outputs["Result"], mix.inputs["B"])
     links.new(mix.outputs["Result"], base_color)
 
