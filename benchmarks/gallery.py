@@ -2,8 +2,8 @@
 and fabric look, written to docs/gallery/ with an index (docs/gallery/README.md), so users
 see what each preset gives before they pick one.
 
-`python benchmarks/gallery.py` (about 25 minutes on two cores: preview quality, and each pose
-re-drapes the outfit).
+`python benchmarks/gallery.py` (about 50 minutes on two cores: preview quality, the sewing
+close-ups at campaign sampling, and each pose re-drapes the outfit).
 """
 
 from __future__ import annotations
@@ -29,13 +29,14 @@ from dressform.drape.spacing import DRAPE_SPACING_MM
 from dressform.errors import DressformWarning
 from dressform.render.coverage import CoverageCheck, check_coverage
 from dressform.render.hair import grow_hair
-from dressform.render.looks import FABRIC_LOOK, fabric_look
+from dressform.render.looks import FABRIC_TYPE, fabric_look
 from dressform.render.mask import classed, read_mask
 from dressform.render.photoreal import SceneMesh, render_still
 from dressform.render.studio import BACKDROPS, CAMERAS, LIGHTS, Studio
 from dressform.render.video import flatten
 from dressform.render.wear import Wear
-from dressform.shoot.scene import cloth_of, dressed_scene
+from dressform.shoot.scene import cloth_of, dressed_scene, garment_scene
+from fabrics import GREY, SHOWN_IN, close_ups, in_fabric
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "gallery"
 SPEC = woman(6)
@@ -140,19 +141,31 @@ def main() -> None:
                 on, "long", "dark-brown", over=cloth_of(scene, outfit)))
 
         sections["shoes"] = [(s, shoe_shot(s)) for s in SHOE_STYLES]
-        skirt_mesh = next(m for m in relaxed if m.name == "bottom")
-        worn = [m for m in relaxed if m is not skirt_mesh]
-        sections["fabric looks"] = [
-            (f, shot([*worn, SceneMesh("skirt", skirt_mesh.vertices, skirt_mesh.faces,
-                                            fabric_look(f, None if f == "denim" else "camel",
-                                                        name=f), uv=skirt_mesh.uv)],
-                     f"fabric-{f}", camera="three-quarter")) for f in FABRIC_LOOK]
-        sections["prints"] = [
-            (p, shot([*worn, SceneMesh("skirt", skirt_mesh.vertices, skirt_mesh.faces,
-                                            fabric_look("cotton", "navy", print_kind=p,
-                                                        print_period_cm=6.0, name=p),
-                                            uv=skirt_mesh.uv)], f"print-{p}",
-                     camera="three-quarter")) for p in ("stripes", "check", "dots")]
+        # The skirt in each fabric preset: all in one mid-grey (only the cloth differs),
+        # then each in a colour of its own; its sewing close up; prints cut to match.
+        sections["fabric looks (each preset in mid-grey)"] = [
+            (f, shot(in_fabric(relaxed, f, GREY), f"fabric-{f}-grey", camera="three-quarter"))
+            for f in FABRIC_TYPE]
+        sections["fabric looks (each preset in a colour of its own)"] = [
+            (f"{f} ({SHOWN_IN[f] or 'its own wash'})",
+             shot(in_fabric(relaxed, f, SHOWN_IN[f]), f"fabric-{f}", camera="three-quarter"))
+            for f in FABRIC_TYPE]
+        sections["sewing close-ups (85 mm detail, campaign sampling)"] = [
+            (name, shot(meshes, f"detail-{name}", camera="85mm", detail_at=tuple(point),
+                        detail_m=0.12, quality="campaign", width=768, height=768))
+            for name, meshes, point in close_ups(relaxed)]
+        bottom = next(g for g in outfit if g.name == "bottom")
+        skirt = next(m for m in relaxed if m.name == "bottom")
+
+        def printed(kind: str) -> list[SceneMesh]:
+            look = fabric_look("cotton_poplin", "navy", print_kind=kind,  # type: ignore[arg-type]
+                               print_period_cm=6.0, name="bottom")
+            return [garment_scene(bottom, skirt.vertices, look) if m is skirt else m
+                    for m in relaxed]
+
+        sections["prints (cut to match at the side seams)"] = [
+            (p, shot(printed(p), f"print-{p}", camera="three-quarter"))
+            for p in ("stripes", "breton", "check", "dots")]
         poses = "poses (the outfit re-draped into each)"
         sections[poses] = []
         for p in POSES:

@@ -21,6 +21,7 @@ from dressform.body.cast import cast
 from dressform.body.measure import measure
 from dressform.body.model import get_model
 from dressform.render.preview import render_body
+from fabrics import colour_lines, cost_lines, looks_lines, profile_lines
 from fit_analytics import fit_lines
 from fitting import fitting_lines
 from forecast import forecast_lines
@@ -126,6 +127,14 @@ def main() -> None:
     lines += cyclorama_lines()
     lines.append("")
     lines += pores_lines()
+    lines.append("")
+    lines += profile_lines()
+    lines.append("")
+    lines += colour_lines()
+    lines.append("")
+    lines += looks_lines()
+    lines.append("")
+    lines += cost_lines()
     lines.append("")
     lines += motion_lines()
     lines.append("")

@@ -134,18 +134,27 @@ def test_size_advice_never_goes_down_for_a_bigger_person():
 
 
 def test_fit_command_writes_the_report_and_refuses_an_unknown_intent(cli, woman, tmp_path):
+    """The report, with a striped cloth's jumps at the side seams named (stripes along the
+    grain cannot meet across the T-shirt's shaped side seams: the front's and back's edges
+    slant opposite ways on the cloth)."""
     from dressform.body.files import export_glb
 
     me = tmp_path / "me.glb"
     export_glb(woman, me)
     r = cli("fit", "--body", str(me), "--garment", "tshirt", "--size", "L",
-            "--spacing", "35", "--max-frames", "120", "-o", str(tmp_path / "r.png"))
+            "--spacing", "35", "--max-frames", "120", "--print", "stripes", "--print-cm", "4",
+            "-o", str(tmp_path / "r.png"))
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "r.png").stat().st_size > 10_000 and (tmp_path / "r.html").exists()
     assert "bust" in r.stdout
+    assert "stripes jump" in r.stdout and "front.side_l / back.side_l" in r.stdout
+    assert "stripes across the seams" in (tmp_path / "r.html").read_text()
     bad = cli("fit", "--body", str(me), "--intent", "baggy", "-o", str(tmp_path / "x.png"))
     assert bad.returncode != 0 and "intent" in bad.stderr and "Traceback" not in bad.stderr
     assert not (tmp_path / "x.png").exists()
+    bad = cli("fit", "--body", str(me), "--print", "paisley", "-o", str(tmp_path / "x.png"))
+    assert bad.returncode != 0 and "unknown print" in bad.stderr
+    assert "Traceback" not in bad.stderr and not (tmp_path / "x.png").exists()
 
 
 def test_strain_of_a_tube_sewn_from_a_narrower_rectangle_is_the_girth_ratio():

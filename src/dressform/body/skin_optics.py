@@ -200,6 +200,19 @@ def srgb_lab(rgb: tuple[float, float, float] | np.ndarray) -> np.ndarray:
     return xyz_lab(srgb_to_linear(np.asarray(rgb, dtype=float)) @ _SRGB_TO_XYZ.T)
 
 
+def lab_srgb(lab: tuple[float, float, float] | np.ndarray) -> np.ndarray:
+    """sRGB (0–1, encoded, clipped to the gamut) of CIELAB colours (D65): `srgb_lab`'s
+    inverse inside the sRGB gamut."""
+    from dressform.body.skin import linear_to_srgb
+
+    _, white = _observer()
+    lab = np.asarray(lab, dtype=float)
+    fy = (lab[..., 0] + 16) / 116
+    f = np.stack([fy + lab[..., 1] / 500, fy, fy - lab[..., 2] / 200], axis=-1)
+    t = np.where(f > 6 / 29, f**3, 3 * (6 / 29) ** 2 * (f - 4 / 29))
+    return linear_to_srgb(np.clip((t * white) @ _XYZ_TO_SRGB.T, 0.0, 1.0))
+
+
 def hue_deg(lab: np.ndarray) -> float:
     """CIELAB hue angle h_ab in degrees."""
     return float(np.degrees(np.arctan2(lab[2], lab[1])))

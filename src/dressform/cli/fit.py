@@ -41,10 +41,17 @@ def fit_cmd(
                       ] = "regular",
     spacing: Spacing = 20.0,
     max_frames: MaxFrames = 300,
+    print_: Annotated[str | None, typer.Option("--print", help=(
+        "The cloth's print (stripes, breton, check, dots): the report says where it jumps "
+        "across a seam the pattern matches"))] = None,
+    print_cm: Annotated[float, typer.Option(help="The print's repeat (cm)")] = 5.0,
 ) -> None:
     """Drape a garment on a clone and write a one-page fit report: stretch and pressure maps,
-    ease at each girth, a verdict per region, lengths; with no --size, the size advice."""
+    ease at each girth, a verdict per region, lengths, a print's jumps at the seams; with no
+    --size, the size advice."""
     from dressform.body.files import load_body
+    from dressform.drape.construction import construction
+    from dressform.drape.prints import PRINT_AXES, print_match
     from dressform.drape.simulate import drape
     from dressform.errors import FitError, InvalidInputError
     from dressform.fit import advise, assess
@@ -57,6 +64,11 @@ def fit_cmd(
 
     if intent not in EASE_BANDS_PCT:
         raise InvalidInputError(f"unknown fit intent {intent!r}; use slim, regular or oversized")
+    if print_ is not None and (print_ not in PRINT_AXES or print_ == "image"):
+        raise InvalidInputError(f"unknown print {print_!r}: use stripes, breton, check or "
+                                "dots")
+    if not print_cm > 0:
+        raise InvalidInputError(f"a print's repeat is a positive length, not {print_cm} cm")
     is_block = isinstance(garment_source(garment), str)
     clone = load_body(body)
     chart_name = chart or chart_name_for(clone.spec)
@@ -75,11 +87,15 @@ def fit_cmd(
                         converged=ease_settled(clone))
     if not dressed.at_rest:
         raise FitError(unsettled(dressed))
-    report = assess(dressed, clone, fabric, intent)  # type: ignore[arg-type]
+    prints = None if print_ is None else print_match(
+        construction(pattern, spacing), print_cm / 100.0, print_)
+    report = assess(dressed, clone, fabric, intent, prints)  # type: ignore[arg-type]
     for v in report.verdicts.values():
         console.print(f"{v.region:10s} {v.verdict:8s} {v.reason}")
     for c in report.lengths:
         console.print(c.describe())
+    for j in prints.visible if prints else ():
+        console.print(f"[red]{j.describe(prints.kind)}[/]")  # type: ignore[union-attr]
     title = f"fit report: {pattern.name} size {size or '-'} on {body.name}"
     written = write_report(report, clone, dressed, output, title, advice_text)
     console.print(f"wrote {', '.join(str(p) for p in written)}")

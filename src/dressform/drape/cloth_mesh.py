@@ -10,7 +10,7 @@ their own panel's coordinates.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
@@ -35,6 +35,7 @@ class ClothMesh:
     weld: (P,) the 3-D vertex each pattern vertex becomes (seam partners share one).
     seams: (S, 2) pattern-vertex pairs joined by stitches.
     boundary: (P,) True on a panel's outline.
+    seam_stitch: (S,) the index of the pattern's stitch each seam pair belongs to.
     """
 
     uv: np.ndarray
@@ -45,6 +46,7 @@ class ClothMesh:
     boundary: np.ndarray
     panel_names: tuple[str, ...]
     spacing_m: float
+    seam_stitch: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     @property
     def vertex_count(self) -> int:
@@ -111,9 +113,11 @@ def mesh_pattern(pattern: Pattern, spacing_mm: float = DEFAULT_SPACING_MM) -> Cl
         pairs.append(np.stack([a, b[::-1] if st.reversed else b], axis=1))
     seams = np.vstack(pairs) if pairs else np.zeros((0, 2), dtype=np.int64)
     weld = _weld(offset, seams)
+    stitch_of = np.concatenate([np.full(len(p), k) for k, p in enumerate(pairs)]
+                               or [np.zeros(0, dtype=np.int64)])
     return ClothMesh(np.vstack(uv_parts), np.vstack(face_parts), np.concatenate(panel_ids),
                      weld, seams, np.concatenate(boundary_parts),
-                     tuple(p.name for p in pattern.panels), h / 1000.0)
+                     tuple(p.name for p in pattern.panels), h / 1000.0, stitch_of)
 
 
 def mesh_piece(outline_mm: np.ndarray, spacing_mm: float, name: str = "piece") -> ClothMesh:

@@ -25,7 +25,7 @@ def fold_bands(pattern: Pattern, fasten: bool = True) -> Pattern:
     cut to its sewn length (`fasten_bands`), its ends joined if `fasten`, and replaced by its
     folded, single-layer half."""
     pattern = fasten_bands(pattern, join=fasten)
-    panels = tuple(_folded(p) if _is_band(p) else p for p in pattern.panels)
+    panels = tuple(_folded(p) if is_band(p) else p for p in pattern.panels)
     return pattern.model_copy(update={"panels": panels})
 
 
@@ -35,7 +35,7 @@ def fasten_bands(pattern: Pattern, join: bool = True) -> Pattern:
     panels, stitches = list(pattern.panels), list(pattern.stitches)
     for k, panel in enumerate(panels):
         names = {e.name for e in panel.edges}
-        if not _is_band(panel) or not {"seam", "end_a", "end_b"} <= names:
+        if not is_band(panel) or not {"seam", "end_a", "end_b"} <= names:
             continue
         refs = [r for st in stitches for r in (st.a, st.b)
                 if r.panel == panel.name and r.edge == "seam"]
@@ -66,7 +66,8 @@ def fasten_bands(pattern: Pattern, join: bool = True) -> Pattern:
     return pattern.model_copy(update={"panels": tuple(panels), "stitches": tuple(stitches)})
 
 
-def _is_band(panel: Panel) -> bool:
+def is_band(panel: Panel) -> bool:
+    """Whether `panel` is a band: cut double, with a fold line across its whole width."""
     folds = [i for i in panel.internal if i.kind == "fold"]
     if not folds:
         return False

@@ -15,7 +15,8 @@ from dressform.fit.report import FitReport
 
 _INK = (20, 20, 20)
 _VERDICT_RGB = {"tight": (190, 30, 30), "snug": (200, 120, 0), "regular": (30, 130, 60),
-                "loose": (40, 90, 180), "too long": (190, 30, 30), "too short": (190, 30, 30)}
+                "loose": (40, 90, 180), "too long": (190, 30, 30), "too short": (190, 30, 30),
+                "jumps": (190, 30, 30)}
 
 
 def report_lines(report: FitReport) -> list[tuple[str, str | None]]:
@@ -33,6 +34,13 @@ def report_lines(report: FitReport) -> list[tuple[str, str | None]]:
         lines.append((f"  {v.region:10s} {v.verdict:8s} {v.reason}", v.verdict))
     lines += [("", None), ("lengths", None)]
     lines += [(f"  {c.describe()}", c.verdict) for c in report.lengths]
+    if report.prints is not None:
+        lines += [("", None), (f"{report.prints.kind} across the seams (matched where the "
+                               "pattern asks)", None)]
+        shown = set(map(id, report.prints.visible))
+        lines += [(f"  {j.seam:34s} jumps {j.jump_mm:4.0f} mm"
+                   f"{'  (matched seam)' if j.matched else ''}",
+                   "jumps" if id(j) in shown else None) for j in report.prints.jumps]
     return lines
 
 

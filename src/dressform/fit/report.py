@@ -8,6 +8,7 @@ import numpy as np
 
 from dressform.body.mesh import Body
 from dressform.drape.fabrics import FabricPhysics, fabric_preset
+from dressform.drape.prints import PrintMatch
 from dressform.drape.simulate import DrapedGarment
 from dressform.fit.ease import EASE_GIRTHS, GirthEase, body_tapes, girth_ease
 from dressform.fit.lengths import LANDMARK_TAPES, LengthCheck, body_landmarks, length_checks
@@ -35,6 +36,8 @@ class FitReport:
     pressure_pa: np.ndarray  # (V,) contact pressure on the skin
     fabric: FabricPhysics
     intent: Intent
+    #: A print's jumps across the seams (stripes, checks), when the garment is printed.
+    prints: PrintMatch | None = None
 
     @property
     def tight(self) -> list[str]:
@@ -52,6 +55,8 @@ class FitReport:
         parts = [f"{e.name.removesuffix('_girth_cm')} ease {e.ease_cm:+.0f} cm" for e in main]
         parts += [f"{r} tight: {self.verdicts[r].reason}" for r in self.tight]
         parts += [c.describe() for c in self.length_problems]
+        if self.prints is not None:
+            parts += [j.describe(self.prints.kind) for j in self.prints.visible]
         return "; ".join(parts) or "no girth the garment covers"
 
     def heat_maps(self) -> tuple[HeatMap, HeatMap]:
@@ -68,8 +73,9 @@ def unsettled(garment: DrapedGarment) -> str:
 
 
 def assess(garment: DrapedGarment, body: Body, fabric: str | FabricPhysics,
-           intent: Intent = "regular") -> FitReport:
-    """Read a draped garment on its body (the fabric it was draped in, the intended fit)."""
+           intent: Intent = "regular", prints: PrintMatch | None = None) -> FitReport:
+    """Read a draped garment on its body (the fabric it was draped in, the intended fit; its
+    print's match across the seams, if printed: `dressform.drape.prints.print_match`)."""
     physics = fabric if isinstance(fabric, FabricPhysics) else fabric_preset(fabric)
     v, f = garment.vertices, garment.faces
     # The body's tapes, found once for the ease, the regions' levels and the landmarks.
@@ -85,5 +91,5 @@ def assess(garment: DrapedGarment, body: Body, fabric: str | FabricPhysics,
         ease=ease, strain=strain,
         verdicts=region_verdicts(ease, strain, physics.max_stretch, intent),
         lengths=length_checks(v, garment.panel, garment.panel_names, body, marks),
-        stretch=stretch, pressure_pa=pressure, fabric=physics, intent=intent,
+        stretch=stretch, pressure_pa=pressure, fabric=physics, intent=intent, prints=prints,
     )

@@ -154,7 +154,8 @@ class Stitch(_Record):
     out of the garment once sewn (False for a facing or a lining turned inside).
     `ease_mm`: how much longer one edge may be (eased in, as a sleeve cap into its armhole).
     `gather`: how many times longer one edge may be (gathered or stretched onto the other:
-    a rib neckband, a gathered skirt); 1 = none.
+    a rib neckband, a gathered skirt); 1 = none. `match`: a print (stripes, checks) is
+    matched across this seam, the panels cut so that it meets there.
     """
 
     a: EdgeRef
@@ -163,6 +164,7 @@ class Stitch(_Record):
     right_side_out: bool = True
     ease_mm: float = Field(default=0.0, ge=0.0)
     gather: float = Field(default=1.0, ge=1.0)
+    match: bool = False
 
 
 class Pattern(_Record):

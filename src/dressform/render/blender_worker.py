@@ -28,11 +28,12 @@ import numpy as np
 
 def _material(bpy: Any, look: dict[str, Any], overlay: np.ndarray | None = None,
               subsurface: str = "BURLEY", tint: bool = False, rough: bool = False,
-              space: bool = False) -> Any:
+              space: bool = False, sewn: bool = False) -> Any:
     """A Principled BSDF material for `look`; with `tint` and `rough`, its colour and
     roughness from the mesh's per-vertex "tint" and "roughness" attributes; `overlay` an
     RGBA image on its UVs mixed over the colour by its alpha; with `space`, fine relief
-    (pores) fixed to the mesh's "rest" attribute."""
+    (pores) fixed to the mesh's "rest" attribute; with `sewn`, the look's finish (hems,
+    seams, stitching) drawn from the mesh's construction attributes."""
     mat = bpy.data.materials.new(look["name"])
     mat.use_nodes = True
     nodes, links = mat.node_tree.nodes, mat.node_tree.links
@@ -55,7 +56,7 @@ def _material(bpy: Any, look: dict[str, Any], overlay: np.ndarray | None = None,
         inputs["Subsurface Scale"].default_value = scale
         inputs["Subsurface Radius"].default_value = [r / scale for r in radius]
     uv = None
-    if look["print_kind"] != "none" or look["weave"] > 0:
+    if look["print_kind"] != "none" or look["weave"] > 0 or look["structure"] != "none":
         uv = nodes.new("ShaderNodeTexCoord").outputs["UV"]
     if look["print_kind"] != "none":
         inputs_color = _print(bpy, nodes, links, uv, look)
@@ -76,7 +77,9 @@ def _material(bpy: Any, look: dict[str, Any], overlay: np.ndarray | None = None,
         _shadows_pass(nodes, links, bsdf, look["transmission"])
     if space and look["pores"] > 0:
         _pores(nodes, links, inputs["Normal"], inputs["Base Color"], look["pores"])
-    if look["weave"] > 0:
+    if look["structure"] != "none":
+        _cloth(_Graph(mat.node_tree), bsdf, look, uv, sewn)
+    elif look["weave"] > 0:
         wave = nodes.new("ShaderNodeTexWave")
         wave.wave_type, wave.bands_direction = "BANDS", "DIAGONAL"
         wave.inputs["Scale"].default_value = 1.0 / look["weave_period_m"]
@@ -87,6 +90,247 @@ def _material(bpy: Any, look: dict[str, Any], overlay: np.ndarray | None = None,
         links.new(wave.outputs["Fac"], bump.inputs["Height"])
         links.new(bump.outputs["Normal"], inputs["Normal"])
     return mat
+
+
+class _Graph:
+    """Terse node arithmetic on one node tree: each call adds a node and returns its
+    output socket; an argument is a socket or a number."""
+
+    def __init__(self, tree: Any) -> None:
+        self.nodes, self.links = tree.nodes, tree.links
+
+    def _feed(self, socket: Any, value: Any) -> None:
+        if isinstance(value, (int, float, tuple)):
+            socket.default_value = value
+        else:
+            self.links.new(value, socket)
+
+    def math(self, op: str, a: Any, b: Any = 0.0, c: Any = 0.0) -> Any:
+        node = self.nodes.new("ShaderNodeMath")
+        node.operation = op
+        for k, value in enumerate((a, b, c)):
+            self._feed(node.inputs[k], value)
+        return node.outputs[0]
+
+    def step(self, x: Any, lo: float, hi: float) -> Any:
+        """0 below `lo`, 1 above `hi`, smooth between."""
+        node = self.nodes.new("ShaderNodeMapRange")
+        node.interpolation_type = "SMOOTHSTEP"
+        node.inputs["From Min"].default_value, node.inputs["From Max"].default_value = lo, hi
+        self._feed(node.inputs["Value"], x)
+        return node.outputs["Result"]
+
+    def attr(self, name: str) -> Any:
+        node = self.nodes.new("ShaderNodeAttribute")
+        node.attribute_name = name
+        return node.outputs["Fac"]
+
+    def vector(self, x: Any, y: Any, z: Any = 0.0) -> Any:
+        node = self.nodes.new("ShaderNodeCombineXYZ")
+        for k, value in enumerate((x, y, z)):
+            self._feed(node.inputs[k], value)
+        return node.outputs[0]
+
+    def noise(self, vector: Any, detail: float = 2.0) -> Any:
+        """Perlin noise (about 0.3–0.7) of `vector`, one feature per unit."""
+        node = self.nodes.new("ShaderNodeTexNoise")
+        node.inputs["Scale"].default_value = 1.0
+        node.inputs["Detail"].default_value = detail
+        self._feed(node.inputs["Vector"], vector)
+        return node.outputs["Fac"]
+
+    def mix(self, factor: Any, a: Any, b: Any, blend: str = "MIX") -> Any:
+        """Colour `a` mixed towards `b` by `factor` (or blended by `blend`)."""
+        node = self.nodes.new("ShaderNodeMix")
+        node.data_type, node.blend_type = "RGBA", blend
+        for name, value in (("Factor", factor), ("A", a), ("B", b)):
+            self._feed(node.inputs[name], value)
+        return node.outputs["Result"]
+
+    def bump(self, height: Any, distance: float, normal: Any = None) -> Any:
+        node = self.nodes.new("ShaderNodeBump")
+        node.inputs["Distance"].default_value = distance
+        self._feed(node.inputs["Height"], height)
+        if normal is not None:
+            self.links.new(normal, node.inputs["Normal"])
+        return node.outputs["Normal"]
+
+    def wave(self, x: Any) -> Any:
+        """0.5 + 0.5 sin(2π x): one period per unit of `x`."""
+        return self.math("MULTIPLY_ADD", self.math("SINE", self.math("MULTIPLY", x,
+                                                                     2.0 * np.pi)), 0.5, 0.5)
+
+
+def _cloth(g: _Graph, bsdf: Any, look: dict[str, Any], uv: Any, sewn: bool) -> None:
+    """Cloth drawn yarn by yarn on its grain (`uv`, metres; the second axis the warp): the
+    structure's relief as bump, scaled by how well the camera resolves it (`relief`), the
+    cross yarns' colour, heather, slubs and faded folds into the base colour; a sheer
+    weave's openings as transparency; satin's lustre along the grain; and, with `sewn`, its
+    hems, seams and stitching (`_finish`)."""
+    inputs = bsdf.inputs
+    parts = g.nodes.new("ShaderNodeSeparateXYZ")
+    g.links.new(uv, parts.inputs[0])
+    u, v = parts.outputs[0], parts.outputs[1]
+    p, kind = look["yarn_m"], look["structure"]
+    tangent = g.nodes.new("ShaderNodeTangent")
+    tangent.direction_type, tangent.uv_map = "UV_MAP", "uv"
+    g.links.new(tangent.outputs["Tangent"], inputs["Tangent"])
+    inputs["Anisotropic Rotation"].default_value = 0.25  # highlights stretched along the warp
+    x, y = g.math("DIVIDE", u, p), g.math("DIVIDE", v, p)
+    weft: Any = 0.0  # share of the cross yarn showing
+    if kind == "jersey":
+        height = _loops(g, x, y)
+    elif kind == "plain":
+        height = g.math("MULTIPLY_ADD", g.math("MULTIPLY", g.math("SINE", g.math(
+            "MULTIPLY", x, np.pi)), g.math("SINE", g.math("MULTIPLY", y, np.pi))), 0.5, 0.5)
+    elif kind == "twill":  # 3/1: the warp floats over three weft yarns, under one
+        diagonal = g.math("FRACT", g.math("MULTIPLY_ADD", x, 2.0, y))
+        weft = g.math("SUBTRACT", g.step(diagonal, 0.7, 0.78), g.step(diagonal, 0.94, 1.0))
+        height = g.math("MULTIPLY_ADD", weft, -0.7, g.math("MULTIPLY_ADD", g.wave(
+            g.math("MULTIPLY", x, 2.0)), 0.3, 0.7))
+        # Where the camera cannot resolve the twill, its colours blend to their mean
+        # rather than alias into blotches.
+        weft = g.math("MULTIPLY_ADD", weft, look["relief"], _TWILL_WEFT * (1.0 - look["relief"]))
+    elif kind == "satin":
+        height = g.wave(x)
+    else:  # sheer: yarns crossing round open holes
+        height = g.math("MAXIMUM", g.math("POWER", g.math("ABSOLUTE", g.math(
+            "COSINE", g.math("MULTIPLY", x, np.pi))), 6.0), g.math("POWER", g.math(
+                "ABSOLUTE", g.math("COSINE", g.math("MULTIPLY", y, np.pi))), 6.0))
+    finish = look["finish"]
+    if sewn and finish is not None and finish["rib_mm"] > 0:  # knitted bands: a 1×1 rib
+        band = g.attr("band")
+        rib = g.math("MULTIPLY", g.math("POWER", g.wave(g.math("DIVIDE", u, finish[
+            "rib_mm"] / 1000.0)), 0.7), g.math("MULTIPLY_ADD", _loops(g, x, y), 0.3, 0.7))
+        height = g.math("MULTIPLY_ADD", band, g.math("SUBTRACT", rib, height), height)
+    # Tone: heather fibre by fibre and over a few millimetres, slubs along the yarns.
+    tone: Any = 1.0
+    if look["heather"] > 0:
+        fine = g.noise(g.vector(g.math("DIVIDE", u, 0.0004), g.math("DIVIDE", v, 0.0004)))
+        fine = g.math("MULTIPLY_ADD", fine, look["relief"], 0.5 * (1.0 - look["relief"]))
+        coarse = g.noise(g.vector(g.math("DIVIDE", u, 0.003), g.math("DIVIDE", v, 0.003)))
+        spread = g.math("ADD", g.math("MULTIPLY", fine, 1.6), coarse)
+        tone = g.math("MULTIPLY_ADD", g.math("SUBTRACT", spread, 1.3), 2.0 * look["heather"],
+                      1.0)
+    if look["slub"] > 0:  # plain weaves slub along the weft; twills (ring-spun) the warp
+        along, across = (u, v) if kind == "plain" else (v, u)
+        for length, width, weight in ((0.04, 0.0012, 0.5), (0.15, 0.004, 0.35)):
+            streak = g.noise(g.vector(g.math("DIVIDE", along, length),
+                                      g.math("DIVIDE", across, width)), 3.0)
+            tone = g.math("MULTIPLY", tone, g.math("MULTIPLY_ADD", g.math(
+                "SUBTRACT", streak, 0.5), weight * look["slub"], 1.0))
+    base = inputs["Base Color"]
+    color: Any = tuple(base.default_value)
+    if base.links:  # a print
+        color = base.links[0].from_socket
+    if look["weft_color"] is not None:
+        color = _crossed(g, color, weft, look)
+    if look["fade"] > 0:  # raised folds worn paler (the mesh's "ridge", 0–1)
+        worn = g.math("MULTIPLY", g.step(g.attr("ridge"), 0.3, 1.0), 0.3 * look["fade"])
+        color = g.mix(worn, color, (*(look["weft_color"] or (1.0, 1.0, 1.0))[:3], 1.0))
+    color = g.mix(1.0, color, g.vector(tone, tone, tone), "MULTIPLY")
+    normal = g.bump(height, _RELIEF_M[kind] * look["relief"])
+    roughness: Any = look["roughness"]
+    if sewn and finish is not None:
+        color, roughness, normal = _finish(g, finish, look, color, normal)
+    g.links.new(color, base)
+    if not isinstance(roughness, float):
+        g.links.new(roughness, inputs["Roughness"])
+    g.links.new(normal, inputs["Normal"])
+    if kind == "sheer":  # light and what lies behind show through the open weave
+        open_ = g.math("MULTIPLY", g.math("MULTIPLY_ADD", height, -1.2, 1.45), look["sheer"])
+        if look["thickness_m"] > 0:  # drawn as two surfaces: each lets through its root
+            open_ = g.math("SQRT", open_)
+        clear = g.nodes.new("ShaderNodeBsdfTransparent")
+        mix = g.nodes.new("ShaderNodeMixShader")
+        g.links.new(g.math("MINIMUM", open_, 0.95), mix.inputs["Fac"])
+        g.links.new(bsdf.outputs["BSDF"], mix.inputs[1])
+        g.links.new(clear.outputs["BSDF"], mix.inputs[2])
+        out = g.nodes["Material Output"]
+        g.links.new(mix.outputs["Shader"], out.inputs["Surface"])
+
+
+#: The share of a 3/1 twill's face its weft shows (the mean of `_cloth`'s weft mask).
+_TWILL_WEFT = 0.23
+
+
+def _crossed(g: _Graph, color: Any, weft: Any, look: dict[str, Any]) -> Any:
+    """The look's colour (or print, `color`) split into warp and weft yarns so that the
+    cloth's mean stays that colour: the weft (`look["weft_color"]`, linear) shows where the
+    `weft` mask says, as far as the colour allows (a dark indigo leaves little room for an
+    undyed weft: it shows less), and the warp is dyed to make up the rest."""
+    weft_rgb = np.array(look["weft_color"][:3])
+    darkest = np.minimum(np.array(look["color"][:3]), np.array(look["print_color"][:3]) if
+                         look["print_kind"] not in ("none", "image") else 1.0)
+    share = float(min(_TWILL_WEFT, 0.8 * (darkest / np.maximum(weft_rgb, 1e-6)).min()))
+    warp = g.mix(1.0, g.mix(1.0, color, (*(share * weft_rgb), 1.0), "SUBTRACT"),
+                 (*([1.0 - share] * 3), 1.0), "DIVIDE")
+    return g.mix(g.math("MULTIPLY", weft, share / _TWILL_WEFT), warp,
+                 (*look["weft_color"][:3], 1.0))
+
+
+#: Height (m) of each structure's relief where the camera resolves it.
+_RELIEF_M = {"jersey": 0.00025, "plain": 0.0001, "twill": 0.0002, "satin": 0.00003,
+             "sheer": 0.00005}
+
+
+def _loops(g: _Graph, x: Any, y: Any) -> Any:
+    """Knitted loops, 0–1: a column per wale (one per unit of `x`) of V-shaped loops, a
+    course each 0.75 unit of `y`."""
+    across = g.math("ABSOLUTE", g.math("MULTIPLY_ADD", g.math("FRACT", x), 2.0, -1.0))
+    loop = g.wave(g.math("MULTIPLY_ADD", across, 0.5, g.math("DIVIDE", y, 0.75)))
+    column = g.math("SQRT", g.math("SUBTRACT", 1.0, across))
+    return g.math("MULTIPLY", column, g.math("MULTIPLY_ADD", loop, 0.45, 0.55))
+
+
+def _finish(g: _Graph, finish: dict[str, Any], look: dict[str, Any], color: Any,
+            normal: Any) -> tuple[Any, Any, Any]:
+    """A garment's sewing on its construction attributes (metres): stitch rows in from each
+    hem's turned raw edge, topstitching beside seams on their first side and along bands'
+    edges, each a dashed thread; the turned hem's double layer raised, ending in a ridge;
+    a pressed seam's valley. The colour, roughness and normal with them."""
+    hem_d, hem_a, hem_s = g.attr("hem_distance"), g.attr("hem_allowance"), g.attr("hem_along")
+    seam_d, seam_s = g.attr("seam_distance"), g.attr("seam_along")
+    half, stitch = finish["thread_mm"] / 2000.0, finish["stitch_mm"] / 1000.0
+
+    def row(distance: Any, at: Any, along: Any) -> Any:
+        core = g.math("SUBTRACT", 1.0, g.step(g.math("ABSOLUTE", g.math(
+            "SUBTRACT", distance, at)), 0.4 * half, half))
+        dash = g.math("SUBTRACT", 1.0, g.step(g.math("FRACT", g.math("DIVIDE", along, stitch)),
+                                              0.78, 0.86))
+        return g.math("MULTIPLY", core, dash)
+
+    thread: Any = 0.0
+    for offset in finish["hem_rows_mm"]:
+        at = g.math("SUBTRACT", hem_a, offset / 1000.0)
+        on = g.math("GREATER_THAN", at, 0.0005)  # a hem deep enough for the row
+        thread = g.math("MAXIMUM", thread, g.math("MULTIPLY", on, row(hem_d, at, hem_s)))
+    for offset in finish["seam_rows_mm"]:
+        thread = g.math("MAXIMUM", thread, g.math("MULTIPLY", g.attr("seam_first"), row(
+            seam_d, offset / 1000.0, seam_s)))
+    band = g.attr("band")
+    for offset in finish["band_rows_mm"]:
+        both = g.math("MAXIMUM", row(seam_d, offset / 1000.0, seam_s),
+                      row(hem_d, offset / 1000.0, hem_s))
+        thread = g.math("MAXIMUM", thread, g.math("MULTIPLY", band, both))
+    # Heights in millimetres: the hem's second layer up to its raw edge (and a ridge there),
+    # the seam's valley, the thread standing on the cloth.
+    turned = g.math("MULTIPLY", g.math("GREATER_THAN", hem_a, 0.0), g.math(
+        "SUBTRACT", 1.0, g.step(g.math("SUBTRACT", hem_d, hem_a), -0.0008, 0.0004)))
+    height = g.math("MULTIPLY", turned, 1000.0 * look["thickness_m"] + 0.1)
+    if finish["seam_valley_mm"] > 0:
+        valley = g.math("SUBTRACT", 1.0, g.step(seam_d, 0.0, finish["seam_valley_mm"] / 1000.0))
+        height = g.math("MULTIPLY_ADD", valley, -0.4, height)
+    height = g.math("MULTIPLY_ADD", thread, 0.35, height)
+    normal = g.bump(height, 0.001, normal)
+    shade = finish["thread"]
+    if shade is None:  # tone on tone: the cloth's colour, a shade darker
+        thread_color = g.mix(1.0, color, (0.75, 0.75, 0.75, 1.0), "MULTIPLY")
+    else:
+        thread_color = (*shade, 1.0)
+    color = g.mix(thread, color, thread_color)
+    roughness = g.math("MULTIPLY_ADD", thread, 0.45 - look["roughness"], look["roughness"])
+    return color, roughness, normal
 
 
 #: Skin's relief and colour (m): pores this far apart (the cheek's and nose's visible pores,
@@ -213,10 +457,11 @@ def _print(bpy: Any, nodes: Any, links: Any, uv: Any, look: dict[str, Any]) -> A
         checker.inputs["Color1"].default_value = (1, 1, 1, 1)
         checker.inputs["Color2"].default_value = (0, 0, 0, 1)
         vec = scale.outputs["Vector"]
-        if look["print_kind"] == "stripes":  # checker of one row: stripes across the weft
+        if look["print_kind"] in ("stripes", "breton"):  # a checker of one row or column
             flat = nodes.new("ShaderNodeVectorMath")
             flat.operation = "MULTIPLY"
-            flat.inputs[1].default_value = (1.0, 0.0, 0.0)
+            flat.inputs[1].default_value = ((1.0, 0.0, 0.0) if look["print_kind"] == "stripes"
+                                            else (0.0, 1.0, 0.0))
             links.new(vec, flat.inputs[0])
             vec = flat.outputs["Vector"]
         links.new(vec, checker.inputs["Vector"])
@@ -228,7 +473,8 @@ def _print(bpy: Any, nodes: Any, links: Any, uv: Any, look: dict[str, Any]) -> A
 def _mesh_object(bpy: Any, name: str, vertices: np.ndarray, faces: np.ndarray,
                  uv: np.ndarray | None, material: Any, smooth: bool,
                  corner_uv: np.ndarray | None = None, tint: np.ndarray | None = None,
-                 rough: np.ndarray | None = None, space: np.ndarray | None = None) -> Any:
+                 rough: np.ndarray | None = None, space: np.ndarray | None = None,
+                 corners: dict[str, np.ndarray] | None = None) -> Any:
     mesh = bpy.data.meshes.new(name)
     mesh.vertices.add(len(vertices))
     mesh.vertices.foreach_set("co", vertices.astype(np.float32).ravel())
@@ -252,6 +498,9 @@ def _mesh_object(bpy: Any, name: str, vertices: np.ndarray, faces: np.ndarray,
     if space is not None:
         points = mesh.attributes.new("rest", "FLOAT_VECTOR", "POINT")
         points.data.foreach_set("vector", space.astype(np.float32).ravel())
+    for key, values in (corners or {}).items():  # (F, 3): one value per face corner
+        layer = mesh.attributes.new(key, "FLOAT", "CORNER")
+        layer.data.foreach_set("value", values.astype(np.float32).ravel())
     mesh.update()
     mesh.validate()
     if smooth:
@@ -377,12 +626,18 @@ def render(job_dir: Path) -> None:
     for spec in job["meshes"]:
         i = spec["index"]
         tint, rough, space = arrays.get(f"vc{i}"), arrays.get(f"vr{i}"), arrays.get(f"ts{i}")
+        sewing = {name: arrays[f"sew{i}_{name}"] for name in spec["sewing"]}
+        corners = {**sewing, **({"ridge": arrays[f"ridge{i}"]} if f"ridge{i}" in arrays else {})}
         obj = _mesh_object(bpy, spec["name"], arrays[f"v{i}"], arrays[f"f{i}"],
                            arrays.get(f"uv{i}"),
                            _material(bpy, spec["look"], arrays.get(f"tex{i}"),
                                      job["subsurface"], tint is not None, rough is not None,
-                                     space is not None),
-                           spec["smooth"], arrays.get(f"cuv{i}"), tint, rough, space)
+                                     space is not None, bool(sewing)),
+                           spec["smooth"], arrays.get(f"cuv{i}"), tint, rough, space, corners)
+        if spec["look"]["thickness_m"] > 0:  # cloth as thick as it is, about its mid-surface
+            solid = obj.modifiers.new("thickness", "SOLIDIFY")
+            solid.thickness, solid.offset = spec["look"]["thickness_m"], 0.0
+            solid.use_even_offset = True
         objects.append(obj)
         if spec["subject"]:
             subjects.append(obj)
@@ -424,6 +679,7 @@ def render(job_dir: Path) -> None:
     else:
         background.inputs["Color"].default_value = (1.0, 1.0, 1.0, 1.0)
         background.inputs["Strength"].default_value = job["ambient"]
+        world.cycles_visibility.glossy = not job["gloss_trap"]
         if job["reflections"] > 0:
             _studio_reflections(bpy, world, background, job["reflections"])
 

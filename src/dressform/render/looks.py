@@ -14,14 +14,47 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from dressform.body.skin_optics import scattering_radius_m, tone_rgb, tone_skin
+from dressform.body.skin_optics import (
+    lab_srgb,
+    scattering_radius_m,
+    srgb_lab,
+    tone_rgb,
+    tone_skin,
+)
 from dressform.errors import InvalidInputError, UnknownNameError
 from dressform.names import suggest
 
 RGB = tuple[float, float, float]
-PrintKind = Literal["none", "stripes", "check", "dots", "image"]
+#: Stripes run along the grain, breton stripes across it.
+PrintKind = Literal["none", "stripes", "breton", "check", "dots", "image"]
+#: How a cloth is made, drawn on its grain: woven plain (poplin), twill (denim, suiting) or
+#: satin (charmeuse), knitted jersey, or an open sheer weave (chiffon).
+Structure = Literal["none", "plain", "twill", "satin", "jersey", "sheer"]
+
+
+class Finish(BaseModel):
+    """How a garment's sewing shows (drawn where the mesh says its hems, seams and bands
+    are: `dressform.drape.construction`). Distances in millimetres."""
+
+    model_config = ConfigDict(frozen=True)
+
+    #: Stitch rows this far in from a hem's turned raw edge (a twin needle's two rows).
+    hem_rows_mm: tuple[float, ...] = (4.0,)
+    #: Topstitching this far from a seam, on its first side (a flat-felled seam's rows).
+    seam_rows_mm: tuple[float, ...] = ()
+    #: Stitch rows this far in from a band's seam and from its fold (a waistband's).
+    band_rows_mm: tuple[float, ...] = ()
+    #: The thread's sRGB colour; None: the cloth's own, a shade darker (tone on tone).
+    thread: RGB | None = None
+    thread_mm: float = Field(0.3, gt=0.0)
+    stitch_mm: float = Field(2.5, gt=0.0)
+    #: Width of the valley a pressed seam leaves along its line.
+    seam_valley_mm: float = Field(1.5, ge=0.0)
+    #: Bands knitted as a 1×1 rib of this repeat (0: bands in the garment's own cloth).
+    rib_mm: float = Field(0.0, ge=0.0)
 
 
 class SurfaceLook(BaseModel):
@@ -49,6 +82,21 @@ class SurfaceLook(BaseModel):
     #: Weave relief: a fine bump of this strength (0 = smooth) and period (metres of fabric).
     weave: float = Field(0.0, ge=0.0, le=1.0)
     weave_period_m: float = Field(0.002, gt=0.0)
+    #: Cloth drawn yarn by yarn on the grain (`uv`, metres): its structure, repeating every
+    #: `yarn_m`; the cross yarns' colour (`weft_color`: denim's undyed weft; None: the
+    #: same); colour variation fibre by fibre (`heather`) and streaks of thicker yarn along
+    #: the yarns (`slub`); raised folds paler (`fade`: worn indigo); the share of light
+    #: passing through the open weave (`sheer`); and the cloth's thickness (0: one surface).
+    structure: Structure = "none"
+    yarn_m: float = Field(0.001, gt=0.0)
+    weft_color: RGB | None = None
+    heather: float = Field(0.0, ge=0.0, le=1.0)
+    slub: float = Field(0.0, ge=0.0, le=1.0)
+    fade: float = Field(0.0, ge=0.0, le=1.0)
+    sheer: float = Field(0.0, ge=0.0, lt=1.0)
+    thickness_m: float = Field(0.0, ge=0.0, le=0.01)
+    #: Hems, seams and bands, where the mesh carries its construction.
+    finish: Finish | None = None
     #: A print on the pattern's own coordinates (metres of flat fabric), so it runs across
     #: panels as they were cut.
     print_kind: PrintKind = "none"
@@ -56,16 +104,17 @@ class SurfaceLook(BaseModel):
     print_period_m: float = Field(0.05, gt=0.0)
     print_image: str = ""
 
-    @field_validator("color", "print_color")
+    @field_validator("color", "print_color", "weft_color")
     @classmethod
-    def _in_unit_range(cls, value: RGB) -> RGB:
-        if not all(0.0 <= c <= 1.0 for c in value):
+    def _in_unit_range(cls, value: RGB | None) -> RGB | None:
+        if value is not None and not all(0.0 <= c <= 1.0 for c in value):
             raise ValueError("colour channels must be in 0–1 (sRGB)")
         return value
 
 
 def parse_color(text: str | RGB) -> RGB:
-    """A colour from '#rrggbb', a name in `COLORS`, or an sRGB triple in 0–1."""
+    """A colour from '#rrggbb', a name in `COLORS`, a measured CIELAB (D65) as
+    'lab(L, a, b)', or an sRGB triple in 0–1."""
     if not isinstance(text, str):
         if len(text) != 3 or not all(0.0 <= float(c) <= 1.0 for c in text):
             raise InvalidInputError(f"a colour is three sRGB numbers in 0–1, not {text!r}")
@@ -76,8 +125,22 @@ def parse_color(text: str | RGB) -> RGB:
     if re.fullmatch(r"#?[0-9a-f]{6}", key):
         h = key.lstrip("#")
         return (int(h[0:2], 16) / 255.0, int(h[2:4], 16) / 255.0, int(h[4:6], 16) / 255.0)
-    raise InvalidInputError(f"unknown colour {text!r}{suggest(key, COLORS)}: give '#rrggbb' "
-                            f"or one of {', '.join(COLORS)}")
+    lab = re.fullmatch(r"lab\(\s*([-+0-9.e]+)[\s,]+([-+0-9.e]+)[\s,]+([-+0-9.e]+)\s*\)", key)
+    if lab:
+        return _from_lab(tuple(float(x) for x in lab.groups()), text)  # type: ignore[arg-type]
+    raise InvalidInputError(f"unknown colour {text!r}{suggest(key, COLORS)}: give '#rrggbb', "
+                            f"'lab(L, a, b)' or one of {', '.join(COLORS)}")
+
+
+def _from_lab(lab: RGB, text: str) -> RGB:
+    """The sRGB colour of a CIELAB (D65) measurement; an error if sRGB cannot show it."""
+    if not 0.0 <= lab[0] <= 100.0:
+        raise InvalidInputError(f"colour {text!r}: L* is 0–100, not {lab[0]:g}")
+    rgb = lab_srgb(lab)
+    if float(np.abs(srgb_lab(rgb) - np.asarray(lab)).max()) > 1.0:
+        raise InvalidInputError(f"colour {text!r} lies outside what sRGB (a screen, a "
+                                "render) can show: give a less saturated colour")
+    return (float(rgb[0]), float(rgb[1]), float(rgb[2]))
 
 
 COLORS: dict[str, RGB] = {
@@ -86,32 +149,111 @@ COLORS: dict[str, RGB] = {
     "indigo": (0.13, 0.20, 0.38), "red": (0.70, 0.08, 0.10), "burgundy": (0.40, 0.06, 0.12),
     "emerald": (0.05, 0.45, 0.30), "olive": (0.38, 0.40, 0.20), "camel": (0.76, 0.60, 0.42),
     "blush": (0.93, 0.72, 0.70), "sky": (0.55, 0.72, 0.88), "mustard": (0.85, 0.65, 0.15),
+    "denim": (0.27, 0.33, 0.44), "cobalt": (0.10, 0.28, 0.62), "teal": (0.05, 0.42, 0.45),
+    "forest": (0.10, 0.30, 0.18), "terracotta": (0.72, 0.36, 0.24), "rust": (0.60, 0.25, 0.10),
+    "coral": (0.95, 0.45, 0.38), "lilac": (0.72, 0.62, 0.80), "sand": (0.84, 0.76, 0.62),
+    "stone": (0.66, 0.64, 0.60), "chocolate": (0.30, 0.18, 0.12), "mid-grey": (0.5, 0.5, 0.5),
 }
 
 #: Fabric type of each drape preset, and that type's look (colour is the garment's own).
+#: Structures and repeats are the cloth's own, a touch coarser where the real yarn is finer
+#: than an 85 mm close-up resolves (jersey's 14 wales a centimetre drawn as 11); the rest
+#: chosen by eye against product photographs of each cloth.
 FABRIC_LOOK: dict[str, dict[str, object]] = {
-    "cotton": {"roughness": 0.85, "sheen": 0.15, "weave": 0.15, "weave_period_m": 0.0015},
-    "denim": {"roughness": 0.8, "sheen": 0.05, "weave": 0.5, "weave_period_m": 0.002},
-    "wool": {"roughness": 0.9, "sheen": 0.45, "sheen_roughness": 0.6, "weave": 0.2,
-             "weave_period_m": 0.002},
-    "silk": {"roughness": 0.28, "sheen": 0.1, "anisotropic": 0.6, "specular": 0.6},
-    "chiffon": {"roughness": 0.45, "sheen": 0.2, "transmission": 0.35},
-    "knit": {"roughness": 0.9, "sheen": 0.35, "sheen_roughness": 0.4, "weave": 0.25,
-             "weave_period_m": 0.003},
+    # Poplin: a crisp plain weave with slubs along the weft, matte, thin.
+    "cotton": {"roughness": 0.6, "sheen": 0.05, "structure": "plain", "yarn_m": 0.0004,
+               "slub": 0.8, "heather": 0.03, "thickness_m": 0.00025,
+               "finish": Finish(hem_rows_mm=(3.0,), band_rows_mm=(2.0,))},
+    # Denim: a 3/1 twill of indigo warp over an undyed weft, streaked by ring-spun slubs,
+    # paler on raised folds, with contrast (gold) topstitching on flat-felled seams.
+    "denim": {"roughness": 0.85, "sheen": 0.08, "structure": "twill", "yarn_m": 0.001,
+              "weft_color": (0.86, 0.84, 0.78), "slub": 1.0, "fade": 1.0, "heather": 0.05,
+              "thickness_m": 0.0009,
+              "finish": Finish(hem_rows_mm=(6.0,), seam_rows_mm=(1.5, 7.5),
+                               band_rows_mm=(2.0,), thread=(0.80, 0.55, 0.22),
+                               thread_mm=0.5, stitch_mm=3.2, seam_valley_mm=2.0)},
+    # Wool suiting: a fine twill of heathered yarns under a soft fibre fuzz, blind hems.
+    "wool": {"roughness": 0.9, "sheen": 0.5, "sheen_roughness": 0.55, "structure": "twill",
+             "yarn_m": 0.0007, "heather": 0.25, "slub": 0.1, "thickness_m": 0.0006,
+             "finish": Finish(hem_rows_mm=(), band_rows_mm=(2.0,), seam_valley_mm=2.5)},
+    # Charmeuse: satin floats along the warp, a smooth anisotropic lustre along the grain.
+    "silk": {"roughness": 0.22, "sheen": 0.15, "anisotropic": 0.8, "specular": 0.6,
+             "structure": "satin", "yarn_m": 0.0002, "thickness_m": 0.0002,
+             "finish": Finish(hem_rows_mm=(3.0,), band_rows_mm=(2.0,))},
+    # Chiffon: an open crêpe weave that lets the light (and the legs) through.
+    "chiffon": {"roughness": 0.5, "sheen": 0.3, "structure": "sheer", "yarn_m": 0.0003,
+                "sheer": 0.55, "thickness_m": 0.00012,
+                "finish": Finish(hem_rows_mm=(2.0,), band_rows_mm=(2.0,))},
+    # Single jersey: wales and courses of knitted loops, a soft fibre sheen, heathered
+    # cotton; twin-needle hems, 1×1 rib bands.
+    "knit": {"roughness": 0.9, "sheen": 0.45, "sheen_roughness": 0.45, "structure": "jersey",
+             "yarn_m": 0.0009, "heather": 0.12, "thickness_m": 0.0006,
+             "finish": Finish(hem_rows_mm=(4.0, 10.4), rib_mm=2.6, seam_valley_mm=1.0)},
+    # Ponte (a firm double knit with elastane): finer, flatter loops, a smoother lustre.
+    "ponte": {"roughness": 0.45, "sheen": 0.5, "sheen_roughness": 0.25, "specular": 0.55,
+              "structure": "jersey", "yarn_m": 0.0006, "thickness_m": 0.0009,
+              "finish": Finish(hem_rows_mm=(4.0, 10.4), rib_mm=2.0, seam_valley_mm=1.0)},
 }
 FABRIC_TYPE: dict[str, str] = {
     "cotton_jersey": "knit", "cotton_poplin": "cotton", "denim": "denim",
     "wool_suiting": "wool", "silk_charmeuse": "silk", "polyester_chiffon": "chiffon",
-    "stretch_knit": "knit",
+    "stretch_knit": "ponte",
 }
-DEFAULT_COLOR: dict[str, RGB] = {"denim": COLORS["indigo"]}
+#: Denim's default is a mid wash: the undyed weft shows in it (a raw indigo hides it).
+DEFAULT_COLOR: dict[str, RGB] = {"denim": COLORS["denim"]}
+
+
+#: How much rougher each structure's cloth looks where its yarns are finer than a pixel:
+#: the relief's slopes, no longer drawn, scatter light as a rougher surface does.
+_UNRESOLVED_ROUGHNESS = {"none": 0.0, "jersey": 0.1, "plain": 0.05, "twill": 0.08,
+                         "satin": 0.03, "sheer": 0.05}
+
+
+def resolved(look: SurfaceLook, pixel_m: float) -> tuple[float, float]:
+    """(relief, roughness) of `look` seen at `pixel_m` metres a pixel: the structure's
+    relief drawn in full where its repeat spans 4 pixels or more, not at all under 1.5 (a
+    bump finer than the pixel only aliases), and its slopes folded into the roughness as
+    the relief fades."""
+    if look.structure == "none" or pixel_m <= 0:
+        return (0.0 if look.structure == "none" else 1.0), look.roughness
+    span = look.yarn_m / pixel_m
+    t = min(max((span - 1.5) / 2.5, 0.0), 1.0)
+    relief = t * t * (3.0 - 2.0 * t)
+    return relief, min(1.0, look.roughness + (1.0 - relief) * _UNRESOLVED_ROUGHNESS[
+        look.structure])
+
+
+#: How each fabric type renders a base colour under the neutral light box, per channel in
+#: linear light: seen = gain × albedo + lift (its specular and sheen reflect the white room,
+#: and a sheer cloth lets it through). Fitted to a grey ramp of swatches by
+#: `python benchmarks/fabrics.py profile`; `fabric_look` inverts it, so that a garment
+#: renders in the colour it was given as far as the cloth can (no albedo goes below 0: a
+#: colour darker than the lift is out of the cloth's reach there).
+COLOR_PROFILE: dict[str, tuple[float, float]] = {
+    "cotton": (0.887, 0.0126), "denim": (0.897, 0.0104), "wool": (0.883, 0.0245),
+    "silk": (0.87, 0.0163), "chiffon": (0.877, 0.0183), "knit": (0.896, 0.0134),
+    "ponte": (0.878, 0.0146),
+}
+
+
+def profiled(color: RGB, kind: str) -> RGB:
+    """The base colour (sRGB) a cloth of fabric type `kind` needs to render as `color`
+    under the neutral light box (`COLOR_PROFILE`)."""
+    from dressform.body.skin import linear_to_srgb, srgb_to_linear
+
+    gain, lift = COLOR_PROFILE.get(kind, (1.0, 0.0))
+    linear = (srgb_to_linear(np.asarray(color, dtype=float)) - lift) / gain
+    out = linear_to_srgb(np.clip(linear, 0.0, 1.0))
+    return (float(out[0]), float(out[1]), float(out[2]))
 
 
 def fabric_look(fabric: str, color: str | RGB | None = None, *, name: str = "garment",
                 print_kind: PrintKind = "none", print_color: str | RGB = "white",
-                print_period_cm: float = 5.0, print_image: str = "") -> SurfaceLook:
+                print_period_cm: float = 5.0, print_image: str = "",
+                managed: bool = True) -> SurfaceLook:
     """The look of a garment in drape fabric preset `fabric` (or a fabric type: cotton,
-    denim, wool, silk, chiffon, knit), in `color`, optionally printed."""
+    denim, wool, silk, chiffon, knit, ponte), in `color`, optionally printed; with
+    `managed`, its colours made to render as given under the neutral light (`profiled`)."""
     kind = FABRIC_TYPE.get(fabric, fabric)
     if kind not in FABRIC_LOOK:
         known = [*FABRIC_TYPE, *FABRIC_LOOK]
@@ -120,8 +262,10 @@ def fabric_look(fabric: str, color: str | RGB | None = None, *, name: str = "gar
     if print_kind == "image" and not print_image:
         raise InvalidInputError("an image print needs the image file (print_image)")
     base = parse_color(color) if color is not None else DEFAULT_COLOR.get(kind, COLORS["white"])
-    return SurfaceLook(name=name, color=base, print_kind=print_kind,
-                       print_color=parse_color(print_color),
+    printed = parse_color(print_color)
+    if managed:
+        base, printed = profiled(base, kind), profiled(printed, kind)
+    return SurfaceLook(name=name, color=base, print_kind=print_kind, print_color=printed,
                        print_period_m=print_period_cm / 100.0, print_image=print_image,
                        **FABRIC_LOOK[kind])  # type: ignore[arg-type]
 

@@ -25,7 +25,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,7 +40,15 @@ from dressform.render.camera import SENSOR_LONG_SIDE_MM, place_camera
 from dressform.render.eyes import Face, eye_texture, face_parts, hide_globes
 from dressform.render.face import IRIS_COLORS, check_iris, face_overlay
 from dressform.render.hair import Hair
-from dressform.render.looks import CORNEA, FACE_HAIR, SCLERA, TEAR, SurfaceLook, skin_look
+from dressform.render.looks import (
+    CORNEA,
+    FACE_HAIR,
+    SCLERA,
+    TEAR,
+    SurfaceLook,
+    resolved,
+    skin_look,
+)
 from dressform.render.mask import Mask, decode_colors, encode_colors, scene_classes, write_mask
 from dressform.render.skin_map import skin_map
 from dressform.render.studio import (
@@ -66,7 +74,9 @@ class SceneMesh:
     0–1) and `vertex_roughness` (V,), when given, replace the look's colour and roughness
     vertex by vertex (skin by region, `dressform.render.skin_map`); `texture_space` (V, 3),
     the points fine relief is fixed to (the body's at rest, so pores stay put in any
-    pose)."""
+    pose). `sewing`, for a garment: where its hems, seams and bands lie, face corner by
+    face corner (each of `SEWING` an (F, 3) array; `dressform.drape.construction`), drawn
+    as its look's finish."""
 
     name: str
     vertices: np.ndarray
@@ -83,6 +93,12 @@ class SceneMesh:
     vertex_color: np.ndarray | None = None
     vertex_roughness: np.ndarray | None = None
     texture_space: np.ndarray | None = None
+    sewing: Mapping[str, np.ndarray] | None = None
+
+
+#: What a garment's `SceneMesh.sewing` holds, per face corner (metres; the last 0 or 1).
+SEWING = ("hem_distance", "hem_allowance", "hem_along", "seam_distance", "seam_along",
+          "seam_first", "band")
 
 
 @dataclass(frozen=True)
@@ -275,6 +291,10 @@ def render_job(meshes: Sequence[SceneMesh], studio: Studio, output: Path | Seque
             raise RenderError(f"mesh {m.name!r}: vertex_roughness must be ({len(v)},)")
         if m.texture_space is not None and np.shape(m.texture_space) != (len(v), 3):
             raise RenderError(f"mesh {m.name!r}: texture_space must be ({len(v)}, 3)")
+        if m.sewing is not None and (set(m.sewing) != set(SEWING) or any(
+                np.shape(a) != f.shape for a in m.sewing.values())):
+            raise RenderError(f"mesh {m.name!r}: sewing must hold {', '.join(SEWING)}, "
+                              f"each one value per face corner {f.shape}")
     everything = np.concatenate(
         [np.asarray(m.vertices) for m in subjects]
         + ([] if hair is None else [hair.strands.reshape(-1, 3)])
@@ -287,7 +307,7 @@ def render_job(meshes: Sequence[SceneMesh], studio: Studio, output: Path | Seque
     centre = 0.5 * (everything.min(axis=0) + everything.max(axis=0))
     if len(set(turns_deg)) > 1:  # frame what the subject sweeps as it turns
         everything = _swept(everything, centre, sorted(set(turns_deg)))
-    lo, hi = frame_box(everything, preset)
+    lo, hi = frame_box(everything, preset, studio)
     at = place_camera(preset.camera(), lo, hi, width / height)
     rig = LIGHTS[studio.light]
     backdrop = BACKDROPS[studio.backdrop]
@@ -306,6 +326,9 @@ def render_job(meshes: Sequence[SceneMesh], studio: Studio, output: Path | Seque
         if wall and rig.backdrop_w > 0:
             wash = backdrop_wash(centre[:2], away, behind + COVE_M, rig.backdrop_w)
     quality = studio.sampling
+    # What one pixel spans on the subject: cloth finer than that is drawn as roughness.
+    pixel_m = (float(np.linalg.norm(at.eye - 0.5 * (lo + hi))) * SENSOR_LONG_SIDE_MM
+               / preset.focal_length_mm / max(width, height))
     arrays: dict[str, np.ndarray] = {}
     specs = []
     if hair is not None:
@@ -327,12 +350,14 @@ def render_job(meshes: Sequence[SceneMesh], studio: Studio, output: Path | Seque
             arrays[f"vr{i}"] = np.asarray(m.vertex_roughness, dtype=np.float32)
         if m.texture_space is not None:
             arrays[f"ts{i}"] = np.asarray(m.texture_space, dtype=np.float32)
-        look = m.look.model_dump()
-        # Blender's colour sockets take scene-linear values; looks are written in sRGB.
-        for key in ("color", "print_color"):
-            look[key] = [*(srgb_to_linear(c) for c in look[key]), 1.0]
-        specs.append({"index": i, "name": m.name, "look": look, "smooth": m.smooth,
-                      "subject": m.subject})
+        for key, values in (m.sewing or {}).items():
+            arrays[f"sew{i}_{key}"] = np.asarray(values, dtype=np.float32)
+        if m.look.fade > 0:
+            f = np.asarray(m.faces)
+            arrays[f"ridge{i}"] = ridges(np.asarray(m.vertices), f)[f].astype(np.float32)
+        specs.append({"index": i, "name": m.name, "look": _job_look(m.look, pixel_m),
+                      "smooth": m.smooth, "subject": m.subject,
+                      "sewing": list(m.sewing or ())})
     if hair is not None:
         arrays["hair"] = hair.strands
         for k, strands in enumerate(motion.hair if motion and motion.hair else []):
@@ -357,6 +382,7 @@ def render_job(meshes: Sequence[SceneMesh], studio: Studio, output: Path | Seque
         "lights": [_light(li, preset.azimuth_deg, front, centre) for li in rig.lights],
         "backdrop_wash": wash,
         "ambient": rig.ambient, "reflections": rig.reflections, "sky": rig.sky,
+        "gloss_trap": rig.gloss_trap,
         "sky_strength": rig.sky_strength,
         "exposure": rig.exposure, "view": rig.view,
         "sun_elevation": math.radians(rig.sun_elevation_deg),
@@ -372,6 +398,60 @@ def render_job(meshes: Sequence[SceneMesh], studio: Studio, output: Path | Seque
             raise RenderError("one mask path per frame")
         job["masks"] = mask_job(drawn, hair is not None, masks, arrays)
     return job, arrays
+
+
+#: A vertex standing out of its neighbours' mean plane by this share of their distance is
+#: the crest of a fold (ridge 1); flat cloth and hollows are 0.
+CREST = 0.15
+#: Times the crests are averaged with their neighbours (each spreads them about an edge).
+_CREST_SPREAD = 3
+
+
+def ridges(vertices: np.ndarray, faces: np.ndarray) -> np.ndarray:
+    """(V,) how much each vertex is the crest of a fold, 0–1: how far it stands out along
+    its normal from the mean of its neighbours, per their mean distance (`CREST` = 1).
+    Hems and other open edges count as flat (their neighbours lie to one side)."""
+    v = np.asarray(vertices, dtype=np.float64)
+    f = np.asarray(faces)
+    normal = np.zeros_like(v)
+    area = np.cross(v[f[:, 1]] - v[f[:, 0]], v[f[:, 2]] - v[f[:, 0]])
+    for k in range(3):
+        np.add.at(normal, f[:, k], area)
+    normal /= np.maximum(np.linalg.norm(normal, axis=1, keepdims=True), 1e-12)
+    edges, uses = np.unique(np.sort(np.concatenate([f[:, [0, 1]], f[:, [1, 2]], f[:, [2, 0]]]),
+                                    axis=1), axis=0, return_counts=True)
+    total, count, reach = np.zeros_like(v), np.zeros(len(v)), np.zeros(len(v))
+    length = np.linalg.norm(v[edges[:, 0]] - v[edges[:, 1]], axis=1)
+    for a, b in ((edges[:, 0], edges[:, 1]), (edges[:, 1], edges[:, 0])):
+        np.add.at(total, a, v[b])
+        np.add.at(count, a, 1.0)
+        np.add.at(reach, a, length)
+    count = np.maximum(count, 1.0)
+    out = ((v - total / count[:, None]) * normal).sum(axis=1) / np.maximum(reach / count,
+                                                                          1e-12)
+    border = np.zeros(len(v), dtype=bool)
+    border[edges[uses == 1].ravel()] = True
+    crest = np.where(border, 0.0, np.clip(out / CREST, 0.0, 1.0))
+    for _ in range(_CREST_SPREAD):  # a worn fold is a band a few centimetres wide
+        spread = np.zeros(len(v))
+        for a, b in ((edges[:, 0], edges[:, 1]), (edges[:, 1], edges[:, 0])):
+            np.add.at(spread, a, crest[b])
+        crest = 0.5 * crest + 0.5 * spread / count
+    return crest
+
+
+def _job_look(look: SurfaceLook, pixel_m: float) -> dict:
+    """`look` as the worker takes it: colours scene-linear (looks are written in sRGB), and
+    the cloth's structure resolved at `pixel_m` (`resolved`)."""
+    out = look.model_dump()
+    for key in ("color", "print_color"):
+        out[key] = [*(srgb_to_linear(c) for c in out[key]), 1.0]
+    if look.weft_color is not None:
+        out["weft_color"] = [*(srgb_to_linear(c) for c in look.weft_color), 1.0]
+    if look.finish is not None and look.finish.thread is not None:
+        out["finish"]["thread"] = [srgb_to_linear(c) for c in look.finish.thread]
+    out["relief"], out["roughness"] = resolved(look, pixel_m)
+    return out
 
 
 def shaded_scalp(body: SceneMesh, hair: Hair) -> SceneMesh:

@@ -61,6 +61,9 @@ class LightRig:
     #: Khronos PBR Neutral keeps a base colour's hue and saturation on screen (AgX washes
     #: bright skin and fabric out towards white), which e-commerce colour needs.
     view: str = "Khronos PBR Neutral"
+    #: The world hidden from mirror (glossy) reflections, as a colour instrument's gloss trap
+    #: excludes the specular: lit surfaces show their albedo, not the white room's image.
+    gloss_trap: bool = False
 
 
 LIGHTS: dict[str, LightRig] = {r.name: r for r in (
@@ -80,8 +83,9 @@ LIGHTS: dict[str, LightRig] = {r.name: r for r in (
               Light(-140.0, 2.2, 2.4, 0.4, 260.0, (0.85, 0.9, 1.0))), ambient=0.01,
              exposure=-0.3, reflections=0.03),
     LightRig("neutral", "neutral light box for colour checks: an even white world and no "
-             "lamps, developed with the Standard view, so that lit skin and cloth show their "
-             "own albedo", (), ambient=1.0, view="Standard"),
+             "lamps, its mirror reflections trapped, developed with the Standard view, so "
+             "that lit skin and cloth show their own albedo", (), ambient=1.0,
+             view="Standard", gloss_trap=True),
     LightRig("outdoor", "outdoor daylight: Blender's procedural sky with a sun",
              (), ambient=0.0, sky=True, sky_strength=0.12, sun_strength=4.5, exposure=-0.3),
 )}
@@ -191,6 +195,10 @@ class Studio:
     #: overridden (for trade-off measurements; None: the quality's own).
     samples: int | None = None
     denoiser: str | None = None
+    #: A product detail (a hem, a seam, a band): the camera frames a square `detail_m` wide
+    #: round this point (metres, where the subject stands) instead of its preset's framing.
+    detail_at: tuple[float, float, float] | None = None
+    detail_m: float = 0.15
 
     def __post_init__(self) -> None:
         for what, table, value in (("light", LIGHTS, self.light),
@@ -200,6 +208,8 @@ class Studio:
             if value not in table:
                 raise UnknownNameError(f"unknown {what} {value!r}{suggest(value, table)} "
                                        f"({what}s: {', '.join(table)})")
+        if not 0.01 <= self.detail_m <= 2.0:
+            raise InvalidInputError(f"a detail is 0.01–2 m wide, not {self.detail_m} m")
         if self.samples is not None and not 1 <= self.samples <= 4096:
             raise InvalidInputError(f"samples per pixel are 1–4096, not {self.samples}")
         if self.denoiser is not None and self.denoiser not in DENOISERS:
@@ -231,9 +241,14 @@ class Studio:
 PORTRAIT_HALF_WIDTH_M = 0.12
 
 
-def frame_box(vertices: np.ndarray, preset: CameraPreset) -> tuple[np.ndarray, np.ndarray]:
+def frame_box(vertices: np.ndarray, preset: CameraPreset, studio: Studio | None = None
+              ) -> tuple[np.ndarray, np.ndarray]:
     """The box a camera preset frames: the whole subject, or for a portrait its top
-    `preset.depth_m`, no wider than `PORTRAIT_HALF_WIDTH_M` round the head."""
+    `preset.depth_m`, no wider than `PORTRAIT_HALF_WIDTH_M` round the head; or, for a
+    studio's detail, the square of `studio.detail_m` round `studio.detail_at`."""
+    if studio is not None and studio.detail_at is not None:
+        half = np.full(3, studio.detail_m / 2.0)
+        return np.asarray(studio.detail_at) - half, np.asarray(studio.detail_at) + half
     lo, hi = vertices.min(axis=0), vertices.max(axis=0)
     if preset.frame == "full":
         return lo, hi

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -15,7 +16,9 @@ from dressform.body.files import load_body
 from dressform.body.mesh import Body
 from dressform.body.pose import get_pose
 from dressform.body.wear import WearPiece
+from dressform.drape.construction import Construction, construction
 from dressform.drape.posed import posed_garments
+from dressform.drape.prints import print_shifts, printed_uv
 from dressform.drape.styling import AS_IS, Styling, complete
 from dressform.drape.worn import WornGarment, load_worn
 from dressform.render.hair import Hair, grow_hair
@@ -29,10 +32,35 @@ def garment_look(garment: WornGarment) -> SurfaceLook:
     return fabric_look(garment.fabric, garment.mesh.color, name=garment.name)
 
 
-def garment_scene(garment: WornGarment, vertices: np.ndarray) -> SceneMesh:
-    """A stored garment at `vertices` (posed, or a motion's first frame), as drawn."""
-    return SceneMesh(garment.name, vertices, np.asarray(garment.mesh.faces),
-                     garment_look(garment), uv=np.asarray(garment.mesh.uvs))
+def garment_scene(garment: WornGarment, vertices: np.ndarray,
+                  look: SurfaceLook | None = None) -> SceneMesh:
+    """A stored garment at `vertices` (posed, or a motion's first frame), as drawn in `look`
+    (None: its fabric's, `garment_look`): with its record, on its flat pattern panel by
+    panel along the grain, a print cut to match where the pattern asks
+    (`dressform.drape.prints`), with its sewing (hems, seams, bands:
+    `dressform.drape.construction`); without, on the mesh's own UVs."""
+    faces = np.asarray(garment.mesh.faces)
+    plain = SceneMesh(garment.name, vertices, faces, look or garment_look(garment),
+                      uv=np.asarray(garment.mesh.uvs))
+    rec = garment.record
+    if rec is None:
+        return plain
+    sewn = construction(rec.pattern, rec.spacing_mm, rec.bands_fastened)
+    if len(sewn.corners) != len(faces):
+        return plain  # meshed otherwise than its pattern meshes now: draw it as stored
+    uv = sewn.corner_uv
+    if plain.look.print_kind != "none":
+        period, kind = plain.look.print_period_m, plain.look.print_kind
+        uv = printed_uv(sewn, print_shifts(sewn, period, kind))
+    return replace(plain, uv=None, corner_uv=uv, sewing=sewing(sewn))
+
+
+def sewing(sewn: Construction) -> dict[str, np.ndarray]:
+    """A garment's construction as the renderer draws it (`SceneMesh.sewing`)."""
+    return {"hem_distance": sewn.hem_distance, "hem_allowance": sewn.hem_allowance,
+            "hem_along": sewn.hem_along, "seam_distance": sewn.seam_distance,
+            "seam_along": sewn.seam_along, "seam_first": sewn.seam_first,
+            "band": np.repeat(sewn.band[:, None].astype(np.float64), 3, axis=1)}
 
 
 def stool(body: Body) -> SceneMesh:

@@ -129,8 +129,10 @@ def seam(a: str, a_edge: str, b: str, b_edge: str, *, a_part: tuple[float, float
 
 
 def side_seam_pairs(front: str, back: str, edges: Sequence[str]) -> list[Stitch]:
-    """Front and back joined along the same-named edges on both sides of the body."""
-    return [seam(front, f"{e}_{s}", back, f"{e}_{s}") for e in edges for s in ("l", "r")]
+    """Front and back joined along the same-named edges on both sides of the body, a print
+    matched across them (as stripes are matched at side seams)."""
+    return [seam(front, f"{e}_{s}", back, f"{e}_{s}").model_copy(update={"match": True})
+            for e in edges for s in ("l", "r")]
 
 
 def cap_curve(underarm: Point, top: Point) -> Cubic:
