@@ -265,9 +265,10 @@ def test_a_bad_print_is_refused(sewn):
 
 def test_a_garment_renders_in_the_colour_it_was_given(tmp_path):
     """A flat swatch of poplin in a named colour and in a measured CIELAB, under the neutral
-    light box: the rendered colour is within 2 ΔE2000 of the colour asked for (0.1 and 1.0
-    in the benchmark's table), where the same swatch without colour management is further
-    off (its sheen lifts it: 2.3 for the CIELAB colour unmanaged when written)."""
+    light box (48 pixels, preview sampling): the rendered colour is within 3 ΔE2000 of the
+    colour asked for (1.6 and 1.9 when this was written; 0.8 and 1.6 in the benchmark's
+    larger swatches), and the CIELAB colour is further off without colour management (2.9:
+    the cloth's sheen lifts it)."""
     import colour
 
     vertices, faces = _square(0.2, 9)
@@ -281,5 +282,5 @@ def test_a_garment_renders_in_the_colour_it_was_given(tmp_path):
             seen = srgb_lab(np.median(img[16:32, 16:32, :3].reshape(-1, 3), axis=0))
             errors[text, managed] = float(colour.delta_E(seen, srgb_lab(parse_color(text)),
                                                          method="CIE 2000"))
-    assert errors["camel", True] < 2.0 and errors["lab(45, 30, 25)", True] < 2.0, errors
-    assert errors["lab(45, 30, 25)", False] > errors["lab(45, 30, 25)", True], errors
+    assert errors["camel", True] < 3.0 and errors["lab(45, 30, 25)", True] < 3.0, errors
+    assert errors["lab(45, 30, 25)", False] > errors["lab(45, 30, 25)", True] + 0.5, errors
