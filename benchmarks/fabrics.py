@@ -198,9 +198,9 @@ def swatches(fabric: str, colors: tuple[str, ...] = TEST_COLORS, managed: bool =
 
 def swatch_colors(meshes: list[SceneMesh], png_dir: Path, name: str) -> np.ndarray:
     """(N, 3) the median rendered sRGB (0–1) of each swatch of `meshes` (6 pixels in from
-    its edge) under the neutral light box."""
+    its edge) under the colour-check light box (specular excluded)."""
     png = png_dir / f"{name}.png"
-    render_still(meshes, Studio(light="neutral", camera="front", quality="preview",
+    render_still(meshes, Studio(light="colour-check", camera="front", quality="preview",
                                 width=int(256 * len(meshes) / 1.5), height=256), png, passes=True)
     mask = read_mask(png)
     rgb = np.asarray(flatten(png).convert("RGB"), dtype=np.float64) / 255.0
@@ -232,7 +232,7 @@ def profile_lines() -> list[str]:
     print("COLOR_PROFILE =", profile, flush=True)
     return [PROFILE,
             "Each fabric type's colour profile: swatches of a grey ramp (sRGB "
-            f"{', '.join(RAMP)}) rendered without colour management under the neutral light "
+            f"{', '.join(RAMP)}) rendered without colour management under the colour-check light "
             "box (chiffon folded opaque), preview sampling; a straight line fitted to the "
             "median rendered linear "
             "value against the albedo (`looks.COLOR_PROFILE`).", "",
@@ -250,7 +250,7 @@ def colour_lines() -> list[str]:
                          f"{np.mean(errors):.1f}"))
     return [COLOUR,
             "Flat swatches of each preset in each colour (named, hex and a CIELAB "
-            "measurement), colour-managed by `looks.COLOR_PROFILE`, under the neutral light "
+            "measurement), colour-managed by `looks.COLOR_PROFILE`, under the colour-check light "
             "box (an even white world, mirror reflections trapped, Standard view), Cycles at "
             "preview sampling; CIEDE2000 between the median CIELAB of each swatch (6 pixels "
             "in from its edge) and the colour asked for. Chiffon is measured as a mill "

@@ -82,9 +82,11 @@ LIGHTS: dict[str, LightRig] = {r.name: r for r in (
              (Light(80.0, 2.5, 2.6, 0.5, 420.0, (1.0, 0.93, 0.85)),
               Light(-140.0, 2.2, 2.4, 0.4, 260.0, (0.85, 0.9, 1.0))), ambient=0.01,
              exposure=-0.3, reflections=0.03),
-    LightRig("neutral", "neutral light box for colour checks: an even white world and no "
-             "lamps, its mirror reflections trapped, developed with the Standard view, so "
-             "that lit skin and cloth show their own albedo", (), ambient=1.0,
+    LightRig("neutral", "neutral light box: an even white world and no lamps, developed "
+             "with the Standard view, so that lit skin and cloth show their own colour",
+             (), ambient=1.0, view="Standard"),
+    LightRig("colour-check", "the neutral light box with its mirror reflections trapped, "
+             "as a colour instrument measures cloth (specular excluded)", (), ambient=1.0,
              view="Standard", gloss_trap=True),
     LightRig("outdoor", "outdoor daylight: Blender's procedural sky with a sun",
              (), ambient=0.0, sky=True, sky_strength=0.12, sun_strength=4.5, exposure=-0.3),
