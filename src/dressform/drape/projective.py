@@ -65,6 +65,7 @@ from scipy.spatial import cKDTree
 
 from dressform.drape.cloth_mesh import ClothMesh, rest_inverse, triangle_areas
 from dressform.drape.fabrics import FabricPhysics
+from dressform.drape.local_step import LocalStep
 from dressform.drape.untangle import untangle
 from dressform.geometry.barycentric import barycentric
 from dressform.geometry.crossings import crossing_vertices, near_triangles
@@ -139,14 +140,12 @@ class ClothModel:
 
     mass: np.ndarray  # (V,) kg, lumped
     columns: sp.csr_matrix  # (2T, V): row 2t + c gives column c of triangle t's F
-    stretch_w: np.ndarray  # (2T,) stretch weight k·A per row (weft, warp)
-    shear_w: np.ndarray  # (T,) shear weight k_shear·A per triangle
+    local: LocalStep  # each triangle's projection (the local step), compiled
     faces: np.ndarray  # (T, 3) triangles into the model's vertices
     neighbours: np.ndarray  # (E,) edge keys i * V + j, i < j, for self-contact
     anchor_w: np.ndarray  # (V,) weight tying a vertex near the body to its projection
     step_s: float
     system: sp.csc_matrix  # the global matrix without contact ties
-    slack: float  # share of compression along the yarns taken without resistance
 
     def factor(self, tie: np.ndarray) -> SuperLU:
         """The global matrix with each vertex tied to an anchor by weight `tie` (V,),
@@ -207,8 +206,9 @@ def cloth_model(cloth: ClothMesh, physics: FabricPhysics, step_s: float, *,
     if sewing:  # vertices that will be fused meet (seam partners, seam junctions)
         edges = np.vstack([edges, _fused_pairs(cloth.weld)])
     neighbours = np.unique(edges[:, 0].astype(np.int64) * v + edges[:, 1])
-    return ClothModel(mass, columns, stretch_w, shear_w, faces, neighbours, anchor_w, step_s,
-                      system, physics.compression_slack)
+    local = LocalStep(faces, coef, stretch_w, shear_w, physics.compression_slack,
+                      COMPRESSION_SHARE)
+    return ClothModel(mass, columns, local, faces, neighbours, anchor_w, step_s, system)
 
 
 def _fused_pairs(weld: np.ndarray) -> np.ndarray:
@@ -267,25 +267,6 @@ def _bending_matrix(faces: np.ndarray, faces_uv: np.ndarray, uv: np.ndarray,
     rows = np.repeat(idx[:, :, None], 4, axis=2)
     cols = np.repeat(idx[:, None, :], 4, axis=1)
     return sp.csr_matrix((vals.ravel(), (rows.ravel(), cols.ravel())), shape=(v, v))
-
-
-def _local_targets(model: ClothModel, x: np.ndarray) -> np.ndarray:
-    """(2T, 3) weighted projections of each triangle's F columns: k·A times the column with
-    its length clamped into [1 − slack, 1] (stretch), plus k_shear·A times the column turned,
-    at its own length, to meet the other at a right angle (shear)."""
-    f = (model.columns @ x).reshape(-1, 2, 3)  # (T, column, xyz)
-    norms = np.linalg.norm(f, axis=2, keepdims=True)
-    unit = f / np.maximum(norms, 1e-12)
-    stretch = unit * np.clip(norms, 1.0 - model.slack, 1.0)
-    # Shear: the two directions rotated symmetrically in their plane to 90° apart.
-    bis = unit[:, 0] + unit[:, 1]
-    dif = unit[:, 0] - unit[:, 1]
-    bis /= np.maximum(np.linalg.norm(bis, axis=1, keepdims=True), 1e-12)
-    dif /= np.maximum(np.linalg.norm(dif, axis=1, keepdims=True), 1e-12)
-    square = np.stack([bis + dif, bis - dif], axis=1) * (norms / np.sqrt(2.0))
-    out = (model.stretch_w.reshape(-1, 2, 1) * (stretch + COMPRESSION_SHARE * unit)
-           + model.shear_w[:, None, None] * square)
-    return out.reshape(-1, 3)
 
 
 def _collide(x: np.ndarray, x_old: np.ndarray, collider: BodyDistance, clearance: float,
@@ -371,6 +352,17 @@ def _limit_step(x_old: np.ndarray, y: np.ndarray, max_move: float) -> np.ndarray
     return x_old + step * np.minimum(1.0, max_move / np.maximum(length, 1e-12))
 
 
+def _are_neighbours(model: ClothModel, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Whether each pair of vertices (i, j) of the model's cloth shares an edge (a binary
+    search in its sorted edge keys: the solver asks about some 10⁵ pairs a step)."""
+    keys = model.neighbours
+    i, j = np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64)
+    key = np.minimum(i, j) * model.vertex_count + np.maximum(i, j)
+    if not len(keys):
+        return np.zeros(len(key), dtype=bool)
+    return keys[np.minimum(np.searchsorted(keys, key), len(keys) - 1)] == key
+
+
 def _separate_layers(x: np.ndarray, model: ClothModel, thickness: float) -> np.ndarray:
     """Pairs of cloth vertices closer than `thickness` that are not mesh neighbours pushed
     apart to it, half each (two layers that meet stay two layers)."""
@@ -378,7 +370,7 @@ def _separate_layers(x: np.ndarray, model: ClothModel, thickness: float) -> np.n
     if len(pairs) == 0:
         return x
     i, j = pairs.min(axis=1), pairs.max(axis=1)
-    keep = ~np.isin(i.astype(np.int64) * model.vertex_count + j, model.neighbours)
+    keep = ~_are_neighbours(model, i, j)
     i, j = i[keep], j[keep]
     if len(i) == 0:
         return x
@@ -404,15 +396,12 @@ def _keep_sides(x_old: np.ndarray, y: np.ndarray, model: ClothModel, thickness: 
     one, and holding it would lock the tangle in).
     """
     faces = model.faces
-    v_count = model.vertex_count
     disp = np.linalg.norm(y - x_old, axis=1)
     vi, ti = near_triangles(y, thickness + disp + float(np.quantile(disp, 0.99)), y, faces)
     corners = faces[ti]
     keep = ~(corners == vi[:, None]).any(axis=1) & ~free[vi] & ~free[corners].any(axis=1)
     for k in range(3):
-        c = corners[:, k].astype(np.int64)
-        key = np.minimum(vi, c) * v_count + np.maximum(vi, c)
-        keep &= ~np.isin(key, model.neighbours)
+        keep &= ~_are_neighbours(model, vi, corners[:, k])
     vi, corners = vi[keep], corners[keep]
     if not len(vi):
         return y
@@ -648,7 +637,7 @@ def _iterate(model: ClothModel, run: ClothRun, contacts: Contacts, x: np.ndarray
              vel: np.ndarray) -> np.ndarray:
     """The positions after `SolverSettings.iterations` local/global iterations of the step
     from `x` moving at `vel`: each solves for the positions that best meet the inertial
-    target (under gravity), every triangle's projection (`_local_targets`), the clamps and,
+    target (under gravity), every triangle's projection (`LocalStep`), the clamps and,
     for the tied vertices, their projections out of the body (`_collide`, `_unpoke`)."""
     settings = run.settings
     h = settings.step_s
@@ -659,7 +648,7 @@ def _iterate(model: ClothModel, run: ClothRun, contacts: Contacts, x: np.ndarray
     target = y + h * h * GRAVITY if run.gravity else y
     prev, omega = y, 1.0
     for k in range(settings.iterations):
-        rhs = inertia_w * target + model.columns.T @ _local_targets(model, y)
+        rhs = inertia_w * target + model.columns.T @ model.local(y)
         rhs[run.pinned] += run.clamp[run.pinned, None] * run.pinned_at
         if len(tied):
             # Only the tied vertices' anchors are used: the rest are not queried.

@@ -1,14 +1,17 @@
 """Where meshes pass through themselves or each other: the edges of one through the
-triangles of another (or its own), found exactly (Möller–Trumbore) among the pairs a k-d tree
-of triangle centres puts near each other. Used to judge cloth (`dressform.drape.checks`) and
-to find skin that posing pressed through skin (`dressform.body.contact`)."""
+triangles of another (or its own), found exactly (Möller–Trumbore, in double precision) among
+the pairs whose bounding boxes meet in warp's BVH of the triangles, in compiled kernels (the
+solver asks every few steps, so the search is on its hot path). Used to judge cloth
+(`dressform.drape.checks`), to keep cloth on its side of itself
+(`dressform.drape.projective`) and to find skin that posing pressed through skin
+(`dressform.body.contact`)."""
 
 from __future__ import annotations
 
-from itertools import chain
-
 import numpy as np
-from scipy.spatial import cKDTree
+import warp as wp
+
+from dressform.geometry.warp_runtime import start_warp
 
 
 def crossing_pairs(vertices: np.ndarray, faces: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -42,8 +45,12 @@ def crossings(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray]
 
 
 def _edges(faces: np.ndarray) -> np.ndarray:
-    return np.unique(np.sort(np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]],
-                                             faces[:, [2, 0]]]), axis=1), axis=0)
+    """(E, 2) the mesh's edges, each once, the lower vertex first, in order."""
+    pairs = np.sort(np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]]),
+                    axis=1).astype(np.int64)
+    n = int(faces.max()) + 1 if len(faces) else 1
+    key = np.unique(pairs[:, 0] * n + pairs[:, 1])  # one integer per edge: a 1-D sort
+    return np.stack([key // n, key % n], axis=1)
 
 
 def _hits(ve: np.ndarray, edges: np.ndarray, vt: np.ndarray, faces: np.ndarray,
@@ -51,67 +58,126 @@ def _hits(ve: np.ndarray, edges: np.ndarray, vt: np.ndarray, faces: np.ndarray,
     """(edge indices, triangle indices) of the `edges` (of vertices `ve`) that pass through a
     triangle of `faces` (of `vt`); with `own` the two are one mesh and an edge's own fan
     does not count."""
-    none = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
     if not len(edges) or not len(faces):
-        return none
-    # A triangle an edge crosses lies within half the edge of the edge's midpoint.
-    half = 0.5 * np.linalg.norm(ve[edges[:, 1]] - ve[edges[:, 0]], axis=1)
-    e_idx, t_idx = near_triangles(0.5 * (ve[edges[:, 0]] + ve[edges[:, 1]]), half, vt, faces)
-    if not len(e_idx):
-        return none
-    tri = faces[t_idx]
-    ends = edges[e_idx]
-    if own:  # an edge touching the triangle at a shared vertex is the mesh's own fan
-        keep = ~(tri[:, :, None] == ends[:, None, :]).any(axis=(1, 2))
-        e_idx, t_idx, tri, ends = e_idx[keep], t_idx[keep], tri[keep], ends[keep]
-    hit = _segment_hits_triangle(ve[ends[:, 0]], ve[ends[:, 1]], vt[tri[:, 0]],
-                                 vt[tri[:, 1]], vt[tri[:, 2]])
-    return e_idx[hit], t_idx[hit]
+        return _NONE
+    start_warp()
+    lo, hi = np.minimum(ve[edges[:, 0]], ve[edges[:, 1]]), np.maximum(ve[edges[:, 0]],
+                                                                      ve[edges[:, 1]])
+    return _pairs(_through, len(edges), lo, hi, vt, faces,
+                  [_vec3d(ve), wp.array(np.ascontiguousarray(edges, dtype=np.int32),
+                                        dtype=wp.vec2i, device="cpu"),
+                   _vec3d(vt), int(own)])
 
 
 def near_triangles(points: np.ndarray, radius: np.ndarray, vertices: np.ndarray,
                    faces: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(point indices, triangle indices) of every triangle that may come within `radius`
-    (one per point) of a point: its centroid nearer than the radius plus the triangle's
-    reach (centroid to farthest corner)."""
-    tri = vertices[faces]
-    centres = tri.mean(axis=1)
-    reach = np.linalg.norm(tri - centres[:, None], axis=2).max(axis=1)
-    # One search radius for all would be set by the largest triangle, and a few stretched
-    # ones (a seam just pulled shut) would make every search wide: the rest are searched
-    # at the 99th percentile's reach, the few larger ones from their own side.
-    cut = float(np.quantile(reach, 0.99)) if len(reach) else 0.0
-    small, big = np.flatnonzero(reach <= cut), np.flatnonzero(reach > cut)
-    p1, t1 = _ball_pairs(cKDTree(centres[small]), points, radius + cut)
-    t2, p2 = _ball_pairs(cKDTree(points), centres[big], reach[big] + radius.max())
-    t2 = big[t2]
-    close = np.linalg.norm(points[p2] - centres[t2], axis=1) <= radius[p2] + reach[t2]
-    return np.concatenate([p1, p2[close]]), np.concatenate([small[t1], t2[close]])
+    (one per point) of a point: its bounding box meets the point's box of that radius."""
+    if not len(points) or not len(faces):
+        return _NONE
+    points = np.asarray(points, dtype=np.float64)
+    r = np.broadcast_to(np.asarray(radius, dtype=np.float64), len(points))[:, None]
+    return _pairs(_boxed, len(points), points - r, points + r, vertices, faces, [])
 
 
-def _ball_pairs(tree: cKDTree, points: np.ndarray, radius: np.ndarray
-                ) -> tuple[np.ndarray, np.ndarray]:
-    """(point indices, tree indices) of every tree point within `radius` of a point."""
-    if not len(points) or not tree.n:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    near = tree.query_ball_point(points, radius)
-    counts = np.fromiter(map(len, near), dtype=np.int64, count=len(near))
-    return (np.repeat(np.arange(len(points)), counts),
-            np.fromiter(chain.from_iterable(near), dtype=np.int64, count=int(counts.sum())))
+_NONE = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+#: Query boxes grow by this (m) so that the BVH's single-precision bounds never miss a pair
+#: the double-precision test would find.
+_PAD_M = 1e-5
 
 
-def _segment_hits_triangle(p: np.ndarray, q: np.ndarray, a: np.ndarray, b: np.ndarray,
-                           c: np.ndarray) -> np.ndarray:
-    """Möller–Trumbore, row by row: whether segment pq passes through triangle abc."""
+def _vec3d(x: np.ndarray) -> wp.array:
+    return wp.array(np.ascontiguousarray(x, dtype=np.float64), dtype=wp.vec3d, device="cpu")
+
+
+def _pairs(kernel: wp.Kernel, n: int, lo: np.ndarray, hi: np.ndarray, vt: np.ndarray,
+           faces: np.ndarray, extra: list) -> tuple[np.ndarray, np.ndarray]:
+    """(query indices, triangle indices) that `kernel` accepts among the triangles of
+    (`vt`, `faces`) whose boxes meet each query's box [`lo`, `hi`]: warp's BVH finds the
+    candidates, and the kernel runs twice, counting and then writing, so the output is
+    allocated once and comes out ordered by query, the same on every run."""
+    start_warp()  # before any warp array is made
+    points = wp.array(np.ascontiguousarray(vt, dtype=np.float32), dtype=wp.vec3, device="cpu")
+    tri = np.ascontiguousarray(faces, dtype=np.int32)
+    mesh = wp.Mesh(points=points, indices=wp.array(tri.ravel(), dtype=wp.int32, device="cpu"))
+    boxes = [wp.array(np.ascontiguousarray(b + pad, dtype=np.float32), dtype=wp.vec3,
+                      device="cpu") for b, pad in ((lo, -_PAD_M), (hi, _PAD_M))]
+    inputs = [mesh.id, *boxes, wp.array(tri, dtype=wp.vec3i, device="cpu"), *extra]
+    counts = wp.zeros(n, dtype=wp.int32, device="cpu")
+    none = wp.zeros(1, dtype=wp.int32, device="cpu")
+    wp.launch(kernel, dim=n, inputs=[*inputs, none, 0, none, none, counts], device="cpu")
+    c = counts.numpy()
+    total = int(c.sum())
+    if total == 0:
+        return _NONE
+    offsets = wp.array((np.cumsum(c) - c).astype(np.int32), dtype=wp.int32, device="cpu")
+    out_q, out_t = (wp.zeros(total, dtype=wp.int32, device="cpu") for _ in range(2))
+    wp.launch(kernel, dim=n, inputs=[*inputs, offsets, 1, out_q, out_t, counts],
+              device="cpu")
+    return out_q.numpy().astype(np.int64), out_t.numpy().astype(np.int64)
+
+
+@wp.func
+def _segment_through(p: wp.vec3d, q: wp.vec3d, a: wp.vec3d, b: wp.vec3d,
+                     c: wp.vec3d) -> bool:
+    """Möller–Trumbore: whether segment pq passes through triangle abc."""
     d = q - p
-    e1, e2 = b - a, c - a
-    h = np.cross(d, e2)
-    det = np.einsum("ij,ij->i", e1, h)
-    ok = np.abs(det) > 1e-14
-    inv = np.where(ok, 1.0 / np.where(ok, det, 1.0), 0.0)
+    e1 = b - a
+    e2 = c - a
+    h = wp.cross(d, e2)
+    det = wp.dot(e1, h)
+    if wp.abs(det) <= wp.float64(1.0e-14):
+        return False
+    inv = wp.float64(1.0) / det
     s = p - a
-    u = inv * np.einsum("ij,ij->i", s, h)
-    qv = np.cross(s, e1)
-    w = inv * np.einsum("ij,ij->i", d, qv)
-    t = inv * np.einsum("ij,ij->i", e2, qv)
-    return ok & (u >= 0.0) & (w >= 0.0) & (u + w <= 1.0) & (t >= 0.0) & (t <= 1.0)
+    u = inv * wp.dot(s, h)
+    qv = wp.cross(s, e1)
+    w = inv * wp.dot(d, qv)
+    t = inv * wp.dot(e2, qv)
+    zero = wp.float64(0.0)
+    one = wp.float64(1.0)
+    return u >= zero and w >= zero and u + w <= one and t >= zero and t <= one
+
+
+@wp.kernel
+def _through(mesh: wp.uint64, lo: wp.array(dtype=wp.vec3), hi: wp.array(dtype=wp.vec3),
+             faces: wp.array(dtype=wp.vec3i), ve: wp.array(dtype=wp.vec3d),
+             edges: wp.array(dtype=wp.vec2i), vt: wp.array(dtype=wp.vec3d), own: int,
+             offsets: wp.array(dtype=wp.int32), write: int, out_q: wp.array(dtype=wp.int32),
+             out_t: wp.array(dtype=wp.int32), counts: wp.array(dtype=wp.int32)):
+    i = wp.tid()
+    e = edges[i]
+    query = wp.mesh_query_aabb(mesh, lo[i], hi[i])
+    t = wp.int32(0)
+    n = wp.int32(0)
+    while wp.mesh_query_aabb_next(query, t):
+        f = faces[t]
+        # An edge touching the triangle at a shared vertex is the mesh's own fan.
+        if own != 0 and (f[0] == e[0] or f[1] == e[0] or f[2] == e[0] or f[0] == e[1]
+                         or f[1] == e[1] or f[2] == e[1]):
+            continue
+        if _segment_through(ve[e[0]], ve[e[1]], vt[f[0]], vt[f[1]], vt[f[2]]):
+            if write != 0:
+                out_q[offsets[i] + n] = i
+                out_t[offsets[i] + n] = t
+            n += 1
+    counts[i] = n
+
+
+@wp.kernel
+def _boxed(mesh: wp.uint64, lo: wp.array(dtype=wp.vec3), hi: wp.array(dtype=wp.vec3),
+           faces: wp.array(dtype=wp.vec3i), offsets: wp.array(dtype=wp.int32), write: int,
+           out_q: wp.array(dtype=wp.int32), out_t: wp.array(dtype=wp.int32),
+           counts: wp.array(dtype=wp.int32)):
+    i = wp.tid()
+    query = wp.mesh_query_aabb(mesh, lo[i], hi[i])
+    t = wp.int32(0)
+    n = wp.int32(0)
+    while wp.mesh_query_aabb_next(query, t):
+        if write != 0:
+            out_q[offsets[i] + n] = i
+            out_t[offsets[i] + n] = t
+        n += 1
+    counts[i] = n
+
+

@@ -10,10 +10,6 @@ from dressform.geometry.edges import unshared_sides
 from dressform.geometry.normals import vertex_normals
 from dressform.geometry.warp_runtime import start_warp
 
-# Warp's start-up banner, kernel-cache lines and no-GPU warning are noise on a CPU-only
-# machine: progress bars say what is happening.
-wp.config.log_level = wp.LOG_ERROR
-
 
 @wp.kernel
 def _signed_distance(mesh: wp.uint64, points: wp.array(dtype=wp.vec3),

@@ -18,6 +18,9 @@ def start_warp() -> None:
     native library prints at start passes through to stderr."""
     import warp as wp
 
+    # Warp's start-up banner, kernel-cache lines and no-GPU warning are noise on a CPU-only
+    # machine: progress bars say what is happening.
+    wp.config.log_level = wp.LOG_ERROR
     sys.stderr.flush()
     saved = os.dup(2)
     with tempfile.TemporaryFile() as caught:
