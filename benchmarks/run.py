@@ -29,6 +29,7 @@ from garments import garment_lines
 from motion import motion_lines
 from outfits import outfit_lines
 from realism import cyclorama_lines, face_lines, pores_lines, quality_lines, realism_lines
+from redrape import redrape_lines
 from render import render_lines
 from shot_coverage import coverage_lines
 from timing import ms, timed
@@ -113,6 +114,8 @@ def main() -> None:
     lines += clone_lines()
     lines.append("")
     lines += outfit_lines()
+    lines.append("")
+    lines += redrape_lines()
     lines.append("")
     lines += fit_lines()
     lines.append("")
