@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import warp as wp
 
-from dressform.geometry.warp_runtime import start_warp
+from dressform.geometry.warp_runtime import start_warp, warp_mesh
 
 
 def crossing_pairs(vertices: np.ndarray, faces: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -63,10 +63,11 @@ def _hits(ve: np.ndarray, edges: np.ndarray, vt: np.ndarray, faces: np.ndarray,
     start_warp()
     lo, hi = np.minimum(ve[edges[:, 0]], ve[edges[:, 1]]), np.maximum(ve[edges[:, 0]],
                                                                       ve[edges[:, 1]])
+    ends = _vec3d(ve)
     return _pairs(_through, len(edges), lo, hi, vt, faces,
-                  [_vec3d(ve), wp.array(np.ascontiguousarray(edges, dtype=np.int32),
-                                        dtype=wp.vec2i, device="cpu"),
-                   _vec3d(vt), int(own)])
+                  [ends, wp.array(np.ascontiguousarray(edges, dtype=np.int32),
+                                  dtype=wp.vec2i, device="cpu"),
+                   ends if own else _vec3d(vt), int(own)])
 
 
 def near_triangles(points: np.ndarray, radius: np.ndarray, vertices: np.ndarray,
@@ -96,10 +97,8 @@ def _pairs(kernel: wp.Kernel, n: int, lo: np.ndarray, hi: np.ndarray, vt: np.nda
     (`vt`, `faces`) whose boxes meet each query's box [`lo`, `hi`]: warp's BVH finds the
     candidates, and the kernel runs twice, counting and then writing, so the output is
     allocated once and comes out ordered by query, the same on every run."""
-    start_warp()  # before any warp array is made
-    points = wp.array(np.ascontiguousarray(vt, dtype=np.float32), dtype=wp.vec3, device="cpu")
+    *_arrays, mesh = warp_mesh(vt, faces)  # the arrays kept while the mesh is used
     tri = np.ascontiguousarray(faces, dtype=np.int32)
-    mesh = wp.Mesh(points=points, indices=wp.array(tri.ravel(), dtype=wp.int32, device="cpu"))
     boxes = [wp.array(np.ascontiguousarray(b + pad, dtype=np.float32), dtype=wp.vec3,
                       device="cpu") for b, pad in ((lo, -_PAD_M), (hi, _PAD_M))]
     inputs = [mesh.id, *boxes, wp.array(tri, dtype=wp.vec3i, device="cpu"), *extra]

@@ -8,7 +8,7 @@ import warp as wp
 
 from dressform.geometry.edges import unshared_sides
 from dressform.geometry.normals import vertex_normals
-from dressform.geometry.warp_runtime import start_warp
+from dressform.geometry.warp_runtime import warp_mesh
 
 
 @wp.kernel
@@ -57,16 +57,6 @@ def open_edge_mask(faces: np.ndarray) -> np.ndarray:
     return (unshared_sides(faces) * np.array([1, 2, 4])).sum(axis=1).astype(np.int32)
 
 
-def _warp_mesh(vertices: np.ndarray, faces: np.ndarray):
-    """Warp arrays of a triangle mesh and its BVH (the arrays must outlive the mesh)."""
-    start_warp()
-    points = wp.array(np.ascontiguousarray(vertices, dtype=np.float32), dtype=wp.vec3,
-                      device="cpu")
-    indices = wp.array(np.ascontiguousarray(faces, dtype=np.int32).ravel(), dtype=wp.int32,
-                       device="cpu")
-    return points, indices, wp.Mesh(points=points, indices=indices)
-
-
 class BodyDistance:
     """A body mesh ready for distance queries (build once, query many point sets)."""
 
@@ -76,7 +66,7 @@ class BodyDistance:
         """`open_edges`: optional `open_edge_mask` of faces that belong to open surfaces
         (garments worn under); a closed body needs none. `solid_faces`: the first this many
         faces are the body's (the rest are garments worn under); all of them by default."""
-        self._points, self._faces, self._mesh = _warp_mesh(vertices, faces)
+        self._points, self._faces, self._mesh = warp_mesh(vertices, faces)
         self._solid = len(faces) if solid_faces is None else solid_faces
         self.vertices = np.asarray(vertices, dtype=np.float64)
         self.normals = vertex_normals(self.vertices, np.asarray(faces))
@@ -166,7 +156,7 @@ class SurfaceQuery:
     rebuilt, when the vertices move."""
 
     def __init__(self, vertices: np.ndarray, faces: np.ndarray) -> None:
-        self._points, self._faces, self._mesh = _warp_mesh(vertices, faces)
+        self._points, self._faces, self._mesh = warp_mesh(vertices, faces)
 
     def update(self, vertices: np.ndarray) -> None:
         self._points.assign(np.ascontiguousarray(vertices, dtype=np.float32))

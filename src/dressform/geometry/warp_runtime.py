@@ -6,6 +6,12 @@ import functools
 import os
 import sys
 import tempfile
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import warp as wp
 
 #: What Warp's native library prints on stderr on a machine with no NVIDIA driver: dressform
 #: runs its kernels on the CPU, so there it is noise, not a warning.
@@ -43,3 +49,16 @@ def without_notice(said: str) -> str:
 
 
 __all__ = ["NO_DRIVER", "start_warp", "without_notice"]
+
+
+def warp_mesh(vertices: np.ndarray, faces: np.ndarray) -> tuple[wp.array, wp.array, wp.Mesh]:
+    """Warp arrays of a triangle mesh and its BVH (the arrays must outlive the mesh), warp
+    started first."""
+    import warp as wp
+
+    start_warp()
+    points = wp.array(np.ascontiguousarray(vertices, dtype=np.float32), dtype=wp.vec3,
+                      device="cpu")
+    indices = wp.array(np.ascontiguousarray(faces, dtype=np.int32).ravel(), dtype=wp.int32,
+                       device="cpu")
+    return points, indices, wp.Mesh(points=points, indices=indices)
