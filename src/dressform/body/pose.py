@@ -17,7 +17,9 @@ cloth with the body surface and settles it, rather than skinning the cloth rigid
 A pose can also lay a hand on the body (`Rest`): the hand's joint angles are written for one
 clone, but hips differ by a hand's width between clones, so the arm is then turned further,
 by as little as it takes, until the palm lies a set gap off the skin (room for the clothes
-under it) on whichever body it poses.
+under it) on whichever body it poses. Arms that hang by the sides are turned out in the
+same way, by as little as it takes, until they leave room for the clothes between them and
+the trunk (`ARM_GAP_M`): a broad clone's arms hang further out than a slim one's.
 
 After posing, the clone is put back on the floor (its lowest point at z = 0) and centred over
 where its feet were, so cameras framed for the rest pose still find it.
@@ -26,7 +28,7 @@ where its feet were, so cameras framed for the rest pose still find it.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -35,6 +37,7 @@ from scipy.spatial import cKDTree
 from dressform.body.contact import pressed_apart
 from dressform.body.mesh import Body, Skeleton
 from dressform.errors import InvalidInputError, UnknownNameError
+from dressform.geometry.distance import BodyDistance, open_edge_mask
 from dressform.geometry.normals import vertex_normals
 from dressform.names import suggest
 
@@ -67,7 +70,9 @@ class Rest:
     by one angle, about `axis` (the way that lifts `parts` off them) until their nearest
     vertex is `gap_m` off the surface of `onto`, within `within_deg` either way. The axis
     may be the joint's "hinge" (bending an elbow further lifts a hand laid in front of the
-    body). With `settle=False` the parts are only lifted to `gap_m`, never brought down."""
+    body). With `settle=False` the parts are only lifted to `gap_m`, never brought down.
+    `beyond_m`: only the parts' skin at least this far from `onto` in the rest pose counts
+    (an upper arm's, not its armpit's, which is joined to the chest)."""
 
     parts: tuple[str, ...]
     onto: tuple[str, ...]
@@ -76,6 +81,7 @@ class Rest:
     gap_m: float
     within_deg: float = 30.0
     settle: bool = True
+    beyond_m: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -117,11 +123,29 @@ _RELAXED_ARMS = {"upperarm01.L": ((Y, 24.0), (X, -3.0)), "lowerarm01.L": ((HINGE
 #: Room between a palm laid on the body and the skin: the cloth's 4 mm clearance on each side
 #: of two layers (a top tucked into a skirt) and their thickness.
 PALM_GAP_M = 0.015
+#: Room between a hanging arm and the side it hangs by, for the sleeve and the bodice between
+#: them (measured on the skin as the rig poses it). Closer, the cloth pinched there has no
+#: place to rest and passes through itself: a 12 mm T-shirt walked to rest with 10 mm
+#: (BENCHMARKS.md), not with the arm pressed to the side.
+ARM_GAP_M = 0.010
+#: Skin this far from the side at rest is the arm's own, not the armpit's.
+ARM_BEYOND_M = 0.04
+
+
+def _arms_clear(*sides: str) -> tuple[Rest, ...]:
+    """Each arm of `sides` ("left", "right") turned out from the body, by as little as it
+    takes, until it hangs `ARM_GAP_M` clear of the trunk and thighs: a turn written for
+    one clone presses a broader clone's arm into its side."""
+    return tuple(Rest((f"upper_arm_{side}", f"forearm_{side}", f"hand_{side}"),
+                      ("torso", "hips", "thigh_left", "thigh_right"),
+                      (f"upperarm01.{side[0].upper()}",),
+                      (0.0, -1.0 if side == "left" else 1.0, 0.0), ARM_GAP_M,
+                      settle=False, beyond_m=ARM_BEYOND_M) for side in sides)
 
 POSES: dict[str, Pose] = {p.name: p for p in (
     Pose("a-pose", "anny's rest pose: arms 47° below horizontal, feet apart"),
     Pose("relaxed", "standing at ease, arms hanging by the sides",
-         _both(_RELAXED_ARMS)),
+         _both(_RELAXED_ARMS), rests=_arms_clear("left", "right")),
     Pose("contrapposto", "weight on the right leg: the left hip drops, the left knee bends, "
          "the shoulders tilt the other way",
          {**_both(_RELAXED_ARMS),
@@ -130,7 +154,8 @@ POSES: dict[str, Pose] = {p.name: p for p in (
           "upperleg01.R": ((Y, -6.0),),
           "upperleg01.L": ((Y, -2.0), (X, -10.0), (Z, 8.0)),
           "lowerleg01.L": ((X, 16.0),),
-          "neck02": ((Y, 4.0),)}),
+          "neck02": ((Y, 4.0),)},
+         rests=_arms_clear("left", "right")),
     Pose("hand-on-hip", "the left hand on the hip, fingers forwards and down, elbow out; "
          "the right arm relaxed",
          # The wrist bent back so the palm lies along the hip: without it the fingers went
@@ -150,7 +175,8 @@ POSES: dict[str, Pose] = {p.name: p for p in (
           "upperleg01.L": ((X, -22.0),), "lowerleg01.L": ((X, 8.0),),
           "upperleg01.R": ((X, 14.0),), "lowerleg01.R": ((X, 18.0),),
           "foot.R": ((X, -10.0),),
-          "spine03": ((Z, -4.0),)}),
+          "spine03": ((Z, -4.0),)},
+         rests=_arms_clear("left", "right")),
     Pose("three-quarter", "relaxed, the body turned 35° to its left (towards a camera on "
          "its left front)",
          {**_both(_RELAXED_ARMS), "root": ((Z, 35.0),)}),
@@ -359,18 +385,16 @@ def _rest_angle(body: Body, pose: Pose, rest: Rest) -> float:
     rest_v = np.asarray(body.vertices, dtype=np.float64)
     posed = skin(rest_v, weights, joints, rot, trans)
     under = body.part_mask(*rest.onto)
-    surface, normals = posed[under], vertex_normals(posed, body.faces)[under]
-    tree = cKDTree(surface)
     mine = body.part_mask(*rest.parts)
+    if rest.beyond_m > 0.0:
+        mine &= cKDTree(rest_v[under]).query(
+            rest_v, distance_upper_bound=rest.beyond_m)[0] >= rest.beyond_m
+    height = _height_over(posed, np.asarray(body.faces), under, signed=rest.beyond_m > 0.0)
 
     def gap(angle: float) -> float:
         r, t = bone_transforms(body.skeleton, replace(pose, turns=_turned(pose.turns, rest,
                                                                           angle)))
-        points = skin(rest_v[mine], weights[mine], joints[mine], r, t)
-        # Height over the nearest vertex's tangent plane: on a mesh of ~1 cm edges the
-        # distance to the vertex itself would overstate the gap by up to ~1.5 mm.
-        near = tree.query(points)[1]
-        return float(np.einsum("ij,ij->i", points - surface[near], normals[near]).min())
+        return float(height(skin(rest_v[mine], weights[mine], joints[mine], r, t)).min())
 
     # Turning by +angle lifts the parts, so the gap grows with it: bisect between 0 and the
     # end of the range on the side where the gap is reached, moving the arm as little as it
@@ -387,6 +411,28 @@ def _rest_angle(body: Body, pose: Pose, rest: Rest) -> float:
         mid = (lo + hi) / 2.0
         lo, hi = (mid, hi) if gap(mid) < rest.gap_m else (lo, mid)
     return (lo + hi) / 2.0
+
+
+def _height_over(posed: np.ndarray, faces: np.ndarray, under: np.ndarray, *, signed: bool
+                 ) -> Callable[[np.ndarray], np.ndarray]:
+    """How far points lie out from the skin of the vertices `under` (a part of the posed
+    body): with `signed`, the distance to that part's surface, negative inside it (an arm
+    hanging by the trunk: the nearest skin of the trunk may be round a corner, at the back
+    of the shoulder); else the height over the nearest vertex's tangent plane (a palm on a
+    hip: on a mesh of ~1 cm edges the distance to the vertex itself would overstate the gap
+    by up to ~1.5 mm)."""
+    if signed:
+        sub = faces[under[faces].all(axis=1)]
+        field = BodyDistance(posed, sub, open_edge_mask(sub), solid_faces=0)
+        return lambda points: field(points, max_dist=0.5)
+    surface, normals = posed[under], vertex_normals(posed, faces)[under]
+    tree = cKDTree(surface)
+
+    def over_tangent(points: np.ndarray) -> np.ndarray:
+        near = tree.query(points)[1]
+        return np.einsum("ij,ij->i", points - surface[near], normals[near])
+
+    return over_tangent
 
 
 def moved_by(body: Body, offset: np.ndarray) -> Body:
