@@ -603,6 +603,28 @@ def test_a_saved_garment_that_does_not_match_its_pattern_is_refused(skirt):
         restore(np.zeros((7, 3)), record)
 
 
+def test_a_coarse_garment_that_does_not_rest_is_told_the_spacing_that_fixes_it():
+    """A warning says what to do where the user can do something: a mesh coarser than the
+    default cannot fold where the body bends, so the fix is the default spacing."""
+    from dataclasses import replace
+
+    from dressform.drape.simulate import DrapedGarment
+    from dressform.drape.worn import rest_warnings
+
+    # Two triangles apart: nothing through cloth, nothing inside the body.
+    v = np.array([[0, 0, 0], [1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 0, 1], [0, 1, 1.0]])
+    f = np.array([[0, 1, 2], [3, 4, 5]])
+    g = DrapedGarment(v, f, v[:, :2], np.zeros(6, dtype=int), ("front",), np.full(6, 0.01),
+                      280, 1.0, False, np.zeros((2, 3)), spacing_mm=25.0)
+    coarse = rest_warnings(g)
+    assert coarse[0].startswith("did not come to rest (280 solver steps)")
+    assert "drape it at 12 mm (--spacing 12" in coarse[-1]
+    # At the default spacing there is no such fix to offer; at rest there is nothing to say.
+    assert rest_warnings(replace(g, spacing_mm=12.0)) == ("did not come to rest (280 solver "
+                                                          "steps)",)
+    assert rest_warnings(replace(g, at_rest=True)) == ()
+
+
 def test_trousers_go_on_a_round_body_whose_thighs_nearly_meet_at_the_fork():
     """The wrap leaves the trouser fork in the pinch between round thighs, a few mm into
     one or short of the clearance: lifted clear as far as there is room, not refused as a

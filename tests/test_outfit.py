@@ -45,7 +45,7 @@ def test_cli_tucks_a_top_into_a_skirt(woman, tmp_path, cli):
     me = export_glb(woman, tmp_path / "me.glb")
     out = tmp_path / "outfit.glb"
     r = cli("outfit", "--body", str(me), "--top", "tshirt", "--bottom", "skirt",
-                "--layering", "tucked", "--size", "L", "--spacing", "20", "--max-frames",
+                "--layering", "tucked", "--size", "L", "--spacing", "12", "--max-frames",
                 "250", "-o", str(out))
     assert r.returncode == 0, r.stderr
     assert "no cloth through cloth" in r.stdout

@@ -86,9 +86,17 @@ class GarmentRecord:
 
 def rest_warnings(garment: DrapedGarment) -> tuple[str, ...]:
     """What a rest leaves for the user to know: not at rest, and the checks of a rest
-    (`dressform.drape.checks`) it fails."""
+    (`dressform.drape.checks`) it fails; for a garment meshed coarser than the default,
+    the fix (a 20 mm T-shirt came to rest in none of the shoot poses it rests in at 12 mm:
+    BENCHMARKS.md, "outfits in poses")."""
     what = [] if garment.at_rest else [f"did not come to rest ({garment.frames} solver steps)"]
-    return (*what, *check(garment.vertices, garment.faces, garment.contact_m).failures())
+    what += check(garment.vertices, garment.faces, garment.contact_m).failures()
+    if what and garment.spacing_mm > DRAPE_SPACING_MM:
+        what.append(f"its {garment.spacing_mm:g} mm mesh is too coarse to fold where the body "
+                    f"bends: drape it at {DRAPE_SPACING_MM:g} mm (--spacing "
+                    f"{DRAPE_SPACING_MM:g}, or drape: {{spacing_mm: {DRAPE_SPACING_MM:g}}} in a "
+                    "campaign)")
+    return tuple(what)
 
 
 def record(pattern: Pattern, fabric: str, garment: DrapedGarment) -> GarmentRecord:
