@@ -133,6 +133,29 @@ def test_a_garment_print_runs_on_the_pattern_coordinates(tmp_path):
     assert column.max() - column.min() < 0.25  # along one stripe: one colour
 
 
+def test_cloth_folded_flat_onto_itself_keeps_its_outline(tmp_path):
+    """Cloth drawn as thick as it is stays where the mesh is where it folds flat onto itself
+    (a hood pushed down, a tangle): with Blender's "even thickness" the fold line shot out
+    several centimetres, and a hood's vertex a head's length, as a spike."""
+    n, gap = 12, 0.0005
+    x, z = np.linspace(-0.2, 0.2, n), np.linspace(0.9, 1.2, n)
+    # A strip 40 cm wide and 30 cm tall, folded down over itself at its top edge.
+    front = np.array([[xi, 0.0, zi] for zi in z for xi in x])
+    back = np.array([[xi, gap, zi] for zi in z[::-1][1:] for xi in x])
+    idx = np.arange((2 * n - 1) * n).reshape(2 * n - 1, n)
+    a, b, c, d = idx[:-1, :-1].ravel(), idx[:-1, 1:].ravel(), idx[1:, 1:].ravel(), \
+        idx[1:, :-1].ravel()
+    vertices = np.vstack([front, back])
+    strip = SceneMesh("cloth", vertices, np.concatenate([np.stack([a, b, c], 1),
+                                                         np.stack([a, c, d], 1)]),
+                      fabric_look("stretch_knit", "olive"), uv=vertices[:, [0, 2]])
+    drawn = _render([strip], tmp_path / "fold.png", transparent=True, light="high-key",
+                    width=80, height=80)[..., 3] > 0
+    rows, cols = np.flatnonzero(drawn.any(axis=1)), np.flatnonzero(drawn.any(axis=0))
+    # As tall against as wide as the strip (0.75, within a few pixels; 0.86 with the spike).
+    assert (rows[-1] - rows[0] + 1) / (cols[-1] - cols[0] + 1) == pytest.approx(0.75, abs=0.05)
+
+
 def test_a_crashed_or_hung_render_is_a_clear_error(relaxed, tmp_path, monkeypatch):
     import dressform.render.photoreal as photoreal
 

@@ -637,7 +637,11 @@ def render(job_dir: Path) -> None:
         if spec["look"]["thickness_m"] > 0:  # cloth as thick as it is, about its mid-surface
             solid = obj.modifiers.new("thickness", "SOLIDIFY")
             solid.thickness, solid.offset = spec["look"]["thickness_m"], 0.0
-            solid.use_even_offset = True
+            # Not "even thickness": it divides by the cosine of a fold's half-angle, near
+            # zero where cloth folds flat onto itself, and shot a hood's vertex out as a
+            # spike a head long (its clamp did not stop it); under a millimetre, plain
+            # offsets are even enough.
+            solid.use_even_offset = False
         objects.append(obj)
         if spec["subject"]:
             subjects.append(obj)
