@@ -48,9 +48,6 @@ def without_notice(said: str) -> str:
     return "\n".join(line for line in said.splitlines() if not line.startswith(NO_DRIVER))
 
 
-__all__ = ["NO_DRIVER", "start_warp", "without_notice"]
-
-
 def warp_mesh(vertices: np.ndarray, faces: np.ndarray) -> tuple[wp.array, wp.array, wp.Mesh]:
     """Warp arrays of a triangle mesh and its BVH (the arrays must outlive the mesh), warp
     started first."""
@@ -62,3 +59,7 @@ def warp_mesh(vertices: np.ndarray, faces: np.ndarray) -> tuple[wp.array, wp.arr
     indices = wp.array(np.ascontiguousarray(faces, dtype=np.int32).ravel(), dtype=wp.int32,
                        device="cpu")
     return points, indices, wp.Mesh(points=points, indices=indices)
+
+
+__all__ = ["NO_DRIVER", "start_warp", "warp_mesh", "without_notice"]
+
