@@ -12,6 +12,7 @@ from pathlib import Path
 
 import torch
 
+from arms import arm_lines
 from bench_format import PREAMBLE, command, stamped, table
 from campaign import campaign_lines
 from clones import clone_lines
@@ -116,6 +117,8 @@ def main() -> None:
     lines += outfit_lines()
     lines.append("")
     lines += redrape_lines()
+    lines.append("")
+    lines += arm_lines()
     lines.append("")
     lines += fit_lines()
     lines.append("")
