@@ -1,5 +1,5 @@
 """Hanging arms on six bodies: how far each pose turns each arm out from the angles it was
-written with (`dressform.body.pose`, `ARM_GAP_M`), and the room it leaves between the arm's
+written with (`dressform.body.poses`, `ARM_GAP_M`), and the room it leaves between the arm's
 own skin and the trunk and thighs.
 
 `python benchmarks/arms.py [BENCHMARKS.md]`
@@ -16,7 +16,8 @@ from bench_format import table
 from clones import CLONES, replace_section
 from dressform.body import build
 from dressform.body.mesh import Body
-from dressform.body.pose import ARM_BEYOND_M, POSES, laid, pose_body
+from dressform.body.pose import laid, pose_body
+from dressform.body.poses import ARM_BEYOND_M, POSES
 from dressform.geometry.distance import BodyDistance, open_edge_mask
 
 TITLE = "### hanging arms on six bodies"

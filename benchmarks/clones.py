@@ -17,7 +17,8 @@ import numpy as np
 from bench_format import PREAMBLE, command, stamped, table
 from dressform.body import BodySpec, build
 from dressform.body.measure import measure
-from dressform.body.pose import STANCES, pose_body
+from dressform.body.pose import pose_body
+from dressform.body.poses import STANCES
 from dressform.drape.checks import check
 from dressform.drape.placement import level_offset
 from dressform.drape.simulate import drape

@@ -3,15 +3,18 @@ and fabric look, written to docs/gallery/ with an index (docs/gallery/README.md)
 see what each preset gives before they pick one.
 
 `python benchmarks/gallery.py` (about 50 minutes on two cores: preview quality, the sewing
-close-ups at campaign sampling, and each pose re-drapes the outfit).
+close-ups at campaign sampling, and each pose re-drapes the outfit); `--only poses lights`
+renders only those sections and puts them in the index in place of the old ones.
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 import tempfile
 import warnings
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 
 from PIL import Image
@@ -61,7 +64,12 @@ def _save(src: Path, name: str) -> str:
     return f"{name}.jpg"
 
 
-def main() -> None:
+def main(only: Sequence[str] = ()) -> None:
+    """Render every section, or those whose key (the title's first word) is in `only`; the
+    index keeps the other sections as they were rendered last."""
+    def want(key: str) -> bool:
+        return not only or key in only
+
     OUT.mkdir(parents=True, exist_ok=True)
     rest, outfit = dressed_outfit(SPEC, TOP, SKIRT)
     posed = posed_garments(rest, outfit, "relaxed")
@@ -93,25 +101,31 @@ def main() -> None:
                         hair_=grow_hair(on, "long", "black" if tone >= 7 else "dark-brown",
                                         over=cloth_of(scene, outfit)))
 
-        sections["cameras"] = [(c, shot(relaxed, f"camera-{c}", camera=c)) for c in CAMERAS]
-        sections["lights"] = [(lt, shot(relaxed, f"light-{lt}", light=lt, camera="three-quarter"))
-                              for lt in LIGHTS]
-        sections["backdrops"] = [(b, shot(relaxed, f"backdrop-{b}", backdrop=b,
-                                          camera="three-quarter")) for b in BACKDROPS]
+        if want("cameras"):
+            sections["cameras"] = [(c, shot(relaxed, f"camera-{c}", camera=c)) for c in CAMERAS]
+        if want("lights"):
+            sections["lights"] = [(lt, shot(relaxed, f"light-{lt}", light=lt,
+                                            camera="three-quarter")) for lt in LIGHTS]
+        if want("backdrops"):
+            sections["backdrops"] = [(b, shot(relaxed, f"backdrop-{b}", backdrop=b,
+                                              camera="three-quarter")) for b in BACKDROPS]
         # Each style on two hair types (locs, braids and a buzz cut are their own).
-        sections["hairstyles (each on two hair types)"] = [
-            (h, shot(relaxed, f"hair-{h.replace('/', '-')}", hair_=grow_hair(
-                body, h, "dark-brown" if h.endswith(("straight", "wavy")) else "black",
-                over=over), camera="portrait")) for h in HAIRSTYLES]
+        if want("hairstyles"):
+            sections["hairstyles (each on two hair types)"] = [
+                (h, shot(relaxed, f"hair-{h.replace('/', '-')}", hair_=grow_hair(
+                    body, h, "dark-brown" if h.endswith(("straight", "wavy")) else "black",
+                    over=over), camera="portrait")) for h in HAIRSTYLES]
         # The same clone and outfit in each tone (its shape does not change with it).
-        sections["skin tones (Monk Skin Tone)"] = [
-            (f"MST-{t} {skin_tone_hex(t)}",
-             shot(dressed_scene(build(SPEC.model_copy(update={"skin_tone": t})), outfit,
-                                "relaxed", posed=posed)[0], f"skin-mst{t}", camera="portrait",
-                  light="high-key")) for t in range(1, 11)]
+        if want("skin"):
+            sections["skin tones (Monk Skin Tone)"] = [
+                (f"MST-{t} {skin_tone_hex(t)}",
+                 shot(dressed_scene(build(SPEC.model_copy(update={"skin_tone": t})), outfit,
+                                    "relaxed", posed=posed)[0], f"skin-mst{t}", camera="portrait",
+                      light="high-key")) for t in range(1, 11)]
         # A face close-up per tone: skin by region, eyes, lashes and brows at 105 mm.
-        sections["portraits (close-up, Monk Skin Tone 1–10)"] = [
-            (f"MST-{t}", portrait(t)) for t in range(1, 11)]
+        if want("portraits"):
+            sections["portraits (close-up, Monk Skin Tone 1–10)"] = [
+                (f"MST-{t}", portrait(t)) for t in range(1, 11)]
         # Each expression preset on the same clone and outfit (only the face changes).
         def expression_shot(expression: str) -> str:
             who = build(SPEC.model_copy(update={"expression": expression}))
@@ -120,7 +134,8 @@ def main() -> None:
                         camera="portrait", hair_=grow_hair(on, "long", "dark-brown",
                                                            over=cloth_of(scene, outfit)))
 
-        sections["expressions"] = [(e, expression_shot(e)) for e in EXPRESSION_PRESETS]
+        if want("expressions"):
+            sections["expressions"] = [(e, expression_shot(e)) for e in EXPRESSION_PRESETS]
         # Each base layer on its own (a fit model's base), on the body it is cut for.
         man = build(BodySpec(sex="male", age_years=35, height_cm=180, weight_kg=78,
                              skin_tone=4))
@@ -131,7 +146,8 @@ def main() -> None:
             return shot(scene, f"base-{style}", camera="front", on=who, hair_=grow_hair(
                 on, "short" if who is man else "long", "dark-brown"))
 
-        sections["base layers (on their own)"] = [(s, base_shot(s)) for s in BASE_STYLES]
+        if want("base"):
+            sections["base layers (on their own)"] = [(s, base_shot(s)) for s in BASE_STYLES]
 
         def shoe_shot(style: str) -> str:
             # Each pair lifts the clone by its own heel: the hair grows on the lifted head.
@@ -140,20 +156,24 @@ def main() -> None:
             return shot(scene, f"shoes-{style}", camera="three-quarter", hair_=grow_hair(
                 on, "long", "dark-brown", over=cloth_of(scene, outfit)))
 
-        sections["shoes"] = [(s, shoe_shot(s)) for s in SHOE_STYLES]
+        if want("shoes"):
+            sections["shoes"] = [(s, shoe_shot(s)) for s in SHOE_STYLES]
         # The skirt in each fabric preset: all in one mid-grey (only the cloth differs),
         # then each in a colour of its own; its sewing close up; prints cut to match.
-        sections["fabric looks (each preset in mid-grey)"] = [
-            (f, shot(in_fabric(relaxed, f, GREY), f"fabric-{f}-grey", camera="three-quarter"))
-            for f in FABRIC_TYPE]
-        sections["fabric looks (each preset in a colour of its own)"] = [
-            (f"{f} ({SHOWN_IN[f] or 'its own wash'})",
-             shot(in_fabric(relaxed, f, SHOWN_IN[f]), f"fabric-{f}", camera="three-quarter"))
-            for f in FABRIC_TYPE]
-        sections["sewing close-ups (85 mm detail, campaign sampling)"] = [
-            (name, shot(meshes, f"detail-{name}", camera="85mm", detail_at=tuple(point),
-                        detail_m=0.12, quality="campaign", width=768, height=768))
-            for name, meshes, point in close_ups(relaxed)]
+        if want("fabric"):
+            sections["fabric looks (each preset in mid-grey)"] = [
+                (f, shot(in_fabric(relaxed, f, GREY), f"fabric-{f}-grey", camera="three-quarter"))
+                for f in FABRIC_TYPE]
+        if want("fabric"):
+            sections["fabric looks (each preset in a colour of its own)"] = [
+                (f"{f} ({SHOWN_IN[f] or 'its own wash'})",
+                 shot(in_fabric(relaxed, f, SHOWN_IN[f]), f"fabric-{f}", camera="three-quarter"))
+                for f in FABRIC_TYPE]
+        if want("sewing"):
+            sections["sewing close-ups (85 mm detail, campaign sampling)"] = [
+                (name, shot(meshes, f"detail-{name}", camera="85mm", detail_at=tuple(point),
+                            detail_m=0.12, quality="campaign", width=768, height=768))
+                for name, meshes, point in close_ups(relaxed)]
         bottom = next(g for g in outfit if g.name == "bottom")
         skirt = next(m for m in relaxed if m.name == "bottom")
 
@@ -163,12 +183,13 @@ def main() -> None:
             return [garment_scene(bottom, skirt.vertices, look) if m is skirt else m
                     for m in relaxed]
 
-        sections["prints (cut to match at the side seams)"] = [
-            (p, shot(printed(p), f"print-{p}", camera="three-quarter"))
-            for p in ("stripes", "breton", "check", "dots")]
+        if want("prints"):
+            sections["prints (cut to match at the side seams)"] = [
+                (p, shot(printed(p), f"print-{p}", camera="three-quarter"))
+                for p in ("stripes", "breton", "check", "dots")]
         poses = "poses (the outfit re-draped into each)"
-        sections[poses] = []
-        for p in POSES:
+        for p in POSES if want("poses") else ():
+            sections.setdefault(poses, [])
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", DressformWarning)
                 scene, posed_body = dressed_scene(rest, outfit, p)
@@ -190,12 +211,21 @@ def main() -> None:
              f"{sum(c.passed for c in checks.values())} of {len(checks)} pass"
              + "".join(f"; {n} fails: {c}" for n, c in checks.items() if not c.passed)
              + ".", ""]
+    rendered: dict[str, list[str]] = {}
     for title, items in sections.items():
-        lines += [f"## {title}", "", " ".join(f"![{label}]({file})" for label, file in items),
-                  "", " · ".join(f"`{label}`" for label, _ in items), ""]
+        rendered[title] = [f"## {title}", "",
+                           " ".join(f"![{label}]({file})" for label, file in items), "",
+                           " · ".join(f"`{label}`" for label, _ in items), ""]
         if notes[title]:
-            lines += ["What the re-drape warned of, as the pictures show it:", "",
-                      *(f"- {n}" for n in notes[title]), ""]
+            rendered[title] += ["What the re-drape warned of, as the pictures show it:", "",
+                                *(f"- {n}" for n in notes[title]), ""]
+    if only:
+        # Only these sections were rendered: put them in the index in place of their old
+        # text, and leave its header and the coverage table as the full run wrote them.
+        _replace_sections(OUT / "README.md", rendered)
+        return
+    for block in rendered.values():
+        lines += block
     (OUT / "README.md").write_text("\n".join(lines))
     passed = sum(c.passed for c in checks.values())
     print(f"coverage check: {passed} of {len(checks)} gallery pictures pass", flush=True)
@@ -209,5 +239,19 @@ def main() -> None:
                  "; ".join(f"{n}: {c}" for n, c in checks.items() if not c.passed) or "—")])])
 
 
+def _replace_sections(index: Path, rendered: dict[str, list[str]]) -> None:
+    """`index` with each section of `rendered` (by its title) in place of the old one."""
+    text = index.read_text()
+    for title, block in rendered.items():
+        head = f"## {title}\n"
+        start = text.index(head)
+        end = text.find("\n## ", start + len(head))
+        text = text[:start] + "\n".join(block) + (text[end:] if end >= 0 else "\n")
+    index.write_text(text)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--only", nargs="+", default=(), help="render only these sections (the "
+                    "first word of each title: cameras, lights, poses, ...)")
+    sys.exit(main(ap.parse_args().only))

@@ -15,6 +15,7 @@ def test_cast_is_diverse_and_covers_every_skin_tone(cast10):
     assert set(cov["skin tone"]) == {f"MST-{i}" for i in range(1, 11)}
     assert sum(cov["age band"].values()) == 10
     assert {"female", "male"} <= set(cov["sex"])
+    assert len(cov["personality"]) == 4  # it stands and walks like different people
     ages = [s.age_years for s in cast10.specs]
     assert min(ages) >= 18 and max(ages) <= 80 and max(ages) - min(ages) > 30
     for spec, body in zip(cast10.specs, cast10.bodies, strict=True):

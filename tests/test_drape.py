@@ -163,7 +163,8 @@ def test_trousers_that_cannot_go_on_are_refused_by_what_is_wrong(woman):
 
 def test_trousers_go_on_thighs_that_touch_in_the_fitting_stance():
     from dressform.body import BodySpec, build
-    from dressform.body.pose import STANCES, pose_body
+    from dressform.body.pose import pose_body
+    from dressform.body.poses import STANCES
     from dressform.drape.checks import check
 
     plus = pose_body(build(BodySpec(sex="female", age_years=40, height_cm=165, weight_kg=95)),

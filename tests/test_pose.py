@@ -8,7 +8,9 @@ import numpy as np
 import pytest
 
 from dressform.body import Body
-from dressform.body.pose import POSES, Pose, X, pose_body
+from dressform.body.pose import pose_body
+from dressform.body.poses import POSES
+from dressform.body.rig import Pose, X
 from dressform.errors import InvalidInputError, UnknownNameError
 
 
@@ -21,9 +23,12 @@ def posed(woman: Body) -> dict[str, Body]:
     return {name: pose_body(woman, name) for name in POSES}
 
 
-def test_there_are_the_eight_poses_the_shoot_needs():
+def test_there_are_a_dozen_editorial_poses_and_the_eight_the_shoot_needs():
     assert {"a-pose", "relaxed", "contrapposto", "hand-on-hip", "walking", "three-quarter",
             "seated", "arms-crossed"} <= set(POSES)
+    editorial = [p for p in POSES.values() if not p.at_rest]
+    assert len(editorial) >= 12
+    assert all(p.description for p in editorial)
 
 
 def test_every_pose_keeps_the_mesh_and_bone_lengths_and_stands_on_the_floor(woman, posed):
@@ -108,7 +113,7 @@ def _arm_gap(rest: Body, posed: Body, side: str) -> float:
     """The arm's skin (not its armpit's) nearest the trunk and thighs in `posed` (m)."""
     from scipy.spatial import cKDTree
 
-    from dressform.body.pose import ARM_BEYOND_M
+    from dressform.body.poses import ARM_BEYOND_M
     from dressform.geometry.distance import BodyDistance, open_edge_mask
 
     under = rest.part_mask("torso", "hips", "thigh_left", "thigh_right")
@@ -131,6 +136,75 @@ def test_hanging_arms_leave_room_for_a_sleeve_and_a_bodice(clone, request):
             assert 0.008 < gap < 0.08, (pose, side, gap)
     assert min(_arm_gap(body, pose_body(body, "relaxed"), s) for s in ("left", "right")) \
         < (0.014 if clone == "plus_size" else 0.08)
+
+
+def _arms_off_the_body(rest: Body, posed: Body) -> float:
+    """The nearest any arm's or hand's skin (not an armpit's) comes to the trunk and thighs
+    in `posed` (m, negative inside)."""
+    return min(_arm_gap(rest, posed, side) for side in ("left", "right"))
+
+
+@pytest.mark.parametrize("clone", ["woman", "plus_size"])
+def test_arms_and_hands_never_pass_through_the_body(clone, request):
+    from dressform.body.walk import gait_of, walk
+
+    body = request.getfixturevalue(clone)
+    for name in POSES:
+        assert _arms_off_the_body(body, pose_body(body, name)) > 0.0, name
+    frames = walk(body, gait_of(body).cycle_s, 10.0)
+    assert min(_arms_off_the_body(body, f) for f in frames) > 0.005  # swinging clear
+
+
+def test_hands_are_relaxed_not_splayed(woman, posed):
+    def spread(body: Body) -> tuple[float, float]:
+        """Index to little fingertip, and the middle fingertip to the wrist (m)."""
+        return (float(np.linalg.norm(_head(body, "finger2-3.L") - _head(body, "finger5-3.L"))),
+                float(np.linalg.norm(_head(body, "finger3-3.L") - _head(body, "wrist.L"))))
+
+    rest_spread, rest_reach = spread(woman)
+    for name in ("relaxed", "contrapposto", "walking", "three-quarter", "step-forward"):
+        apart, reach = spread(posed[name])
+        assert apart < 0.95 * rest_spread and reach < 0.95 * rest_reach, name  # closed, curled
+        # The right hand is the left's mirror image.
+        right = (float(np.linalg.norm(_head(posed[name], "finger2-3.R")
+                                      - _head(posed[name], "finger5-3.R"))))
+        assert right == pytest.approx(apart, abs=1e-3) or name != "relaxed"
+
+
+def _facing_deg(body: Body, left: str = "upperarm01.L", right: str = "upperarm01.R") -> float:
+    across = _head(body, left) - _head(body, right)
+    return float(np.degrees(np.arctan2(across[1], across[0])))
+
+
+def test_views_from_the_side_and_back_turn_the_pose_and_the_head_finds_the_camera(
+        woman, posed):
+    from dressform.body.pose import faced
+
+    # The back view is the relaxed pose turned round whole, not a twisted one.
+    np.testing.assert_allclose(posed["back"].vertices,
+                               faced(posed["relaxed"].vertices, woman, 180.0), atol=1e-9)
+    for name, body_deg, head_deg in (("three-quarter", 35.0, (5.0, 25.0)),
+                                     ("profile", 90.0, (70.0, 85.0)),
+                                     ("over-the-shoulder", 105.0, (20.0, 50.0))):
+        b = posed[name]
+        assert _facing_deg(b) == pytest.approx(body_deg, abs=1.0), name
+        # The head turned back towards a camera in front (0°).
+        assert head_deg[0] < _facing_deg(b, "eye.L", "eye.R") < head_deg[1], name
+
+
+def test_contrapposto_puts_the_weight_on_one_leg_and_counter_turns(posed):
+    b = posed["contrapposto"]
+    # The free (left) hip drops and the shoulders tilt the other way...
+    assert _head(b, "upperleg01.L")[2] < _head(b, "upperleg01.R")[2] - 0.01
+    assert _head(b, "upperarm01.L")[2] > _head(b, "upperarm01.R")[2] + 0.01
+    # ...the pelvis turns one way and the shoulders the other...
+    assert _facing_deg(b, "upperleg01.L", "upperleg01.R") > 3.0
+    assert _facing_deg(b) < -2.0
+    # ...the weight over the standing foot, both feet on the floor.
+    middle = float(b.vertices[:, 0].mean())
+    assert abs(middle - _head(b, "foot.R")[0]) < abs(middle - _head(b, "foot.L")[0]) - 0.01
+    for side in ("left", "right"):
+        assert b.vertices[b.part_mask(f"foot_{side}"), 2].min() < 0.003
 
 
 def test_walking_has_the_left_foot_forward(posed):
@@ -195,7 +269,7 @@ def test_the_walk_moves_forwards_over_a_foot_that_does_not_slide(woman):
                                      - _head(a, f"foot.{stance}")[:2]))
     assert np.median(slides) < 0.002 and max(slides) < 0.05  # it steps, not skates
     travelled = _head(frames[0], "root")[1] - _head(frames[-1], "root")[1]
-    assert 0.9 < travelled < 1.8  # one cycle (two steps) of an adult's walk, towards −Y
+    assert 0.8 < travelled < 1.8  # one cycle (two steps) of an adult's walk, towards −Y
     half = len(frames) // 2
     assert _head(frames[0], "foot.L")[1] < _head(frames[0], "foot.R")[1]  # left heel strike
     assert _head(frames[half], "foot.R")[1] < _head(frames[half], "foot.L")[1]

@@ -57,6 +57,20 @@ def test_a_garment_is_redraped_into_the_pose_not_skinned(woman, dressed):
             assert moved.max() > 0.03  # it follows the stride
 
 
+def test_a_view_from_behind_turns_the_cloth_with_the_clone(woman, dressed):
+    from dressform.body.pose import faced
+    from dressform.drape.posed import posed_garments
+
+    garments = load_worn(dressed[0])
+    back = posed_garments(woman, garments, "back")["skirt"]
+    # The relaxed pose's cloth, turned whole with the clone: not re-draped through a turn.
+    front = posed_garments(woman, garments, "relaxed")["skirt"]
+    np.testing.assert_allclose(back, faced(front, woman, 180.0), atol=1e-9)
+    posed = pose_body(woman, "back")
+    skin = BodyDistance(np.asarray(posed.vertices), np.asarray(posed.faces))
+    assert skin(back).min() > -0.001
+
+
 def test_long_hair_falls_over_the_top_not_into_it(woman):
     """A close top over the shoulders and chest (the torso's skin moved 8 mm out): long hair
     grown over it stays outside its cloth (but a strand point in a thousand, where a strand

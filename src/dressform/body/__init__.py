@@ -14,11 +14,13 @@ from dressform.lazy import exports
 if TYPE_CHECKING:
     from dressform.body.bodies import build, build_many
     from dressform.body.mesh import Body, Skeleton
-    from dressform.body.pose import POSES, Pose, pose_body
+    from dressform.body.pose import pose_body
+    from dressform.body.poses import POSES
+    from dressform.body.rig import Pose
     from dressform.body.spec import BodySpec, Ethnicity, make_spec
 
 _HOMES = {"build": "bodies", "build_many": "bodies", "Body": "mesh", "Skeleton": "mesh",
-          "POSES": "pose", "Pose": "pose", "pose_body": "pose", "BodySpec": "spec",
+          "POSES": "poses", "Pose": "rig", "pose_body": "pose", "BodySpec": "spec",
           "Ethnicity": "spec", "make_spec": "spec"}
 __all__ = ["POSES", "Body", "BodySpec", "Ethnicity", "Pose", "Skeleton", "build", "build_many",
            "make_spec", "pose_body"]

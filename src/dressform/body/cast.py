@@ -5,7 +5,8 @@ Heights are drawn from normal distributions per sex (adult means 163 cm ♀ / 17
 close to the NCD-RisC global figures for adults born 1970–1996); BMI from a log-normal centred on
 24.5 with SD ≈ 4.5 (the spread of adult BMI in national surveys), clipped to 17–40. Skin tones are
 dealt round-robin from a shuffled deck so every tone appears once n ≥ 10; ages are stratified
-over 18–80; a few clones are sex blends. Each body is checked (it must build; the model must
+over 18–80; a few clones are sex blends; personalities (how each stands and walks) are dealt
+in turn. Each body is checked (it must build; the model must
 reach its height and weight); an implausible draw is redrawn, never kept.
 """
 
@@ -21,6 +22,10 @@ from dressform.body.bodies import build_many
 from dressform.body.mesh import Body
 from dressform.body.spec import BodySpec, Ethnicity, make_spec
 from dressform.errors import ImplausibleBodyError, InvalidInputError
+
+#: The personalities a cast is dealt (`dressform.body.personality`): a cast stands and walks
+#: like different people.
+CAST_PERSONALITIES = ("confident", "relaxed", "playful", "poised")
 
 
 @dataclass(frozen=True)
@@ -41,7 +46,7 @@ class Cast:
     bodies: tuple[Body, ...] = field(repr=False)
 
     def coverage(self) -> dict[str, dict[str, int]]:
-        """How many clones per skin tone, size (BMI) band, age band and sex."""
+        """How many clones per skin tone, personality, size (BMI) band, age band and sex."""
         return coverage_table(self.specs)
 
 
@@ -77,6 +82,7 @@ def coverage_table(specs: tuple[BodySpec, ...] | list[BodySpec]) -> dict[str, di
 
     return {
         "skin tone": count(lambda s: f"MST-{s.skin_tone}"),
+        "personality": count(lambda s: s.personality),
         "size band (BMI)": count(size_band),
         "age band": count(age_band),
         "sex": count(sex_label),
@@ -105,6 +111,8 @@ def _draw(rng: np.random.Generator, i: int, n: int, tones: list[int],
         ethnicity=Ethnicity(african=blend[0], asian=blend[1], caucasian=blend[2]),
         skin_tone=tones[i % len(tones)],
         expression=str(rng.choice(["neutral", "soft smile", "smile", "serious"])),
+        # Dealt in turn, not drawn, so that the draws above stay as they were for a seed.
+        personality=CAST_PERSONALITIES[i % len(CAST_PERSONALITIES)],
     )
 
 

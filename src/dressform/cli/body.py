@@ -50,6 +50,9 @@ def clone_cmd(
     sex: Annotated[str, typer.Option(help="female, male, or a 0–1 blend (1 = male)")] = "female",
     age: Annotated[float, typer.Option(help="Age, years")] = 30.0,
     skin_tone: Annotated[int, typer.Option(help="Monk Skin Tone 1–10")] = 5,
+    personality: Annotated[str, typer.Option(help=(
+        "How the clone stands and walks: neutral, confident, relaxed, playful, poised"))
+    ] = "neutral",
     preview: Annotated[bool, typer.Option(help="Also write a preview PNG beside the mesh")] = True,
     predicted: Annotated[bool, typer.Option(
         "--predicted", help="Also print the measurements not given, as the clone has them")
@@ -68,7 +71,7 @@ def clone_cmd(
         sex_value = float(sex)
     with err.status("fitting the clone to the measurements..."):
         result = clone_from_measurements(given, sex=sex_value, age_years=age,
-                                         skin_tone=skin_tone)
+                                         skin_tone=skin_tone, personality=personality)
     rows = []
     for name, r in result.residuals.items():
         mark = "[green]ok[/]" if r.ok else "[red]off[/]"
@@ -142,6 +145,7 @@ def write_cast(output: Path, n: int, seed: int, columns: int) -> Path:
             m = measure(body).as_dict()
             rows.append({"name": name, "sex": round(spec.sex, 3), "age_years": spec.age_years,
                          "skin_tone": spec.skin_tone, "expression": spec.expression,
+                         "personality": spec.personality,
                          "sex_label": sex_label(spec), "size_band": size_band(spec),
                          "age_band": age_band(spec), **m})
             images.append(render_body(body, width=256, height=384))

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 import typer
 
 from dressform.body.face import EXPRESSION_PRESETS
-from dressform.body.pose import POSES
+from dressform.body.poses import POSES
 from dressform.cli.options import (
     BaseColor,
     BaseOpt,

@@ -15,7 +15,7 @@ its rows round the head with the back seam at the centre back and the face left 
 down to the neckline it is sewn to. Garments that cannot go on are refused by what is wrong:
 too small at a named level, legs longer than the body's, thighs that touch (below the fork
 of the crotch, where the trousers' own crotch sits, closer than two layers of cloth need:
-the clone can be dressed in the fitting stance, `dressform.body.pose.STANCES`).
+the clone can be dressed in the fitting stance, `dressform.body.poses.STANCES`).
 """
 
 from __future__ import annotations

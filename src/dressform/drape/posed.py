@@ -12,13 +12,15 @@ from __future__ import annotations
 import os
 import warnings
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
 from dressform.body import seat
 from dressform.body.mesh import Body
-from dressform.body.pose import get_pose, pose_path
+from dressform.body.pose import faced, get_pose, pose_path
+from dressform.body.rig import Pose
 from dressform.drape.redrape import follow_layers, redrape, redrape_layers
 from dressform.drape.worn import WornGarment, rest_warnings
 from dressform.errors import DressformWarning
@@ -36,11 +38,20 @@ def posed_garments(body: Body, garments: Sequence[WornGarment], pose: str = "a-p
     """Each of `garments` (rested on `body` at its rest pose) re-draped into `pose`: its
     vertices by garment name. The expensive part of a posed shot, and the same for every
     camera, light and expression of that pose: compute it once (`save_posed`)."""
-    chosen = get_pose(pose)
+    # Cloth is re-draped into the pose as the clone faces the front, then turned with it.
+    faced_as = get_pose(pose)
+    chosen = replace(faced_as, facing_deg=0.0)
     *between, posed = pose_path(body, chosen)
     out = {g.name: np.asarray(g.mesh.vertices) for g in garments}
-    if posed is body:
-        return out
+    if posed is not body:
+        out |= _redraped(body, garments, chosen, between, posed, progress)
+    return {name: faced(v, body, faced_as.facing_deg) for name, v in out.items()}
+
+
+def _redraped(body: Body, garments: Sequence[WornGarment], chosen: Pose,
+              between: Sequence[Body], posed: Body, progress: Callable[[str], None] | None
+              ) -> dict[str, np.ndarray]:
+    out: dict[str, np.ndarray] = {}
     # Cloth sat on is held between the hips and the seat, as it is drawn.
     props = (seat.stool(posed),) if chosen.seated else ()
     # An outfit's layers go together, the inner first: the outer settles over it.
@@ -61,7 +72,7 @@ def posed_garments(body: Body, garments: Sequence[WornGarment], pose: str = "a-p
             warnings.warn(DressformWarning(
                 f"in the {chosen.name} pose {through_other} cloth edges of "
                 f"{' and '.join(g.name for g in layers)} pass through the other garment"),
-                stacklevel=2)
+                stacklevel=3)
     for g in garments:
         if g.outfit:
             continue
@@ -77,7 +88,7 @@ def posed_garments(body: Body, garments: Sequence[WornGarment], pose: str = "a-p
 def _warn(pose: str, name: str, what: Sequence[str]) -> None:
     if what:
         warnings.warn(DressformWarning(f"re-draped into the {pose} pose, the {name}: "
-                                       f"{'; '.join(what)}"), stacklevel=3)
+                                       f"{'; '.join(what)}"), stacklevel=4)
 
 
 def moving_garments(body: Body, garments: Sequence[WornGarment], frames: Sequence[Body],

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import warp as wp
 
-from dressform.geometry.edges import unshared_sides
+from dressform.geometry.edges import boundary_vertices, unshared_sides
 from dressform.geometry.normals import vertex_normals
 from dressform.geometry.warp_runtime import warp_mesh
 
@@ -21,13 +21,16 @@ def _signed_distance(mesh: wp.uint64, points: wp.array(dtype=wp.vec3),
     if q.result:
         closest = wp.mesh_eval_position(mesh, q.face, q.u, q.v)
         sign = q.sign
-        # Nearest to an open edge (a garment's hem or waistband top), the point is beside
-        # the surface, not behind it: outside.
+        # Nearest to an open edge (a garment's hem or waistband top) or a corner on one,
+        # the point is beside the surface, not behind it: outside.
         edges = open_edges[q.face]
         w = 1.0 - q.u - q.v
         eps = 1.0e-4
         if ((edges & 1) != 0 and q.u < eps) or ((edges & 2) != 0 and q.v < eps) or \
                 ((edges & 4) != 0 and w < eps):
+            sign = 1.0
+        if ((edges & 8) != 0 and q.u > 1.0 - eps) or ((edges & 16) != 0 and q.v > 1.0 - eps) \
+                or ((edges & 32) != 0 and w > 1.0 - eps):
             sign = 1.0
         out[i] = sign * wp.length(p - closest)
         nearest[i] = closest
@@ -53,8 +56,14 @@ def _gap_along(mesh: wp.uint64, starts: wp.array(dtype=wp.vec3),
 
 def open_edge_mask(faces: np.ndarray) -> np.ndarray:
     """(F,) bit mask per triangle of its edges that no other triangle shares: bit 0 the edge
-    opposite corner 0 (corners 1–2), bit 1 opposite corner 1, bit 2 opposite corner 2."""
-    return (unshared_sides(faces) * np.array([1, 2, 4])).sum(axis=1).astype(np.int32)
+    opposite corner 0 (corners 1–2), bit 1 opposite corner 1, bit 2 opposite corner 2; and
+    of its corners on such an edge (bits 3–5, corners 0–2), which a triangle that meets the
+    edge only at a corner does not know from its own sides."""
+    f = np.asarray(faces, dtype=np.int64)
+    on_edge = np.zeros(int(f.max(initial=-1)) + 1, dtype=bool)
+    on_edge[boundary_vertices(f)] = True
+    return ((unshared_sides(f) * np.array([1, 2, 4])).sum(axis=1)
+            + (on_edge[f] * np.array([8, 16, 32])).sum(axis=1)).astype(np.int32)
 
 
 class BodyDistance:

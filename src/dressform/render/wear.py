@@ -25,7 +25,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from dressform.body.mesh import Body
-from dressform.body.pose import Pose, get_pose, moved_by, pose_body
+from dressform.body.pose import get_pose, pose_body
+from dressform.body.rig import Pose, moved_by
 from dressform.body.shoes import (
     SHOE_STYLES,
     Shoes,

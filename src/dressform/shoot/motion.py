@@ -11,8 +11,9 @@ from pathlib import Path
 import numpy as np
 
 from dressform.body.files import load_body
-from dressform.body.pose import moved_by, pose_path
-from dressform.body.walk import check_walk, walk, walk_pose
+from dressform.body.pose import pose_path
+from dressform.body.rig import moved_by
+from dressform.body.walk import arms_out, check_walk, gait_of, walk, walk_pose
 from dressform.drape.posed import moving_garments
 from dressform.drape.styling import COMPLETE, Styling, complete
 from dressform.drape.worn import load_worn
@@ -75,7 +76,8 @@ def walk_video(dressed: str | os.PathLike[str], outputs: Sequence[str | os.PathL
     garments = load_worn(dressed)
     garments = complete(body, garments, styling, progress)
     frames = walk(body, seconds, fps)
-    *lead_in, _ = pose_path(body, walk_pose(0.0))
+    gait = gait_of(body)
+    *lead_in, _ = pose_path(body, walk_pose(0.0, gait, arms_out(body, gait)))
     cloth = moving_garments(body, garments, frames, lead_in, progress)
     # Each frame stands in its shoes: body, cloth and hair rise by that frame's lift.
     dressed_as = dressing(body, wear)
