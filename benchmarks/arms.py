@@ -18,11 +18,13 @@ from dressform.body import build
 from dressform.body.mesh import Body
 from dressform.body.pose import laid, pose_body
 from dressform.body.poses import ARM_BEYOND_M, POSES
+from dressform.body.walk import arms_out, gait_of, walk
 from dressform.geometry.distance import BodyDistance, open_edge_mask
 
 TITLE = "### hanging arms on six bodies"
-#: The poses whose arms hang by the sides.
-HANGING = ("relaxed", "contrapposto", "walking")
+#: The poses whose arms hang by the sides (the turned views are these, turned).
+HANGING = ("relaxed", "contrapposto", "walking", "step-forward", "power-stance",
+           "over-the-shoulder")
 TRUNK = ("torso", "hips", "thigh_left", "thigh_right")
 
 
@@ -47,16 +49,23 @@ def arm_lines() -> list[str]:
             room = [1000 * _room(body, posed, s) for s in ("left", "right")]
             rows.append((name, pose, f"{turned[0]:.1f} / {turned[1]:.1f}",
                          f"{room[0]:.1f} / {room[1]:.1f}"))
+        # The runway walk holds its arms out by the most its cycle needs: the least room
+        # over one cycle's frames.
+        gait = gait_of(body)
+        out = arms_out(body, gait)
+        frames = walk(body, gait.cycle_s, 10.0, gait)
+        room = [1000 * min(_room(body, f, s) for f in frames) for s in ("left", "right")]
+        rows.append((name, "runway walk (least over a cycle)", f"{out[0]:.1f} / {out[1]:.1f}",
+                     f"{room[0]:.1f} / {room[1]:.1f}"))
     return [TITLE,
             "Each body of the six-clone set in the poses whose arms hang by the sides: the "
             "turn (degrees, about the shoulder) by which each arm is turned out from the "
             "angles the pose was written with, until its own skin (4 cm or more from the "
             "trunk at rest, not the armpit's) lies `ARM_GAP_M` (10 mm) off the trunk and "
             "thighs, found by bisection to 0.25°; and the signed room left there, measured "
-            "on the posed skin. The sign is the trunk's open surface's: near its armhole it "
-            "can call a point outside inside (the older man's walking right arm: a point at "
-            "the front of the shoulder 4.9 cm from the trunk read as -48.7 mm), a weakness "
-            "of the measure the pose bisects on as well.", "",
+            "on the posed skin (negative inside; a point nearest a corner of the trunk's open "
+            "edge, at its armhole, counts as outside). The runway walk turns its arms out "
+            "once, by the most any quarter of its cycle needs.", "",
             *table(("body", "pose", "turned out, left / right (°)",
                     "room, left / right (mm)"), rows)]
 

@@ -56,7 +56,7 @@ def _stoop_deg(body: Body) -> float:
 def test_a_personality_is_part_of_the_clone_and_an_unknown_one_is_refused():
     assert make_spec(personality="confident").personality == "confident"
     assert make_spec().personality == "neutral"
-    with pytest.raises(InvalidInputError, match="personality.*confident"):
+    with pytest.raises(InvalidInputError, match=r"personality.*confident"):
         make_spec(personality="confidnt")
     with pytest.raises(UnknownNameError, match="playful"):
         get_personality("playfull")
