@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import time
 
-from dressform.body import BodySpec, build, seat
-from dressform.body.pose import get_pose, pose_path
+from dressform.body import BodySpec, build
+from dressform.body.pose import pose_path
 from dressform.drape.checks import self_intersections
 from dressform.drape.outfit import dress
 from dressform.drape.redrape import redrape, redrape_layers
@@ -19,8 +19,6 @@ from dressform.geometry.crossings import crossings
 
 SPACING_MM = DRAPE_SPACING_MM
 POSES = ("relaxed", "hand-on-hip", "walking", "contrapposto")
-#: The outfits also sit (on the stool, a skirt over the lap) and step forwards.
-OUTFIT_POSES = (*POSES, "step-forward", "seated")
 FABRICS = ("cotton_jersey", "cotton_poplin")
 #: (layering, top block, bottom block): a T-shirt tucked into a skirt, one over trousers.
 LOOKS = (("tucked", "tshirt", "skirt"), ("over", "tshirt", "trousers"))
@@ -75,12 +73,11 @@ def outfit_lines() -> list[str]:
                        (outfit.bottom, patterns[1], FABRICS[1])]
         if not tucked:
             inner_first.reverse()
-        for pose in OUTFIT_POSES:
+        for pose in POSES:
             *between, posed = pose_path(body, pose)
-            props = (seat.stool(posed),) if get_pose(pose).seated else ()
             t = time.perf_counter()
             inner, outer = redrape_layers(inner_first, body, posed, through=between,
-                                          tucked=tucked, props=props)
+                                          tucked=tucked)
             rows.append(_row(look, tucked, pose, time.perf_counter() - t, inner, outer))
     return ["### outfits in poses",
             f"A size L T-shirt ({FABRICS[0]}) tucked into a size L skirt and worn over size L "
@@ -88,8 +85,7 @@ def outfit_lines() -> list[str]:
             "woman: dressed in the a-pose (`dress`), then re-draped into each pose "
             "(`redrape_layers`: on every body of the way into the pose the inner layer "
             "settles, then the outer over it; a tucked top settles inside the skirt as it is "
-            "carried onto that body; seated, both sit on the stool). Steps are the solver's, "
-            "summed over the way into the pose.",
+            "carried onto that body). Steps are the solver's, summed over the way into the pose.",
             "",
             "| look | pose | seconds | steps (inner / outer) | cloth edges through the other "
             "layer | cloth edges through itself (top / bottom) | deepest inside the body, mm "

@@ -24,7 +24,7 @@ thicker, the usual trade for render time; at campaign resolution the hair reads 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal, get_args
 
 import numpy as np
@@ -140,7 +140,35 @@ def grow_hair(body: Body, style: str = "short", color: str = "dark-brown", *,
     "long/coily"), `color` (see `HAIR_COLORS`) and `texture` (straight, wavy, curly or coily,
     for the cut styles; None: the style's own); None for "none". `density` scales the
     strand count. `over`: the garments worn (vertices, faces, triangles facing out): long
-    hair falls over them."""
+    hair falls over them.
+
+    A cut is laid out round a face that looks along −Y: a clone whose head is turned (a side
+    or back view, a head turned to the camera) grows it turned to face that way, and the
+    strands are turned back with it."""
+    turn = _facing_front(body)
+    if turn is None:
+        return _grow(body, style, color, texture, seed, density, over)
+    hair = _grow(replace(body, vertices=np.asarray(body.vertices) @ turn.T,
+                         skeleton=replace(body.skeleton,
+                                          heads=np.asarray(body.skeleton.heads) @ turn.T)),
+                 style, color, texture, seed, density,
+                 [(np.asarray(v) @ turn.T, f) for v, f in over])
+    return None if hair is None else replace(
+        hair, strands=(hair.strands @ turn.astype(np.float32)).astype(np.float32))
+
+
+def _facing_front(body: Body) -> np.ndarray | None:
+    """The turn about the vertical that makes the head look along −Y (None: it does)."""
+    across = np.asarray(body.skeleton.head("eye.L")) - np.asarray(body.skeleton.head("eye.R"))
+    yaw = float(np.arctan2(across[1], across[0]))
+    if abs(yaw) < 1e-6:
+        return None
+    c, s = np.cos(-yaw), np.sin(-yaw)
+    return np.array([[c, -s, 0.0], [s, c, 0.0], [0.0, 0.0, 1.0]])
+
+
+def _grow(body: Body, style: str, color: str, texture: str | None, seed: int,
+          density: float, over: Sequence[tuple[np.ndarray, np.ndarray]]) -> Hair | None:
     style, typed = parse_hairstyle(style)
     if texture is not None and typed is not None and texture != typed:
         raise InvalidInputError(f"hairstyle {style}/{typed} asks for {typed} hair, not "
