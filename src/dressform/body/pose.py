@@ -23,7 +23,7 @@ from dressform.body.contact import pressed_apart
 from dressform.body.mesh import Body
 from dressform.body.personality import styled
 from dressform.body.poses import POSES, STANCES
-from dressform.body.rig import Pose, Rest, Turn, bone_transforms, partial, skin
+from dressform.body.rig import Pose, Rest, Turn, Z, bone_transforms, partial, rotation_matrix, skin
 from dressform.errors import InvalidInputError, UnknownNameError
 from dressform.geometry.distance import BodyDistance, open_edge_mask
 from dressform.geometry.normals import vertex_normals
@@ -95,9 +95,7 @@ def faced(points: np.ndarray, body: Body, degrees: float) -> np.ndarray:
     if not degrees:
         return points
     centre = np.array([*_footprint(np.asarray(body.vertices)), 0.0])
-    t = np.radians(degrees)
-    turn = np.array([[np.cos(t), -np.sin(t), 0.0], [np.sin(t), np.cos(t), 0.0], [0.0, 0.0, 1.0]])
-    return (np.asarray(points) - centre) @ turn.T + centre
+    return (np.asarray(points) - centre) @ rotation_matrix(Z, degrees).T + centre
 
 
 def laid(body: Body, pose: Pose) -> Pose:

@@ -115,13 +115,15 @@ def both(left: Mapping[str, Sequence[Turn]], right: Mapping[str, Sequence[Turn]]
     """Turns for bones named `*.L` in `left`, their mirror images on `*.R` (unless `right`
     gives the right side its own), and unsided bones in `centre`."""
     out: dict[str, tuple[Turn, ...]] = {k: tuple(v) for k, v in (centre or {}).items()}
-    for bone, turns in left.items():
-        out[bone] = tuple(turns)
-        if right is None:
-            out[bone[:-2] + ".R"] = tuple((mirror_axis(a), d) for a, d in turns)
-    for bone, turns in (right or {}).items():
-        out[bone] = tuple(turns)
+    out |= {bone: tuple(turns) for bone, turns in left.items()}
+    out |= mirrored(left) if right is None else {b: tuple(t) for b, t in right.items()}
     return out
+
+
+def mirrored(left: Mapping[str, Sequence[Turn]]) -> dict[str, tuple[Turn, ...]]:
+    """The mirror images, on the bones `*.R`, of the turns of the bones `*.L` in `left`."""
+    return {bone[:-2] + ".R": tuple((mirror_axis(a), d) for a, d in turns)
+            for bone, turns in left.items()}
 
 
 def partial(chosen: Pose, fraction: float) -> Pose:

@@ -28,7 +28,7 @@ from dressform.body.mesh import Body
 from dressform.body.personality import Gait, get_personality, posture_turns
 from dressform.body.pose import laid, pose_body
 from dressform.body.poses import RELAXED_HAND, arms_clear
-from dressform.body.rig import HINGE, Pose, Turn, X, Y, Z, mirror_axis, moved_by
+from dressform.body.rig import HINGE, Pose, Turn, X, Y, Z, mirrored, moved_by
 from dressform.errors import InvalidInputError
 
 
@@ -74,8 +74,7 @@ def walk_pose(phase: float, gait: Gait | None = None,
                 "lowerleg01.L": ((X, knee),), "foot.L": ((X, foot),),
                 "upperarm01.L": ((Y, 30.0 - out), (X, arm)),
                 "lowerarm01.L": ((HINGE, -26.0 + 0.8 * max(0.0, -arm)),), **RELAXED_HAND}
-        turns |= left if side == "L" else {
-            b[:-2] + ".R": tuple((mirror_axis(a), d) for a, d in t) for b, t in left.items()}
+        turns |= left if side == "L" else mirrored(left)
     left_forward = math.cos(2 * math.pi * phase)
     # The hip on the swinging side drops (the right during the left's stance), the chest
     # turns against the pelvis, and the neck takes both back out: the head stays level and

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Literal, get_args
 import numpy as np
 
 from dressform.body.mesh import Body
+from dressform.body.rig import Z, rotation_matrix
 from dressform.errors import InvalidInputError, UnknownNameError
 from dressform.geometry.rigid import rigid_fit
 from dressform.names import suggest
@@ -161,10 +162,7 @@ def _facing_front(body: Body) -> np.ndarray | None:
     """The turn about the vertical that makes the head look along −Y (None: it does)."""
     across = np.asarray(body.skeleton.head("eye.L")) - np.asarray(body.skeleton.head("eye.R"))
     yaw = float(np.arctan2(across[1], across[0]))
-    if abs(yaw) < 1e-6:
-        return None
-    c, s = np.cos(-yaw), np.sin(-yaw)
-    return np.array([[c, -s, 0.0], [s, c, 0.0], [0.0, 0.0, 1.0]])
+    return None if abs(yaw) < 1e-6 else rotation_matrix(Z, -np.degrees(yaw))
 
 
 def _grow(body: Body, style: str, color: str, texture: str | None, seed: int,
