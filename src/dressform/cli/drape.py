@@ -61,6 +61,8 @@ def drape_cmd(
         "projective (dressform's own, fast) or newton (Newton's Style3D, the reference)"))
                       ] = "projective",
     stance: Stance = "a-pose",
+    hood: Annotated[str, typer.Option(help=(
+        "A hood worn up, or down (pushed off the head onto the back)"))] = "up",
     base: BaseOpt = "auto",
     base_color: BaseColor = "nude",
     shoes: ShoesOpt = "trainers",
@@ -78,7 +80,8 @@ def drape_cmd(
     clone = _standing(body, stance)
     with progress() as bar:
         dressed = drape(pattern, clone, fabric, spacing_mm=spacing, max_frames=max_frames,
-                        progress=draping(bar, pattern.name, max_frames), solver=solver)
+                        progress=draping(bar, pattern.name, max_frames), solver=solver,
+                        hood=hood)
     _report(pattern.name, dressed)
     _write(clone, [(pattern.name, dressed, record(pattern, fabric, dressed))], output,
            preview and wear)

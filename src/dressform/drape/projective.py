@@ -471,9 +471,10 @@ class ClothRun:
     gravity pulls (not while a skirt is sewn held at its waist). `sides`: a fused garment,
     whose vertices keep their side of nearby cloth triangles (`_keep_sides`) and whose
     tangles are smoothed out (while sewing, seam partners must pass each other's triangles).
-    `surface`: a workspace, not state: the BVH of the cloth's triangles (None without a
-    collider), refitted to the positions before every query, so it carries nothing from one
-    step to the next.
+    `push`: (V, 3) accelerations (m/s²) on top of gravity, a hand's (a hood pushed off the
+    head), or None. `surface`: a workspace, not state: the BVH of the cloth's triangles
+    (None without a collider), refitted to the positions before every query, so it carries
+    nothing from one step to the next.
     """
 
     settings: SolverSettings
@@ -485,6 +486,7 @@ class ClothRun:
     gravity: bool
     sides: bool
     surface: SurfaceQuery | None
+    push: np.ndarray | None = None
 
     @property
     def chebyshev_rho(self) -> float:
@@ -549,8 +551,8 @@ class DivergedError(RuntimeError):
 
 def begin(model: ClothModel, start: np.ndarray, collider: BodyDistance | None,
           friction: float, settings: SolverSettings = SolverSettings(), *,
-          pinned: np.ndarray | None = None, gravity: bool = True, sides: bool = False
-          ) -> tuple[ClothRun, ClothState]:
+          pinned: np.ndarray | None = None, gravity: bool = True, sides: bool = False,
+          push: np.ndarray | None = None) -> tuple[ClothRun, ClothState]:
     """A run of `model` (see `ClothRun` for the arguments) and its first state: the cloth
     at `start`, still. Raises ValueError if the model was made for another time step."""
     if abs(settings.step_s - model.step_s) > 1e-12:
@@ -561,7 +563,7 @@ def begin(model: ClothModel, start: np.ndarray, collider: BodyDistance | None,
     clamp = np.zeros(model.vertex_count)
     clamp[pins] = 1e3 * model.anchor_w[pins]
     run = ClothRun(settings, collider, friction, pins, x[pins], clamp, gravity, sides,
-                   None if collider is None else SurfaceQuery(x, model.faces))
+                   None if collider is None else SurfaceQuery(x, model.faces), push)
     none = np.zeros(0, dtype=np.int64)
     contacts = Contacts(none, None, none, np.zeros(model.vertex_count, dtype=bool))
     return run, ClothState(x, np.zeros_like(x), contacts)
@@ -646,6 +648,8 @@ def _iterate(model: ClothModel, run: ClothRun, contacts: Contacts, x: np.ndarray
     inertia_w = model.inertia_w
     y = x + h * vel
     target = y + h * h * GRAVITY if run.gravity else y
+    if run.push is not None:
+        target = target + h * h * run.push
     prev, omega = y, 1.0
     for k in range(settings.iterations):
         rhs = inertia_w * target + model.columns.T @ model.local(y)
@@ -691,16 +695,16 @@ def relax(model: ClothModel, start: np.ndarray, collider: BodyDistance | None,
           friction: float, settings: SolverSettings = SolverSettings(), max_steps: int = 200,
           progress: Callable[[int, float], None] | None = None,
           pinned: np.ndarray | None = None, gravity: bool = True,
-          done: Callable[[np.ndarray], bool] | None = None, sides: bool = False
-          ) -> Relaxed:
+          done: Callable[[np.ndarray], bool] | None = None, sides: bool = False,
+          push: np.ndarray | None = None) -> Relaxed:
     """Step the cloth from `start` (at rest speed zero) until it rests or `max_steps` pass.
 
     `progress(step, max_speed)`: called after every step.
     `done(x)`: optional test that ends the run early (as at rest) when it holds.
-    `pinned`, `gravity`, `sides`: as for `ClothRun`.
+    `pinned`, `gravity`, `sides`, `push`: as for `ClothRun`.
     """
     run, state = begin(model, start, collider, friction, settings, pinned=pinned,
-                       gravity=gravity, sides=sides)
+                       gravity=gravity, sides=sides, push=push)
     for _ in range(max_steps):
         state = step(model, run, state)
         if progress is not None:

@@ -32,6 +32,7 @@ from dressform.body.mesh import Body
 from dressform.drape.cloth_mesh import ClothMesh, mesh_pattern, triangle_strain
 from dressform.drape.fabrics import FabricPhysics, fabric_preset
 from dressform.drape.folding import fold_bands
+from dressform.drape.hood import HoodError, check_hood, hood_vertices, lower_hood
 from dressform.drape.placement import MARGIN_M, fuse, place, place_panels
 from dressform.drape.projective import (
     CLEARANCE_M,
@@ -116,7 +117,7 @@ def drape(pattern: Pattern, body: Body, fabric: str | FabricPhysics = "cotton_je
           progress: Callable[[int, float], None] | None = None,
           solver: str = "projective", over: Sequence[DrapedGarment] = (),
           coarse_mm: float | None = SEW_SPACING_MM,
-          converged: Converged | None = None) -> DrapedGarment:
+          converged: Converged | None = None, hood: str = "up") -> DrapedGarment:
     """Mesh, place, sew and simulate `pattern` on `body` until the cloth rests.
 
     `over`: garments already at rest on the body that this one goes on over (an outfit's
@@ -124,13 +125,15 @@ def drape(pattern: Pattern, body: Body, fabric: str | FabricPhysics = "cotton_je
     `coarse_mm`: a garment finer than this is sewn and settled at this spacing first and
     finished at its own (`dressform.drape.refine`); None sews it at its own spacing.
     `progress(frame, max_speed)` is called after every frame (solver step). `converged`:
-    the final settle also ends, at rest, once it holds (projective solver). Raises
-    `PatternError` for a pattern that cannot be meshed or placed and `DrapeError` if the
-    solver diverges.
+    the final settle also ends, at rest, once it holds (projective solver). `hood`: how a
+    hood is worn, "up" or "down" (pushed off the head onto the back,
+    `dressform.drape.hood`). Raises `PatternError` for a pattern that cannot be meshed or placed and
+    `DrapeError` if the solver diverges or a hood cannot be lowered.
     """
     physics = fabric if isinstance(fabric, FabricPhysics) else fabric_preset(fabric)
     if solver not in ("projective", "newton"):
         raise DressformError(f"unknown solver {solver!r}: projective or newton")
+    check_hood(hood)
     if over and solver != "projective":
         raise DressformError("layering over other garments needs the projective solver")
     # Over another layer, a band is left open (its ends not joined) where it fastens.
@@ -139,7 +142,11 @@ def drape(pattern: Pattern, body: Body, fabric: str | FabricPhysics = "cotton_je
     skin = BodyDistance(body.vertices, body.faces)
     distance = collider(body, over) if over else skin
     started = time.perf_counter()
+    lowered = hood_vertices(cloth, pattern) if hood == "down" else None
     if solver == "newton":
+        if lowered is not None and lowered.any():
+            raise DressformError("the Newton reference drapes a hood up only (hood='up'): "
+                                 "a hood is lowered by the projective solver")
         # Newton is loaded only when asked for.
         from dressform.drape.newton_reference import newton_settle
 
@@ -176,6 +183,9 @@ def drape(pattern: Pattern, body: Body, fabric: str | FabricPhysics = "cotton_je
                                        max(1, max_frames - frames), progress, frames,
                                        done=final)
             frames += steps
+        if lowered is not None and lowered.any():
+            q, frames, at_rest = _hood_down(cloth, pattern, q, frames, body, over, distance,
+                                            physics, max_frames, progress, final)
     rep = cloth.representative()
     return DrapedGarment(q, cloth.faces, cloth.uv[rep], cloth.panel[rep], cloth.panel_names,
                          skin(q), frames, time.perf_counter() - started, at_rest,
@@ -188,21 +198,29 @@ Prop = tuple[np.ndarray, np.ndarray]
 
 
 def collider(body: Body, garments: Sequence[DrapedGarment] = (),
-             around: Sequence[DrapedGarment] = (), props: Sequence[Prop] = ()
-             ) -> BodyDistance:
+             around: Sequence[DrapedGarment] = (), props: Sequence[Prop] = (),
+             head_above: float | None = None) -> BodyDistance:
     """The body and garments at rest on it as one surface to collide with (each garment's
     triangles face outwards, so its inside is the body's side; a point nearest one of its
     open edges, beyond a hem, is outside it). `around`: garments to stay *inside* (the
     skirt a top is tucked into), their triangles turned to face inwards. `props`: solids
-    beside the body, as hard as it."""
-    vertices, faces = [np.asarray(body.vertices)], [np.asarray(body.faces)]
+    beside the body, as hard as it. `head_above`: the head above this height (m) left out
+    (while a hood is pushed off it); the opening it leaves counts as outside."""
+    skin = np.asarray(body.faces)
+    if head_above is not None:
+        dropped = ((np.asarray(body.part_ids) == body.part_names.index("head"))
+                   & (np.asarray(body.vertices)[:, 2] > head_above))
+        skin = skin[~dropped[skin].all(axis=1)]
+    vertices, faces = [np.asarray(body.vertices)], [skin]
     count = len(vertices[0])
     for v, f in props:
         vertices.append(np.asarray(v, dtype=np.float64))
         faces.append(np.asarray(f) + count)
         count += len(v)
     solid = sum(len(f) for f in faces)
-    edges = [np.zeros(solid, dtype=np.int32)]
+    edges = [np.zeros(len(skin), dtype=np.int32) if head_above is None else
+             open_edge_mask(skin),
+             np.zeros(solid - len(skin), dtype=np.int32)]
     for g, turned in [(g, False) for g in garments] + [(g, True) for g in around]:
         f = np.asarray(g.faces)[:, ::-1] if turned else np.asarray(g.faces)
         vertices.append(g.vertices)
@@ -234,6 +252,36 @@ def _sew_and_settle(cloth: ClothMesh, panels: np.ndarray, distance: BodyDistance
     q, steps, at_rest = settle(cloth, start, distance, physics, max(1, max_frames - sewing),
                                progress, sewing, done=done)
     return q, sewing + steps, at_rest, gap
+
+
+def _hood_down(cloth: ClothMesh, pattern: Pattern, q: np.ndarray, frames: int, body: Body,
+               over: Sequence[DrapedGarment], distance: BodyDistance,
+               physics: FabricPhysics, max_frames: int,
+               progress: Callable[[int, float], None] | None,
+               done: Callable[[np.ndarray], bool] | None) -> tuple[np.ndarray, int, bool]:
+    """The cloth at rest at `q` after `frames` steps, its hood (up) pushed down
+    (`dressform.drape.hood`) and settled again, with `max_frames` steps of its own (a
+    second drape from a warm start): (positions, steps in all, at rest)."""
+    model = cloth_model(cloth, physics, SolverSettings().step_s)
+    try:
+        q, lowering = lower_hood(model, q, hood_vertices(cloth, pattern), body,
+                                 lambda level: collider(body, over, head_above=level),
+                                 distance, physics.friction, _counted(progress, frames))
+    except DivergedError as e:
+        raise diverged(e) from e
+    except HoodError as e:
+        raise DrapeError(str(e)) from e
+    frames += lowering
+    q, steps, at_rest = settle(cloth, q, distance, physics, max_frames, progress, frames,
+                               done=done, model=model)
+    return q, frames + steps, at_rest
+
+
+def _counted(progress: Callable[[int, float], None] | None, first_step: int
+             ) -> Callable[[int, float], None] | None:
+    """`progress` seeing steps counted on from `first_step`."""
+    return None if progress is None else (
+        lambda step, speed: progress(first_step + step, speed))
 
 
 def sew(cloth: ClothMesh, panels: np.ndarray, distance: BodyDistance, physics: FabricPhysics,
@@ -290,9 +338,7 @@ def settle(cloth: ClothMesh, start: np.ndarray, distance: BodyDistance,
         model = cloth_model(cloth, physics, settings.step_s)
     try:
         rest = relax(model, start, distance, physics.friction, settings, max_steps,
-                     None if progress is None else
-                     (lambda step, speed: progress(first_step + step, speed)),
-                     done=done, sides=True)
+                     _counted(progress, first_step), done=done, sides=True)
     except DivergedError as e:
         raise diverged(e) from e
     return rest.positions, rest.steps, rest.at_rest
