@@ -27,6 +27,7 @@ from fit_analytics import fit_lines
 from fitting import fitting_lines
 from forecast import forecast_lines
 from garments import garment_lines
+from hood import hood_lines
 from motion import motion_lines
 from outfits import outfit_lines
 from realism import cyclorama_lines, face_lines, pores_lines, quality_lines, realism_lines
@@ -119,6 +120,8 @@ def main() -> None:
     lines += redrape_lines()
     lines.append("")
     lines += arm_lines()
+    lines.append("")
+    lines += hood_lines()
     lines.append("")
     lines += fit_lines()
     lines.append("")
