@@ -184,7 +184,7 @@ def drape(pattern: Pattern, body: Body, fabric: str | FabricPhysics = "cotton_je
                                        done=final)
             frames += steps
         if lowered is not None and lowered.any():
-            q, frames, at_rest = _hood_down(cloth, pattern, q, frames, body, over, distance,
+            q, frames, at_rest = _hood_down(cloth, lowered, q, frames, body, over, distance,
                                             physics, max_frames, progress, final)
     rep = cloth.representative()
     return DrapedGarment(q, cloth.faces, cloth.uv[rep], cloth.panel[rep], cloth.panel_names,
@@ -254,17 +254,17 @@ def _sew_and_settle(cloth: ClothMesh, panels: np.ndarray, distance: BodyDistance
     return q, sewing + steps, at_rest, gap
 
 
-def _hood_down(cloth: ClothMesh, pattern: Pattern, q: np.ndarray, frames: int, body: Body,
+def _hood_down(cloth: ClothMesh, hood: np.ndarray, q: np.ndarray, frames: int, body: Body,
                over: Sequence[DrapedGarment], distance: BodyDistance,
                physics: FabricPhysics, max_frames: int,
                progress: Callable[[int, float], None] | None,
                done: Callable[[np.ndarray], bool] | None) -> tuple[np.ndarray, int, bool]:
-    """The cloth at rest at `q` after `frames` steps, its hood (up) pushed down
-    (`dressform.drape.hood`) and settled again, with `max_frames` steps of its own (a
-    second drape from a warm start): (positions, steps in all, at rest)."""
+    """The cloth at rest at `q` after `frames` steps, its hood (`hood`: (V,) its vertices,
+    up) pushed down (`dressform.drape.hood`) and settled again, with `max_frames` steps of
+    its own (a second drape from a warm start): (positions, steps in all, at rest)."""
     model = cloth_model(cloth, physics, SolverSettings().step_s)
     try:
-        q, lowering = lower_hood(model, q, hood_vertices(cloth, pattern), body,
+        q, lowering = lower_hood(model, q, hood, body,
                                  lambda level: collider(body, over, head_above=level),
                                  distance, physics.friction, _counted(progress, frames))
     except DivergedError as e:
