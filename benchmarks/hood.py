@@ -1,4 +1,4 @@
-"""A hoodie's hood worn up and worn down (`drape(hood=...)`) on three clones of the six, in
+"""A hoodie's hood worn up and worn down (`drape(hood=...)`) on the six clones, in
 the size their girths pick: seconds, solver steps, rest, cloth through cloth, depth in the
 body and how high the hood reaches; and a picture of each (`docs/hood.png`) to look at.
 
@@ -27,7 +27,7 @@ from dressform.render.preview import PreviewMesh, contact_sheet, render_meshes
 
 TITLE = "### a hood up and down"
 PICTURE = Path("docs/hood.png")
-BODIES = ("woman 168/62", "man 180/80", "plus-size woman 165/95")
+BODIES = tuple(CLONES)
 SKIN, CLOTH = (0.80, 0.65, 0.55), (0.30, 0.40, 0.60)
 
 
@@ -63,7 +63,7 @@ def hood_lines(picture: Path = PICTURE) -> list[str]:
                                   frame_min=(-0.25, -0.2, chin - 0.35),
                                   frame_max=(0.25, 0.2, float(head[:, 2].max()) + 0.02))))
                 labels.append(f"{name}, hood {hood}")
-    contact_sheet(tiles, labels, columns=4).save(picture)
+    contact_sheet(tiles, labels, columns=8).save(picture)
     return [TITLE,
             "A size-fitted hoodie (cotton_jersey, 12 mm) draped with its hood up and with it "
             "down (sewn on up, pushed off the head with the head above the jaw left out of "

@@ -206,6 +206,22 @@ def test_every_top_drafts_in_every_size_for_short_and_tall_people(chart):
                 assert {"front", "back"} <= {p.name for p in pattern.panels}
 
 
+@pytest.mark.parametrize("chart", ["women", "men"])
+def test_a_hood_has_room_for_the_back_of_the_head_in_every_size(chart):
+    """The hood's back seam reaches behind its neck seam by a share of the hood's height, in
+    the largest sizes too, whose wide necklines once left a hood with no room there: worn up
+    it stopped short of the crown, and could not be pushed down off the head."""
+    from dressform.garment.blocks.tops import HOOD_BACK
+
+    for size in builtin_chart(chart).sizes:
+        hood = draft_size("hoodie", size, 165.0).panel("hood_l")
+        neck = hood.edge("neck").polyline()
+        outline = hood.outline
+        height = outline[:, 1].max() - outline[:, 1].min()
+        behind = outline[:, 0].max() - neck[:, 0].max()
+        assert behind > 0.95 * HOOD_BACK * height, (size.label, behind, height)
+
+
 def test_a_fitting_takes_the_persons_own_rise():
     """Trousers drafted for a round body's own inseam: its crotch sits where hers is, and the
     rise (waist to crotch) is the longer one her body needs; nothing else is taken from the

@@ -25,6 +25,9 @@ from dressform.garment.pattern import Fabric, Panel, Pattern, Placement, Stitch
 SHOULDER_SLOPE_DEG = 13.0  # FreeSewing's average shoulder slope
 CAP_EASE_MM = 10.0  # sleeve cap longer than its armhole, eased in
 NECKBAND_RATIO = 0.85  # a rib band is cut shorter than the neckline and stretched onto it
+#: A hood reaches back from its neck seam at least this share of its height, to hold the
+#: back of the head (a wide neckline would otherwise leave it no room there).
+HOOD_BACK = 0.15
 
 
 def torso_girths(m: DraftMeasurements, design: Design, hem_y: float) -> dict[str, float]:
@@ -242,6 +245,7 @@ def _hood_side(name: str, side: str, neck: float, height: float, depth: float) -
     for _ in range(4):  # the neck seam's length, not its chord, must match the neckline
         chord *= neck / _hood_neck(chord, height).length(0.1)
     neck = chord
+    depth = max(depth, neck + HOOD_BACK * height)
     pts = {"front_neck": (0.0, 0.0), "back_neck": (neck, 0.0625 * height),
            "nape": (depth, 0.35 * height), "crown": (0.35 * depth, height)}
     edges = [
