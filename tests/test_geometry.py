@@ -87,3 +87,31 @@ def test_warp_start_passes_through_what_is_not_its_no_gpu_notice():
     said = f"{NO_DRIVER}. GPU execution will not be available.\nWarp error: kept\n"
     assert without_notice(said) == "Warp error: kept"
     assert without_notice(f"{NO_DRIVER}. GPU execution will not be available.\n") == ""
+
+
+def test_distance_queries_split_over_cores_give_the_whole_querys_answer(monkeypatch):
+    """A query run in shares on several threads returns, to the bit, what one launch over
+    all the points returns (each point is computed on its own)."""
+    from dressform.geometry import warp_runtime
+    from dressform.geometry.distance import BodyDistance, SurfaceQuery
+
+    sphere = trimesh.creation.icosphere(subdivisions=4, radius=0.2)
+    points = np.random.default_rng(0).normal(size=(3000, 3)) * 0.15
+    body = BodyDistance(sphere.vertices, sphere.faces)
+    cloth = SurfaceQuery(sphere.vertices * 1.1, sphere.faces)
+    way = points / np.linalg.norm(points, axis=1, keepdims=True)
+
+    def answers():
+        return (*body.query(points, 0.1), body.gaps(points, way, 0.3),
+                *cloth.nearest(points, 0.05))
+
+    monkeypatch.setattr(warp_runtime.os, "sched_getaffinity", lambda _: {0}, raising=False)
+    monkeypatch.setattr(warp_runtime.os, "cpu_count", lambda: 1)
+    whole = answers()
+    monkeypatch.setattr(warp_runtime.os, "sched_getaffinity", lambda _: {0, 1, 2},
+                        raising=False)
+    monkeypatch.setattr(warp_runtime.os, "cpu_count", lambda: 3)
+    split = answers()
+    assert (whole[0] < 0).any() and (whole[0] > 0).any() and (whole[3] >= 0).any()
+    for a, b in zip(whole, split, strict=True):
+        assert np.array_equal(a, b)

@@ -8,7 +8,7 @@ import warp as wp
 
 from dressform.geometry.edges import boundary_vertices, unshared_sides
 from dressform.geometry.normals import vertex_normals
-from dressform.geometry.warp_runtime import warp_mesh
+from dressform.geometry.warp_runtime import in_parallel, warp_mesh
 
 
 @wp.kernel
@@ -90,14 +90,18 @@ class BodyDistance:
     def query(self, points: np.ndarray, max_dist: float = 1.0
               ) -> tuple[np.ndarray, np.ndarray]:
         """Signed distances (N,) and the nearest surface points (N, 3)."""
-        pts = wp.array(np.ascontiguousarray(points, dtype=np.float32), dtype=wp.vec3,
-                       device="cpu")
-        out = wp.zeros(len(points), dtype=float, device="cpu")
-        nearest = wp.zeros(len(points), dtype=wp.vec3, device="cpu")
-        wp.launch(_signed_distance, dim=len(points),
-                  inputs=[self._mesh.id, pts, max_dist, self._open, out, nearest],
-                  device="cpu")
-        return out.numpy().astype(np.float64), nearest.numpy().astype(np.float64)
+        def part(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            pts = wp.array(np.ascontiguousarray(p, dtype=np.float32), dtype=wp.vec3,
+                           device="cpu")
+            out = wp.zeros(len(p), dtype=float, device="cpu")
+            nearest = wp.zeros(len(p), dtype=wp.vec3, device="cpu")
+            wp.launch(_signed_distance, dim=len(p),
+                      inputs=[self._mesh.id, pts, max_dist, self._open, out, nearest],
+                      device="cpu")
+            return out.numpy().astype(np.float64), nearest.numpy().astype(np.float64)
+
+        d, near = in_parallel(_signed_distance, part, np.asarray(points))
+        return d, near
 
     def gaps(self, surface_points: np.ndarray, outward: np.ndarray, max_gap: float
              ) -> np.ndarray:
@@ -109,15 +113,23 @@ class BodyDistance:
             return np.zeros(0)
         # Start just off the surface, or the ray would find the face it starts on.
         lift = 1e-5
-        starts = np.ascontiguousarray(surface_points + lift * outward, dtype=np.float32)
-        out = wp.zeros(len(starts), dtype=float, device="cpu")
-        wp.launch(_gap_along, dim=len(starts),
-                  inputs=[self._mesh.id, wp.array(starts, dtype=wp.vec3, device="cpu"),
-                          wp.array(np.ascontiguousarray(outward, dtype=np.float32),
-                                   dtype=wp.vec3, device="cpu"), max_gap, self._solid,
-                          out],
-                  device="cpu")
-        return np.minimum(out.numpy().astype(np.float64) + lift, max_gap)
+
+        def part(p: np.ndarray, way: np.ndarray) -> tuple[np.ndarray]:
+            out = wp.zeros(len(p), dtype=float, device="cpu")
+            wp.launch(_gap_along, dim=len(p),
+                      inputs=[self._mesh.id,
+                              wp.array(np.ascontiguousarray(p + lift * way, dtype=np.float32),
+                                       dtype=wp.vec3, device="cpu"),
+                              wp.array(np.ascontiguousarray(way, dtype=np.float32),
+                                       dtype=wp.vec3, device="cpu"), max_gap, self._solid,
+                              out],
+                      device="cpu")
+            return (out.numpy().astype(np.float64),)
+
+        # Start just off the surface, or the ray would find the face it starts on.
+        (gap,) = in_parallel(_gap_along, part, np.asarray(surface_points),
+                             np.asarray(outward))
+        return np.minimum(gap + lift, max_gap)
 
     def push_out(self, points: np.ndarray, clearance: float, rounds: int = 4) -> np.ndarray:
         """The points, those nearer the surface than `clearance` (or inside) moved out to
@@ -175,13 +187,17 @@ class SurfaceQuery:
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per point: the nearest face (−1 if none within `max_dist`), barycentric weights of
         the face's three vertices, and the nearest point."""
-        n = len(points)
-        pts = wp.array(np.ascontiguousarray(points, dtype=np.float32), dtype=wp.vec3,
-                       device="cpu")
-        face = wp.zeros(n, dtype=wp.int32, device="cpu")
-        bary = wp.zeros(n, dtype=wp.vec3, device="cpu")
-        nearest = wp.zeros(n, dtype=wp.vec3, device="cpu")
-        wp.launch(_nearest_on_mesh, dim=n, inputs=[self._mesh.id, pts, max_dist, face, bary,
-                                                   nearest], device="cpu")
-        return (face.numpy(), bary.numpy().astype(np.float64),
-                nearest.numpy().astype(np.float64))
+        def part(p: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            n = len(p)
+            pts = wp.array(np.ascontiguousarray(p, dtype=np.float32), dtype=wp.vec3,
+                           device="cpu")
+            face = wp.zeros(n, dtype=wp.int32, device="cpu")
+            bary = wp.zeros(n, dtype=wp.vec3, device="cpu")
+            nearest = wp.zeros(n, dtype=wp.vec3, device="cpu")
+            wp.launch(_nearest_on_mesh, dim=n, inputs=[self._mesh.id, pts, max_dist, face,
+                                                       bary, nearest], device="cpu")
+            return (face.numpy(), bary.numpy().astype(np.float64),
+                    nearest.numpy().astype(np.float64))
+
+        face, bary, nearest = in_parallel(_nearest_on_mesh, part, np.asarray(points))
+        return face, bary, nearest
