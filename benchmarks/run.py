@@ -16,6 +16,7 @@ from arms import arm_lines
 from bench_format import PREAMBLE, command, stamped, table
 from campaign import campaign_lines
 from clones import clone_lines
+from contact import contact_lines
 from drape import drape_lines
 from dressform.body import BodySpec, build, build_many
 from dressform.body.cast import cast
@@ -118,6 +119,8 @@ def main() -> None:
     lines += outfit_lines()
     lines.append("")
     lines += redrape_lines()
+    lines.append("")
+    lines += contact_lines()
     lines.append("")
     lines += arm_lines()
     lines.append("")
