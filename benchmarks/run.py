@@ -16,7 +16,6 @@ from arms import arm_lines
 from bench_format import PREAMBLE, command, stamped, table
 from campaign import campaign_lines
 from clones import clone_lines
-from contact import contact_lines
 from drape import drape_lines
 from dressform.body import BodySpec, build, build_many
 from dressform.body.cast import cast
@@ -119,8 +118,6 @@ def main() -> None:
     lines += outfit_lines()
     lines.append("")
     lines += redrape_lines()
-    lines.append("")
-    lines += contact_lines()
     lines.append("")
     lines += arm_lines()
     lines.append("")

@@ -347,22 +347,15 @@ class Pokes:
     body: np.ndarray
     face: np.ndarray
     bary: np.ndarray
-    #: The nearest cloth point to each body vertex (its foot on the triangle).
-    near: np.ndarray
 
 
 def _pokes(x: np.ndarray, surface: SurfaceQuery, collider: BodyDistance,
            body_near: np.ndarray, clearance: float) -> Pokes:
     """The `Pokes` of the cloth at `x`, looked up."""
     surface.update(x)
-    face, bary, near = surface.nearest(collider.vertices[body_near], clearance + NEAR_M)
+    face, bary, _ = surface.nearest(collider.vertices[body_near], clearance + NEAR_M)
     hit = np.flatnonzero(face >= 0)
-    return Pokes(body_near[hit], face[hit], bary[hit], near[hit])
-
-
-def _moved_with(pokes: Pokes, x: np.ndarray, faces: np.ndarray) -> Pokes:
-    """`pokes` with each foot carried to `x` by its triangle and weights."""
-    return replace(pokes, near=(pokes.bary[:, :, None] * x[faces[pokes.face]]).sum(axis=1))
+    return Pokes(body_near[hit], face[hit], bary[hit])
 
 
 def _unpoke(x: np.ndarray, outward: np.ndarray, faces: np.ndarray, pokes: Pokes,
@@ -374,13 +367,14 @@ def _unpoke(x: np.ndarray, outward: np.ndarray, faces: np.ndarray, pokes: Pokes,
     when it lies on the triangle's outer side, or nearer than `clearance` under it, and the
     body there faces the way the cloth does (so an arm hanging beside a skirt, outside it,
     does not count); the triangle then moves out along its normal so that the nearest point
-    clears the body vertex, shared among its corners by barycentric weight. `pokes` are
-    looked up at x (`_pokes`), or earlier in the step and carried to it (`_moved_with`).
+    clears the body vertex, shared among its corners by barycentric weight. `pokes` may
+    have been looked up a little earlier in the step: the triangle and the foot's weights
+    are kept, the point they give is taken at `x`.
     """
     if len(pokes.body) == 0:
         return x
     tri = faces[pokes.face]
-    near = pokes.near
+    near = (pokes.bary[:, :, None] * x[tri]).sum(axis=1)
     normal = outward[tri].sum(axis=1)
     normal /= np.maximum(np.linalg.norm(normal, axis=1, keepdims=True), 1e-12)
     depth = ((collider.vertices[pokes.body] - near) * normal).sum(axis=1) + clearance
@@ -715,22 +709,21 @@ def _iterate(model: ClothModel, run: ClothRun, contacts: Contacts, x: np.ndarray
     prev, omega = y, 1.0
     clearance = settings.clearance_m
     touch, pokes = None, None
-    layered = run.collider is not None and run.collider.layered
     for k in range(settings.iterations):
         rhs = inertia_w * target + model.columns.T @ model.local(y)
         rhs[run.pinned] += run.clamp[run.pinned, None] * run.pinned_at
         if len(tied):
             # Only the tied vertices' anchors are used: the rest are not queried. The body is
             # looked up at the first iteration; the later ones keep its contact planes and
-            # poking vertices (the step's end looks them up again, `_kept_out`). Garments
-            # worn under are looked up every time: their folds turn within a step.
-            touch = _touch(y[tied], run.collider, clearance) \
-                if touch is None or layered else _slid(touch, y[tied])
+            # poking vertices (the step's end looks them up again, `_kept_out`).
+            touch = _touch(y[tied], run.collider, clearance) if touch is None else \
+                _slid(touch, y[tied])
             anchor, outward = y.copy(), np.zeros_like(y)
             anchor[tied] = _collide(y[tied], x[tied], touch, clearance, run.friction)
             outward[tied] = touch.outward
-            pokes = _pokes(anchor, run.surface, run.collider, contacts.body_near, clearance) \
-                if pokes is None or layered else _moved_with(pokes, anchor, model.faces)
+            if pokes is None:
+                pokes = _pokes(anchor, run.surface, run.collider, contacts.body_near,
+                               clearance)
             anchor = _unpoke(anchor, outward, model.faces, pokes, run.collider, clearance)
             rhs[tied] += model.anchor_w[tied, None] * anchor[tied]
         new = contacts.factor.solve(rhs)

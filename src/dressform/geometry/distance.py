@@ -77,17 +77,11 @@ class BodyDistance:
         faces are the body's (the rest are garments worn under); all of them by default."""
         self._points, self._faces, self._mesh = warp_mesh(vertices, faces)
         self._solid = len(faces) if solid_faces is None else solid_faces
-        self._count = len(faces)
         self.vertices = np.asarray(vertices, dtype=np.float64)
         self.normals = vertex_normals(self.vertices, np.asarray(faces))
         mask = np.zeros(len(faces), dtype=np.int32) if open_edges is None else open_edges
         self._open = wp.array(np.ascontiguousarray(mask, dtype=np.int32), dtype=wp.int32,
                               device="cpu")
-
-    @property
-    def layered(self) -> bool:
-        """Whether garments worn under are part of the surface (cloth, whose folds move)."""
-        return self._solid < self._count
 
     def __call__(self, points: np.ndarray, max_dist: float = 1.0) -> np.ndarray:
         """(N,) signed distance of each point to the surface: negative inside the body."""
