@@ -269,44 +269,9 @@ def _bending_matrix(faces: np.ndarray, faces_uv: np.ndarray, uv: np.ndarray,
     return sp.csr_matrix((vals.ravel(), (rows.ravel(), cols.ravel())), shape=(v, v))
 
 
-@dataclass(frozen=True)
-class Touch:
-    """Where cloth vertices meet the body: each one's signed distance (`QUERY_M` where none
-    is found), nearest surface point, unit way out of the body (zero where none is found),
-    and the room there to the next body part out along it (`BodyDistance.gaps`)."""
-
-    distance: np.ndarray
-    near: np.ndarray
-    outward: np.ndarray
-    room: np.ndarray
-
-
-def _touch(x: np.ndarray, collider: BodyDistance, clearance: float) -> Touch:
-    """The `Touch` of the body at `x`, looked up."""
-    # Cloth moves at most `max_move_m` a step from outside, so nothing lies deeper than that;
-    # a short search radius keeps the BVH query cheap.
-    d, near = collider.query(x, max_dist=QUERY_M)
-    outward = (x - near) * np.where(d < 0, -1.0, 1.0)[:, None]
-    outward /= np.maximum(np.linalg.norm(outward, axis=1, keepdims=True), 1e-12)
-    room = np.full(len(x), np.inf)
-    close = np.flatnonzero(d < clearance + NEAR_M)
-    room[close] = collider.gaps(near[close], outward[close], clearance / GAP_SHARE)
-    return Touch(d, near, outward, room)
-
-
-def _slid(touch: Touch, x: np.ndarray) -> Touch:
-    """`touch` carried to `x` with each vertex's contact plane kept: its distance measured
-    along the way out, its nearest point the foot on that plane (within one step the cloth
-    moves less than the body curves; a look-up again costs a BVH query per vertex)."""
-    found = touch.distance < QUERY_M
-    d = np.where(found, ((x - touch.near) * touch.outward).sum(axis=1), QUERY_M)
-    near = np.where(found[:, None], x - d[:, None] * touch.outward, x)
-    return replace(touch, distance=d, near=near)
-
-
-def _collide(x: np.ndarray, x_old: np.ndarray, touch: Touch, clearance: float,
-             mu: float) -> np.ndarray:
-    """x (where `touch` was taken) with its vertices kept out of the body.
+def _collide(x: np.ndarray, x_old: np.ndarray, collider: BodyDistance, clearance: float,
+             mu: float) -> tuple[np.ndarray, np.ndarray]:
+    """x with its vertices kept out of the body.
 
     A vertex nearer the skin than `clearance` but outside (or just inside, less than
     `SHALLOW_M` deep) moves out along the surface normal, and its slide since the step began
@@ -315,18 +280,26 @@ def _collide(x: np.ndarray, x_old: np.ndarray, touch: Touch, clearance: float,
     A vertex that went deeper inside goes back to where it began the step (outside): the
     nearest surface of a point inside is not always the side it came in by (in an armpit,
     between the legs), and sending it out the wrong side would trap the cloth round a limb.
+    Also returns each vertex's way out of the body (unit vectors; zero beyond the query
+    radius).
     """
-    d = touch.distance
+    # Cloth moves at most `max_move_m` a step from outside, so nothing lies deeper than that;
+    # a short search radius keeps the BVH query cheap.
+    d, near = collider.query(x, max_dist=QUERY_M)
+    outward = (x - near) * np.where(d < 0, -1.0, 1.0)[:, None]
+    outward /= np.maximum(np.linalg.norm(outward, axis=1, keepdims=True), 1e-12)
     hit = np.flatnonzero((d < clearance) & (d >= -SHALLOW_M))
     x = x.copy()
     if len(hit):
-        n = touch.outward[hit]
+        n = x[hit] - near[hit]
+        n /= np.maximum(np.linalg.norm(n, axis=1, keepdims=True), 1e-12)
+        n *= np.where(d[hit] < 0, -1.0, 1.0)[:, None]
         # In a gap under about twice the clearance (an arm lowered against the side) the
         # cloth caught in it goes near the middle: pushed the full clearance off one side it
         # would be inside the other, and sent back and forth it never rests. Not exactly
         # the middle: there both sides are nearest and the inside test is a coin toss.
-        room = touch.room[hit]
-        moved = touch.near[hit] + np.minimum(clearance, GAP_SHARE * room)[:, None] * n
+        room = collider.gaps(near[hit], n, clearance / GAP_SHARE)
+        moved = near[hit] + np.minimum(clearance, GAP_SHARE * room)[:, None] * n
         depth = np.linalg.norm(moved - x[hit], axis=1)
         slide = moved - x_old[hit]
         slide -= (slide * n).sum(axis=1, keepdims=True) * n
@@ -336,30 +309,11 @@ def _collide(x: np.ndarray, x_old: np.ndarray, touch: Touch, clearance: float,
         x[hit] = moved - (1.0 - keep)[:, None] * slide
     inside = d < -SHALLOW_M
     x[inside] = x_old[inside]
-    return x
+    return x, outward
 
 
-@dataclass(frozen=True)
-class Pokes:
-    """Body vertices (indices into the collider's) near enough to the cloth to poke through
-    it, each with the cloth triangle nearest it and the barycentric weights of its foot."""
-
-    body: np.ndarray
-    face: np.ndarray
-    bary: np.ndarray
-
-
-def _pokes(x: np.ndarray, surface: SurfaceQuery, collider: BodyDistance,
-           body_near: np.ndarray, clearance: float) -> Pokes:
-    """The `Pokes` of the cloth at `x`, looked up."""
-    surface.update(x)
-    face, bary, _ = surface.nearest(collider.vertices[body_near], clearance + NEAR_M)
-    hit = np.flatnonzero(face >= 0)
-    return Pokes(body_near[hit], face[hit], bary[hit])
-
-
-def _unpoke(x: np.ndarray, outward: np.ndarray, faces: np.ndarray, pokes: Pokes,
-            collider: BodyDistance, clearance: float) -> np.ndarray:
+def _unpoke(x: np.ndarray, outward: np.ndarray, faces: np.ndarray, surface: SurfaceQuery,
+            collider: BodyDistance, body_near: np.ndarray, clearance: float) -> np.ndarray:
     """x with cloth triangles lifted off body vertices that poke through them.
 
     Vertex contact alone lets a body edge (an armpit crease, a shoulder) pass between three
@@ -367,22 +321,22 @@ def _unpoke(x: np.ndarray, outward: np.ndarray, faces: np.ndarray, pokes: Pokes,
     when it lies on the triangle's outer side, or nearer than `clearance` under it, and the
     body there faces the way the cloth does (so an arm hanging beside a skirt, outside it,
     does not count); the triangle then moves out along its normal so that the nearest point
-    clears the body vertex, shared among its corners by barycentric weight. `pokes` may
-    have been looked up a little earlier in the step: the triangle and the foot's weights
-    are kept, the point they give is taken at `x`.
+    clears the body vertex, shared among its corners by barycentric weight.
     """
-    if len(pokes.body) == 0:
+    surface.update(x)
+    face, bary, near = surface.nearest(collider.vertices[body_near], clearance + NEAR_M)
+    hit = np.flatnonzero(face >= 0)
+    if len(hit) == 0:
         return x
-    tri = faces[pokes.face]
-    near = (pokes.bary[:, :, None] * x[tri]).sum(axis=1)
+    tri = faces[face[hit]]
     normal = outward[tri].sum(axis=1)
     normal /= np.maximum(np.linalg.norm(normal, axis=1, keepdims=True), 1e-12)
-    depth = ((collider.vertices[pokes.body] - near) * normal).sum(axis=1) + clearance
-    facing = (collider.normals[pokes.body] * normal).sum(axis=1) > 0.5
+    depth = ((collider.vertices[body_near[hit]] - near[hit]) * normal).sum(axis=1) + clearance
+    facing = (collider.normals[body_near[hit]] * normal).sum(axis=1) > 0.5
     sel = facing & (depth > 0.0)
     if not sel.any():
         return x
-    w = pokes.bary[sel]
+    w = bary[hit][sel]
     lift = (depth[sel] / (w**2).sum(axis=1))[:, None] * w  # (S, 3 corners)
     delta = np.zeros_like(x)
     count = np.zeros(len(x))
@@ -390,18 +344,6 @@ def _unpoke(x: np.ndarray, outward: np.ndarray, faces: np.ndarray, pokes: Pokes,
     np.add.at(delta, corners, (lift.ravel()[:, None] * np.repeat(normal[sel], 3, axis=0)))
     np.add.at(count, corners, 1.0)
     return x + delta / np.maximum(count, 1.0)[:, None]
-
-
-def _kept_out(x: np.ndarray, x_old: np.ndarray, run: ClothRun, contacts: Contacts,
-              faces: np.ndarray) -> np.ndarray:
-    """x with the cloth kept out of the body (`_collide`, then `_unpoke`), both looked up
-    afresh at x."""
-    clearance = run.settings.clearance_m
-    touch = _touch(x, run.collider, clearance)
-    y = _collide(x, x_old, touch, clearance, run.friction)
-    return _unpoke(y, touch.outward, faces,
-                   _pokes(y, run.surface, run.collider, contacts.body_near, clearance),
-                   run.collider, clearance)
 
 
 def _limit_step(x_old: np.ndarray, y: np.ndarray, max_move: float) -> np.ndarray:
@@ -649,7 +591,9 @@ def step(model: ClothModel, run: ClothRun, state: ClothState) -> ClothState:
         raise DivergedError(f"the cloth diverged at step {n} (non-finite positions)")
     y = _limit_step(x, y, settings.max_move_m)
     if run.collider is not None:
-        y = _kept_out(y, x, run, contacts, model.faces)
+        y = _unpoke(*_collide(y, x, run.collider, settings.clearance_m, run.friction),
+                    model.faces, run.surface, run.collider, contacts.body_near,
+                    settings.clearance_m)
     y = _separate_layers(y, model, settings.thickness_m)
     if run.sides:
         y = _keep_sides(x, y, model, settings.thickness_m, contacts.free)
@@ -707,24 +651,17 @@ def _iterate(model: ClothModel, run: ClothRun, contacts: Contacts, x: np.ndarray
     if run.push is not None:
         target = target + h * h * run.push
     prev, omega = y, 1.0
-    clearance = settings.clearance_m
-    touch, pokes = None, None
     for k in range(settings.iterations):
         rhs = inertia_w * target + model.columns.T @ model.local(y)
         rhs[run.pinned] += run.clamp[run.pinned, None] * run.pinned_at
         if len(tied):
-            # Only the tied vertices' anchors are used: the rest are not queried. The body is
-            # looked up at the first iteration; the later ones keep its contact planes and
-            # poking vertices (the step's end looks them up again, `_kept_out`).
-            touch = _touch(y[tied], run.collider, clearance) if touch is None else \
-                _slid(touch, y[tied])
+            # Only the tied vertices' anchors are used: the rest are not queried.
+            moved, way_out = _collide(y[tied], x[tied], run.collider, settings.clearance_m,
+                                      run.friction)
             anchor, outward = y.copy(), np.zeros_like(y)
-            anchor[tied] = _collide(y[tied], x[tied], touch, clearance, run.friction)
-            outward[tied] = touch.outward
-            if pokes is None:
-                pokes = _pokes(anchor, run.surface, run.collider, contacts.body_near,
-                               clearance)
-            anchor = _unpoke(anchor, outward, model.faces, pokes, run.collider, clearance)
+            anchor[tied], outward[tied] = moved, way_out
+            anchor = _unpoke(anchor, outward, model.faces, run.surface, run.collider,
+                             contacts.body_near, settings.clearance_m)
             rhs[tied] += model.anchor_w[tied, None] * anchor[tied]
         new = contacts.factor.solve(rhs)
         # Chebyshev semi-iterative acceleration (Wang, SIGGRAPH Asia 2015): the local/global
