@@ -142,9 +142,9 @@ def drape(pattern: Pattern, body: Body, fabric: str | FabricPhysics = "cotton_je
     skin = BodyDistance(body.vertices, body.faces)
     distance = collider(body, over) if over else skin
     started = time.perf_counter()
-    lowered = hood_vertices(cloth, pattern) if hood == "down" else None
+    hood_mask = hood_vertices(cloth, pattern) if hood == "down" else None
     if solver == "newton":
-        if lowered is not None and lowered.any():
+        if hood_mask is not None and hood_mask.any():
             raise DressformError("the Newton reference drapes a hood up only (hood='up'): "
                                  "a hood is lowered by the projective solver")
         # Newton is loaded only when asked for.
@@ -183,8 +183,8 @@ def drape(pattern: Pattern, body: Body, fabric: str | FabricPhysics = "cotton_je
                                        max(1, max_frames - frames), progress, frames,
                                        done=final)
             frames += steps
-        if lowered is not None and lowered.any():
-            q, frames, at_rest = _hood_down(cloth, lowered, q, frames, body, over, distance,
+        if hood_mask is not None and hood_mask.any():
+            q, frames, at_rest = _hood_down(cloth, hood_mask, q, frames, body, over, distance,
                                             physics, max_frames, progress, final)
     rep = cloth.representative()
     return DrapedGarment(q, cloth.faces, cloth.uv[rep], cloth.panel[rep], cloth.panel_names,

@@ -126,7 +126,6 @@ class BodyDistance:
                       device="cpu")
             return (out.numpy().astype(np.float64),)
 
-        # Start just off the surface, or the ray would find the face it starts on.
         (gap,) = in_parallel(_gap_along, part, np.asarray(surface_points),
                              np.asarray(outward))
         return np.minimum(gap + lift, max_gap)
